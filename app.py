@@ -1,0 +1,31 @@
+"""Mon Compte Élu API: creates the Chalice app, registers the blueprints and the middleware.
+
+Nothing here reads settings or creates AWS clients; services are built on first use.
+"""
+
+from functools import partial
+
+from aws_lambda_powertools.logging import correlation_paths
+from chalice import Chalice, ConvertToMiddleware
+
+from chalicelib.handlers import accounts, docs, health, me, password_resets, sessions, signup
+from chalicelib.observability import logger, metrics, trace_lambda_handler
+from chalicelib.problems import rewrite_framework_error
+
+app = Chalice(app_name="moncompteelu")
+
+for blueprint in (health, docs, signup, accounts, sessions, me, password_resets):
+    app.register_blueprint(blueprint.bp)
+
+app.register_middleware(ConvertToMiddleware(partial(
+    logger.inject_lambda_context, correlation_id_path=correlation_paths.API_GATEWAY_REST,
+    clear_state=True)))
+app.register_middleware(ConvertToMiddleware(partial(
+    metrics.log_metrics, capture_cold_start_metric=True)))
+app.register_middleware(ConvertToMiddleware(trace_lambda_handler))
+
+
+@app.middleware("http")
+def problem_details(event, get_response):
+    """Errors Chalice answers by itself (415, malformed requests) become problem+json too."""
+    return rewrite_framework_error(get_response(event))

@@ -1,0 +1,175 @@
+"""All DynamoDB access for accounts, sessions and password resets (PynamoDB).
+
+Uniqueness of NIR and email holds under concurrent signups because both claims are written in
+one conditional transaction; nothing here reads before it writes to decide uniqueness.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from .login_policy import FailureState
+from .models import Account, AccountEmail, PasswordReset, Session
+from .models.account import ACTIVE, PENDING
+
+
+class AlreadyTaken(Exception):
+    """The NIR or the email of a new account already belongs to an account."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+class Conflict(Exception):
+    """A concurrent change won; the caller may read again and retry."""
+
+
+def _connection():
+    return Account._get_connection().connection
+
+
+class AccountStore:
+    # --- accounts ---------------------------------------------------------------------------
+    def create_pending(self, account: Account, claim: AccountEmail, now: datetime) -> None:
+        expired_pending_account = (Account.statut == PENDING) & (Account.expires_at < now)
+        expired_claim = AccountEmail.expires_at < now
+        try:
+            with TransactWrite(connection=_connection()) as transaction:
+                transaction.save(account, condition=Account.nir_hash.does_not_exist()
+                                 | expired_pending_account)
+                transaction.save(claim, condition=AccountEmail.email.does_not_exist()
+                                 | expired_claim)
+        except TransactWriteError as error:
+            reasons = [getattr(r, "code", None) for r in (error.cancellation_reasons or [])]
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                raise AlreadyTaken("nir") from None
+            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                raise AlreadyTaken("email") from None
+            raise
+
+    def get(self, nir_hash: str) -> Account | None:
+        try:
+            return Account.get(nir_hash, consistent_read=True)
+        except DoesNotExist:
+            return None
+
+    def get_by_email(self, email: str) -> Account | None:
+        try:
+            claim = AccountEmail.get(email, consistent_read=True)
+        except DoesNotExist:
+            return None
+        account = self.get(claim.nir_hash)
+        return account if account is not None and account.email == email else None
+
+    def save_verification_code(self, account: Account, code_hash: str, expires_at: datetime,
+                               now: datetime) -> None:
+        account.update(actions=[
+            Account.verification_code_hash.set(code_hash),
+            Account.verification_expires_at.set(expires_at),
+            Account.verification_attempts.set(0),
+            Account.verification_sent_at.set(now),
+        ], condition=Account.statut == PENDING)
+
+    def count_verification_failure(self, account: Account) -> None:
+        account.update(actions=[Account.verification_attempts.add(1)])
+
+    def activate(self, account: Account) -> None:
+        with TransactWrite(connection=_connection()) as transaction:
+            transaction.update(account, actions=self._activation_actions(),
+                               condition=Account.statut == PENDING)
+            transaction.update(AccountEmail(account.email), actions=[
+                AccountEmail.expires_at.remove()], condition=AccountEmail.nir_hash ==
+                account.nir_hash)
+
+    @staticmethod
+    def _activation_actions() -> list:
+        return [
+            Account.statut.set(ACTIVE),
+            Account.expires_at.remove(),
+            Account.verification_code_hash.remove(),
+            Account.verification_expires_at.remove(),
+        ]
+
+    # --- login ------------------------------------------------------------------------------
+    def record_login_failure(self, account: Account, state: FailureState) -> None:
+        """Store the new failure state if nobody else changed it since it was read."""
+        actions = [Account.failed_logins.set(state.count), Account.failures_since.set(state.since)]
+        actions.append(Account.locked_until.set(state.locked_until) if state.locked_until
+                       else Account.locked_until.remove())
+        try:
+            account.update(actions=actions,
+                           condition=Account.failed_logins == (account.failed_logins or 0))
+        except UpdateError as error:
+            if _is_condition_failure(error):
+                raise Conflict() from None
+            raise
+
+    def record_login_success(self, account: Account, new_password_hash: str | None) -> None:
+        actions = [Account.failed_logins.set(0), Account.failures_since.remove(),
+                   Account.locked_until.remove()]
+        if new_password_hash:
+            actions.append(Account.password_hash.set(new_password_hash))
+        account.update(actions=actions)
+
+    # --- sessions ---------------------------------------------------------------------------
+    def create_session(self, session: Session) -> None:
+        session.save()
+
+    def get_session(self, token_hash: str) -> Session | None:
+        try:
+            return Session.get(token_hash, consistent_read=True)
+        except DoesNotExist:
+            return None
+
+    def delete_session(self, token_hash: str) -> None:
+        Session(token_hash).delete()
+
+    # --- password resets --------------------------------------------------------------------
+    def create_reset(self, account: Account, reset: PasswordReset, now: datetime) -> None:
+        with TransactWrite(connection=_connection()) as transaction:
+            transaction.save(reset, condition=PasswordReset.token_hash.does_not_exist())
+            transaction.update(account, actions=[Account.reset_requested_at.set(now)])
+
+    def get_reset(self, token_hash: str) -> PasswordReset | None:
+        try:
+            return PasswordReset.get(token_hash, consistent_read=True)
+        except DoesNotExist:
+            return None
+
+    def complete_reset(self, reset: PasswordReset, account: Account, password_hash: str,
+                       now: datetime) -> None:
+        """Use the token once, set the password, end every session (new epoch), and activate an
+        account still pending: following the emailed link proves the address."""
+        actions = [
+            Account.password_hash.set(password_hash),
+            Account.auth_epoch.add(1),
+            Account.failed_logins.set(0),
+            Account.failures_since.remove(),
+            Account.locked_until.remove(),
+        ]
+        if account.statut == PENDING:
+            actions += self._activation_actions()
+        try:
+            with TransactWrite(connection=_connection()) as transaction:
+                transaction.update(reset, actions=[PasswordReset.used_at.set(now)],
+                                   condition=PasswordReset.used_at.does_not_exist()
+                                   & (PasswordReset.expires_at > now))
+                transaction.update(account, actions=actions)
+                if account.statut == PENDING:
+                    transaction.update(AccountEmail(account.email), actions=[
+                        AccountEmail.expires_at.remove()],
+                        condition=AccountEmail.nir_hash == account.nir_hash)
+        except TransactWriteError as error:
+            reasons = [getattr(r, "code", None) for r in (error.cancellation_reasons or [])]
+            if "ConditionalCheckFailed" in reasons:
+                raise Conflict() from None
+            raise
+
+
+def _is_condition_failure(error: Exception) -> bool:
+    cause = getattr(error, "cause_response_code", None)
+    return cause == "ConditionalCheckFailedException"

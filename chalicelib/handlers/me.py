@@ -1,0 +1,24 @@
+from .. import services
+from ..api import ApiBlueprint, json_response, session_token
+
+bp = ApiBlueprint(__name__)
+
+
+@bp.route("/me", methods=["GET"])
+def me():
+    account = services.accounts().authenticate(session_token(bp.current_request))
+    adresse = account.adresse
+    return json_response({
+        "id": account.id,
+        "prenoms": account.prenoms,
+        "nom": account.nom,
+        "nom_naissance": account.nom_naissance,
+        "nom_usage": account.nom_usage,
+        "email": account.email,
+        "telephone": account.telephone,
+        "adresse": {"ligne1": adresse.ligne1, "code_postal": adresse.code_postal,
+                    "commune": adresse.commune, "pays": adresse.pays},
+        "diplome": account.diplome,
+        "elu": bool(account.elu),
+        "mandats": [],
+    }, headers={"Cache-Control": "no-store"})

@@ -1,0 +1,34 @@
+from chalice import Response
+
+from .. import services
+from ..api import (
+    ApiBlueprint,
+    expired_session_cookie,
+    json_object,
+    json_response,
+    require_text,
+    session_cookie,
+    session_token,
+)
+
+bp = ApiBlueprint(__name__)
+
+
+@bp.route("/sessions", methods=["POST"])
+def login():
+    body = json_object(bp.current_request)
+    nir = require_text(body, "nir", "Numéro de sécurité sociale : saisissez les 13 premiers "
+                                    "caractères, sans la clé.")
+    password = require_text(body, "mot_de_passe", "Mot de passe : ce champ est obligatoire.")
+    session = services.accounts().login(nir, password)
+    return json_response(
+        {"token": session.token, "expires_at": session.expires_at.isoformat()},
+        headers={"Set-Cookie": session_cookie(session.token, session.max_age_seconds),
+                 "Cache-Control": "no-store"},
+    )
+
+
+@bp.route("/sessions/current", methods=["DELETE"])
+def logout():
+    services.accounts().logout(session_token(bp.current_request))
+    return Response(body="", status_code=204, headers={"Set-Cookie": expired_session_cookie()})

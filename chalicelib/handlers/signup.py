@@ -1,0 +1,25 @@
+from .. import services
+from ..api import ApiBlueprint, json_object, json_response
+from ..clock import paris_today
+from ..problems import Problem, invalid
+from ..signup_form import STEPS
+
+bp = ApiBlueprint(__name__)
+
+
+@bp.route("/signup/steps/{step}", methods=["POST"])
+def validate_step(step):
+    validate = STEPS.get(step)
+    if validate is None:
+        raise Problem(404, "Étape inconnue : les étapes sont " + ", ".join(STEPS) + ".",
+                      slug="etape-inconnue")
+    result = validate(json_object(bp.current_request), paris_today())
+    if result.errors:
+        raise invalid(result.errors)
+    return json_response({"valide": True})
+
+
+@bp.route("/accounts", methods=["POST"])
+def create_account():
+    account = services.accounts().create_account(json_object(bp.current_request))
+    return json_response({"id": account.id, "statut": account.statut}, status=201)

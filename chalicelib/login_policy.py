@@ -1,0 +1,33 @@
+"""When repeated login failures lock an account: 5 failures within 15 minutes lock it for 15
+minutes. Pure: the state goes in, the next state comes out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+MAX_FAILURES = 5
+WINDOW = timedelta(minutes=15)
+LOCK_DURATION = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class FailureState:
+    count: int = 0
+    since: datetime | None = None
+    locked_until: datetime | None = None
+
+    def is_locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and now < self.locked_until
+
+    def after_failure(self, now: datetime) -> FailureState:
+        if self.since is None or now - self.since > WINDOW or self.locked_until is not None:
+            count, since = 1, now  # a new window (an expired lock also starts afresh)
+        else:
+            count, since = self.count + 1, self.since
+        locked_until = now + LOCK_DURATION if count >= MAX_FAILURES else None
+        return FailureState(count, since, locked_until)
+
+    @property
+    def is_clean(self) -> bool:
+        return self.count == 0 and self.locked_until is None

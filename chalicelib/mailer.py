@@ -1,0 +1,41 @@
+"""Sending email with SES (v2 API): a MIME message with a plain-text and an HTML part."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    text: str
+    html: str
+    reply_to: str | None = None
+
+
+class SesMailer:
+    def __init__(self, client, sender: str, sender_name: str = "Mon Compte Élu") -> None:
+        self._client = client
+        self._sender = sender
+        self._sender_name = sender_name
+
+    def send(self, email: Email) -> str:
+        message = EmailMessage()
+        message["From"] = formataddr((self._sender_name, self._sender))
+        message["To"] = email.to
+        message["Subject"] = email.subject
+        message["Message-ID"] = make_msgid(domain=self._sender.rsplit("@", 1)[-1])
+        message["Content-Language"] = "fr"
+        if email.reply_to:
+            message["Reply-To"] = email.reply_to
+        message.set_content(email.text)
+        message.add_alternative(email.html, subtype="html")
+        response = self._client.send_email(
+            FromEmailAddress=self._sender,
+            Destination={"ToAddresses": [email.to]},
+            Content={"Raw": {"Data": message.as_bytes()}},
+        )
+        return response["MessageId"]

@@ -1,0 +1,79 @@
+"""Accounts, keyed by the keyed hash of the 13-character NIR: login is one GetItem."""
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.models import Model
+
+PENDING = "en_attente_verification"
+ACTIVE = "active"
+
+
+class Address(MapAttribute):
+    ligne1 = UnicodeAttribute()
+    code_postal = UnicodeAttribute()
+    commune = UnicodeAttribute()
+    pays = UnicodeAttribute()
+
+
+class Account(Model):
+    class Meta:
+        table_name = "accounts"
+        settings_field = "accounts_table"
+        billing_mode = "PAY_PER_REQUEST"
+
+    nir_hash = UnicodeAttribute(hash_key=True)
+    id = UnicodeAttribute()
+    statut = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    # Unverified accounts expire, freeing the NIR and the email for a new signup.
+    expires_at = TTLAttribute(null=True)
+
+    nom_naissance = UnicodeAttribute()
+    nom_usage = UnicodeAttribute(null=True)
+    prenoms = UnicodeAttribute()
+    sexe = UnicodeAttribute()
+    date_naissance = UnicodeAttribute()
+    lieu_naissance = UnicodeAttribute()
+    email = UnicodeAttribute()
+    telephone = UnicodeAttribute()
+    adresse = Address()
+    diplome = UnicodeAttribute(null=True)  # confidential: only ever shown to its owner
+
+    password_hash = UnicodeAttribute()
+    # Bumped when every session must end (password reset): sessions carry the epoch they saw.
+    auth_epoch = NumberAttribute(default=0)
+
+    verification_code_hash = UnicodeAttribute(null=True)
+    verification_expires_at = UTCDateTimeAttribute(null=True)
+    verification_attempts = NumberAttribute(default=0)
+    verification_sent_at = UTCDateTimeAttribute(null=True)
+
+    failed_logins = NumberAttribute(default=0)
+    failures_since = UTCDateTimeAttribute(null=True)
+    locked_until = UTCDateTimeAttribute(null=True)
+    reset_requested_at = UTCDateTimeAttribute(null=True)
+
+    elu = BooleanAttribute(default=False)
+
+    @property
+    def nom(self) -> str:
+        return self.nom_usage or self.nom_naissance
+
+
+class AccountEmail(Model):
+    """Claims an email address for one account (unique emails, lookup for verification)."""
+
+    class Meta:
+        table_name = "account-emails"
+        settings_field = "account_emails_table"
+        billing_mode = "PAY_PER_REQUEST"
+
+    email = UnicodeAttribute(hash_key=True)
+    nir_hash = UnicodeAttribute()
+    expires_at = TTLAttribute(null=True)

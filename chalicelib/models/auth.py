@@ -1,0 +1,35 @@
+"""Sessions and password-reset tokens, keyed by the SHA-256 of the token: the token itself is
+never stored."""
+
+from pynamodb.attributes import (
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.models import Model
+
+
+class Session(Model):
+    class Meta:
+        table_name = "sessions"
+        settings_field = "sessions_table"
+        billing_mode = "PAY_PER_REQUEST"
+
+    token_hash = UnicodeAttribute(hash_key=True)
+    nir_hash = UnicodeAttribute()
+    auth_epoch = NumberAttribute()
+    created_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+
+class PasswordReset(Model):
+    class Meta:
+        table_name = "password-resets"
+        settings_field = "password_resets_table"
+        billing_mode = "PAY_PER_REQUEST"
+
+    token_hash = UnicodeAttribute(hash_key=True)
+    nir_hash = UnicodeAttribute()
+    expires_at = TTLAttribute()
+    used_at = UTCDateTimeAttribute(null=True)

@@ -1,0 +1,215 @@
+"""The OpenAPI 3.1 description of the API. A test keeps it equal to the app's routes, and the
+component tests check every answer they get against the schemas below."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .signup_form import DIPLOMES, STEPS
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _problem(description: str, schema: str = "Problem") -> dict:
+    return {"description": description,
+            "content": {"application/problem+json": {"schema": _ref(schema)}}}
+
+
+_STRING = {"type": "string"}
+_NULLABLE_STRING = {"type": ["string", "null"]}
+_DATE = {"type": "string", "format": "date"}
+_DATETIME = {"type": "string", "format": "date-time"}
+_BEARER = [{"bearer": []}, {"cookie": []}]
+
+_SCHEMAS: dict[str, dict] = {
+    "Problem": {
+        "type": "object",
+        "description": "RFC 9457 problem details, in French.",
+        "required": ["type", "title", "status", "detail"],
+        "properties": {
+            "type": _STRING, "title": _STRING, "status": {"type": "integer"}, "detail": _STRING,
+            "errors": {"type": "array", "items": _ref("FieldError")},
+            "reessayer_apres": _DATETIME,
+        },
+    },
+    "ValidationProblem": {
+        "allOf": [_ref("Problem"), {"type": "object", "required": ["errors"]}],
+    },
+    "FieldError": {
+        "type": "object", "required": ["champ", "message"],
+        "properties": {"champ": _STRING, "message": _STRING},
+    },
+    "Health": {"type": "object", "required": ["status"],
+               "properties": {"status": {"const": "ok"}}},
+    "Identite": {
+        "type": "object",
+        "required": ["nir", "nom_naissance", "prenoms", "sexe", "date_naissance",
+                     "lieu_naissance"],
+        "properties": {
+            "nir": {"type": "string", "description": "15 caractères (13 + clé), espaces permis; "
+                                                     "2A/2B pour la Corse."},
+            "nom_naissance": _STRING,
+            "nom_usage": _NULLABLE_STRING,
+            "prenoms": _STRING,
+            "sexe": {"enum": ["F", "M"]},
+            "date_naissance": _DATE,
+            "lieu_naissance": {"type": "string", "description": "Code INSEE de la commune, ou "
+                                                                "pays de naissance."},
+            "diplome": {"enum": [*DIPLOMES, None], "description": "Confidentiel."},
+        },
+    },
+    "Contact": {
+        "type": "object", "required": ["email", "telephone"],
+        "properties": {"email": {"type": "string", "format": "email"}, "telephone": _STRING},
+    },
+    "Adresse": {
+        "type": "object", "required": ["adresse"],
+        "properties": {"adresse": {
+            "type": "object", "required": ["ligne1", "code_postal", "commune"],
+            "properties": {"ligne1": _STRING, "code_postal": _STRING, "commune": _STRING,
+                           "pays": {"type": "string", "default": "France"}},
+        }},
+    },
+    "MotDePasse": {
+        "type": "object", "required": ["mot_de_passe"],
+        "properties": {"mot_de_passe": {
+            "type": "string", "minLength": 12, "maxLength": 128,
+            "description": "Majuscule, minuscule, chiffre et caractère spécial; pas un mot de "
+                           "passe courant."}},
+    },
+    "AccountCreation": {"allOf": [_ref("Identite"), _ref("Contact"), _ref("Adresse"),
+                                  _ref("MotDePasse")]},
+    "AccountStatus": {
+        "type": "object", "required": ["id", "statut"],
+        "properties": {"id": _STRING,
+                       "statut": {"enum": ["en_attente_verification", "active"]}},
+    },
+    "StepValid": {"type": "object", "required": ["valide"],
+                  "properties": {"valide": {"const": True}}},
+    "Verification": {
+        "type": "object", "required": ["email", "code"],
+        "properties": {"email": _STRING, "code": {"type": "string", "pattern": "^[0-9]{6}$"}},
+    },
+    "EmailOnly": {"type": "object", "required": ["email"], "properties": {"email": _STRING}},
+    "Message": {"type": "object", "required": ["message"], "properties": {"message": _STRING}},
+    "Login": {
+        "type": "object", "required": ["nir", "mot_de_passe"],
+        "properties": {"nir": {"type": "string", "description": "Les 13 premiers caractères, "
+                                                                "sans la clé."},
+                       "mot_de_passe": _STRING},
+    },
+    "Session": {
+        "type": "object", "required": ["token", "expires_at"],
+        "properties": {"token": _STRING, "expires_at": _DATETIME},
+    },
+    "Me": {
+        "type": "object",
+        "required": ["id", "prenoms", "nom", "email", "elu", "mandats"],
+        "properties": {
+            "id": _STRING, "prenoms": _STRING, "nom": _STRING, "nom_naissance": _STRING,
+            "nom_usage": _NULLABLE_STRING, "email": _STRING, "telephone": _STRING,
+            "adresse": {"type": "object"}, "diplome": _NULLABLE_STRING,
+            "elu": {"type": "boolean"},
+            "mandats": {"type": "array", "items": {"type": "object"}},
+        },
+    },
+    "PasswordResetRequest": {"type": "object", "required": ["nir"],
+                             "properties": {"nir": _STRING}},
+    "PasswordResetDone": {"type": "object", "required": ["statut"],
+                          "properties": {"statut": {"const": "mot_de_passe_modifie"}}},
+}
+
+_BAD_REQUEST = _problem("Données invalides (`errors`, champ par champ) ou corps JSON illisible.")
+_UNAUTHENTICATED = _problem("Non connecté, ou session expirée.")
+
+
+def _post(summary: str, body: str, responses: dict, **extra) -> dict:
+    return {"summary": summary, "requestBody": {"required": True, "content": {
+        "application/json": {"schema": _ref(body)}}}, "responses": responses, **extra}
+
+
+_PATHS: dict[str, dict] = {
+    "/health": {"get": {"summary": "État du service", "responses": {
+        "200": _json(_ref("Health"), "Le service répond.")}}},
+    "/openapi.json": {"get": {"summary": "Cette description", "responses": {
+        "200": _json({"type": "object"}, "Description OpenAPI 3.1.")}}},
+    "/signup/steps/{step}": {"post": {
+        "summary": "Valider une étape du formulaire de création de compte",
+        "parameters": [{"name": "step", "in": "path", "required": True,
+                        "schema": {"enum": list(STEPS)}}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "oneOf": [_ref("Identite"), _ref("Contact"), _ref("Adresse"),
+                      _ref("MotDePasse")]}}}},
+        "responses": {"200": _json(_ref("StepValid"), "Étape valide."), "400": _BAD_REQUEST,
+                      "404": _problem("Étape inconnue.")}}},
+    "/accounts": {"post": _post("Créer un compte (les 4 étapes)", "AccountCreation", {
+        "201": _json(_ref("AccountStatus"), "Compte créé; un code est envoyé par courriel."),
+        "400": _BAD_REQUEST,
+        "409": _problem("Un compte existe déjà pour ce NIR ou cette adresse.")})},
+    "/accounts/verification": {"post": _post("Activer le compte avec le code reçu",
+                                             "Verification", {
+        "200": _json(_ref("AccountStatus"), "Compte activé."), "400": _BAD_REQUEST,
+        "409": _problem("Compte déjà activé."),
+        "410": _problem("Code expiré ou trop d'essais.")})},
+    "/accounts/verification-codes": {"post": _post("Recevoir un nouveau code", "EmailOnly", {
+        "202": _json(_ref("Message"), "Même réponse que le compte existe ou non."),
+        "400": _BAD_REQUEST})},
+    "/sessions": {"post": _post("Se connecter avec le NIR (13 caractères) et le mot de passe",
+                                "Login", {
+        "200": _json(_ref("Session"), "Connecté; la session est aussi posée en cookie."),
+        "400": _BAD_REQUEST,
+        "401": _problem("NIR ou mot de passe incorrect (même réponse)."),
+        "403": _problem("Adresse électronique pas encore vérifiée."),
+        "429": _problem("Compte bloqué temporairement (voir Retry-After).")})},
+    "/sessions/current": {"delete": {"summary": "Se déconnecter", "security": _BEARER,
+                                     "responses": {"204": {"description": "Déconnecté."},
+                                                   "401": _UNAUTHENTICATED}}},
+    "/me": {"get": {"summary": "Mon compte", "security": _BEARER, "responses": {
+        "200": _json(_ref("Me"), "Le compte de la personne connectée."),
+        "401": _UNAUTHENTICATED}}},
+    "/password-resets": {"post": _post("Demander un lien de réinitialisation",
+                                       "PasswordResetRequest", {
+        "202": _json(_ref("Message"), "Même réponse que le compte existe ou non."),
+        "400": _BAD_REQUEST})},
+    "/password-resets/{token}": {"post": {
+        **_post("Choisir un nouveau mot de passe (ferme toutes les sessions)", "MotDePasse", {
+            "200": _json(_ref("PasswordResetDone"), "Mot de passe modifié."),
+            "400": _BAD_REQUEST, "410": _problem("Lien expiré ou déjà utilisé.")}),
+        "parameters": [{"name": "token", "in": "path", "required": True,
+                        "schema": _STRING}]}},
+}
+
+
+def _with_common_errors(paths: dict) -> dict:
+    """Every operation may fail unexpectedly (500); every body may be too big or not JSON."""
+    for operations in paths.values():
+        for method, operation in operations.items():
+            operation["responses"].setdefault("500", _problem("Erreur inattendue."))
+            if method == "post":
+                operation["responses"].setdefault("413", _problem("Corps trop volumineux."))
+                operation["responses"].setdefault("415", _problem("Corps qui n'est pas du JSON."))
+    return paths
+
+
+@lru_cache(maxsize=1)
+def spec() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Mon Compte Élu", "version": "1.0.0",
+                 "description": "API de Mon Compte Élu : comptes, droits DIF élus, catalogues."},
+        "servers": [{"url": "/api"}],
+        "paths": _with_common_errors(_PATHS),
+        "components": {
+            "schemas": _SCHEMAS,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "cookie": {"type": "apiKey", "in": "cookie", "name": "mce_session"},
+            },
+        },
+    }

@@ -1,0 +1,60 @@
+"""Keyed hashing of identifiers and one-time codes, and plain hashing of random tokens.
+
+The NIR is stored only as HMAC-SHA256 under a key kept in SSM Parameter Store: without the key,
+the hashes of the (small) NIR space cannot be enumerated. Random tokens (sessions, password
+resets) carry 256 bits of entropy, so a plain SHA-256 is enough to store them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+
+class KeyedHasher:
+    def __init__(self, key: bytes) -> None:
+        if len(key) < 32:
+            raise ValueError("the HMAC key must be at least 32 bytes")
+        self._key = key
+
+    def digest(self, purpose: str, value: str) -> str:
+        """A hex HMAC of `value`, separated by purpose so one hash never stands for another."""
+        message = purpose.encode() + b"\x00" + value.encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def nir(self, nir_body: str) -> str:
+        return self.digest("nir", nir_body)
+
+
+def load_hmac_key(parameter_name: str) -> bytes:
+    """The key from SSM (SecureString), cached by Powertools between invocations."""
+    from aws_lambda_powertools.utilities import parameters
+
+    value = parameters.get_parameter(parameter_name, decrypt=True, max_age=3600)
+    return bytes.fromhex(value) if _is_hex(value) else value.encode()
+
+
+def _is_hex(value: str) -> bool:
+    try:
+        bytes.fromhex(value)
+    except ValueError:
+        return False
+    return True
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_code() -> str:
+    """A 6-digit code for email verification."""
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())

@@ -1,0 +1,65 @@
+"""Builds the services once per container, lazily: importing the app creates no AWS client and
+reads no setting, and tests reset everything with `reset()`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import lru_cache
+
+from .settings import Settings, get_settings
+
+
+@lru_cache(maxsize=1)
+def aws_session():
+    import boto3
+
+    return boto3.session.Session(region_name=get_settings().region)
+
+
+@lru_cache(maxsize=1)
+def bound_settings() -> Settings:
+    """The settings, with the PynamoDB models pointed at this stage's tables."""
+    from .models import bind_tables
+
+    settings = get_settings()
+    bind_tables(settings)
+    return settings
+
+
+@lru_cache(maxsize=1)
+def keyed_hasher():
+    from .secrets import KeyedHasher, load_hmac_key
+
+    return KeyedHasher(load_hmac_key(get_settings().nir_hmac_key_parameter))
+
+
+@lru_cache(maxsize=1)
+def mailer():
+    from .mailer import SesMailer
+
+    return SesMailer(aws_session().client("sesv2"), get_settings().mail_sender)
+
+
+@lru_cache(maxsize=1)
+def accounts():
+    from .account_store import AccountStore
+    from .accounts import AccountService
+
+    settings = bound_settings()
+    return AccountService(
+        store=AccountStore(),
+        mailer=mailer(),
+        hasher=keyed_hasher(),
+        public_url=settings.public_url,
+        session_ttl=timedelta(minutes=settings.session_ttl_minutes),
+    )
+
+
+def reset() -> None:
+    """Forget every cached setting, client and service (tests, and the local runner)."""
+    from aws_lambda_powertools.utilities import parameters
+
+    for factory in (get_settings, aws_session, bound_settings, keyed_hasher, mailer, accounts):
+        factory.cache_clear()
+    parameters.clear_caches()
+    parameters.base.DEFAULT_PROVIDERS.clear()  # their clients point at the old endpoint

@@ -1,0 +1,62 @@
+"""The one settings object: every environment read of the application happens here, lazily."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+class MissingSetting(RuntimeError):
+    """A required environment variable is absent: a deployment error, not a user error."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    region: str
+    accounts_table: str
+    account_emails_table: str
+    sessions_table: str
+    password_resets_table: str
+    rne_bucket: str
+    support_queue_name: str
+    support_dlq_name: str
+    support_mailbox: str
+    mail_sender: str
+    nir_hmac_key_parameter: str
+    public_url: str
+    session_ttl_minutes: int = 60
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+
+        def required(name: str) -> str:
+            value = env.get(name, "").strip()
+            if not value:
+                raise MissingSetting(f"environment variable {name} is not set")
+            return value
+
+        return cls(
+            stage=env.get("STAGE", "local"),
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-3",
+            accounts_table=required("ACCOUNTS_TABLE"),
+            account_emails_table=required("ACCOUNT_EMAILS_TABLE"),
+            sessions_table=required("SESSIONS_TABLE"),
+            password_resets_table=required("PASSWORD_RESETS_TABLE"),
+            rne_bucket=required("RNE_BUCKET"),
+            support_queue_name=required("SUPPORT_QUEUE_NAME"),
+            support_dlq_name=required("SUPPORT_DLQ_NAME"),
+            support_mailbox=required("SUPPORT_MAILBOX"),
+            mail_sender=required("MAIL_SENDER"),
+            nir_hmac_key_parameter=required("NIR_HMAC_KEY_PARAMETER"),
+            public_url=required("PUBLIC_URL").rstrip("/"),
+            session_ttl_minutes=int(env.get("SESSION_TTL_MINUTES", "60")),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()

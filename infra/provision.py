@@ -1,0 +1,89 @@
+"""Create every resource of `infra.resources` for a stage, idempotently, through boto3.
+
+Used against moto: in-process by the tests, the moto server by `make run`. On AWS the same
+definitions are deployed by the CloudFormation template instead.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from botocore.exceptions import ClientError
+
+from chalicelib.models import bind_tables
+from chalicelib.settings import Settings
+
+from . import resources
+
+
+def provision(settings: Settings, session) -> dict[str, str]:
+    """Create what is missing; answer the queue URLs by settings field."""
+    bind_tables(settings)
+    _tables(settings, session)
+    _buckets(settings, session)
+    queue_urls = _queues(settings, session)
+    _sender_identities(settings, session)
+    _secrets(settings, session)
+    return queue_urls
+
+
+def _tables(settings: Settings, session) -> None:
+    for model in resources.TABLE_MODELS:
+        if not model.exists():
+            # PynamoDB also enables TTL on the model's TTLAttribute.
+            model.create_table(wait=True, billing_mode="PAY_PER_REQUEST")
+
+
+def _buckets(settings: Settings, session) -> None:
+    s3 = session.client("s3")
+    for field in resources.BUCKETS:
+        name = getattr(settings, field)
+        try:
+            s3.head_bucket(Bucket=name)
+            continue
+        except ClientError:
+            pass
+        extra = ({} if settings.region == "us-east-1" else
+                 {"CreateBucketConfiguration": {"LocationConstraint": settings.region}})
+        s3.create_bucket(Bucket=name, **extra)
+        s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True})
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+
+
+def _queues(settings: Settings, session) -> dict[str, str]:
+    sqs = session.client("sqs")
+    urls = {}
+    for queue in resources.QUEUES:
+        dlq_url = sqs.create_queue(QueueName=getattr(settings, queue.dlq_settings_field))[
+            "QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
+            "Attributes"]["QueueArn"]
+        urls[queue.settings_field] = sqs.create_queue(
+            QueueName=getattr(settings, queue.settings_field),
+            Attributes={
+                "VisibilityTimeout": str(queue.visibility_timeout),
+                "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn,
+                                             "maxReceiveCount": str(queue.max_receives)}),
+            })["QueueUrl"]
+        urls[queue.dlq_settings_field] = dlq_url
+    return urls
+
+
+def _sender_identities(settings: Settings, session) -> None:
+    ses = session.client("ses")
+    for field in resources.SENDER_IDENTITIES:
+        ses.verify_email_identity(EmailAddress=getattr(settings, field))
+
+
+def _secrets(settings: Settings, session) -> None:
+    ssm = session.client("ssm")
+    for field in resources.SECRET_PARAMETERS:
+        try:
+            ssm.put_parameter(Name=getattr(settings, field), Type="SecureString",
+                              Value=secrets.token_hex(32), Overwrite=False)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ParameterAlreadyExists":
+                raise

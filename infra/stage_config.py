@@ -1,0 +1,16 @@
+"""The environment of a stage, as `.chalice/config.json` declares it (global, then stage)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
+
+
+def stage_environment(stage: str) -> dict[str, str]:
+    config = json.loads(CONFIG.read_text(encoding="utf-8"))
+    if stage not in config["stages"]:
+        raise KeyError(f"unknown stage {stage!r}; stages: {', '.join(config['stages'])}")
+    return {**config.get("environment_variables", {}),
+            **config["stages"][stage].get("environment_variables", {})}

@@ -1,0 +1,60 @@
+"""Serves the Chalice app over HTTP under /api, as API Gateway does with the `api` stage.
+
+Built on Chalice's own local gateway (route matching, API Gateway events); adds the /api prefix,
+problem+json for unknown routes, and request logs that never print a token from a path.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from chalice.config import Config
+from chalice.local import (
+    ChaliceRequestHandler,
+    CustomLocalChalice,
+    LocalChalice,
+    LocalDevServer,
+    LocalGatewayException,
+)
+
+from chalicelib.problems import generic
+
+PREFIX = "/api"
+_SECRET_LOOKING = re.compile(r"/[A-Za-z0-9_\-]{20,}")
+
+
+class ApiRequestHandler(ChaliceRequestHandler):
+    def _generic_handle(self) -> None:
+        path, sep, query = self.path.partition("?")
+        if path != PREFIX and not path.startswith(PREFIX + "/"):
+            return self._send_problem(404)
+        self.path = (path[len(PREFIX):] or "/") + sep + query
+        return super()._generic_handle()
+
+    # The base class binds these to its own _generic_handle: rebind them to ours.
+    do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
+
+    def _send_error_response(self, error: LocalGatewayException) -> None:
+        # API Gateway answers an unknown route with 403 "Missing Authentication Token".
+        self._send_problem(404 if error.CODE == 403 else error.CODE)
+
+    def _send_problem(self, status: int) -> None:
+        response = generic(status).to_response().to_dict()
+        self._send_http_response(status, response["headers"], response["body"])
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+        print("api  " + _SECRET_LOOKING.sub("/…", format % args), flush=True)
+
+
+def start(app, host: str, port: int) -> LocalDevServer:
+    """Start serving in a daemon thread; call `.shutdown()` on the result to stop."""
+    # As `chalice local` does: the current request becomes thread-local, one per connection.
+    if not isinstance(app, LocalChalice):
+        CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+        app.__class__ = CustomLocalChalice
+    config = Config.create(chalice_stage="local", app_name=app.app_name, lambda_timeout=30,
+                           lambda_memory_size=512)
+    server = LocalDevServer(app, config, host, port, handler_cls=ApiRequestHandler)
+    threading.Thread(target=server.server.serve_forever, name="api", daemon=True).start()
+    return server

@@ -1,0 +1,116 @@
+"""`make run`: the whole system on this machine, with moto as the embedded AWS.
+
+moto server -> every resource of the local stage -> demo data -> the API under /api -> the event
+relay; then waits, and stops everything cleanly on Ctrl-C (all of it lives in this process, so
+nothing is left behind).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+import urllib.request
+
+HOST = "127.0.0.1"
+
+
+def _port(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _ensure_free(port: int, name: str) -> None:
+    with socket.socket() as probe:
+        if probe.connect_ex((HOST, port)) == 0:
+            sys.exit(f"Le port {port} ({name}) est déjà utilisé : arrêtez le programme qui "
+                     f"l'occupe ou choisissez-en un autre, par exemple {name}={port + 1}.")
+
+
+def _wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - our own http URL
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def main() -> None:
+    moto_port, api_port = _port("MOTO_PORT", 5000), _port("API_PORT", 8000)
+    _ensure_free(moto_port, "MOTO_PORT")
+    _ensure_free(api_port, "API_PORT")
+
+    from infra.stage_config import stage_environment
+
+    os.environ.update(stage_environment("local"))
+    os.environ.update({
+        "AWS_ENDPOINT_URL": f"http://{HOST}:{moto_port}",
+        "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": "eu-west-3", "AWS_REGION": "eu-west-3",
+        "PUBLIC_URL": f"http://{HOST}:{api_port}",
+    })
+
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per AWS call is noise
+
+    moto = ThreadedMotoServer(ip_address=HOST, port=moto_port, verbose=False)
+    moto.start()
+    _wait_for(f"http://{HOST}:{moto_port}/moto-api/data.json")
+
+    import boto3
+
+    from chalicelib import services
+    from chalicelib.settings import Settings
+    from infra.provision import provision
+    from infra.resources import EVENT_SOURCES
+    from local import api_server, seed
+    from local.relay import EventRelay
+
+    settings = Settings.from_env()
+    session = boto3.session.Session(region_name=settings.region)
+    queue_urls = provision(settings, session)
+    services.reset()
+    created = seed.seed_demo_account()
+
+    from app import app
+
+    api = api_server.start(app, HOST, api_port)
+    relay = EventRelay(app, settings, session, EVENT_SOURCES)
+    relay.setup()
+    relay.start()
+    _wait_for(f"http://{HOST}:{api_port}/api/health")
+
+    print(f"""
+Mon Compte Élu tourne en local.
+  API          http://{HOST}:{api_port}/api  (santé : /api/health, description : /api/openapi.json)
+  AWS (moto)   http://{HOST}:{moto_port}  (tableau de bord : /moto-api/)
+  Bucket RNE   s3://{settings.rne_bucket}
+  File support {queue_urls.get('support_queue_name')}
+  Courriels    envoyés via SES (moto) : http://{HOST}:{moto_port}/moto-api/data.json
+  Relais       {len(EVENT_SOURCES)} source(s) d'événements relayée(s)
+  Compte démo  NIR {seed.DEMO_NIR[:13]} (clé {seed.DEMO_NIR[13:]}), mot de passe \
+{seed.DEMO_PASSWORD}{'' if created else ' (déjà présent)'}
+Ctrl-C pour tout arrêter.""", flush=True)
+
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    stop.wait()
+    print("\nArrêt : relais, API, moto…", flush=True)
+    relay.stop()
+    api.shutdown()
+    moto.stop()
+    print("Arrêté.", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+from openapi_spec_validator import validate
+
+from chalicelib.openapi import spec
+
+
+def test_the_document_is_valid_openapi_3_1():
+    document = spec()
+    assert document["openapi"].startswith("3.1")
+    validate(document)
+
+
+def test_the_document_describes_exactly_the_routes_of_the_app():
+    from app import app
+
+    routes = {(path, method.lower()) for path, methods in app.routes.items() for method in methods}
+    documented = {(path, method) for path, operations in spec()["paths"].items()
+                  for method in operations if method != "parameters"}
+    assert documented == routes
+
+
+def test_every_operation_documents_its_success_and_a_request_body_where_it_takes_one():
+    for path, operations in spec()["paths"].items():
+        for method, operation in operations.items():
+            assert any(code.startswith("2") for code in operation["responses"]), (path, method)
+            if method == "post":
+                assert "requestBody" in operation, path
+
+
+def test_the_document_is_served(api):
+    response = api.get("/openapi.json")
+    assert response.status == 200
+    assert response.json == spec()

@@ -1,0 +1,94 @@
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlparse
+
+from chalicelib.models import PasswordReset
+from tests.support.people import PASSWORD, make_nir
+
+NEW_PASSWORD = "Hv8$colline-Granit"
+
+
+def request_reset(api, nir):
+    return api.post("/password-resets", {"nir": nir})
+
+
+def token_from(mail) -> str:
+    return parse_qs(urlparse(mail.link()).query)["jeton"][0]
+
+
+def login(api, nir, password):
+    return api.post("/sessions", {"nir": nir, "mot_de_passe": password})
+
+
+def test_the_answer_is_the_same_whether_or_not_the_account_exists(api, active_account, outbox):
+    payload, nir13 = active_account
+    known = request_reset(api, nir13)
+    unknown = request_reset(api, make_nir("M", "1950-05-05")[:13])
+    assert known.status == unknown.status == 202
+    assert known.json == unknown.json
+    assert "réinitialisation" in outbox.last_to(payload["email"]).subject.lower()
+    assert len(outbox.all()) == 2  # the signup code, then this one link
+
+
+def test_the_link_sets_a_new_password_and_ends_every_session(api, logged_in, outbox):
+    payload, old_session = logged_in
+    nir13 = payload["nir"][:13]
+    request_reset(api, nir13)
+    token = token_from(outbox.last_to(payload["email"]))
+    response = api.post(f"/password-resets/{token}", {"mot_de_passe": NEW_PASSWORD})
+    assert (response.status, response.json) == (200, {"statut": "mot_de_passe_modifie"})
+    assert api.get("/me", token=old_session).status == 401
+    assert login(api, nir13, PASSWORD).status == 401
+    assert login(api, nir13, NEW_PASSWORD).status == 200
+    assert outbox.last_to(payload["email"]).subject == "Votre mot de passe a été modifié"
+
+
+def test_a_link_serves_once(api, active_account, outbox):
+    payload, nir13 = active_account
+    request_reset(api, nir13)
+    token = token_from(outbox.last_to(payload["email"]))
+    assert api.post(f"/password-resets/{token}", {"mot_de_passe": NEW_PASSWORD}).status == 200
+    again = api.post(f"/password-resets/{token}", {"mot_de_passe": "Jw9%riviere-Basalte"})
+    assert again.status == 410
+    assert token not in again.body.decode()
+
+
+def test_an_expired_or_unknown_link_is_gone(api, active_account, outbox):
+    payload, nir13 = active_account
+    request_reset(api, nir13)
+    token = token_from(outbox.last_to(payload["email"]))
+    for reset in PasswordReset.scan():
+        reset.update(actions=[PasswordReset.expires_at.set(datetime.now(UTC)
+                                                           - timedelta(seconds=1))])
+    assert api.post(f"/password-resets/{token}", {"mot_de_passe": NEW_PASSWORD}).status == 410
+    assert api.post("/password-resets/inconnu", {"mot_de_passe": NEW_PASSWORD}).status == 410
+
+
+def test_the_new_password_follows_the_rule(api, active_account, outbox):
+    payload, nir13 = active_account
+    request_reset(api, nir13)
+    token = token_from(outbox.last_to(payload["email"]))
+    weak = api.post(f"/password-resets/{token}", {"mot_de_passe": "Martin-Claire-1975!"})
+    assert weak.status == 400 and weak.json["errors"][0]["champ"] == "mot_de_passe"
+    assert api.post(f"/password-resets/{token}", {"mot_de_passe": NEW_PASSWORD}).status == 200
+
+
+def test_a_reset_unlocks_a_locked_account(api, active_account, outbox):
+    payload, nir13 = active_account
+    for _ in range(5):
+        login(api, nir13, "Pas-le-bon-mot-de-passe-1")
+    assert login(api, nir13, PASSWORD).status == 429
+    request_reset(api, nir13)
+    token = token_from(outbox.last_to(payload["email"]))
+    api.post(f"/password-resets/{token}", {"mot_de_passe": NEW_PASSWORD})
+    assert login(api, nir13, NEW_PASSWORD).status == 200
+
+
+def test_a_reset_activates_an_account_whose_code_was_lost(api, outbox):
+    from tests.support.people import signup_payload
+
+    payload = signup_payload()
+    api.post("/accounts", payload)
+    request_reset(api, payload["nir"][:13])
+    token = token_from(outbox.last_to(payload["email"]))
+    assert api.post(f"/password-resets/{token}", {"mot_de_passe": NEW_PASSWORD}).status == 200
+    assert login(api, payload["nir"][:13], NEW_PASSWORD).status == 200

@@ -1,0 +1,78 @@
+"""The NIR, passwords, codes and tokens never appear in logs, metrics, answers or storage."""
+
+import json
+from urllib.parse import parse_qs, urlparse
+
+import boto3
+
+from chalicelib.models import ALL_MODELS
+from tests.support.leaks import leaked
+from tests.support.people import PASSWORD, signup_payload
+
+NEW_PASSWORD = "Hv8$colline-Granit"
+
+
+def spellings_of(nir: str) -> list[str]:
+    spaced = " ".join([nir[0], nir[1:3], nir[3:5], nir[5:7], nir[7:10], nir[10:13], nir[13:]])
+    return [nir, nir[:13], spaced]
+
+
+def run_every_account_flow(api, outbox, payload):
+    """Signup with mistakes, verification, login failures, session, reset: everything."""
+    secrets = []
+    nir13 = payload["nir"][:13]
+    api.post("/signup/steps/identite", {**payload, "sexe": "M"})  # inconsistent NIR
+    api.post("/signup/steps/mot-de-passe", {"mot_de_passe": PASSWORD})
+    api.post("/accounts", payload)
+    api.post("/accounts", payload)  # 409
+    code = outbox.last_to(payload["email"]).code()
+    secrets.append(code)
+    api.post("/accounts/verification", {"email": payload["email"],
+                                        "code": f"{(int(code) + 1) % 10**6:06d}"})
+    api.post("/accounts/verification", {"email": payload["email"], "code": code})
+    api.post("/sessions", {"nir": nir13, "mot_de_passe": "Pas-le-bon-mot-de-passe-1"})
+    token = api.post("/sessions", {"nir": payload["nir"], "mot_de_passe": PASSWORD}).json["token"]
+    secrets.append(token)
+    api.get("/me", token=token)
+    api.post("/password-resets", {"nir": nir13})
+    reset_token = parse_qs(urlparse(outbox.last_to(payload["email"]).link()).query)["jeton"][0]
+    secrets.append(reset_token)
+    api.post(f"/password-resets/{reset_token}", {"mot_de_passe": "trop-court"})
+    api.post(f"/password-resets/{reset_token}", {"mot_de_passe": NEW_PASSWORD})
+    token = api.post("/sessions", {"nir": nir13, "mot_de_passe": NEW_PASSWORD}).json["token"]
+    secrets.append(token)
+    api.delete("/sessions/current", token=token)
+    return secrets
+
+
+def test_logs_and_metrics_never_show_nir_password_code_or_token(api, outbox, log_output):
+    payload = signup_payload()
+    secrets = run_every_account_flow(api, outbox, payload)
+    logs = log_output()
+    assert "LoginSucceeded" in logs and "AccountCreated" in logs  # we did capture the output
+    forbidden = [*spellings_of(payload["nir"]), PASSWORD, NEW_PASSWORD, "trop-court", *secrets]
+    assert leaked(logs, forbidden) == []
+
+
+def test_storage_holds_hashes_only(api, outbox, aws):
+    payload = signup_payload()
+    secrets = run_every_account_flow(api, outbox, payload)
+    dynamodb = boto3.client("dynamodb", region_name=aws.region)
+    stored = ""
+    for model in ALL_MODELS:
+        items = dynamodb.scan(TableName=model.Meta.table_name)["Items"]
+        assert items, f"{model.Meta.table_name} should hold something after the flows"
+        stored += json.dumps(items, ensure_ascii=False)
+    forbidden = [*spellings_of(payload["nir"]), PASSWORD, NEW_PASSWORD, *secrets]
+    assert leaked(stored, forbidden) == []
+    assert "$argon2id$" in stored
+    assert payload["email"] in stored  # what is not secret is stored as is
+
+
+def test_answers_never_echo_a_nir(api, outbox):
+    payload = signup_payload()
+    bodies = [api.post("/accounts", payload).body, api.post("/accounts", payload).body,
+              api.post("/signup/steps/identite", {**payload, "sexe": "M"}).body,
+              api.post("/sessions", {"nir": payload["nir"][:13], "mot_de_passe": "x"}).body]
+    text = b"".join(bodies).decode()
+    assert [s for s in spellings_of(payload["nir"]) if s in text] == []

@@ -1,0 +1,120 @@
+"""Shared fixtures: AWS is moto in-process, configured exactly like the local stage."""
+
+from __future__ import annotations
+
+import os
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from chalicelib import services
+from chalicelib.settings import Settings
+from infra.provision import provision
+from infra.stage_config import stage_environment
+
+REGION = "eu-west-3"
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    """Moto, with every table, bucket, queue, identity and secret of the local stage."""
+    for name, value in stage_environment("local").items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    with mock_aws():
+        services.reset()
+        settings = Settings.from_env()
+        provision(settings, boto3.session.Session(region_name=REGION))
+        yield settings
+    services.reset()
+
+
+@pytest.fixture
+def client(aws):
+    from chalice.test import Client
+
+    from app import app
+
+    # Client applies the stage environment of .chalice/config.json: the local stage, as provisioned.
+    with Client(app, stage_name="local") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def outbox(aws):
+    """The emails SES accepted, parsed (moto keeps them in its backend)."""
+    from tests.support.mail import Outbox
+
+    return Outbox(REGION)
+
+
+@pytest.fixture(autouse=True)
+def _no_real_aws_credentials(monkeypatch):
+    # A developer's own credentials must never reach a test.
+    for name in ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    if "AWS_SHARED_CREDENTIALS_FILE" not in os.environ:
+        monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+
+
+@pytest.fixture
+def api(client):
+    from tests.support.api import Api
+
+    return Api(client)
+
+
+@pytest.fixture
+def active_account(api, outbox):
+    """A signed-up, verified person: (payload, nir13)."""
+    from tests.support.people import signup_payload
+
+    payload = signup_payload()
+    assert api.post("/accounts", payload).status == 201
+    code = outbox.last_to(payload["email"]).code()
+    assert api.post("/accounts/verification", {"email": payload["email"], "code": code}
+                    ).status == 200
+    return payload, payload["nir"][:13]
+
+
+@pytest.fixture
+def logged_in(api, active_account):
+    """(payload, token) of a logged-in person."""
+    from tests.support.people import PASSWORD
+
+    payload, nir13 = active_account
+    response = api.post("/sessions", {"nir": nir13, "mot_de_passe": PASSWORD})
+    assert response.status == 200
+    return payload, response.json["token"]
+
+
+@pytest.fixture
+def log_output(capsys):
+    """Everything the code logs or prints (JSON logs, EMF metrics, any other logger at INFO and
+    above), as one text; call it to read what was written so far."""
+    import io
+    import logging
+
+    from chalicelib.observability import logger
+
+    stream = io.StringIO()
+    powertools_handler = logging.StreamHandler(stream)
+    powertools_handler.setFormatter(logger.registered_formatter)
+    logger.addHandler(powertools_handler)
+    root_handler = logging.StreamHandler(stream)
+    root_handler.setLevel(logging.INFO)
+    logging.getLogger().addHandler(root_handler)
+
+    def read() -> str:
+        captured = capsys.readouterr()
+        return stream.getvalue() + captured.out + captured.err
+
+    yield read
+    logger.removeHandler(powertools_handler)
+    logging.getLogger().removeHandler(root_handler)

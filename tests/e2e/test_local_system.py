@@ -1,0 +1,88 @@
+"""The running local system, over HTTP, as a browser or an API client uses it."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import requests
+
+from local.seed import DEMO_NIR, DEMO_PASSWORD
+from tests.support.leaks import leaked
+from tests.support.people import PASSWORD, signup_payload
+
+pytestmark = pytest.mark.e2e
+
+
+def test_health_and_openapi(local_system):
+    assert requests.get(f"{local_system.api}/health", timeout=5).json() == {"status": "ok"}
+    document = requests.get(f"{local_system.api}/openapi.json", timeout=5).json()
+    assert document["openapi"].startswith("3.1") and "/accounts" in document["paths"]
+    missing = requests.get(f"{local_system.api}/nulle-part", timeout=5)
+    assert missing.status_code == 404
+    assert missing.headers["Content-Type"] == "application/problem+json"
+
+
+def test_the_demo_account_logs_in(local_system):
+    response = requests.post(f"{local_system.api}/sessions", timeout=10,
+                             json={"nir": DEMO_NIR[:13], "mot_de_passe": DEMO_PASSWORD})
+    assert response.status_code == 200
+    me = requests.get(f"{local_system.api}/me", timeout=5,
+                      headers={"Authorization": f"Bearer {response.json()['token']}"}).json()
+    assert (me["prenoms"], me["nom"]) == ("Camille", "Durand")
+
+
+def test_signup_email_code_login_me_logout_reset(local_system):
+    api = local_system.api
+    payload = signup_payload()
+    for step, fields in [("identite", ("nir", "nom_naissance", "nom_usage", "prenoms", "sexe",
+                                       "date_naissance", "lieu_naissance")),
+                         ("contact", ("email", "telephone")), ("adresse", ("adresse",)),
+                         ("mot-de-passe", ("mot_de_passe",))]:
+        response = requests.post(f"{api}/signup/steps/{step}", timeout=10,
+                                 json={k: payload[k] for k in fields})
+        assert response.json() == {"valide": True}, response.text
+    assert requests.post(f"{api}/accounts", json=payload, timeout=10).status_code == 201
+
+    [mail] = local_system.emails_to(payload["email"])
+    verified = requests.post(f"{api}/accounts/verification", timeout=10,
+                             json={"email": payload["email"], "code": mail.code()})
+    assert verified.json()["statut"] == "active"
+
+    browser = requests.Session()
+    login = browser.post(f"{api}/sessions", timeout=10,
+                         json={"nir": payload["nir"][:13], "mot_de_passe": PASSWORD})
+    assert login.status_code == 200
+    assert "HttpOnly" in login.headers["Set-Cookie"]
+    # requests keeps Secure cookies for http://127.0.0.1 only if told; send it as a browser would.
+    cookie = {"Cookie": f"mce_session={login.json()['token']}"}
+    assert browser.get(f"{api}/me", headers=cookie, timeout=5).json()["email"] == payload["email"]
+    assert browser.delete(f"{api}/sessions/current", headers=cookie, timeout=5).status_code == 204
+    assert browser.get(f"{api}/me", headers=cookie, timeout=5).status_code == 401
+
+    requests.post(f"{api}/password-resets", json={"nir": payload["nir"][:13]}, timeout=10)
+    link = local_system.emails_to(payload["email"])[-1].link()
+    token = parse_qs(urlparse(link).query)["jeton"][0]
+    assert link.startswith(f"http://127.0.0.1:{local_system.api_port}/")
+    reset = requests.post(f"{api}/password-resets/{token}", timeout=10,
+                          json={"mot_de_passe": "Hv8$colline-Granit"})
+    assert reset.status_code == 200
+
+    # What the system printed meanwhile (request lines, JSON logs, metrics) keeps secrets out.
+    output = local_system.output.read_text()
+    assert leaked(output, [payload["nir"], payload["nir"][:13], PASSWORD, mail.code(), token,
+                           login.json()["token"]]) == []
+    assert "/password-resets/…" in output
+
+
+def test_ctrl_c_stops_everything_and_frees_the_ports(local_system):
+    process: subprocess.Popen = local_system.process
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=20) == 0
+    for port in (local_system.moto_port, local_system.api_port):
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open"
+    assert "Arrêté." in local_system.output.read_text()
