@@ -1,6 +1,7 @@
-"""Mon Compte Élu API: creates the Chalice app, registers the blueprints and the middleware.
+"""Mon Compte Élu API: creates the Chalice app, registers the middleware and the blueprints.
 
 Nothing here reads settings or creates AWS clients; services are built on first use.
+Middleware comes first: Chalice gives a Lambda function the middleware registered before it.
 """
 
 from functools import partial
@@ -8,14 +9,11 @@ from functools import partial
 from aws_lambda_powertools.logging import correlation_paths
 from chalice import Chalice, ConvertToMiddleware
 
-from chalicelib.handlers import accounts, docs, health, me, password_resets, sessions, signup
+from chalicelib.handlers import accounts, docs, health, me, password_resets, rne, sessions, signup
 from chalicelib.observability import logger, metrics, trace_lambda_handler
 from chalicelib.problems import rewrite_framework_error
 
 app = Chalice(app_name="moncompteelu")
-
-for blueprint in (health, docs, signup, accounts, sessions, me, password_resets):
-    app.register_blueprint(blueprint.bp)
 
 app.register_middleware(ConvertToMiddleware(partial(
     logger.inject_lambda_context, correlation_id_path=correlation_paths.API_GATEWAY_REST,
@@ -29,3 +27,7 @@ app.register_middleware(ConvertToMiddleware(trace_lambda_handler))
 def problem_details(event, get_response):
     """Errors Chalice answers by itself (415, malformed requests) become problem+json too."""
     return rewrite_framework_error(get_response(event))
+
+
+for blueprint in (health, docs, signup, accounts, sessions, me, password_resets, rne):
+    app.register_blueprint(blueprint.bp)

@@ -12,7 +12,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from .login_policy import FailureState
-from .models import Account, AccountEmail, PasswordReset, Session
+from .models import Account, AccountEmail, IdentityIndex, PasswordReset, Session
 from .models.account import ACTIVE, PENDING
 
 
@@ -77,13 +77,23 @@ class AccountStore:
     def count_verification_failure(self, account: Account) -> None:
         account.update(actions=[Account.verification_attempts.add(1)])
 
-    def activate(self, account: Account) -> None:
+    def activate(self, account: Account, identity_keys: set[str]) -> None:
+        """Activate, and register the account under its identity keys in the same transaction
+        (the RNE ingestion finds accounts through them)."""
         with TransactWrite(connection=_connection()) as transaction:
             transaction.update(account, actions=self._activation_actions(),
                                condition=Account.statut == PENDING)
             transaction.update(AccountEmail(account.email), actions=[
                 AccountEmail.expires_at.remove()], condition=AccountEmail.nir_hash ==
                 account.nir_hash)
+            self._register_identity(transaction, account, identity_keys)
+
+    @staticmethod
+    def _register_identity(transaction: TransactWrite, account: Account,
+                           identity_keys: set[str]) -> None:
+        for key in sorted(identity_keys):
+            transaction.update(IdentityIndex(key), actions=[
+                IdentityIndex.accounts.add({account.nir_hash})])
 
     @staticmethod
     def _activation_actions() -> list:
@@ -141,7 +151,7 @@ class AccountStore:
             return None
 
     def complete_reset(self, reset: PasswordReset, account: Account, password_hash: str,
-                       now: datetime) -> None:
+                       now: datetime, identity_keys: set[str]) -> None:
         """Use the token once, set the password, end every session (new epoch), and activate an
         account still pending: following the emailed link proves the address."""
         actions = [
@@ -163,6 +173,7 @@ class AccountStore:
                     transaction.update(AccountEmail(account.email), actions=[
                         AccountEmail.expires_at.remove()],
                         condition=AccountEmail.nir_hash == account.nir_hash)
+                    self._register_identity(transaction, account, identity_keys)
         except TransactWriteError as error:
             reasons = [getattr(r, "code", None) for r in (error.cancellation_reasons or [])]
             if "ConditionalCheckFailed" in reasons:

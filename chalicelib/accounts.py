@@ -21,6 +21,8 @@ from .models import Account, AccountEmail, Address, PasswordReset, Session
 from .models.account import ACTIVE, PENDING
 from .observability import Metric, count, logger
 from .problems import FieldError, Problem, invalid
+from .rne.matching import account_keys
+from .rne.recognition import Recognition
 from .signup_form import validate_signup
 
 VERIFICATION_CODE_TTL = timedelta(minutes=15)
@@ -42,12 +44,13 @@ class NewSession:
 
 class AccountService:
     def __init__(self, store: AccountStore, mailer: SesMailer,
-                 hasher: secrets.KeyedHasher, public_url: str,
+                 hasher: secrets.KeyedHasher, recognition: Recognition, public_url: str,
                  session_ttl: timedelta = timedelta(minutes=60),
                  clock: Callable[[], datetime] = utc_now) -> None:
         self._store = store
         self._mailer = mailer
         self._hasher = hasher
+        self._recognition = recognition
         self._public_url = public_url
         self._session_ttl = session_ttl
         self._now = clock
@@ -129,10 +132,15 @@ class AccountService:
             message = (f"Code incorrect. Il vous reste {left} essai{'s' if left > 1 else ''}."
                        if left else "Code incorrect. Demandez un nouveau code.")
             raise invalid([FieldError("code", message)])
-        self._store.activate(account)
+        self.activate(account)
+        return account
+
+    def activate(self, account: Account) -> None:
+        """Activate a pending account (its email is proven) and search the RNE for it."""
+        self._store.activate(account, _identity_keys(account))
         account.statut = ACTIVE
         count(Metric.ACCOUNT_VERIFIED)
-        return account
+        self._recognition.recognise(account)
 
     # --- sessions ---------------------------------------------------------------------------
     def login(self, raw_nir: str, password: str) -> NewSession:
@@ -158,6 +166,8 @@ class AccountService:
             raise Problem(403, "Votre adresse électronique n'est pas encore vérifiée : saisissez "
                                "le code reçu par courriel, ou demandez-en un nouveau.",
                           slug="compte-non-verifie")
+        if self._recognition.needs_check(account):
+            self._recognition.recognise(account)
         rehash = (passwords.hash_password(password)
                   if passwords.needs_rehash(account.password_hash) else None)
         if not state.is_clean or rehash:
@@ -200,6 +210,9 @@ class AccountService:
                           slug="session-expiree", headers={"WWW-Authenticate": "Bearer"})
         return account
 
+    def mandates(self, account: Account) -> list[dict]:
+        return self._recognition.current_mandates(account) if account.rne_mandats else []
+
     def logout(self, token: str | None) -> None:
         self.authenticate(token)
         self._store.delete_session(secrets.token_hash(token))
@@ -240,11 +253,15 @@ class AccountService:
             "Mot de passe : ce champ est obligatoire."]
         if errors:
             raise invalid([FieldError("mot_de_passe", message) for message in errors])
+        was_pending = account.statut == PENDING
         try:
-            self._store.complete_reset(reset, account, passwords.hash_password(password), now)
+            self._store.complete_reset(reset, account, passwords.hash_password(password), now,
+                                       _identity_keys(account))
         except Conflict:
             raise _reset_link_gone() from None
         count(Metric.PASSWORD_RESET_COMPLETED)
+        if was_pending:
+            self._recognition.recognise(account)
         self._send(emails.password_changed(account.email, account.prenoms))
 
     # --- helpers ----------------------------------------------------------------------------
@@ -260,6 +277,11 @@ class AccountService:
             logger.error("Email could not be sent", extra={"error_type": type(error).__name__})
         else:
             count(Metric.EMAIL_SENT)
+
+
+def _identity_keys(account: Account) -> set[str]:
+    return account_keys(account.nom_naissance, account.nom_usage, account.prenoms, account.sexe,
+                        account.date_naissance)
 
 
 def _already_taken(field: str) -> Problem:

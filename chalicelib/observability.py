@@ -44,6 +44,15 @@ class Metric:
     EMAIL_SENT = "EmailSent"
     EMAIL_SEND_FAILED = "EmailSendFailed"
     UNHANDLED_ERROR = "UnhandledError"
+    RNE_ROWS_READ = "RneRowsRead"
+    RNE_ROWS_ACCEPTED = "RneRowsAccepted"
+    RNE_ROWS_REJECTED = "RneRowsRejected"
+    ELU_RECOGNISED = "EluRecognised"
+    RNE_AMBIGUOUS_MATCH = "RneAmbiguousMatch"
+    RNE_MANDATES_CLOSED = "RneMandatesClosed"
+    RNE_FILE_PROCESSED = "RneFileProcessed"
+    RNE_FILE_REJECTED = "RneFileRejected"
+    RNE_FILE_PROCESSING_TIME = "RneFileProcessingTime"
 
 
 def count(name: str, value: int = 1) -> None:

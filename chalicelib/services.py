@@ -44,14 +44,36 @@ def mailer():
 def accounts():
     from .account_store import AccountStore
     from .accounts import AccountService
+    from .clock import utc_now
+    from .rne.recognition import Recognition
+    from .rne.store import RneStore
 
     settings = bound_settings()
     return AccountService(
         store=AccountStore(),
         mailer=mailer(),
         hasher=keyed_hasher(),
+        recognition=Recognition(RneStore(), utc_now),
         public_url=settings.public_url,
         session_ttl=timedelta(minutes=settings.session_ttl_minutes),
+    )
+
+
+@lru_cache(maxsize=1)
+def rne_ingestion():
+    import json
+
+    from .rne.ingestion import RneIngestion
+    from .rne.store import RneStore
+
+    settings = bound_settings()
+    sqs = aws_session().client("sqs")
+    queue_url = sqs.get_queue_url(QueueName=settings.rne_queue_name)["QueueUrl"]
+    return RneIngestion(
+        s3=aws_session().client("s3"),
+        store=RneStore(),
+        send_continuation=lambda body: sqs.send_message(QueueUrl=queue_url,
+                                                        MessageBody=json.dumps(body)),
     )
 
 
@@ -59,7 +81,8 @@ def reset() -> None:
     """Forget every cached setting, client and service (tests, and the local runner)."""
     from aws_lambda_powertools.utilities import parameters
 
-    for factory in (get_settings, aws_session, bound_settings, keyed_hasher, mailer, accounts):
+    for factory in (get_settings, aws_session, bound_settings, keyed_hasher, mailer, accounts,
+                    rne_ingestion):
         factory.cache_clear()
     parameters.clear_caches()
     parameters.base.DEFAULT_PROVIDERS.clear()  # their clients point at the old endpoint

@@ -20,6 +20,11 @@ class Settings:
     account_emails_table: str
     sessions_table: str
     password_resets_table: str
+    rne_mandates_table: str
+    identity_index_table: str
+    rne_ingestions_table: str
+    rne_queue_name: str
+    rne_dlq_name: str
     rne_bucket: str
     support_queue_name: str
     support_dlq_name: str
@@ -46,6 +51,11 @@ class Settings:
             account_emails_table=required("ACCOUNT_EMAILS_TABLE"),
             sessions_table=required("SESSIONS_TABLE"),
             password_resets_table=required("PASSWORD_RESETS_TABLE"),
+            rne_mandates_table=required("RNE_MANDATES_TABLE"),
+            identity_index_table=required("IDENTITY_INDEX_TABLE"),
+            rne_ingestions_table=required("RNE_INGESTIONS_TABLE"),
+            rne_queue_name=required("RNE_QUEUE_NAME"),
+            rne_dlq_name=required("RNE_DLQ_NAME"),
             rne_bucket=required("RNE_BUCKET"),
             support_queue_name=required("SUPPORT_QUEUE_NAME"),
             support_dlq_name=required("SUPPORT_DLQ_NAME"),

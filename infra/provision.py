@@ -23,6 +23,7 @@ def provision(settings: Settings, session) -> dict[str, str]:
     _tables(settings, session)
     _buckets(settings, session)
     queue_urls = _queues(settings, session)
+    _bucket_notifications(settings, session)
     _sender_identities(settings, session)
     _secrets(settings, session)
     return queue_urls
@@ -70,6 +71,19 @@ def _queues(settings: Settings, session) -> dict[str, str]:
             })["QueueUrl"]
         urls[queue.dlq_settings_field] = dlq_url
     return urls
+
+
+def _bucket_notifications(settings: Settings, session) -> None:
+    s3, sqs = session.client("s3"), session.client("sqs")
+    for notification in resources.BUCKET_NOTIFICATIONS:
+        queue_url = sqs.get_queue_url(QueueName=getattr(settings, notification.queue_field))[
+            "QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"]["QueueArn"]
+        s3.put_bucket_notification_configuration(
+            Bucket=getattr(settings, notification.bucket_field),
+            NotificationConfiguration={"QueueConfigurations": [
+                {"QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*"]}]})
 
 
 def _sender_identities(settings: Settings, session) -> None:

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from chalicelib.models import ALL_MODELS
 
-# Seconds a support message stays invisible while a worker handles it: about six times the
-# worker's timeout, as AWS recommends for SQS event sources.
+# A message stays invisible while a function handles it for about six times the function's
+# timeout, as AWS recommends for SQS event sources.
 SUPPORT_WORKER_TIMEOUT = 60
-SUPPORT_VISIBILITY_TIMEOUT = 6 * SUPPORT_WORKER_TIMEOUT
-SUPPORT_MAX_RECEIVES = 5
+RNE_INGEST_TIMEOUT = 300  # each invocation hands the rest of a file over before this
+MAX_RECEIVES = 5
 
 
 @dataclass(frozen=True)
@@ -25,25 +25,34 @@ class Queue:
 
 @dataclass(frozen=True)
 class EventSource:
-    """Which function an S3 bucket or SQS queue triggers. Wired by infra/ on AWS (Chalice can
-    package neither S3 notifications nor ReportBatchItemFailures) and by the local relay."""
+    """Which function an SQS queue triggers. Wired by infra/ on AWS (Chalice cannot set
+    ReportBatchItemFailures) and by the local relay."""
 
-    kind: str  # "s3" or "sqs"
-    settings_field: str  # the bucket or queue name in Settings
+    queue_field: str  # the queue name in Settings
     function: str  # the name given to @app.lambda_function
     batch_size: int = 10
+
+
+@dataclass(frozen=True)
+class BucketNotification:
+    """Objects created in a bucket are announced on a queue (Chalice cannot package S3
+    notifications to CloudFormation; a queue also gives retries and a dead-letter queue)."""
+
+    bucket_field: str
+    queue_field: str
 
 
 TABLE_MODELS = ALL_MODELS
 BUCKETS = ("rne_bucket",)
 QUEUES = (
-    Queue("support_queue_name", "support_dlq_name", SUPPORT_VISIBILITY_TIMEOUT,
-          SUPPORT_MAX_RECEIVES),
+    Queue("support_queue_name", "support_dlq_name", 6 * SUPPORT_WORKER_TIMEOUT, MAX_RECEIVES),
+    Queue("rne_queue_name", "rne_dlq_name", 6 * RNE_INGEST_TIMEOUT, MAX_RECEIVES),
 )
+BUCKET_NOTIFICATIONS = (BucketNotification("rne_bucket", "rne_queue_name"),)
 SENDER_IDENTITIES = ("mail_sender",)
 SECRET_PARAMETERS = ("nir_hmac_key_parameter",)
-# Filled in by the RNE ingestion and support issues, as their functions land.
-EVENT_SOURCES: tuple[EventSource, ...] = ()
+# One message at a time for the RNE: each may take a whole invocation.
+EVENT_SOURCES = (EventSource("rne_queue_name", "rne_ingest", batch_size=1),)
 
 
 def ttl_attribute(model) -> str | None:

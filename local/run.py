@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 HOST = "127.0.0.1"
 
@@ -79,7 +80,7 @@ def main() -> None:
     session = boto3.session.Session(region_name=settings.region)
     queue_urls = provision(settings, session)
     services.reset()
-    created = seed.seed_demo_account()
+    created = seed.seed_demo_accounts()
 
     from app import app
 
@@ -96,9 +97,14 @@ Mon Compte Élu tourne en local.
   Bucket RNE   s3://{settings.rne_bucket}
   File support {queue_urls.get('support_queue_name')}
   Courriels    envoyés via SES (moto) : http://{HOST}:{moto_port}/moto-api/data.json
-  Relais       {len(EVENT_SOURCES)} source(s) d'événements relayée(s)
-  Compte démo  NIR {seed.DEMO_NIR[:13]} (clé {seed.DEMO_NIR[13:]}), mot de passe \
-{seed.DEMO_PASSWORD}{'' if created else ' (déjà présent)'}
+  Relais       file {settings.rne_queue_name} -> fonction rne_ingest
+  Comptes démo ({created} créé(s)), mot de passe {seed.DEMO_PASSWORD} :
+    Camille Durand (née Bernard)  NIR {seed.DEMO_NIR[:13]}
+    Joël Brunet                   NIR {seed.DEMO_ELU_NIR[:13]}
+  Fichier RNE  AWS_ENDPOINT_URL=http://{HOST}:{moto_port} aws s3 cp \
+{seed.DEMO_RNE_FILE.relative_to(Path.cwd()) if seed.DEMO_RNE_FILE.is_relative_to(Path.cwd())
+ else seed.DEMO_RNE_FILE} s3://{settings.rne_bucket}/prefectures/35/
+               (reconnaît Camille Durand ; rapport sous s3://{settings.rne_bucket}/rne-reports/)
 Ctrl-C pour tout arrêter.""", flush=True)
 
     stop = threading.Event()

@@ -1,46 +1,57 @@
-"""Demo data for the local system: an active account to log in with (fictional identity)."""
+"""Demo data for the local system: two active accounts (fictional NIRs) to log in with.
+
+- Camille Durand, née Bernard: the demo RNE file `local/demo/elus-conseillers-municipaux-cm.csv`
+  (fictional) lists her under her birth name, BERNARD.
+- Joël Brunet: the first conseiller départemental of the real samples (public RNE data, Ain);
+  uploading any of the conseillers départementaux samples recognises him.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from stdnum.fr import nir as stdnum_nir
 
 from chalicelib import services
-from chalicelib.account_store import AlreadyTaken
 from chalicelib.problems import Problem
 
-DEMO_PASSWORD = "Ardoise-Velours-42"  # noqa: S105 - the fictional demo account
-_DEMO_BODY = "2750335238042"  # born March 1975 in Rennes (35238), 42nd registration
-DEMO_NIR = _DEMO_BODY + stdnum_nir.calc_check_digits(_DEMO_BODY + "00")
-
-DEMO_ACCOUNT = {
-    "nir": DEMO_NIR,
-    "nom_naissance": "Bernard",
-    "nom_usage": "Durand",
-    "prenoms": "Camille",
-    "sexe": "F",
-    "date_naissance": "1975-03-08",
-    "lieu_naissance": "35238",
-    "email": "camille.durand@exemple.fr",
-    "telephone": "06 12 34 56 78",
-    "adresse": {"ligne1": "1 place de la Mairie", "code_postal": "35000", "commune": "Rennes",
-                "pays": "France"},
-    "mot_de_passe": DEMO_PASSWORD,
-    "diplome": "niveau_6",
-}
+DEMO_PASSWORD = "Ardoise-Velours-42"  # noqa: S105 - the fictional demo accounts
+DEMO_RNE_FILE = Path(__file__).parent / "demo" / "elus-conseillers-municipaux-cm.csv"
 
 
-def seed_demo_account() -> bool:
-    """Create and activate the demo account through the real signup path; False if present."""
+def _nir(body: str) -> str:
+    return body + stdnum_nir.calc_check_digits(body + "00")
+
+
+DEMO_NIR = _nir("2750335238042")  # born March 1975 in Rennes (35238)
+DEMO_ELU_NIR = _nir("1550501053117")  # born May 1955 in Bourg-en-Bresse (01053)
+
+_ADDRESS = {"ligne1": "1 place de la Mairie", "code_postal": "35000", "commune": "Rennes",
+            "pays": "France"}
+DEMO_ACCOUNTS = [
+    {"nir": DEMO_NIR, "nom_naissance": "Bernard", "nom_usage": "Durand", "prenoms": "Camille",
+     "sexe": "F", "date_naissance": "1975-03-08", "lieu_naissance": "35238",
+     "email": "camille.durand@exemple.fr", "telephone": "06 12 34 56 78", "adresse": _ADDRESS,
+     "mot_de_passe": DEMO_PASSWORD, "diplome": "niveau_6"},
+    {"nir": DEMO_ELU_NIR, "nom_naissance": "Brunet", "nom_usage": None, "prenoms": "Joël",
+     "sexe": "M", "date_naissance": "1955-05-02", "lieu_naissance": "01053",
+     "email": "joel.brunet@exemple.fr", "telephone": "06 98 76 54 32",
+     "adresse": {**_ADDRESS, "code_postal": "01000", "commune": "Bourg-en-Bresse"},
+     "mot_de_passe": DEMO_PASSWORD, "diplome": None},
+]
+
+
+def seed_demo_accounts() -> int:
+    """Create and activate the demo accounts through the real signup path; the number made."""
     accounts = services.accounts()
-    try:
-        account = accounts.create_account(DEMO_ACCOUNT)
-    except Problem as problem:
-        if problem.status == 409:
-            return False
-        raise
-    except AlreadyTaken:
-        return False
-    from chalicelib.account_store import AccountStore
-
-    AccountStore().activate(account)
-    return True
+    created = 0
+    for data in DEMO_ACCOUNTS:
+        try:
+            account = accounts.create_account(data)
+        except Problem as problem:
+            if problem.status == 409:
+                continue
+            raise
+        accounts.activate(account)
+        created += 1
+    return created

@@ -6,7 +6,8 @@ bp = ApiBlueprint(__name__)
 
 @bp.route("/me", methods=["GET"])
 def me():
-    account = services.accounts().authenticate(session_token(bp.current_request))
+    accounts = services.accounts()
+    account = accounts.authenticate(session_token(bp.current_request))
     adresse = account.adresse
     return json_response({
         "id": account.id,
@@ -20,5 +21,5 @@ def me():
                     "commune": adresse.commune, "pays": adresse.pays},
         "diplome": account.diplome,
         "elu": bool(account.elu),
-        "mandats": [],
+        "mandats": accounts.mandates(account),
     }, headers={"Cache-Control": "no-store"})

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from .account import Account, AccountEmail, Address
 from .auth import PasswordReset, Session
+from .rne import IdentityIndex, RneFile, RneMandate, RneScope
 
-ALL_MODELS = (Account, AccountEmail, Session, PasswordReset)
+ALL_MODELS = (Account, AccountEmail, Session, PasswordReset, RneMandate, IdentityIndex, RneFile,
+              RneScope)
 
-__all__ = ["ALL_MODELS", "Account", "AccountEmail", "Address", "PasswordReset", "Session",
-           "bind_tables"]
+__all__ = ["ALL_MODELS", "Account", "AccountEmail", "Address", "IdentityIndex", "PasswordReset",
+           "RneFile", "RneMandate", "RneScope", "Session", "bind_tables"]
 
 
 def bind_tables(settings) -> None:
@@ -31,5 +33,6 @@ def bind_tables(settings) -> None:
         if shared is None:
             shared = table.connection
         else:
-            shared.add_meta_table(table.connection.get_meta_table(name))
+            if name not in shared._tables:  # two models may share a table (same keys)
+                shared.add_meta_table(table.connection.get_meta_table(name))
             table.connection = shared

@@ -6,6 +6,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.models import Model
@@ -59,7 +60,11 @@ class Account(Model):
     locked_until = UTCDateTimeAttribute(null=True)
     reset_requested_at = UTCDateTimeAttribute(null=True)
 
+    # Recognition as an elected official (RNE): references "<person key>|<mandate key>" of the
+    # mandates matched to this account, and when the RNE was last searched for it.
     elu = BooleanAttribute(default=False)
+    rne_mandats = UnicodeSetAttribute(null=True)
+    rne_checked_at = UTCDateTimeAttribute(null=True)
 
     @property
     def nom(self) -> str:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import socket
 import subprocess
+import time
 from urllib.parse import parse_qs, urlparse
 
+import boto3
 import pytest
 import requests
 
-from local.seed import DEMO_NIR, DEMO_PASSWORD
+from local.seed import DEMO_ELU_NIR, DEMO_NIR, DEMO_PASSWORD, DEMO_RNE_FILE
+from tests.e2e.conftest import ROOT
 from tests.support.leaks import leaked
 from tests.support.people import PASSWORD, signup_payload
 
@@ -76,6 +80,49 @@ def test_signup_email_code_login_me_logout_reset(local_system):
     assert leaked(output, [payload["nir"], payload["nir"][:13], PASSWORD, mail.code(), token,
                            login.json()["token"]]) == []
     assert "/password-resets/…" in output
+
+
+def login_token(api: str, nir: str) -> str:
+    response = requests.post(f"{api}/sessions", timeout=10,
+                             json={"nir": nir[:13], "mot_de_passe": DEMO_PASSWORD})
+    assert response.status_code == 200, response.text
+    return response.json()["token"]
+
+
+def wait_until_elu(api: str, nir: str, seconds: float = 60) -> dict:
+    deadline = time.monotonic() + seconds
+    while True:
+        # A new session each time: login is also when an account is searched in the RNE.
+        me = requests.get(f"{api}/me", timeout=5, headers={
+            "Authorization": f"Bearer {login_token(api, nir)}"}).json()
+        if me["elu"] or time.monotonic() > deadline:
+            return me
+        time.sleep(0.5)
+
+
+def s3_client(local_system):
+    return boto3.client("s3", endpoint_url=local_system.moto, region_name="eu-west-3",
+                        aws_access_key_id="local", aws_secret_access_key="local")
+
+
+def test_uploading_the_demo_rne_file_recognises_the_demo_account(local_system):
+    api = local_system.api
+    assert wait_until_elu(api, DEMO_NIR, seconds=0)["elu"] is False
+    s3_client(local_system).upload_file(str(DEMO_RNE_FILE), "mce-local-rne",
+                                        "prefectures/35/elus-conseillers-municipaux-cm.csv")
+    me = wait_until_elu(api, DEMO_NIR)
+    assert me["elu"] is True
+    assert [m["collectivite"] for m in me["mandats"]] == ["Rennes"]
+
+
+def test_uploading_a_real_sample_recognises_the_other_demo_account(local_system):
+    sample = ROOT / "tests" / "fixtures" / "rne" / "2022-12_conseillers-departementaux_tab.csv"
+    s3_client(local_system).upload_file(str(sample), "mce-local-rne", f"national/{sample.name}")
+    me = wait_until_elu(local_system.api, DEMO_ELU_NIR)
+    assert me["elu"] is True and me["mandats"][0]["libelle"] == "Conseiller départemental"
+    report = s3_client(local_system).get_object(
+        Bucket="mce-local-rne", Key=f"rne-reports/national/{sample.name}.json")
+    assert json.loads(report["Body"].read())["compteurs"]["acceptees"] == 200
 
 
 def test_ctrl_c_stops_everything_and_frees_the_ports(local_system):

@@ -1,0 +1,124 @@
+"""What the RNE ingestion stores.
+
+- `RneMandate`: one mandate of the Répertoire national des élus, keyed by the person's identity
+  key (birth date, sex, normalised name and first name) and the mandate (type, territory,
+  start). The `scope-index` lists a scope's mandates, to close those a new snapshot lacks.
+- `IdentityIndex`: which accounts answer to an identity key (one item per key, a set of
+  account keys), so that a chunk of RNE rows finds its accounts with one BatchGetItem.
+- `RneFile` / `RneScope`: the state of each ingested file (checkpoint, counters, lease) and,
+  per mandate type, the newest snapshot processed for each département.
+"""
+
+from pynamodb.attributes import (
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
+from pynamodb.models import Model
+
+
+class ScopeIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "scope-index"
+        projection = IncludeProjection(["fichier", "fin"])
+
+    scope = UnicodeAttribute(hash_key=True)
+    mandate_key = UnicodeAttribute(range_key=True)
+
+
+class RneMandate(Model):
+    class Meta:
+        table_name = "rne-mandates"
+        settings_field = "rne_mandates_table"
+        billing_mode = "PAY_PER_REQUEST"
+
+    person_key = UnicodeAttribute(hash_key=True)
+    mandate_key = UnicodeAttribute(range_key=True)
+    scope = UnicodeAttribute()  # "<type>#<département or FR>"
+    scope_index = ScopeIndex()
+
+    type = UnicodeAttribute()
+    territoire = UnicodeAttribute()
+    collectivite = UnicodeAttribute()
+    departement = UnicodeAttribute(null=True)
+    fonction = UnicodeAttribute(null=True)
+    date_debut = UnicodeAttribute()
+    date_debut_fonction = UnicodeAttribute(null=True)
+    nom = UnicodeAttribute()
+    prenom = UnicodeAttribute()
+    fichier = UnicodeAttribute()  # the file that last listed this mandate
+    vu_le = UnicodeAttribute()  # that file's snapshot date
+    fin = UnicodeAttribute(null=True)  # set when a newer snapshot of the scope lacks it
+    # A copy filed under one part of a hyphenated name ("MARTIN" for "MARTIN-LEFÈVRE"), so an
+    # account that knows only that part finds the mandate: the original's person key and
+    # mandate key. Copies are written and closed with their original.
+    alias_of = UnicodeAttribute(null=True)
+
+    @property
+    def ref(self) -> str:
+        """The original mandate's reference, "<person key>|<mandate key>"."""
+        return self.alias_of or f"{self.person_key}|{self.mandate_key}"
+
+
+class IdentityIndex(Model):
+    class Meta:
+        table_name = "identity-index"
+        settings_field = "identity_index_table"
+        billing_mode = "PAY_PER_REQUEST"
+
+    person_key = UnicodeAttribute(hash_key=True)
+    accounts = UnicodeSetAttribute(null=True)
+
+
+class Counters(MapAttribute):
+    lignes_lues = NumberAttribute(default=0)
+    acceptees = NumberAttribute(default=0)
+    rejetees = NumberAttribute(default=0)
+    elus_reconnus = NumberAttribute(default=0)
+    correspondances_ambigues = NumberAttribute(default=0)
+    mandats_fermes = NumberAttribute(default=0)
+
+
+class RneFile(Model):
+    class Meta:
+        table_name = "rne-ingestions"
+        settings_field = "rne_ingestions_table"
+        billing_mode = "PAY_PER_REQUEST"
+
+    pk = UnicodeAttribute(hash_key=True)  # "fichier#<id>", "contenu#...", "etat#..."
+    bucket = UnicodeAttribute(null=True)
+    key = UnicodeAttribute(null=True)
+    version = UnicodeAttribute(null=True)
+    etag = UnicodeAttribute(null=True)
+    statut = UnicodeAttribute(null=True)  # en_cours, termine, rejete, ignore
+    motif = UnicodeAttribute(null=True)
+    instantane = UnicodeAttribute(null=True)  # ISO timestamp of the snapshot
+    lease_owner = UnicodeAttribute(null=True)
+    lease_until = UTCDateTimeAttribute(null=True)
+    offset = NumberAttribute(default=0)
+    next_line = NumberAttribute(default=1)
+    format = MapAttribute(null=True)  # encoding, delimiter, header line, column mapping
+    mandate_type = UnicodeAttribute(null=True)
+    portee = UnicodeSetAttribute(null=True)  # départements, or {"*"} for the whole country
+    departements_vus = UnicodeSetAttribute(null=True)
+    compteurs = Counters(null=True)
+    started_at = UTCDateTimeAttribute(null=True)
+    finished_at = UTCDateTimeAttribute(null=True)
+    rapport = UnicodeAttribute(null=True)
+    original = UnicodeAttribute(null=True)  # for "contenu#" items: the file first processed
+
+
+class RneScope(Model):
+    """Per mandate type: newest snapshot processed for each département ("FR" if none)."""
+
+    class Meta:
+        table_name = "rne-ingestions"
+        settings_field = "rne_ingestions_table"
+        billing_mode = "PAY_PER_REQUEST"
+
+    pk = UnicodeAttribute(hash_key=True)  # "portees#<type>", or "etat#derniere-ingestion"
+    instantanes = MapAttribute(null=True)
+    termine_le = UTCDateTimeAttribute(null=True)

@@ -1,0 +1,1 @@
+"""Ingestion of the Répertoire national des élus (RNE) and recognition of élus' accounts."""

@@ -1,0 +1,179 @@
+"""Every published layout of the RNE files: column labels, mandate types. Pure.
+
+Headers come as human labels ("Nom de l'élu", curly or straight apostrophe, stray spaces,
+typos such as "Date de naissancee") or snake_case ("nom_elu"). Both reduce to the same slug:
+accents, case, punctuation and small words dropped ("nom", "date naissance"); a slug that is
+not known exactly is matched to the closest known one when it is very close (typos).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from ..names import normalise
+
+_STOPWORDS = {"de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "aux", "en", "elu",
+              "elue", "n", "no", "numero"}
+
+# canonical field -> slugs seen in the published files
+FIELD_SLUGS: dict[str, tuple[str, ...]] = {
+    "departement_code": ("code departement",),
+    "departement_libelle": ("libelle departement",),
+    "csp_code": ("code collectivite statut particulier",),
+    "csp_libelle": ("libelle collectivite statut particulier",),
+    "commune_code": ("code commune", "code insee commune"),
+    "commune_libelle": ("libelle commune",),
+    "epci_code": ("siren", "siren epci", "code epci"),
+    "epci_libelle": ("libelle epci",),
+    "canton_code": ("code canton",),
+    "canton_libelle": ("libelle canton",),
+    "region_code": ("code region",),
+    "region_libelle": ("libelle region",),
+    "section_code": ("code section departementale",),
+    "section_libelle": ("libelle section departementale",),
+    "secteur_code": ("code secteur",),
+    "secteur_libelle": ("libelle secteur",),
+    "circ_legislative_code": ("code circonscription legislative",),
+    "circ_legislative_libelle": ("libelle circonscription legislative",),
+    "circ_consulaire_code": ("code circonscription consulaire",),
+    "circ_consulaire_libelle": ("libelle circonscription consulaire",),
+    "circ_afe_code": ("code circonscription afe", "code circonscription electorale afe"),
+    "circ_afe_libelle": ("libelle circonscription afe", "libelle circonscription electorale afe"),
+    "nom": ("nom",),
+    "prenom": ("prenom",),
+    "sexe": ("code sexe", "sexe"),
+    "date_naissance": ("date naissance",),
+    "profession_code": ("code categorie socio professionnelle", "code profession"),
+    "profession_libelle": ("libelle categorie socio professionnelle", "libelle profession"),
+    "date_debut_mandat": ("date debut mandat",),
+    "fonction_libelle": ("libelle fonction",),
+    "date_debut_fonction": ("date debut fonction",),
+    "lieu_naissance": ("lieu naissance",),
+    "nationalite_code": ("code nationalite",),
+    "nuance_code": ("code nuance mandat", "code nuance"),
+    "nuance_libelle": ("libelle nuance mandat", "libelle nuance"),
+}
+_FIELD_OF_SLUG = {slug: field for field, slugs in FIELD_SLUGS.items() for slug in slugs}
+REQUIRED_FIELDS = ("nom", "prenom", "sexe", "date_naissance", "date_debut_mandat")
+
+
+def slug(label: str) -> str:
+    words = re.split(r"[^a-z0-9]+", normalise(label).lower().replace("_", " "))
+    return " ".join(w for w in words if w and w not in _STOPWORDS)
+
+
+def field_of(label: str) -> str | None:
+    """The canonical field a column label stands for, or None (an extra column, kept aside)."""
+    key = slug(label)
+    if not key:
+        return None
+    if key in _FIELD_OF_SLUG:
+        return _FIELD_OF_SLUG[key]
+    close = difflib.get_close_matches(key, _FIELD_OF_SLUG, n=1, cutoff=0.9)
+    return _FIELD_OF_SLUG[close[0]] if close else None
+
+
+def map_header(labels: list[str]) -> dict[int, str]:
+    """Column index -> canonical field, first occurrence wins."""
+    mapping: dict[int, str] = {}
+    for index, label in enumerate(labels):
+        field = field_of(label)
+        if field and field not in mapping.values():
+            mapping[index] = field
+    return mapping
+
+
+def missing_required(mapping: dict[int, str]) -> list[str]:
+    present = set(mapping.values())
+    return [f for f in REQUIRED_FIELDS if f not in present]
+
+
+@dataclass(frozen=True)
+class MandateType:
+    code: str
+    libelle: str
+    key_words: tuple[str, ...]  # words of an object key that name this file
+    territory: tuple[str, ...]  # fields giving the territory, most specific first
+    label_field: str | None  # the field naming the collectivité
+    has_departement: bool = True
+
+
+MANDATE_TYPES = {t.code: t for t in (
+    MandateType("CM", "Conseiller municipal", ("conseillers municipaux", "cm", "municipaux"),
+                ("commune_code",), "commune_libelle"),
+    MandateType("MAIRE", "Maire", ("maires", "maire", "mai"), ("commune_code",),
+                "commune_libelle"),
+    MandateType("EPCI", "Conseiller communautaire", ("communautaires", "epci"),
+                ("epci_code",), "epci_libelle"),
+    MandateType("CD", "Conseiller départemental", ("departementaux", "cd"), ("canton_code",),
+                "canton_libelle"),
+    MandateType("CR", "Conseiller régional", ("regionaux", "cr"), ("region_code",),
+                "region_libelle"),
+    MandateType("CA", "Conseiller d'arrondissement", ("arrondissement", "arrondissements", "ca"),
+                ("secteur_code", "secteur_libelle", "commune_code"), "secteur_libelle"),
+    MandateType("CSP", "Membre de l'assemblée d'une collectivité à statut particulier",
+                ("statut particulier", "csp"), ("csp_code",), "csp_libelle"),
+    MandateType("SEN", "Sénateur", ("senateurs", "senateur", "sen"),
+                ("departement_code", "csp_code"), "departement_libelle"),
+    MandateType("DEP", "Député", ("deputes", "depute", "dep"), ("circ_legislative_code",),
+                "circ_legislative_libelle"),
+    MandateType("RPE", "Représentant au Parlement européen",
+                ("parlement europeen", "europeen", "rpe"), (), None, has_departement=False),
+    MandateType("CFE", "Conseiller des Français de l'étranger",
+                ("fde", "francais etranger", "consulaires", "cfe"),
+                ("circ_consulaire_code",), "circ_consulaire_libelle", has_departement=False),
+    MandateType("AFE", "Membre de l'Assemblée des Français de l'étranger",
+                ("afe", "assemblee francais etranger"),
+                ("circ_afe_code", "circ_consulaire_code"), "circ_afe_libelle",
+                has_departement=False),
+)}
+
+
+def type_from_key(key: str) -> str | None:
+    """The mandate type an object key names, if any ("elus-maires-mai.csv" -> MAIRE)."""
+    name = " " + " ".join(re.split(r"[^a-z0-9]+", normalise(key.rsplit("/", 1)[-1]).lower())) + " "
+    # Longest phrases first: "conseillers municipaux" before "cm", "afe" before "fde"...
+    candidates = sorted(((phrase, t.code) for t in MANDATE_TYPES.values()
+                         for phrase in t.key_words), key=lambda pc: -len(pc[0]))
+    for phrase, code in candidates:
+        if f" {phrase} " in name:
+            return code
+    return None
+
+
+def type_from_columns(fields: set[str]) -> str | None:
+    """The mandate type the columns imply, when they imply one alone."""
+    if "secteur_libelle" in fields or "secteur_code" in fields:
+        return "CA"
+    if "circ_legislative_code" in fields:
+        return "DEP"
+    if "circ_afe_code" in fields:
+        return "AFE"
+    if "circ_consulaire_code" in fields:
+        return "CFE"
+    if "canton_code" in fields:
+        return "CD"
+    if "epci_code" in fields:
+        return "EPCI"
+    if "region_code" in fields:
+        return "CR"
+    if "commune_code" in fields:
+        return "CM"
+    territorial = {"departement_code", "csp_code"}
+    if not fields & territorial:
+        return "RPE"
+    return None  # département or collectivité only: sénateurs or CSP members, the key decides
+
+
+def mandate_type(key: str, fields: set[str]) -> str | None:
+    """The key decides when it names a type the columns allow; else the columns decide."""
+    from_columns = type_from_columns(fields)
+    from_key = type_from_key(key)
+    if from_key is None:
+        return from_columns
+    needed = MANDATE_TYPES[from_key].territory
+    if needed and not any(f in fields for f in needed):
+        return from_columns  # the key names a type whose columns are absent
+    return from_key

@@ -1,0 +1,54 @@
+"""Identity keys: how an RNE row and an account find each other. Pure.
+
+A key is "<birth date>#<sex>#<NAME>#<FIRST NAME>", names normalised (case, accents, hyphens,
+apostrophes, spaces). An RNE row has one key: the name it lists (birth name or usage/marital
+name, whichever the prefecture had) and its first name. An account has one key per way the RNE
+may list it: birth name, usage name, both combined in either order, each part of a hyphenated
+name; times each given name and the leading given names together ("Jean Pierre").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ..names import normalise
+
+
+def person_key(born: date | str, sexe: str, nom: str, prenom: str) -> str:
+    born_iso = born.isoformat() if isinstance(born, date) else born
+    return f"{born_iso}#{sexe}#{normalise(nom)}#{normalise(prenom)}"
+
+
+def row_keys(born: date, sexe: str, nom: str, prenom: str) -> list[str]:
+    """The key of an RNE row first, then one per part of a hyphenated name: the RNE may list
+    "MARTIN-LEFÈVRE" where the account knows only "Martin"."""
+    keys = [person_key(born, sexe, nom, prenom)]
+    parts = [p for p in nom.split("-") if len(normalise(p)) >= 2]
+    if len(parts) > 1:
+        keys += [person_key(born, sexe, part, prenom) for part in parts]
+    return list(dict.fromkeys(keys))
+
+
+def _surnames(nom_naissance: str, nom_usage: str | None) -> set[str]:
+    variants = {nom_naissance}
+    if nom_usage:
+        variants |= {nom_usage, f"{nom_usage} {nom_naissance}", f"{nom_naissance} {nom_usage}"}
+    for name in (nom_naissance, nom_usage or ""):
+        if "-" in name:
+            variants |= {part for part in name.split("-") if len(normalise(part)) >= 2}
+    return {v for v in variants if normalise(v)}
+
+
+def _first_names(prenoms: str) -> set[str]:
+    given = [g for g in re.split(r"[\s,]+", prenoms.strip()) if g]
+    variants = set(given)
+    variants |= {" ".join(given[:k]) for k in range(2, len(given) + 1)}
+    return {v for v in variants if normalise(v)}
+
+
+def account_keys(nom_naissance: str, nom_usage: str | None, prenoms: str, sexe: str,
+                 born: date | str) -> set[str]:
+    return {person_key(born, sexe, surname, first)
+            for surname in _surnames(nom_naissance, nom_usage)
+            for first in _first_names(prenoms)}

@@ -1,0 +1,125 @@
+"""From the cells of one RNE row to a mandate, or the reason it cannot be one. Pure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from .. import names
+from .formats import MANDATE_TYPES, MandateType
+
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                  r"(?:\s*(?:Z|[+-]\d{2}(?::?\d{2})?))?)?$")
+_SEXES = {"M": "M", "F": "F", "H": "M", "MASCULIN": "M", "FEMININ": "F"}
+
+
+class InvalidRow(ValueError):
+    """A French reason, safe to put in the report."""
+
+
+def parse_date(value: str) -> date:
+    value = value.strip()
+    match = _DMY.match(value)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return date(year, month, day)
+        match = _ISO.match(value)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            return date(year, month, day)
+    except ValueError:
+        pass
+    raise ValueError(value)
+
+
+def departement_code(value: str) -> str | None:
+    """'1' -> '01', '2a' -> '2A', '974' stays; empty -> None."""
+    value = value.strip().upper()
+    if not value:
+        return None
+    return value.zfill(2) if value.isdigit() and len(value) < 2 else value
+
+
+@dataclass(frozen=True)
+class MandateRow:
+    type: str
+    nom: str
+    prenom: str
+    sexe: str
+    date_naissance: date
+    date_debut: date
+    territoire: str
+    collectivite: str
+    departement: str | None
+    fonction: str | None
+    date_debut_fonction: date | None
+
+    @property
+    def mandate_key(self) -> str:
+        return f"{self.type}#{self.territoire}#{self.date_debut.isoformat()}"
+
+    @property
+    def scope(self) -> str:
+        return f"{self.type}#{self.departement or 'FR'}"
+
+
+def _date(fields: dict[str, str], name: str, label: str, required: bool) -> date | None:
+    raw = fields.get(name, "")
+    if not raw:
+        if required:
+            raise InvalidRow(f"{label} manquante.")
+        return None
+    try:
+        return parse_date(raw)
+    except ValueError:
+        raise InvalidRow(f"{label} illisible : « {raw[:20]} » (attendu JJ/MM/AAAA ou "
+                         "AAAA-MM-JJ).") from None
+
+
+def _territory(kind: MandateType, fields: dict[str, str], dept: str | None) -> tuple[str, str]:
+    if not kind.territory:
+        return "FR", "France"
+    parts = [fields.get(f, "").strip() for f in kind.territory]
+    code = next((p for p in parts if p), "")
+    if not code:
+        raise InvalidRow(f"Territoire du mandat manquant ({kind.territory[0]}).")
+    if kind.code == "CA":  # a sector is only unique within its commune
+        code = ":".join(p for p in (fields.get("commune_code", ""), names.normalise(code)) if p)
+    elif kind.code in ("CD", "DEP") and dept:  # canton and constituency codes repeat per dept
+        code = f"{dept}:{code}"
+    label = (fields.get(kind.label_field, "") if kind.label_field else "") or code
+    return code, label.strip()
+
+
+def parse_row(fields: dict[str, str], type_code: str, today: date) -> MandateRow:
+    kind = MANDATE_TYPES[type_code]
+    nom = names.clean_display(fields.get("nom", ""))
+    prenom = names.clean_display(fields.get("prenom", ""))
+    if not nom or not names.is_plausible_name(nom):
+        raise InvalidRow("Nom de l'élu manquant ou illisible.")
+    if not prenom or not names.is_plausible_name(prenom):
+        raise InvalidRow("Prénom de l'élu manquant ou illisible.")
+    sexe = _SEXES.get(names.normalise(fields.get("sexe", "")))
+    if sexe is None:
+        raise InvalidRow("Code sexe manquant ou inconnu (attendu M ou F).")
+    born = _date(fields, "date_naissance", "Date de naissance", required=True)
+    if not date(1900, 1, 1) <= born <= today:
+        raise InvalidRow(f"Date de naissance invraisemblable : {born.isoformat()}.")
+    start = _date(fields, "date_debut_mandat", "Date de début du mandat", required=True)
+    function_start = _date(fields, "date_debut_fonction", "Date de début de la fonction",
+                           required=False)
+    dept = departement_code(fields.get("departement_code", "")
+                            or fields.get("section_code", "")) if kind.has_departement else None
+    territoire, collectivite = _territory(kind, fields, dept)
+    return MandateRow(
+        type=type_code, nom=nom, prenom=prenom, sexe=sexe, date_naissance=born, date_debut=start,
+        territoire=territoire, collectivite=collectivite, departement=dept,
+        fonction=fields.get("fonction_libelle") or None, date_debut_fonction=function_start,
+    )
+
+
+def parse_iso_timestamp(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -1,0 +1,186 @@
+"""All DynamoDB access of the RNE ingestion and of account recognition (PynamoDB)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+
+from ..models import Account, IdentityIndex, RneFile, RneMandate, RneScope
+from ..models.rne import Counters
+from .rows import MandateRow
+
+LAST_INGESTION = "etat#derniere-ingestion"
+
+
+def _condition_failed(error: Exception) -> bool:
+    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+class RneStore:
+    # --- files: state, lease, checkpoints ---------------------------------------------------
+    def claim_file(self, pk: str, owner: str, now: datetime, lease_until: datetime,
+                   **attributes) -> RneFile | None:
+        """Create the file's state if new, then take its lease; None when the file is already
+        done or another invocation holds it."""
+        try:
+            RneFile(pk, statut="en_cours", started_at=now, offset=0, next_line=1,
+                    compteurs=Counters(), **attributes).save(condition=RneFile.pk.does_not_exist())
+        except PutError as error:
+            if not _condition_failed(error):
+                raise
+        state = RneFile.get(pk, consistent_read=True)
+        if state.statut != "en_cours":
+            return None
+        try:
+            state.update(actions=[RneFile.lease_owner.set(owner),
+                                  RneFile.lease_until.set(lease_until)],
+                         condition=(RneFile.statut == "en_cours")
+                         & (RneFile.lease_until.does_not_exist() | (RneFile.lease_until < now)
+                            | (RneFile.lease_owner == owner)))
+        except UpdateError as error:
+            if _condition_failed(error):
+                return None
+            raise
+        return state
+
+    def get_file(self, pk: str) -> RneFile | None:
+        try:
+            return RneFile.get(pk, consistent_read=True)
+        except DoesNotExist:
+            return None
+
+    def save_format(self, state: RneFile, file_format: dict, mandate_type: str,
+                    portee: set[str] | None, instantane: str) -> None:
+        actions = [RneFile.format.set(file_format), RneFile.mandate_type.set(mandate_type),
+                   RneFile.instantane.set(instantane), RneFile.offset.set(
+                       file_format["debut_donnees"]),
+                   RneFile.next_line.set(file_format["ligne_entete"] + 1)]
+        if portee:
+            actions.append(RneFile.portee.set(portee))
+        state.update(actions=actions, condition=RneFile.lease_owner == state.lease_owner)
+
+    def checkpoint(self, state: RneFile, offset: int, next_line: int, counts: dict[str, int],
+                   departements: set[str]) -> None:
+        """Progress and counters move together, and only for the lease holder."""
+        actions = [RneFile.offset.set(offset), RneFile.next_line.set(next_line)]
+        actions += [getattr(RneFile.compteurs, name).add(value)
+                    for name, value in counts.items() if value]
+        if departements:
+            actions.append(RneFile.departements_vus.add(departements))
+        state.update(actions=actions, condition=(RneFile.lease_owner == state.lease_owner)
+                     & (RneFile.offset == state.offset))
+
+    def end_file(self, state: RneFile, statut: str, now: datetime, motif: str | None = None,
+                 rapport: str | None = None, counts: dict[str, int] | None = None) -> None:
+        actions = [RneFile.statut.set(statut), RneFile.finished_at.set(now),
+                   RneFile.lease_until.remove()]
+        if motif:
+            actions.append(RneFile.motif.set(motif))
+        if rapport:
+            actions.append(RneFile.rapport.set(rapport))
+        if counts:
+            actions += [getattr(RneFile.compteurs, n).add(v) for n, v in counts.items() if v]
+        state.update(actions=actions)
+
+    def release(self, state: RneFile, now: datetime) -> None:
+        state.update(actions=[RneFile.lease_until.set(now)],
+                     condition=RneFile.lease_owner == state.lease_owner)
+
+    def claim_content(self, pk: str, original: str) -> str | None:
+        """Mark a content as processed by `original`; answer the earlier file if any."""
+        try:
+            RneFile(pk, original=original).save(condition=RneFile.pk.does_not_exist())
+            return None
+        except PutError as error:
+            if not _condition_failed(error):
+                raise
+        return RneFile.get(pk, consistent_read=True).original
+
+    # --- scopes and snapshots ---------------------------------------------------------------
+    def snapshots(self, mandate_type: str) -> dict[str, str]:
+        try:
+            scope = RneScope.get(f"portees#{mandate_type}", consistent_read=True)
+        except DoesNotExist:
+            return {}
+        return dict(scope.instantanes.as_dict()) if scope.instantanes else {}
+
+    def record_snapshots(self, mandate_type: str, departements: Iterable[str],
+                         instantane: str) -> None:
+        scope = RneScope(f"portees#{mandate_type}")
+        current = self.snapshots(mandate_type)
+        current.update(dict.fromkeys(departements, instantane))
+        scope.instantanes = current
+        scope.save()
+
+    def mark_ingestion_finished(self, now: datetime) -> None:
+        RneScope(LAST_INGESTION, termine_le=now).save()
+
+    def last_ingestion(self) -> datetime | None:
+        try:
+            return RneScope.get(LAST_INGESTION).termine_le
+        except DoesNotExist:
+            return None
+
+    # --- mandates ---------------------------------------------------------------------------
+    def put_mandates(self, rows: list[tuple[list[str], MandateRow]], file_pk: str,
+                     vu_le: str) -> None:
+        """rows: (identity keys, the first being the row's own, mandate)."""
+        with RneMandate.batch_write() as batch:
+            for keys, row in rows:
+                values = {
+                    "scope": row.scope, "type": row.type, "territoire": row.territoire,
+                    "collectivite": row.collectivite, "departement": row.departement,
+                    "fonction": row.fonction, "date_debut": row.date_debut.isoformat(),
+                    "date_debut_fonction": (row.date_debut_fonction.isoformat()
+                                            if row.date_debut_fonction else None),
+                    "nom": row.nom, "prenom": row.prenom, "fichier": file_pk, "vu_le": vu_le}
+                batch.save(RneMandate(keys[0], row.mandate_key, **values))
+                original = f"{keys[0]}|{row.mandate_key}"
+                for alias in keys[1:]:
+                    batch.save(RneMandate(alias, f"alias|{original}", alias_of=original,
+                                          **values))
+
+    def open_mandates_not_in(self, scope: str, file_pk: str) -> Iterator[RneMandate]:
+        return RneMandate.scope_index.query(
+            scope, filter_condition=(RneMandate.fichier != file_pk)
+            & RneMandate.fin.does_not_exist())
+
+    def close_mandate(self, person_key: str, mandate_key: str, fin: str, file_pk: str) -> bool:
+        try:
+            RneMandate(person_key, mandate_key).update(
+                actions=[RneMandate.fin.set(fin)],
+                condition=(RneMandate.fichier != file_pk) & RneMandate.fin.does_not_exist())
+        except UpdateError as error:
+            if _condition_failed(error):
+                return False
+            raise
+        return True
+
+    def mandates_of(self, person_key: str) -> list[RneMandate]:
+        return list(RneMandate.query(person_key))
+
+    def mandates_by_ref(self, refs: Iterable[str]) -> list[RneMandate]:
+        keys = [tuple(ref.split("|", 1)) for ref in refs]
+        return list(RneMandate.batch_get(keys)) if keys else []
+
+    # --- identities and accounts ------------------------------------------------------------
+    def accounts_by_identity(self, keys: Iterable[str]) -> dict[str, set[str]]:
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            return {}
+        return {item.person_key: set(item.accounts or ()) for item in IdentityIndex.batch_get(keys)}
+
+    def accounts(self, nir_hashes: Iterable[str]) -> dict[str, Account]:
+        keys = list(dict.fromkeys(nir_hashes))
+        return {a.nir_hash: a for a in Account.batch_get(keys)} if keys else {}
+
+    def link(self, account: Account, refs: set[str], now: datetime) -> None:
+        actions = [Account.elu.set(True), Account.rne_checked_at.set(now)]
+        if refs:
+            actions.append(Account.rne_mandats.add(refs))
+        account.update(actions=actions)
+
+    def mark_checked(self, account: Account, now: datetime) -> None:
+        account.update(actions=[Account.rne_checked_at.set(now)])

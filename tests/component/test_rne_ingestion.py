@@ -1,0 +1,248 @@
+"""RNE files uploaded to the bucket flag the accounts of elected officials."""
+
+import json
+
+import pytest
+
+from chalicelib import services
+from chalicelib.models import Account, IdentityIndex, RneFile
+from tests.support.rne_files import CURRENT_HEADER, municipal_row, sample, write
+from tests.support.rne_world import RneWorld
+
+CM_KEY = "prefectures/35/elus-conseillers-municipaux-cm.csv"
+
+
+@pytest.fixture
+def rne(aws, api, outbox):
+    return RneWorld(aws, api, outbox)
+
+
+def cm_file(*rows, **options):
+    return write(CURRENT_HEADER, list(rows), **options)
+
+
+CLAIRE_BIRTH_NAME = municipal_row("MARTIN", "Claire", "F", "14/03/1975")
+CLAIRE_MARRIED_NAME = municipal_row("LEFÈVRE", "Claire", "F", "14/03/1975")
+OTHER = municipal_row("DURAND", "Paul", "M", "01/01/1960", commune="35047", libelle="Bruz")
+
+
+def test_an_official_listed_under_her_birth_name_is_recognised(rne):
+    claire = rne.person(nom_naissance="Martin", nom_usage="Lefèvre", prenoms="Claire Marie")
+    assert rne.me(claire)["elu"] is False
+    report = rne.ingest(CM_KEY, cm_file(CLAIRE_BIRTH_NAME, OTHER))
+    assert report["statut"] == "termine"
+    assert report["compteurs"]["elus_reconnus"] == 1
+    me = rne.me(claire)
+    assert me["elu"] is True
+    assert me["mandats"] == [{
+        "type": "CM", "libelle": "Conseiller municipal", "collectivite": "Rennes",
+        "code_territoire": "35238", "departement": "35", "fonction": None,
+        "date_debut": "2020-06-28"}]
+
+
+def test_an_official_listed_under_her_married_name_is_recognised(rne):
+    claire = rne.person(nom_naissance="Martin", nom_usage="Lefèvre", prenoms="Claire")
+    rne.ingest(CM_KEY, cm_file(CLAIRE_MARRIED_NAME))
+    assert rne.me(claire)["elu"] is True
+
+
+def test_the_rne_may_hold_the_married_name_the_account_does_not(rne):
+    # The account holds only the birth name; the RNE lists "MARTIN-LEFÈVRE".
+    claire = rne.person(nom_naissance="Martin", nom_usage=None, prenoms="Claire")
+    rne.ingest(CM_KEY, cm_file(municipal_row("MARTIN-LEFÈVRE", "Claire", "F", "14/03/1975")))
+    assert rne.me(claire)["elu"] is True
+
+
+def test_a_homonym_born_another_day_is_never_flagged(rne):
+    homonym = rne.person(nom_naissance="Martin", nom_usage=None, prenoms="Claire",
+                         date_naissance="1975-03-15")
+    report = rne.ingest(CM_KEY, cm_file(CLAIRE_BIRTH_NAME))
+    assert report["compteurs"]["elus_reconnus"] == 0
+    assert rne.me(homonym)["elu"] is False
+
+
+def test_two_accounts_for_one_official_flag_neither_and_are_listed(rne, log_output):
+    first = rne.person(nom_naissance="Martin", nom_usage=None, prenoms="Claire")
+    second = rne.person(nom_naissance="Bernard", nom_usage="Martin", prenoms="Claire")
+    report = rne.ingest(CM_KEY, cm_file(CLAIRE_BIRTH_NAME))
+    assert report["compteurs"]["correspondances_ambigues"] == 1
+    [ambiguity] = report["ambiguites"]
+    assert ambiguity["ligne"] == 2
+    assert sorted(ambiguity["comptes"]) == sorted(
+        [rne.me(first)["id"], rne.me(second)["id"]])
+    assert rne.me(first)["elu"] is False and rne.me(second)["elu"] is False
+    assert "RneAmbiguousMatch" in log_output()
+
+
+def test_an_account_created_after_the_file_is_recognised_at_activation(rne):
+    rne.ingest(CM_KEY, cm_file(CLAIRE_BIRTH_NAME))
+    claire = rne.person(nom_naissance="Martin", nom_usage="Lefèvre", prenoms="Claire")
+    assert rne.me(claire)["elu"] is True
+
+
+def test_an_account_missed_by_ingestion_is_recognised_at_its_next_login(rne):
+    claire = rne.person(nom_naissance="Martin", nom_usage=None, prenoms="Claire")
+    # As if the account had been activated while the file was being ingested.
+    for item in IdentityIndex.scan():
+        item.delete()
+    rne.ingest(CM_KEY, cm_file(CLAIRE_BIRTH_NAME))
+    [account] = list(Account.scan())
+    assert account.elu is False
+    services.accounts()._recognition._cache = None  # the next login sees the new ingestion
+    assert rne.me(claire)["elu"] is True
+
+
+def test_the_report_counts_and_lists_rejected_lines(rne):
+    bad_date = municipal_row("ROUX", "Léa", "F", "31/02/1980")
+    no_name = municipal_row("", "Léa", "F", "01/02/1980")
+    report = rne.ingest(CM_KEY, cm_file(CLAIRE_BIRTH_NAME, bad_date, OTHER, no_name,
+                                        CLAIRE_BIRTH_NAME))
+    counts = report["compteurs"]
+    assert counts["lignes_lues"] == 5
+    assert counts["lignes_lues"] == counts["acceptees"] + counts["rejetees"]
+    assert [r["ligne"] for r in report["rejets"]] == [3, 5, 6]
+    assert "Date de naissance" in report["rejets"][0]["motif"]
+    assert "Doublon de la ligne 2" in report["rejets"][2]["motif"]
+    assert report["type_mandat"] == "CM" and report["format"]["separateur"] == ";"
+    assert len(rne.mandates()) == 2
+
+
+def test_a_file_that_is_not_an_rne_file_is_rejected_whole_and_changes_nothing(rne):
+    report = rne.ingest("prefectures/35/photo.csv", b"\x89PNG\r\n\x1a\nnot a csv")
+    assert report["statut"] == "rejete"
+    assert "Répertoire national des élus" in report["motif"]
+    assert rne.mandates() == []
+
+
+def test_the_same_event_delivered_twice_changes_nothing_the_second_time(rne):
+    claire = rne.person(nom_naissance="Martin", nom_usage=None, prenoms="Claire")
+    rne.upload(CM_KEY, cm_file(CLAIRE_BIRTH_NAME, OTHER))
+    message = rne.take_upload_event()
+    from bench.call_counter import count_aws_calls
+
+    ingestion = services.rne_ingestion()
+    ingestion.handle_message(json.loads(message["Body"]), lambda: 900_000)
+    before = [m.attribute_values for m in rne.mandates()]
+    assert len(before) == 2 and rne.me(claire)["elu"] is True
+    with count_aws_calls() as calls:
+        ingestion.handle_message(json.loads(message["Body"]), lambda: 900_000)
+    writes = {op for (service, op) in calls if service == "dynamodb"} & {
+        "BatchWriteItem", "PutItem", "UpdateItem", "TransactWriteItems", "DeleteItem"}
+    assert writes == {"PutItem"} or writes == set()  # at most the refused conditional claim
+    assert [m.attribute_values for m in rne.mandates()] == before
+
+
+def test_the_same_content_uploaded_again_is_ignored(rne):
+    data = cm_file(CLAIRE_BIRTH_NAME, OTHER)
+    rne.ingest(CM_KEY, data)
+    report = rne.ingest("prefectures/35/copie.csv", data)
+    assert report["statut"] == "ignore"
+    assert "identique" in report["motif"]
+
+
+def test_a_newer_snapshot_closes_the_mandates_it_no_longer_lists(rne):
+    claire = rne.person(nom_naissance="Martin", nom_usage=None, prenoms="Claire")
+    rne.ingest(CM_KEY, cm_file(CLAIRE_BIRTH_NAME, OTHER), snapshot="2026-01-15")
+    report = rne.ingest("prefectures/35/cm-2026-06.csv", cm_file(OTHER),
+                        snapshot="2026-06-30")
+    assert report["compteurs"]["mandats_fermes"] == 1
+    closed = [m for m in rne.mandates() if m.fin]
+    assert [(m.nom, m.fin) for m in closed] == [("MARTIN", "2026-06-30")]
+    me = rne.me(claire)
+    assert me["elu"] is True and me["mandats"] == []
+
+
+def test_a_prefecture_upload_never_closes_another_departement(rne):
+    ille = municipal_row("MARTIN", "Claire", "F", "14/03/1975")
+    cotes = municipal_row("LE GALL", "Yann", "M", "02/02/1970", dept="22", commune="22278",
+                          libelle="Saint-Brieuc")
+    rne.ingest("national/elus-conseillers-municipaux-cm.csv", cm_file(ille, cotes),
+               snapshot="2026-01-01")
+    report = rne.ingest(CM_KEY, cm_file(OTHER, cotes), snapshot="2026-02-01")
+    assert report["perimetre"] == ["CM#35"]
+    assert report["rejets"] == [{"ligne": 3, "motif": "Département 22 hors du périmètre du "
+                                                      "dépôt (35)."}]
+    fins = {m.nom: m.fin for m in rne.mandates()}
+    assert fins == {"MARTIN": "2026-02-01", "LE GALL": None, "DURAND": None}
+
+
+def test_an_older_snapshot_arriving_late_changes_nothing(rne):
+    rne.ingest(CM_KEY, cm_file(OTHER), snapshot="2026-06-30")
+    report = rne.ingest("prefectures/35/ancien.csv", cm_file(CLAIRE_BIRTH_NAME),
+                        snapshot="2026-01-15")
+    assert report["statut"] == "rejete" and "plus récent" in report["motif"]
+    assert [m.nom for m in rne.mandates()] == ["DURAND"]
+
+
+def test_a_crash_mid_file_resumes_at_the_checkpoint_without_duplicates(rne, monkeypatch):
+    rows = [municipal_row(f"NOM{chr(65 + i // 26)}{chr(65 + i % 26)}", "Alix", "F",
+                          f"{1 + i % 28:02d}/01/1970", commune=f"35{i:03d}") for i in range(120)]
+    ingestion = services.rne_ingestion()
+    monkeypatch.setattr(ingestion, "_chunk_rows", 25)
+    store = ingestion._store
+    original = store.put_mandates
+    calls = {"n": 0}
+
+    def crash_on_third_chunk(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise ConnectionError("the function dies here")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(store, "put_mandates", crash_on_third_chunk)
+    rne.upload(CM_KEY, cm_file(*rows))
+    body = json.loads(rne.take_upload_event()["Body"])
+    with pytest.raises(ConnectionError):
+        ingestion.handle_message(body, lambda: 900_000)
+    [state] = [f for f in RneFile.scan() if f.pk.startswith("fichier#")]
+    assert state.statut == "en_cours" and state.next_line == 52  # 2 chunks of 25 after line 1
+    # Redelivery after the lease: the same message again.
+    state.update(actions=[RneFile.lease_until.set(state.started_at)])
+    ingestion.handle_message(body, lambda: 900_000)
+    report = rne.report(CM_KEY)
+    assert report["statut"] == "termine"
+    assert report["compteurs"]["lignes_lues"] == 120 == report["compteurs"]["acceptees"]
+    assert len(rne.mandates()) == 120
+    assert calls["n"] == 3 + 3  # chunks 3, 4 and 5 once more after the crash, no more
+
+
+def test_a_file_longer_than_one_invocation_is_handed_over_through_the_queue(rne, monkeypatch):
+    rows = [municipal_row(f"NOM{chr(65 + i // 26)}{chr(65 + i % 26)}", "Alix", "F",
+                          "01/01/1970", commune=f"35{i:03d}") for i in range(60)]
+    ingestion = services.rne_ingestion()
+    monkeypatch.setattr(ingestion, "_chunk_rows", 20)
+    from chalicelib.rne import ingestion as module
+
+    monkeypatch.setattr(module, "HANDOFF_MARGIN_MS", 10**9)  # every chunk is the last one
+    sent = []
+    send = ingestion._send_continuation
+    monkeypatch.setattr(ingestion, "_send_continuation", lambda body: (sent.append(body),
+                                                                      send(body)))
+    rne.upload(CM_KEY, cm_file(*rows))
+    rne.deliver()
+    assert len(sent) == 2  # 3 chunks: two hand-overs, and none after the last chunk
+    report = rne.report(CM_KEY)
+    assert report["compteurs"]["lignes_lues"] == 60
+    assert len(rne.mandates()) == 60
+
+
+def test_reports_do_not_trigger_ingestion_and_metrics_are_emitted(rne, log_output):
+    rne.ingest(CM_KEY, cm_file(CLAIRE_BIRTH_NAME, OTHER))
+    assert rne.deliver() == 0
+    keys = [o["Key"] for o in rne.s3.list_objects_v2(Bucket=rne.settings.rne_bucket)["Contents"]]
+    assert sorted(keys) == sorted([CM_KEY, f"rne-reports/{CM_KEY}.json"])  # parts cleaned up
+    logs = log_output()
+    for metric in ("RneRowsRead", "RneRowsAccepted", "RneRowsRejected", "EluRecognised",
+                   "RneAmbiguousMatch", "RneMandatesClosed", "RneFileProcessingTime"):
+        assert f'"{metric}"' in logs
+
+
+@pytest.mark.parametrize("name", ["2022-12_conseillers-departementaux_tab.csv",
+                                  "2023-12_conseillers-arrondissement_tab-iso-dates.csv",
+                                  "2024-04_conseillers-fde_semicolon.csv",
+                                  "2024-07_deputes_semicolon.csv"])
+def test_real_samples_ingest_completely(rne, name):
+    report = rne.ingest(f"national/{name}", sample(name))
+    counts = report["compteurs"]
+    assert report["statut"] == "termine"
+    assert counts["rejetees"] == 0 and counts["acceptees"] == counts["lignes_lues"] > 100

@@ -1,0 +1,49 @@
+"""Writing RNE files in every published variant, from a header and rows of cells."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rne"
+
+CURRENT_HEADER = ["Code du département", "Libellé du département",
+                  "Code de la collectivité à statut particulier",
+                  "Libellé de la collectivité à statut particulier", "Code de la commune",
+                  "Libellé de la commune", "Nom de l'élu", "Prénom de l'élu", "Code sexe",
+                  "Date de naissance", "Code de la catégorie socio-professionnelle",
+                  "Libellé de la catégorie socio-professionnelle", "Date de début du mandat",
+                  "Libellé de la fonction", "Date de début de la fonction", "Code nationalité"]
+
+
+def sample(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def sample_table(name: str) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a fixture, read with the csv module and the known delimiter."""
+    text = sample(name).decode("utf-8-sig")
+    delimiter = "\t" if "\t" in text.splitlines()[0] else (";" if ";" in text.splitlines()[0]
+                                                           else ",")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return rows[0], [r for r in rows[1:] if any(r)]
+
+
+def write(header: list[str], rows: list[list[str]], *, delimiter: str = ";",
+          encoding: str = "utf-8", newline: str = "\r\n", quoting: int = csv.QUOTE_MINIMAL,
+          preamble: list[str] = ()) -> bytes:
+    out = io.StringIO(newline="")
+    for line in preamble:
+        out.write(line + newline)
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=newline, quoting=quoting)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def municipal_row(nom: str, prenom: str, sexe: str, naissance: str, *, dept: str = "35",
+                  commune: str = "35238", libelle: str = "Rennes",
+                  debut: str = "28/06/2020", fonction: str = "") -> list[str]:
+    return [dept, "Ille-et-Vilaine", "", "", commune, libelle, nom, prenom, sexe, naissance, "38",
+            "Ingénieur et cadre technique d'entreprise", debut, fonction, "", "FRA"]

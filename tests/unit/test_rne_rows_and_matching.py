@@ -1,0 +1,96 @@
+from datetime import date
+
+import pytest
+
+from chalicelib.rne.matching import account_keys, person_key
+from chalicelib.rne.rows import InvalidRow, departement_code, parse_date, parse_row
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.mark.parametrize("value", ["02/05/1955", "2/5/1955", "1955-05-02",
+                                   "1955-05-02 00:00:00+00", "1955-05-02T00:00:00Z"])
+def test_every_published_date_format(value):
+    assert parse_date(value) == date(1955, 5, 2)
+
+
+@pytest.mark.parametrize("value", ["1955/05/02", "31/02/1955", "hier", ""])
+def test_unreadable_dates(value):
+    with pytest.raises(ValueError):
+        parse_date(value)
+
+
+@pytest.mark.parametrize(("raw", "code"), [("1", "01"), ("01", "01"), ("2a", "2A"),
+                                           ("974", "974"), (" ", None)])
+def test_departement_codes(raw, code):
+    assert departement_code(raw) == code
+
+
+def fields(**overrides):
+    base = {"nom": "LE GALL", "prenom": "Anne-Sophie", "sexe": "F",
+            "date_naissance": "14/03/1975", "date_debut_mandat": "28/06/2020",
+            "departement_code": "35", "commune_code": "35238", "commune_libelle": "Rennes",
+            "fonction_libelle": "Maire"}
+    base.update(overrides)
+    return base
+
+
+def test_a_municipal_row():
+    row = parse_row(fields(), "CM", TODAY)
+    assert (row.territoire, row.collectivite, row.departement) == ("35238", "Rennes", "35")
+    assert row.mandate_key == "CM#35238#2020-06-28"
+    assert row.scope == "CM#35"
+    assert row.fonction == "Maire"
+
+
+def test_rows_without_departement_have_a_national_scope():
+    row = parse_row(fields(circ_consulaire_code="101", departement_code=""), "CFE", TODAY)
+    assert row.scope == "CFE#FR" and row.territoire == "101"
+    assert parse_row(fields(), "RPE", TODAY).territoire == "FR"
+
+
+@pytest.mark.parametrize(("overrides", "reason"), [
+    ({"commune_code": ""}, "Territoire"), ({"sexe": ""}, "sexe"),
+    ({"date_naissance": "01/01/1850"}, "invraisemblable"), ({"prenom": "123"}, "Prénom"),
+])
+def test_rejected_rows_say_why(overrides, reason):
+    with pytest.raises(InvalidRow, match=reason):
+        parse_row(fields(**overrides), "CM", TODAY)
+
+
+def keys(nom_naissance, nom_usage, prenoms, sexe="F", born="1975-03-14"):
+    return account_keys(nom_naissance, nom_usage, prenoms, sexe, born)
+
+
+def rne(nom, prenom, sexe="F", born="1975-03-14"):
+    return person_key(born, sexe, nom, prenom)
+
+
+def test_an_official_listed_under_the_birth_name_or_the_married_name():
+    account = keys("Martin", "Lefèvre", "Claire Marie")
+    assert rne("MARTIN", "Claire") in account
+    assert rne("LEFEVRE", "Claire") in account
+    assert rne("LEFÈVRE MARTIN", "CLAIRE") in account
+    assert rne("Martin-Lefèvre", "claire") in account
+
+
+def test_an_account_with_only_the_married_name_listed_in_the_rne_by_either_part():
+    account = keys("Dupont-Martin", None, "Élise")
+    assert rne("DUPONT MARTIN", "ELISE") in account
+    assert rne("MARTIN", "Elise") in account
+
+
+def test_accents_case_apostrophes_and_compound_first_names():
+    account = keys("d'Estaing", None, "Jean-Pierre Marie", sexe="M")
+    assert rne("D ESTAING", "JEAN PIERRE", sexe="M") in account
+    assert rne("D’ESTAING", "Jean-Pierre", sexe="M") in account
+    assert rne("DESTAING", "Jean-Pierre", sexe="M") not in account
+    typed_without_hyphen = keys("Durand", None, "Jean Pierre", sexe="M")
+    assert rne("DURAND", "Jean-Pierre", sexe="M") in typed_without_hyphen
+
+
+def test_homonyms_with_another_birth_date_or_sex_never_match():
+    account = keys("Martin", None, "Claire")
+    assert rne("MARTIN", "Claire", born="1975-03-15") not in account
+    assert rne("MARTIN", "Claire", sexe="M") not in account
+    assert rne("MARTIN", "Claude") not in account
