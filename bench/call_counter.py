@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,10 +17,16 @@ _original = BaseClient._make_api_call
 def count_aws_calls() -> Iterator[Counter]:
     """Within the block, the Counter maps (service, operation) to the number of calls."""
     calls: Counter = Counter()
+    calls.seconds = Counter()  # (service, operation) -> seconds spent waiting for the answers
 
     def counting(client, operation_name, api_params):
-        calls[(client.meta.service_model.service_name, operation_name)] += 1
-        return _original(client, operation_name, api_params)
+        key = (client.meta.service_model.service_name, operation_name)
+        calls[key] += 1
+        started = time.perf_counter()
+        try:
+            return _original(client, operation_name, api_params)
+        finally:
+            calls.seconds[key] += time.perf_counter() - started
 
     with mock.patch.object(BaseClient, "_make_api_call", counting):
         yield calls

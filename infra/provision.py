@@ -83,7 +83,9 @@ def _bucket_notifications(settings: Settings, session) -> None:
         s3.put_bucket_notification_configuration(
             Bucket=getattr(settings, notification.bucket_field),
             NotificationConfiguration={"QueueConfigurations": [
-                {"QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*"]}]})
+                {"QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*"],
+                 "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": prefix}]}}}
+                for prefix in notification.prefixes]})
 
 
 def _sender_identities(settings: Settings, session) -> None:

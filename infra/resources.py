@@ -35,11 +35,14 @@ class EventSource:
 
 @dataclass(frozen=True)
 class BucketNotification:
-    """Objects created in a bucket are announced on a queue (Chalice cannot package S3
-    notifications to CloudFormation; a queue also gives retries and a dead-letter queue)."""
+    """Objects created under these prefixes of a bucket are announced on a queue (Chalice
+    cannot package S3 notifications to CloudFormation; a queue also gives retries and a
+    dead-letter queue). Only upload prefixes: the reports and state the ingestion writes in the
+    same bucket must not wake it up."""
 
     bucket_field: str
     queue_field: str
+    prefixes: tuple[str, ...]
 
 
 TABLE_MODELS = ALL_MODELS
@@ -48,7 +51,9 @@ QUEUES = (
     Queue("support_queue_name", "support_dlq_name", 6 * SUPPORT_WORKER_TIMEOUT, MAX_RECEIVES),
     Queue("rne_queue_name", "rne_dlq_name", 6 * RNE_INGEST_TIMEOUT, MAX_RECEIVES),
 )
-BUCKET_NOTIFICATIONS = (BucketNotification("rne_bucket", "rne_queue_name"),)
+# Prefectures upload under prefectures/<département>/, the ministry under national/.
+RNE_UPLOAD_PREFIXES = ("prefectures/", "national/")
+BUCKET_NOTIFICATIONS = (BucketNotification("rne_bucket", "rne_queue_name", RNE_UPLOAD_PREFIXES),)
 SENDER_IDENTITIES = ("mail_sender",)
 SECRET_PARAMETERS = ("nir_hmac_key_parameter",)
 # One message at a time for the RNE: each may take a whole invocation.

@@ -2,11 +2,12 @@
 
 - `RneMandate`: one mandate of the Répertoire national des élus, keyed by the person's identity
   key (birth date, sex, normalised name and first name) and the mandate (type, territory,
-  start). The `scope-index` lists a scope's mandates, to close those a new snapshot lacks.
+  start). Which mandates a snapshot lists is kept in S3 (see ingestion.py), not indexed here:
+  closing what a new snapshot lacks then needs no query.
 - `IdentityIndex`: which accounts answer to an identity key (one item per key, a set of
   account keys), so that a chunk of RNE rows finds its accounts with one BatchGetItem.
 - `RneFile` / `RneScope`: the state of each ingested file (checkpoint, counters, lease) and,
-  per mandate type, the newest snapshot processed for each département.
+  per mandate type, the newest snapshot (time and file) processed for each département.
 """
 
 from pynamodb.attributes import (
@@ -16,17 +17,7 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
-
-
-class ScopeIndex(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "scope-index"
-        projection = IncludeProjection(["fichier", "fin"])
-
-    scope = UnicodeAttribute(hash_key=True)
-    mandate_key = UnicodeAttribute(range_key=True)
 
 
 class RneMandate(Model):
@@ -38,7 +29,6 @@ class RneMandate(Model):
     person_key = UnicodeAttribute(hash_key=True)
     mandate_key = UnicodeAttribute(range_key=True)
     scope = UnicodeAttribute()  # "<type>#<département or FR>"
-    scope_index = ScopeIndex()
 
     type = UnicodeAttribute()
     territoire = UnicodeAttribute()
@@ -120,5 +110,5 @@ class RneScope(Model):
         billing_mode = "PAY_PER_REQUEST"
 
     pk = UnicodeAttribute(hash_key=True)  # "portees#<type>", or "etat#derniere-ingestion"
-    instantanes = MapAttribute(null=True)
+    instantanes = MapAttribute(null=True)  # département -> {"instantane", "fichier"}
     termine_le = UTCDateTimeAttribute(null=True)

@@ -6,6 +6,11 @@ rows is written (mandates, account links, rejected lines) and only then checkpoi
 byte offset after its last row, so a crash re-reads at most one chunk, whose writes are
 idempotent (same keys, same values). Mandates absent from the snapshot are closed only once the
 whole file has been read.
+
+Which mandates each snapshot lists is kept in S3, per scope (mandate type and département):
+`rne-etat/<file>/<scope>/<first line of the chunk>.json`. Closing a scope compares the newest
+snapshot's lists with the previous one's, so it reads no more than that scope and queries no
+table.
 """
 
 from __future__ import annotations
@@ -29,7 +34,9 @@ from .store import RneStore
 
 REPORTS_PREFIX = "rne-reports/"
 PARTS_PREFIX = REPORTS_PREFIX + ".parts/"
-CHUNK_ROWS = 1000
+STATE_PREFIX = "rne-etat/"
+INTERNAL_PREFIXES = (REPORTS_PREFIX, STATE_PREFIX)
+CHUNK_ROWS = 2000
 HANDOFF_MARGIN_MS = 90_000  # stop taking chunks when less than this is left
 LEASE = timedelta(minutes=16)  # longer than any invocation
 NATIONAL = "*"
@@ -59,10 +66,10 @@ def _snapshot_instant(value: str) -> str:
 
 
 def scope_from_key(key: str) -> set[str] | None:
-    """`prefectures/<dept>/...` or `departements/<dept>/...`: that département; `national/...`:
-    the whole country; anything else: the départements the file lists (None)."""
+    """`prefectures/<dept>/...`: that département; `national/...`: the whole country; anything
+    else (not notified on AWS, see infra/resources.py): the départements the file lists."""
     parts = key.split("/")
-    if len(parts) >= 3 and parts[0] in ("prefectures", "departements"):
+    if len(parts) >= 3 and parts[0] == "prefectures":
         from .rows import departement_code
 
         return {departement_code(parts[1]) or parts[1]}
@@ -94,7 +101,7 @@ class RneIngestion:
                 continue
             s3 = record["s3"]
             key = unquote_plus(s3["object"]["key"])
-            if key.startswith(REPORTS_PREFIX):
+            if key.startswith(INTERNAL_PREFIXES):
                 continue
             self._start(s3["bucket"]["name"], key, s3["object"].get("versionId"),
                         s3["object"].get("eTag"), record.get("eventTime"), remaining_ms)
@@ -163,7 +170,7 @@ class RneIngestion:
 
     def _newer_snapshot(self, mandate_type: str, portee: set[str] | None,
                         instantane: str) -> str | None:
-        known = self._store.snapshots(mandate_type)
+        known = {d: s["instantane"] for d, s in self._store.snapshots(mandate_type).items()}
         relevant = known.values() if portee in (None, {NATIONAL}) else [
             known[d] for d in portee or () if d in known]
         newer = [s for s in relevant if s > instantane]
@@ -198,6 +205,34 @@ class RneIngestion:
             finally:
                 body.close()
         self._finish(state, time.monotonic() - started)
+
+    def _write_lists(self, state, first_line: int, rows: list) -> None:
+        """Record, per scope, the items this chunk wrote (originals and name-part copies)."""
+        by_scope: dict[str, list[str]] = {}
+        for _, keys, mandate in rows:
+            items = by_scope.setdefault(mandate.scope, [])
+            original = f"{keys[0]}|{mandate.mandate_key}"
+            items.append(original)
+            items += [f"{alias}|alias|{original}" for alias in keys[1:]]
+        for scope, items in by_scope.items():
+            self._s3.put_object(Bucket=state.bucket,
+                                Key=f"{self._state_prefix(state.pk, scope)}{first_line:010d}.json",
+                                ContentType="application/json", Body=json.dumps(items).encode())
+
+    @staticmethod
+    def _state_prefix(pk: str, scope: str) -> str:
+        return f"{STATE_PREFIX}{pk.split('#', 1)[1]}/{scope.replace('#', '-')}/"
+
+    def _listed(self, bucket: str, pk: str, scope: str) -> tuple[set[str], list[str]]:
+        """The items a snapshot listed in a scope, and the S3 objects holding them."""
+        keys = []
+        paginator = self._s3.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=bucket, Prefix=self._state_prefix(pk, scope)):
+            keys += [item["Key"] for item in page.get("Contents", [])]
+        items: set[str] = set()
+        for key in keys:
+            items.update(json.loads(self._s3.get_object(Bucket=bucket, Key=key)["Body"].read()))
+        return items, keys
 
     def _hand_over(self, state) -> None:
         """Leave the rest of the file to a next invocation, through the ingestion queue."""
@@ -235,6 +270,7 @@ class RneIngestion:
         rows = list(accepted.values())
         self._store.put_mandates([(keys, mandate) for _, keys, mandate in rows], state.pk,
                                  state.instantane[:10])
+        self._write_lists(state, chunk[0].line, rows)
         links = link_rows(self._store, rows, self._now())
         outcome.counts["elus_reconnus"] = links.newly_recognised
         outcome.counts["correspondances_ambigues"] = len(links.ambiguities)
@@ -261,7 +297,7 @@ class RneIngestion:
         closed = self._close_absent(state)
         scopes = self._closed_scopes(state)
         self._store.record_snapshots(state.mandate_type, [s.split("#", 1)[1] for s in scopes],
-                                     state.instantane)
+                                     state.instantane, state.pk)
         rejects, ambiguities = self._collect_parts(state)
         report_key = self._report_key(state)
         self._store.end_file(state, "termine", self._now(), rapport=report_key,
@@ -289,14 +325,26 @@ class RneIngestion:
         return {f"{state.mandate_type}#{d}" for d in departements}
 
     def _close_absent(self, state) -> int:
+        """Close, scope by scope, what the previous snapshot listed and this one does not."""
         fin = state.instantane[:10]
+        previous_files = self._store.snapshots(state.mandate_type)
         closed = 0
         for scope in sorted(self._closed_scopes(state)):
-            for mandate in self._store.open_mandates_not_in(scope, state.pk):
-                if self._store.close_mandate(mandate.person_key, mandate.mandate_key, fin,
-                                             state.pk):
-                    closed += 1
+            previous = previous_files.get(scope.split("#", 1)[1], {}).get("fichier")
+            if not previous or previous == state.pk:
+                continue
+            before, objects = self._listed(state.bucket, previous, scope)
+            now_listed, _ = self._listed(state.bucket, state.pk, scope)
+            for item in sorted(before - now_listed):
+                person_key, mandate_key = item.split("|", 1)
+                closed += self._store.close_mandate(person_key, mandate_key, fin, state.pk)
+            self._delete(state.bucket, objects)  # the previous snapshot's lists are done with
         return closed
+
+    def _delete(self, bucket: str, keys: list[str]) -> None:
+        for start in range(0, len(keys), 1000):
+            self._s3.delete_objects(Bucket=bucket, Delete={
+                "Objects": [{"Key": k} for k in keys[start:start + 1000]], "Quiet": True})
 
     # --- reports ----------------------------------------------------------------------------
     def _collect_parts(self, state) -> tuple[list[dict], list[dict]]:
@@ -308,9 +356,7 @@ class RneIngestion:
             part = json.loads(self._s3.get_object(Bucket=state.bucket, Key=key)["Body"].read())
             rejects += part["rejets"]
             ambiguities += part["ambiguites"]
-        for start in range(0, len(keys), 1000):
-            self._s3.delete_objects(Bucket=state.bucket, Delete={
-                "Objects": [{"Key": k} for k in keys[start:start + 1000]], "Quiet": True})
+        self._delete(state.bucket, keys)
         return rejects, ambiguities
 
     def _report_key(self, state) -> str:

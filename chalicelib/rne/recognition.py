@@ -41,15 +41,16 @@ def link_rows(store: RneStore, rows: list[tuple[int, list[str], MandateRow]],
         elif len(found) > 1:
             ambiguous.append((line, found))
     accounts = store.accounts(list(refs_by_account) + [h for _, hs in ambiguous for h in hs])
+    changes = []
     for nir_hash, refs in refs_by_account.items():
         account = accounts.get(nir_hash)
         if account is None or account.statut != "active":
             continue
         new_refs = refs - set(account.rne_mandats or ())
         if new_refs or not account.elu:
-            if not account.elu:
-                links.newly_recognised += 1
-            store.link(account, new_refs, now)
+            links.newly_recognised += 0 if account.elu else 1
+            changes.append((account, new_refs))
+    store.link_many(changes, now)
     for line, found in ambiguous:
         links.ambiguities.append({"ligne": line, "comptes": sorted(
             accounts[h].id for h in found if h in accounts)})

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.transactions import TransactWrite
 
 from ..models import Account, IdentityIndex, RneFile, RneMandate, RneScope
 from ..models.rne import Counters
@@ -99,7 +100,8 @@ class RneStore:
         return RneFile.get(pk, consistent_read=True).original
 
     # --- scopes and snapshots ---------------------------------------------------------------
-    def snapshots(self, mandate_type: str) -> dict[str, str]:
+    def snapshots(self, mandate_type: str) -> dict[str, dict[str, str]]:
+        """département -> {"instantane", "fichier"} of the newest snapshot processed."""
         try:
             scope = RneScope.get(f"portees#{mandate_type}", consistent_read=True)
         except DoesNotExist:
@@ -107,12 +109,10 @@ class RneStore:
         return dict(scope.instantanes.as_dict()) if scope.instantanes else {}
 
     def record_snapshots(self, mandate_type: str, departements: Iterable[str],
-                         instantane: str) -> None:
-        scope = RneScope(f"portees#{mandate_type}")
+                         instantane: str, file_pk: str) -> None:
         current = self.snapshots(mandate_type)
-        current.update(dict.fromkeys(departements, instantane))
-        scope.instantanes = current
-        scope.save()
+        current.update({d: {"instantane": instantane, "fichier": file_pk} for d in departements})
+        RneScope(f"portees#{mandate_type}", instantanes=current).save()
 
     def mark_ingestion_finished(self, now: datetime) -> None:
         RneScope(LAST_INGESTION, termine_le=now).save()
@@ -142,16 +142,13 @@ class RneStore:
                     batch.save(RneMandate(alias, f"alias|{original}", alias_of=original,
                                           **values))
 
-    def open_mandates_not_in(self, scope: str, file_pk: str) -> Iterator[RneMandate]:
-        return RneMandate.scope_index.query(
-            scope, filter_condition=(RneMandate.fichier != file_pk)
-            & RneMandate.fin.does_not_exist())
-
     def close_mandate(self, person_key: str, mandate_key: str, fin: str, file_pk: str) -> bool:
+        """Close a mandate the snapshot `file_pk` did not list (if nobody relisted it since)."""
         try:
             RneMandate(person_key, mandate_key).update(
                 actions=[RneMandate.fin.set(fin)],
-                condition=(RneMandate.fichier != file_pk) & RneMandate.fin.does_not_exist())
+                condition=RneMandate.person_key.exists() & (RneMandate.fichier != file_pk)
+                & RneMandate.fin.does_not_exist())
         except UpdateError as error:
             if _condition_failed(error):
                 return False
@@ -177,10 +174,21 @@ class RneStore:
         return {a.nir_hash: a for a in Account.batch_get(keys)} if keys else {}
 
     def link(self, account: Account, refs: set[str], now: datetime) -> None:
+        account.update(actions=self._link_actions(refs, now))
+
+    def link_many(self, links: list[tuple[Account, set[str]]], now: datetime) -> None:
+        """Up to 100 accounts per request: a chunk of RNE rows links its élus at once."""
+        for start in range(0, len(links), 100):
+            with TransactWrite(connection=RneMandate._get_connection().connection) as batch:
+                for account, refs in links[start:start + 100]:
+                    batch.update(account, actions=self._link_actions(refs, now))
+
+    @staticmethod
+    def _link_actions(refs: set[str], now: datetime) -> list:
         actions = [Account.elu.set(True), Account.rne_checked_at.set(now)]
         if refs:
             actions.append(Account.rne_mandats.add(refs))
-        account.update(actions=actions)
+        return actions
 
     def mark_checked(self, account: Account, now: datetime) -> None:
         account.update(actions=[Account.rne_checked_at.set(now)])

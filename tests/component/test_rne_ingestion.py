@@ -230,6 +230,7 @@ def test_reports_do_not_trigger_ingestion_and_metrics_are_emitted(rne, log_outpu
     rne.ingest(CM_KEY, cm_file(CLAIRE_BIRTH_NAME, OTHER))
     assert rne.deliver() == 0
     keys = [o["Key"] for o in rne.s3.list_objects_v2(Bucket=rne.settings.rne_bucket)["Contents"]]
+    keys = [k for k in keys if not k.startswith("rne-etat/")]  # what the snapshot listed
     assert sorted(keys) == sorted([CM_KEY, f"rne-reports/{CM_KEY}.json"])  # parts cleaned up
     logs = log_output()
     for metric in ("RneRowsRead", "RneRowsAccepted", "RneRowsRejected", "EluRecognised",
@@ -246,3 +247,17 @@ def test_real_samples_ingest_completely(rne, name):
     counts = report["compteurs"]
     assert report["statut"] == "termine"
     assert counts["rejetees"] == 0 and counts["acceptees"] == counts["lignes_lues"] > 100
+
+
+def test_a_hyphenated_name_is_found_by_its_parts_and_closed_whole(rne):
+    hyphenated = municipal_row("MARTIN-LEFÈVRE", "Claire", "F", "14/03/1975")
+    rne.ingest(CM_KEY, cm_file(hyphenated, OTHER), snapshot="2026-01-15")
+    # An account that knows only the birth name, created after the file: found at activation.
+    claire = rne.person(nom_naissance="Martin", nom_usage=None, prenoms="Claire")
+    assert rne.me(claire)["mandats"][0]["collectivite"] == "Rennes"
+    rne.ingest("prefectures/35/cm-2026-06.csv", cm_file(OTHER), snapshot="2026-06-30")
+    from chalicelib.models import RneMandate
+
+    still_open = [m.person_key for m in RneMandate.scan() if not m.fin]
+    assert all("DURAND" in key for key in still_open)  # original and its copies all closed
+    assert rne.me(claire)["mandats"] == []
