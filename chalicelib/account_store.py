@@ -12,7 +12,14 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from .login_policy import FailureState
-from .models import Account, AccountEmail, IdentityIndex, PasswordReset, Session
+from .models import (
+    Account,
+    AccountEmail,
+    IdentityIndex,
+    PasswordReset,
+    Session,
+    is_condition_failure,
+)
 from .models.account import ACTIVE, PENDING
 
 
@@ -114,7 +121,7 @@ class AccountStore:
             account.update(actions=actions,
                            condition=Account.failed_logins == (account.failed_logins or 0))
         except UpdateError as error:
-            if _is_condition_failure(error):
+            if is_condition_failure(error):
                 raise Conflict() from None
             raise
 
@@ -179,8 +186,3 @@ class AccountStore:
             if "ConditionalCheckFailed" in reasons:
                 raise Conflict() from None
             raise
-
-
-def _is_condition_failure(error: Exception) -> bool:
-    cause = getattr(error, "cause_response_code", None)
-    return cause == "ConditionalCheckFailedException"

@@ -10,8 +10,25 @@ from .rne import IdentityIndex, RneFile, RneMandate, RneScope
 ALL_MODELS = (Account, AccountEmail, Session, PasswordReset, RneMandate, IdentityIndex, RneFile,
               RneScope)
 
-__all__ = ["ALL_MODELS", "Account", "AccountEmail", "Address", "IdentityIndex", "PasswordReset",
-           "RneFile", "RneMandate", "RneScope", "Session", "bind_tables"]
+__all__ = [
+    "ALL_MODELS",
+    "Account",
+    "AccountEmail",
+    "Address",
+    "IdentityIndex",
+    "PasswordReset",
+    "RneFile",
+    "RneMandate",
+    "RneScope",
+    "Session",
+    "bind_tables",
+    "is_condition_failure",
+]
+
+
+def is_condition_failure(error: Exception) -> bool:
+    """A PynamoDB write refused by its condition (as opposed to any other failure)."""
+    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
 def bind_tables(settings) -> None:

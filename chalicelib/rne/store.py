@@ -8,15 +8,18 @@ from datetime import datetime
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from ..models import Account, IdentityIndex, RneFile, RneMandate, RneScope
+from ..models import (
+    Account,
+    IdentityIndex,
+    RneFile,
+    RneMandate,
+    RneScope,
+    is_condition_failure,
+)
 from ..models.rne import Counters
 from .rows import MandateRow
 
 LAST_INGESTION = "etat#derniere-ingestion"
-
-
-def _condition_failed(error: Exception) -> bool:
-    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
 class RneStore:
@@ -29,7 +32,7 @@ class RneStore:
             RneFile(pk, statut="en_cours", started_at=now, offset=0, next_line=1,
                     compteurs=Counters(), **attributes).save(condition=RneFile.pk.does_not_exist())
         except PutError as error:
-            if not _condition_failed(error):
+            if not is_condition_failure(error):
                 raise
         state = RneFile.get(pk, consistent_read=True)
         if state.statut != "en_cours":
@@ -41,7 +44,7 @@ class RneStore:
                          & (RneFile.lease_until.does_not_exist() | (RneFile.lease_until < now)
                             | (RneFile.lease_owner == owner)))
         except UpdateError as error:
-            if _condition_failed(error):
+            if is_condition_failure(error):
                 return None
             raise
         return state
@@ -95,7 +98,7 @@ class RneStore:
             RneFile(pk, original=original).save(condition=RneFile.pk.does_not_exist())
             return None
         except PutError as error:
-            if not _condition_failed(error):
+            if not is_condition_failure(error):
                 raise
         return RneFile.get(pk, consistent_read=True).original
 
@@ -150,7 +153,7 @@ class RneStore:
                 condition=RneMandate.person_key.exists() & (RneMandate.fichier != file_pk)
                 & RneMandate.fin.does_not_exist())
         except UpdateError as error:
-            if _condition_failed(error):
+            if is_condition_failure(error):
                 return False
             raise
         return True
