@@ -9,7 +9,18 @@ from functools import partial
 from aws_lambda_powertools.logging import correlation_paths
 from chalice import Chalice, ConvertToMiddleware
 
-from chalicelib.handlers import accounts, docs, health, me, password_resets, rne, sessions, signup
+from chalicelib.handlers import (
+    accounts,
+    catalogue,
+    docs,
+    health,
+    me,
+    password_resets,
+    rights,
+    rne,
+    sessions,
+    signup,
+)
 from chalicelib.observability import logger, metrics, trace_lambda_handler
 from chalicelib.problems import rewrite_framework_error
 
@@ -29,5 +40,7 @@ def problem_details(event, get_response):
     return rewrite_framework_error(get_response(event))
 
 
-for blueprint in (health, docs, signup, accounts, sessions, me, password_resets, rne):
+for blueprint in (health, docs, signup, accounts, sessions, me, password_resets, rights, catalogue,
+                  rne):
     app.register_blueprint(blueprint.bp)
+app.register_blueprint(rights.jobs)

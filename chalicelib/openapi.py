@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .catalogue.importer import CATALOGUES, MODALITES
 from .signup_form import DIPLOMES, STEPS
 
 
@@ -26,6 +27,7 @@ _NULLABLE_STRING = {"type": ["string", "null"]}
 _DATE = {"type": "string", "format": "date"}
 _DATETIME = {"type": "string", "format": "date-time"}
 _BEARER = [{"bearer": []}, {"cookie": []}]
+_AMOUNT = {"type": "string", "pattern": "^[0-9]+\\.[0-9]{2}$", "description": "euros"}
 
 _SCHEMAS: dict[str, dict] = {
     "Problem": {
@@ -119,6 +121,64 @@ _SCHEMAS: dict[str, dict] = {
             "mandats": {"type": "array", "items": {"type": "object"}},
         },
     },
+    "Rights": {
+        "type": "object", "required": ["elu", "cpf_euros", "cpf_heures"],
+        "properties": {
+            "elu": {"oneOf": [{"type": "null"}, {
+                "type": "object", "required": ["montant_disponible", "plafond"],
+                "properties": {"montant_disponible": _AMOUNT, "plafond": _AMOUNT,
+                               "prochain_credit": {"type": ["string", "null"],
+                                                   "format": "date"}}}]},
+            "cpf_euros": {"oneOf": [{"type": "null"}, {
+                "type": "object", "required": ["montant_disponible"],
+                "properties": {"montant_disponible": _AMOUNT}}]},
+            "cpf_heures": {"oneOf": [{"type": "null"}, {
+                "type": "object", "required": ["heures_disponibles"],
+                "properties": {"heures_disponibles": {"type": "integer"}}}]},
+        },
+    },
+    "RightsHistory": {
+        "type": "object", "required": ["operations", "cursor"],
+        "properties": {
+            "operations": {"type": "array", "items": {
+                "type": "object", "required": ["date", "libelle", "montant", "sens", "source"],
+                "properties": {"date": _DATE, "libelle": _STRING, "montant": _AMOUNT,
+                               "sens": {"enum": ["credit", "debit"]}, "source": _STRING}}},
+            "cursor": _NULLABLE_STRING,
+        },
+    },
+    "FormationSummary": {
+        "type": "object",
+        "required": ["id", "catalogue", "titre", "organisme", "prix", "duree_heures", "modalite",
+                     "lieu"],
+        "properties": {
+            "id": _STRING, "catalogue": {"enum": list(CATALOGUES)}, "titre": _STRING,
+            "organisme": _STRING, "prix": _AMOUNT, "duree_heures": {"type": "number"},
+            "modalite": {"enum": list(MODALITES)},
+            "lieu": {"type": "object", "properties": {"commune": _NULLABLE_STRING,
+                                                      "departement": _NULLABLE_STRING}},
+            "prochaine_session": {"type": ["string", "null"], "format": "date"},
+        },
+    },
+    "FormationPage": {
+        "type": "object", "required": ["formations", "cursor"],
+        "properties": {"formations": {"type": "array", "items": _ref("FormationSummary")},
+                       "total": {"type": "integer"}, "cursor": _NULLABLE_STRING},
+    },
+    "Formation": {
+        "type": "object",
+        "required": ["id", "catalogue", "titre", "objectifs", "organisme", "prix",
+                     "duree_heures", "modalite", "lieu", "sessions"],
+        "properties": {
+            "id": _STRING, "catalogue": {"enum": list(CATALOGUES)}, "titre": _STRING,
+            "objectifs": _STRING, "prix": _AMOUNT, "duree_heures": {"type": "number"},
+            "modalite": {"enum": list(MODALITES)}, "lieu": {"type": "object"},
+            "prochaine_session": {"type": ["string", "null"], "format": "date"},
+            "sessions": {"type": "array", "items": _DATE},
+            "organisme": {"type": "object", "required": ["nom", "siret"], "properties": {
+                "nom": _STRING, "siret": _STRING, "agrement": {"type": ["object", "null"]}}},
+        },
+    },
     "PasswordResetRequest": {"type": "object", "required": ["nir"],
                              "properties": {"nir": _STRING}},
     "PasswordResetDone": {"type": "object", "required": ["statut"],
@@ -173,6 +233,39 @@ _PATHS: dict[str, dict] = {
     "/me": {"get": {"summary": "Mon compte", "security": _BEARER, "responses": {
         "200": _json(_ref("Me"), "Le compte de la personne connectée."),
         "401": _UNAUTHENTICATED}}},
+    "/me/rights": {"get": {"summary": "Mes droits : DIF élus, CPF en euros ou en heures",
+                           "security": _BEARER, "responses": {
+        "200": _json(_ref("Rights"), "Les droits; `elu` vaut null hors compte élu reconnu."),
+        "401": _UNAUTHENTICATED}}},
+    "/me/rights/history": {"get": {
+        "summary": "Historique des opérations DIF élus, les plus récentes d'abord",
+        "security": _BEARER,
+        "parameters": [{"name": "cursor", "in": "query", "schema": _STRING}],
+        "responses": {"200": _json(_ref("RightsHistory"), "Une page d'opérations."),
+                      "400": _problem("Curseur invalide."), "401": _UNAUTHENTICATED}}},
+    "/formations": {"get": {
+        "summary": "Rechercher dans un catalogue (mandat et reconversion : élus reconnus)",
+        "parameters": [
+            {"name": "catalogue", "in": "query", "required": True,
+             "schema": {"enum": list(CATALOGUES)}},
+            {"name": "q", "in": "query", "schema": _STRING,
+             "description": "Mots-clés, sans accents ni casse"},
+            {"name": "departement", "in": "query", "schema": _STRING},
+            {"name": "modalite", "in": "query", "schema": {"enum": list(MODALITES)}},
+            {"name": "prix_max", "in": "query", "schema": _STRING},
+            {"name": "cursor", "in": "query", "schema": _STRING}],
+        "responses": {"200": _json(_ref("FormationPage"), "Une page de résultats."),
+                      "400": _BAD_REQUEST,
+                      "401": _problem("Catalogue réservé aux élus : connectez-vous."),
+                      "403": _problem("Compte non reconnu comme élu : voir l'aide.")}}},
+    "/formations/{formation_id}": {"get": {
+        "summary": "Fiche formation",
+        "parameters": [{"name": "formation_id", "in": "path", "required": True,
+                        "schema": _STRING}],
+        "responses": {"200": _json(_ref("Formation"), "La fiche."),
+                      "401": _problem("Formation réservée aux élus : connectez-vous."),
+                      "403": _problem("Compte non reconnu comme élu : voir l'aide."),
+                      "404": _problem("Formation inconnue.")}}},
     "/password-resets": {"post": _post("Demander un lien de réinitialisation",
                                        "PasswordResetRequest", {
         "202": _json(_ref("Message"), "Même réponse que le compte existe ou non."),

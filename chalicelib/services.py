@@ -77,12 +77,30 @@ def rne_ingestion():
     )
 
 
+@lru_cache(maxsize=1)
+def rights():
+    from .clock import utc_now
+    from .rights.service import RightsService
+
+    bound_settings()
+    return RightsService(mandates_of=accounts().mandates, clock=utc_now)
+
+
+@lru_cache(maxsize=1)
+def catalogue():
+    from .catalogue.search import Catalogue
+    from .clock import utc_now
+
+    bound_settings()
+    return Catalogue(clock=utc_now)
+
+
 def reset() -> None:
     """Forget every cached setting, client and service (tests, and the local runner)."""
     from aws_lambda_powertools.utilities import parameters
 
     for factory in (get_settings, aws_session, bound_settings, keyed_hasher, mailer, accounts,
-                    rne_ingestion):
+                    rne_ingestion, rights, catalogue):
         factory.cache_clear()
     parameters.clear_caches()
     parameters.base.DEFAULT_PROVIDERS.clear()  # their clients point at the old endpoint

@@ -23,6 +23,8 @@ class Settings:
     rne_mandates_table: str
     identity_index_table: str
     rne_ingestions_table: str
+    rights_ledger_table: str
+    formations_table: str
     rne_queue_name: str
     rne_dlq_name: str
     rne_bucket: str
@@ -54,6 +56,8 @@ class Settings:
             rne_mandates_table=required("RNE_MANDATES_TABLE"),
             identity_index_table=required("IDENTITY_INDEX_TABLE"),
             rne_ingestions_table=required("RNE_INGESTIONS_TABLE"),
+            rights_ledger_table=required("RIGHTS_LEDGER_TABLE"),
+            formations_table=required("FORMATIONS_TABLE"),
             rne_queue_name=required("RNE_QUEUE_NAME"),
             rne_dlq_name=required("RNE_DLQ_NAME"),
             rne_bucket=required("RNE_BUCKET"),

@@ -81,6 +81,7 @@ def main() -> None:
     queue_urls = provision(settings, session)
     services.reset()
     created = seed.seed_demo_accounts()
+    catalogue = seed.seed_demo_catalogue()
 
     from app import app
 
@@ -101,6 +102,7 @@ Mon Compte Élu tourne en local.
   Comptes démo ({created} créé(s)), mot de passe {seed.DEMO_PASSWORD} :
     Camille Durand (née Bernard)  NIR {seed.DEMO_NIR[:13]}
     Joël Brunet                   NIR {seed.DEMO_ELU_NIR[:13]}
+  Catalogue    {catalogue['importees']} formations de démonstration (3 catalogues)
   Fichier RNE  AWS_ENDPOINT_URL=http://{HOST}:{moto_port} aws s3 cp \
 {seed.DEMO_RNE_FILE.relative_to(Path.cwd()) if seed.DEMO_RNE_FILE.is_relative_to(Path.cwd())
  else seed.DEMO_RNE_FILE} s3://{settings.rne_bucket}/prefectures/35/

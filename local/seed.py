@@ -41,6 +41,21 @@ DEMO_ACCOUNTS = [
 ]
 
 
+# CPF rights come from Mon Compte Formation: Camille works in the private sector (euros), Joël
+# is a public agent (hours).
+DEMO_CPF = {DEMO_NIR: {"cpf_euros_centimes": 125_000}, DEMO_ELU_NIR: {"cpf_heures": 120}}
+
+
+def seed_demo_catalogue() -> dict:
+    from chalicelib.catalogue.importer import import_catalogue
+    from chalicelib.clock import paris_today
+    from local.demo_catalogue import demo_catalogue_csv
+
+    today = paris_today()
+    return import_catalogue(demo_catalogue_csv(today), "catalogue.csv", today,
+                            services.catalogue().save).as_dict()
+
+
 def seed_demo_accounts() -> int:
     """Create and activate the demo accounts through the real signup path; the number made."""
     accounts = services.accounts()
@@ -53,5 +68,7 @@ def seed_demo_accounts() -> int:
                 continue
             raise
         accounts.activate(account)
+        account.update(actions=[getattr(type(account), name).set(value)
+                                for name, value in DEMO_CPF[data["nir"]].items()])
         created += 1
     return created

@@ -5,25 +5,16 @@ from __future__ import annotations
 
 from .account import Account, AccountEmail, Address
 from .auth import PasswordReset, Session
+from .formation import Formation
+from .rights import LedgerEntry
 from .rne import IdentityIndex, RneFile, RneMandate, RneScope
 
 ALL_MODELS = (Account, AccountEmail, Session, PasswordReset, RneMandate, IdentityIndex, RneFile,
-              RneScope)
+              RneScope, LedgerEntry, Formation)
 
-__all__ = [
-    "ALL_MODELS",
-    "Account",
-    "AccountEmail",
-    "Address",
-    "IdentityIndex",
-    "PasswordReset",
-    "RneFile",
-    "RneMandate",
-    "RneScope",
-    "Session",
-    "bind_tables",
-    "is_condition_failure",
-]
+__all__ = ["ALL_MODELS", "Account", "AccountEmail", "Address", "Formation", "IdentityIndex",
+           "LedgerEntry", "PasswordReset", "RneFile", "RneMandate", "RneScope", "Session",
+           "bind_tables", "is_condition_failure"]
 
 
 def is_condition_failure(error: Exception) -> bool:

@@ -66,6 +66,13 @@ class Account(Model):
     rne_mandats = UnicodeSetAttribute(null=True)
     rne_checked_at = UTCDateTimeAttribute(null=True)
 
+    # Rights. The DIF balance changes only with a ledger entry, in the same transaction.
+    dif_solde_centimes = NumberAttribute(default=0)
+    dif_a_jour_le = UnicodeAttribute(null=True)  # last day the yearly credits were brought up
+    # CPF rights come from Mon Compte Formation: euros (private sector) or hours (public agents).
+    cpf_euros_centimes = NumberAttribute(null=True)
+    cpf_heures = NumberAttribute(null=True)
+
     @property
     def nom(self) -> str:
         return self.nom_usage or self.nom_naissance

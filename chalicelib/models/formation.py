@@ -1,0 +1,47 @@
+"""Formations of the three catalogues."""
+
+from pynamodb.attributes import (
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+
+class CatalogueIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "catalogue-index"
+        projection = AllProjection()
+
+    catalogue = UnicodeAttribute(hash_key=True)
+    id = UnicodeAttribute(range_key=True)
+
+
+class Organisme(MapAttribute):
+    nom = UnicodeAttribute()
+    siret = UnicodeAttribute()
+    agrement_numero = UnicodeAttribute(null=True)  # ministry approval, for mandate formations
+    agrement_debut = UnicodeAttribute(null=True)
+    agrement_fin = UnicodeAttribute(null=True)
+
+
+class Formation(Model):
+    class Meta:
+        table_name = "formations"
+        settings_field = "formations_table"
+        billing_mode = "PAY_PER_REQUEST"
+
+    id = UnicodeAttribute(hash_key=True)
+    catalogue = UnicodeAttribute()  # mandat, reconversion, activite-professionnelle
+    catalogue_index = CatalogueIndex()
+    organisme = Organisme()
+    titre = UnicodeAttribute()
+    objectifs = UnicodeAttribute()
+    duree_heures = NumberAttribute()
+    prix_centimes = NumberAttribute()  # hors taxes
+    modalite = UnicodeAttribute()  # presentiel, a_distance, mixte
+    commune = UnicodeAttribute(null=True)
+    departement = UnicodeAttribute(null=True)
+    sessions = ListAttribute(of=UnicodeAttribute, null=True)  # ISO start dates

@@ -1,0 +1,25 @@
+"""The rights ledger: every credit and debit of an account's DIF élus is an entry.
+
+Entries sort by date (`<date>#<kind>#<ref>`). Items `annee#<year>` mark a year as credited
+(the yearly credit is idempotent per account and year). The account's balance
+(`Account.dif_solde_centimes`) only ever changes in the same transaction as an entry, so it
+cannot disagree with the ledger.
+"""
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.models import Model
+
+
+class LedgerEntry(Model):
+    class Meta:
+        table_name = "rights-ledger"
+        settings_field = "rights_ledger_table"
+        billing_mode = "PAY_PER_REQUEST"
+
+    account = UnicodeAttribute(hash_key=True)  # the account key (keyed hash of the NIR)
+    sk = UnicodeAttribute(range_key=True)
+    date = UnicodeAttribute(null=True)
+    libelle = UnicodeAttribute(null=True)
+    montant_centimes = NumberAttribute(null=True)  # credits positive, debits negative
+    source = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute(null=True)

@@ -1,0 +1,160 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from chalicelib import services
+from chalicelib.models import Account, LedgerEntry
+from local.demo_catalogue import demo_catalogue_csv
+from tests.support.people import PASSWORD
+from tests.support.rne_files import CURRENT_HEADER, municipal_row, write
+from tests.support.rne_world import RneWorld
+
+
+@pytest.fixture
+def rne(aws, api, outbox):
+    return RneWorld(aws, api, outbox)
+
+
+def token_of(api, payload):
+    return api.post("/sessions", {"nir": payload["nir"][:13],
+                                  "mot_de_passe": PASSWORD}).json["token"]
+
+
+@pytest.fixture
+def elu(rne, api):
+    """Hélène Roux, conseillère municipale since 28 June 2020: (payload, token)."""
+    helene = rne.person(nom_naissance="Roux", nom_usage=None, prenoms="Hélène",
+                        date_naissance="1968-09-02")
+    rne.ingest("prefectures/35/cm.csv", write(CURRENT_HEADER, [
+        municipal_row("ROUX", "Hélène", "F", "02/09/1968", debut="28/06/2020")]))
+    return helene, token_of(api, helene)
+
+
+@pytest.fixture
+def catalogue(aws):
+    from chalicelib.catalogue.importer import import_catalogue
+    from chalicelib.clock import paris_today
+
+    report = import_catalogue(demo_catalogue_csv(paris_today()), "demo.csv", paris_today(),
+                              services.catalogue().save)
+    assert report.importees == 300
+
+
+def test_an_elu_in_office_since_2020_sees_800_euros(api, elu):
+    _, token = elu
+    rights = api.get("/me/rights", token=token).json
+    assert rights["elu"]["montant_disponible"] == "800.00"
+    assert rights["elu"]["plafond"] == "800.00"
+    today = datetime.now(UTC)
+    next_year = today.year + (1 if (today.month, today.day) >= (6, 28) else 0)
+    assert rights["elu"]["prochain_credit"] == f"{next_year}-06-28"
+    assert rights["cpf_euros"] is None and rights["cpf_heures"] is None
+
+
+def test_the_history_is_the_ledger_newest_first_and_adds_up_to_the_balance(api, elu):
+    _, token = elu
+    history = api.get("/me/rights/history", token=token).json
+    assert [(o["date"], o["montant"], o["sens"]) for o in history["operations"]] == [
+        ("2023-06-28", "400.00", "credit"), ("2022-06-28", "400.00", "credit")]
+    assert history["operations"][0]["libelle"] == "Crédit annuel DIF élus 2023"
+    [account] = list(Account.scan())
+    entries = [e for e in LedgerEntry.query(account.nir_hash) if e.montant_centimes]
+    assert sum(int(e.montant_centimes) for e in entries) == account.dif_solde_centimes == 80_000
+
+
+def test_history_pages_with_an_opaque_cursor(api, elu, monkeypatch):
+    from chalicelib.rights import service
+
+    monkeypatch.setattr(service, "PAGE_SIZE", 1)
+    _, token = elu
+    first = api.get("/me/rights/history", token=token).json
+    second = api.get(f"/me/rights/history?cursor={first['cursor']}", token=token).json
+    assert [o["date"] for o in first["operations"] + second["operations"]] == [
+        "2023-06-28", "2022-06-28"]
+    assert api.get("/me/rights/history?cursor=nimportequoi", token=token).status == 400
+
+
+def test_the_yearly_credit_runs_twice_and_credits_once(api, elu, client):
+    _, token = elu
+    assert api.get("/me/rights", token=token).json["elu"]["montant_disponible"] == "800.00"
+    event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event",
+                                            detail={}, resources=[])
+    [account] = list(Account.scan())
+    account.update(actions=[Account.dif_a_jour_le.remove(),
+                            Account.dif_solde_centimes.set(10_000)])  # as if 700 € were spent
+    for entry in LedgerEntry.query(account.nir_hash, LedgerEntry.sk.startswith("annee#2026")):
+        entry.delete()
+    first = client.lambda_.invoke("credit_dif_annuel", event).payload
+    account.update(actions=[Account.dif_a_jour_le.remove()])
+    second = client.lambda_.invoke("credit_dif_annuel", event).payload
+    assert (first, second) == ({"annees_creditees": 1}, {"annees_creditees": 0})
+    account.refresh()
+    assert account.dif_solde_centimes == 50_000  # 100 € left, plus 400 € for 2026
+
+
+def test_cpf_rights_are_shown_apart_euros_or_hours(api, logged_in):
+    _, token = logged_in
+    assert api.get("/me/rights", token=token).json == {"elu": None, "cpf_euros": None,
+                                                       "cpf_heures": None}
+    [account] = list(Account.scan())
+    account.update(actions=[Account.cpf_heures.set(120)])
+    assert api.get("/me/rights", token=token).json["cpf_heures"] == {"heures_disponibles": 120}
+
+
+def test_the_professional_catalogue_is_public_and_paginated(api, catalogue):
+    seen, cursor = [], None
+    while True:
+        page = api.get("/formations?catalogue=activite-professionnelle"
+                       + (f"&cursor={cursor}" if cursor else "")).json
+        seen += [f["id"] for f in page["formations"]]
+        cursor = page["cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == page["total"] == 100
+
+
+def test_french_keyword_search_ignores_case_and_accents(api, catalogue):
+    def ids(query):
+        return {f["id"] for f in api.get(
+            f"/formations?catalogue=activite-professionnelle&q={query}").json["formations"]}
+
+    assert ids("comptabilite") == ids("COMPTABILITÉ") != set()
+    assert ids("compta bases") <= ids("comptabilite")
+    assert ids("astrophysique") == set()
+
+
+def test_filters(api, catalogue):
+    page = api.get("/formations?catalogue=activite-professionnelle&modalite=a_distance"
+                   "&prix_max=500").json
+    assert page["formations"]
+    assert all(f["modalite"] == "a_distance" and float(f["prix"]) <= 500
+               for f in page["formations"])
+    local = api.get("/formations?catalogue=activite-professionnelle&departement=35").json
+    assert all(f["lieu"]["departement"] in ("35", None) for f in local["formations"])
+    bad = api.get("/formations?catalogue=loisirs&departement=XYZ&prix_max=cher")
+    assert {e["champ"] for e in bad.json["errors"]} == {"catalogue", "departement", "prix_max"}
+
+
+def test_mandate_formations_are_for_recognised_elus(api, catalogue, logged_in, elu):
+    anonymous = api.get("/formations?catalogue=mandat")
+    assert anonymous.status == 401 and "connectez-vous" in anonymous.json["detail"]
+    _, not_elu = logged_in
+    refused = api.get("/formations?catalogue=reconversion", token=not_elu)
+    assert refused.status == 403 and "Aide" in refused.json["detail"]
+    _, elu_token = elu
+    page = api.get("/formations?catalogue=mandat&q=budget", token=elu_token).json
+    assert page["formations"] and all(f["catalogue"] == "mandat" for f in page["formations"])
+
+
+def test_a_mandate_formation_link_opened_logged_out_says_to_log_in(api, catalogue, elu):
+    formation_id = "F00001"  # the first formation of the demo catalogue: a mandate one
+    logged_out = api.get(f"/formations/{formation_id}")
+    assert logged_out.status == 401
+    assert "connectez-vous" in logged_out.json["detail"]
+    assert "indisponible" not in logged_out.json["detail"]
+    _, token = elu
+    fiche = api.get(f"/formations/{formation_id}", token=token).json
+    assert fiche["organisme"]["agrement"]["numero"].startswith("AGR-")
+    assert api.get("/formations/F99999").status == 404
+    public = api.get("/formations/F00201").json
+    assert public["catalogue"] == "activite-professionnelle"
