@@ -54,8 +54,6 @@ class Metric:
     RNE_FILE_REJECTED = "RneFileRejected"
     RNE_FILE_PROCESSING_TIME = "RneFileProcessingTime"
     DIF_CREDITED = "DifYearsCredited"
-    CATALOGUE_ROWS_IMPORTED = "CatalogueRowsImported"
-    CATALOGUE_ROWS_REJECTED = "CatalogueRowsRejected"
 
 
 def count(name: str, value: int = 1) -> None:

@@ -115,6 +115,21 @@ def test_uploading_the_demo_rne_file_recognises_the_demo_account(local_system):
     assert [m["collectivite"] for m in me["mandats"]] == ["Rennes"]
 
 
+def test_the_recognised_demo_elu_sees_rights_and_mandate_formations(local_system):
+    api = local_system.api
+    headers = {"Authorization": f"Bearer {login_token(api, DEMO_NIR)}"}
+    rights = requests.get(f"{api}/me/rights", headers=headers, timeout=10).json()
+    assert rights["elu"]["montant_disponible"] == "800.00"  # in office since June 2020
+    assert rights["cpf_euros"] == {"montant_disponible": "1250.00"}
+    page = requests.get(f"{api}/formations", headers=headers, timeout=10,
+                        params={"catalogue": "mandat", "q": "budget"}).json()
+    assert page["formations"]
+    link = f"{api}/formations/{page['formations'][0]['id']}"
+    logged_out = requests.get(link, timeout=10)
+    assert logged_out.status_code == 401 and "connectez-vous" in logged_out.json()["detail"]
+    assert requests.get(link, headers=headers, timeout=10).status_code == 200
+
+
 def test_uploading_a_real_sample_recognises_the_other_demo_account(local_system):
     sample = ROOT / "tests" / "fixtures" / "rne" / "2022-12_conseillers-departementaux_tab.csv"
     s3_client(local_system).upload_file(str(sample), "mce-local-rne", f"national/{sample.name}")
