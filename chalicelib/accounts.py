@@ -21,6 +21,7 @@ from .models import Account, AccountEmail, Address, PasswordReset, Session
 from .models.account import ACTIVE, PENDING
 from .observability import Metric, count, logger
 from .problems import FieldError, Problem, invalid
+from .rights.service import RightsService
 from .rne.matching import account_keys
 from .rne.recognition import Recognition
 from .signup_form import validate_signup
@@ -44,13 +45,15 @@ class NewSession:
 
 class AccountService:
     def __init__(self, store: AccountStore, mailer: SesMailer,
-                 hasher: secrets.KeyedHasher, recognition: Recognition, public_url: str,
+                 hasher: secrets.KeyedHasher, recognition: Recognition,
+                 rights: RightsService, public_url: str,
                  session_ttl: timedelta = timedelta(minutes=60),
                  clock: Callable[[], datetime] = utc_now) -> None:
         self._store = store
         self._mailer = mailer
         self._hasher = hasher
         self._recognition = recognition
+        self._rights = rights
         self._public_url = public_url
         self._session_ttl = session_ttl
         self._now = clock
@@ -140,7 +143,12 @@ class AccountService:
         self._store.activate(account, _identity_keys(account))
         account.statut = ACTIVE
         count(Metric.ACCOUNT_VERIFIED)
-        self._recognition.recognise(account)
+        self._recognise(account)
+
+    def _recognise(self, account: Account) -> None:
+        """Search the RNE; a newly recognised élu gets the completed years credited at once."""
+        if self._recognition.recognise(account):
+            self._rights.bring_up_to_date(account)
 
     # --- sessions ---------------------------------------------------------------------------
     def login(self, raw_nir: str, password: str) -> NewSession:
@@ -167,7 +175,7 @@ class AccountService:
                                "le code reçu par courriel, ou demandez-en un nouveau.",
                           slug="compte-non-verifie")
         if self._recognition.needs_check(account):
-            self._recognition.recognise(account)
+            self._recognise(account)
         rehash = (passwords.hash_password(password)
                   if passwords.needs_rehash(account.password_hash) else None)
         if not state.is_clean or rehash:
@@ -261,7 +269,7 @@ class AccountService:
             raise _reset_link_gone() from None
         count(Metric.PASSWORD_RESET_COMPLETED)
         if was_pending:
-            self._recognition.recognise(account)
+            self._recognise(account)
         self._send(emails.password_changed(account.email, account.prenoms))
 
     # --- helpers ----------------------------------------------------------------------------

@@ -54,6 +54,7 @@ def accounts():
         mailer=mailer(),
         hasher=keyed_hasher(),
         recognition=Recognition(RneStore(), utc_now),
+        rights=rights(),
         public_url=settings.public_url,
         session_ttl=timedelta(minutes=settings.session_ttl_minutes),
     )
@@ -83,7 +84,7 @@ def rights():
     from .rights.service import RightsService
 
     bound_settings()
-    return RightsService(mandates_of=accounts().mandates, clock=utc_now)
+    return RightsService(clock=utc_now)
 
 
 @lru_cache(maxsize=1)

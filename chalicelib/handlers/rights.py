@@ -29,9 +29,11 @@ def yearly_dif_credit(event):
     from ..models import Account
 
     services.bound_settings()
-    rights = services.rights()
+    accounts, rights = services.accounts(), services.rights()
     credited = 0
+    # A batch job, not a request path: it may scan the élus.
     for account in Account.scan(Account.elu == True):  # noqa: E712 - a DynamoDB condition
+        rights.follow_mandates(account, accounts.mandates(account))
         credited += rights.bring_up_to_date(account)
     logger.info("Yearly DIF credit done", extra={"years_credited": credited})
     return {"annees_creditees": credited}

@@ -4,6 +4,7 @@ from pynamodb.attributes import (
     BooleanAttribute,
     MapAttribute,
     NumberAttribute,
+    NumberSetAttribute,
     TTLAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
@@ -68,7 +69,8 @@ class Account(Model):
 
     # Rights. The DIF balance changes only with a ledger entry, in the same transaction.
     dif_solde_centimes = NumberAttribute(default=0)
-    dif_a_jour_le = UnicodeAttribute(null=True)  # last day the yearly credits were brought up
+    dif_annees = NumberSetAttribute(null=True)  # the years credited (one credit a year)
+    dif_debut = UnicodeAttribute(null=True)  # start of the earliest current mandate (ISO)
     # CPF rights come from Mon Compte Formation: euros (private sector) or hours (public agents).
     cpf_euros_centimes = NumberAttribute(null=True)
     cpf_heures = NumberAttribute(null=True)

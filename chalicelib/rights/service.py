@@ -1,5 +1,9 @@
-"""An account's rights: DIF élus from the ledger (with the yearly credits brought up to date),
-CPF in euros or hours beside it."""
+"""An account's rights: DIF élus from the ledger, CPF in euros or hours beside it.
+
+A rights read costs at most three DynamoDB requests: the session, the account, and, when a
+yearly credit is due, one transaction that writes it. What is due is computed from the account
+alone (start of the earliest current mandate, years already credited, balance).
+"""
 
 from __future__ import annotations
 
@@ -15,77 +19,69 @@ from ..clock import PARIS
 from ..models import Account, LedgerEntry
 from ..observability import Metric, count, logger
 from ..problems import Problem
-from .rules import Credit, due_credits, euros, next_credit, rule_on
+from .ledger import account_actions, due_for, ledger_items
+from .rules import Credit, euros, next_credit, rule_on
 
 PAGE_SIZE = 20
-CREDIT_LABEL = "Crédit annuel DIF élus"
 
 
 class RightsService:
-    def __init__(self, mandates_of: Callable[[Account], list[dict]],
-                 clock: Callable[[], datetime]) -> None:
-        self._mandates_of = mandates_of  # the account's current mandates (recognition)
+    def __init__(self, clock: Callable[[], datetime]) -> None:
         self._now = clock
+
+    def _today(self) -> date:
+        return self._now().astimezone(PARIS).date()
 
     # --- the yearly credits -----------------------------------------------------------------
     def bring_up_to_date(self, account: Account) -> int:
-        """Credit the full years of mandate not credited yet (catch-up at recognition, then one
-        a year); idempotent per account and year. Answers the number of years credited."""
-        today = self._now().astimezone(PARIS).date()
-        if not account.elu or account.dif_a_jour_le == today.isoformat():
-            return 0
-        start = self._mandate_start(account)
-        credited = 0
-        if start is not None:
-            years = {int(e.sk.split("#")[1]) for e in LedgerEntry.query(
-                account.nir_hash, LedgerEntry.sk.startswith("annee#"))}
-            balance = account.dif_solde_centimes or 0
-            for credit in due_credits(start, today, balance, years):
-                if self._credit(account, credit):
-                    credited += 1
-        account.update(actions=[Account.dif_a_jour_le.set(today.isoformat())])
-        if credited:
-            count(Metric.DIF_CREDITED, credited)
-        return credited
+        """Credit the full years of mandate not credited yet: all of them at once when an élu
+        is recognised (catch-up), then one a year. Idempotent per account and year: each year
+        has a marker item written on condition it does not exist, in the same transaction as
+        the entry and the balance. Answers the number of years credited."""
+        for _ in range(2):  # a concurrent credit makes the transaction fail: read, try again
+            due = self._due(account)
+            if not due:
+                return 0
+            try:
+                self._write(account, due)
+            except TransactWriteError:
+                logger.info("Yearly credit made concurrently: reading again")
+                account.refresh(consistent_read=True)
+                continue
+            count(Metric.DIF_CREDITED, len(due))
+            return len(due)
+        return 0
 
-    def _credit(self, account: Account, credit: Credit) -> bool:
-        """One year's credit: the year marker, the entry and the balance, all or nothing."""
-        now = self._now()
-        try:
-            with TransactWrite(connection=LedgerEntry._get_connection().connection) as batch:
-                batch.save(LedgerEntry(account.nir_hash, f"annee#{credit.year}",
-                                       date=credit.day.isoformat(), created_at=now),
-                           condition=LedgerEntry.sk.does_not_exist())
-                if credit.montant_centimes:
-                    batch.save(LedgerEntry(
-                        account.nir_hash, f"{credit.day.isoformat()}#credit#{credit.year}",
-                        date=credit.day.isoformat(), libelle=f"{CREDIT_LABEL} {credit.year}",
-                        montant_centimes=credit.montant_centimes, source="DIF élus",
-                        created_at=now))
-                    batch.update(account, actions=[
-                        Account.dif_solde_centimes.add(credit.montant_centimes)])
-        except TransactWriteError:
-            logger.info("Yearly credit already made", extra={"year": credit.year})
-            return False
-        account.dif_solde_centimes = (account.dif_solde_centimes or 0) + credit.montant_centimes
-        return True
+    def _due(self, account: Account) -> list[Credit]:
+        return due_for(account, account.dif_debut, self._today()) if account.elu else []
 
-    def _mandate_start(self, account: Account) -> date | None:
-        starts = [date.fromisoformat(m["date_debut"]) for m in self._mandates_of(account)]
-        return min(starts) if starts else None
+    def _write(self, account: Account, due: list[Credit]) -> None:
+        with TransactWrite(connection=LedgerEntry._get_connection().connection) as batch:
+            for item, condition in ledger_items(account, due, self._now()):
+                batch.save(item, condition=condition)
+            batch.update(account, actions=account_actions(due))
+        account.refresh(consistent_read=True)
+
+    def follow_mandates(self, account: Account, current_mandates: list[dict]) -> None:
+        """Keep the start of the earliest current mandate (none: no more credits)."""
+        start = min((m["date_debut"] for m in current_mandates), default=None)
+        if start != account.dif_debut:
+            account.update(actions=[Account.dif_debut.set(start) if start
+                                    else Account.dif_debut.remove()])
 
     # --- what the person sees ---------------------------------------------------------------
     def summary(self, account: Account) -> dict:
-        today = self._now().astimezone(PARIS).date()
+        today = self._today()
         elu = None
         if account.elu:
             self.bring_up_to_date(account)
             rule = rule_on(today)
-            start = self._mandate_start(account)
             elu = {
-                "montant_disponible": euros(account.dif_solde_centimes or 0),
+                "montant_disponible": euros(int(account.dif_solde_centimes or 0)),
                 "plafond": euros(rule.plafond_centimes) if rule else None,
-                "prochain_credit": next_credit(start, today).isoformat() if start else None,
+                "prochain_credit": (next_credit(date.fromisoformat(account.dif_debut),
+                                                today).isoformat()
+                                    if account.dif_debut else None),
             }
         return {
             "elu": elu,
@@ -96,12 +92,9 @@ class RightsService:
         }
 
     def history(self, account: Account, cursor: str | None) -> dict:
-        if account.elu:
-            self.bring_up_to_date(account)
-        start_key = _decode_cursor(cursor)
         page = LedgerEntry.query(account.nir_hash, LedgerEntry.sk < ":",  # dated entries only
                                  scan_index_forward=False, limit=PAGE_SIZE,
-                                 last_evaluated_key=start_key)
+                                 last_evaluated_key=_decode_cursor(cursor))
         entries = [{"date": e.date, "libelle": e.libelle,
                     "montant": euros(abs(int(e.montant_centimes))),
                     "sens": "credit" if e.montant_centimes >= 0 else "debit",

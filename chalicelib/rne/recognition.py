@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..clock import PARIS
 from ..models import Account
 from ..observability import Metric, count, logger
 from .matching import account_keys
@@ -33,11 +34,15 @@ def link_rows(store: RneStore, rows: list[tuple[int, list[str], MandateRow]],
     links = Links()
     holders = store.accounts_by_identity(key for _, keys, _ in rows for key in keys)
     refs_by_account: dict[str, set[str]] = defaultdict(set)
+    start_by_account: dict[str, str] = {}
     ambiguous: list[tuple[int, set[str]]] = []
     for line, keys, mandate in rows:
         found = set().union(*(holders.get(key, set()) for key in keys))
         if len(found) == 1:
-            refs_by_account[next(iter(found))].add(f"{keys[0]}|{mandate.mandate_key}")
+            holder = next(iter(found))
+            refs_by_account[holder].add(f"{keys[0]}|{mandate.mandate_key}")
+            start = mandate.date_debut.isoformat()
+            start_by_account[holder] = min(start, start_by_account.get(holder, start))
         elif len(found) > 1:
             ambiguous.append((line, found))
     accounts = store.accounts(list(refs_by_account) + [h for _, hs in ambiguous for h in hs])
@@ -49,8 +54,8 @@ def link_rows(store: RneStore, rows: list[tuple[int, list[str], MandateRow]],
         new_refs = refs - set(account.rne_mandats or ())
         if new_refs or not account.elu:
             links.newly_recognised += 0 if account.elu else 1
-            changes.append((account, new_refs))
-    store.link_many(changes, now)
+            changes.append((account, new_refs, start_by_account[nir_hash]))
+    store.link_many(changes, now, now.astimezone(PARIS).date())
     for line, found in ambiguous:
         links.ambiguities.append({"ligne": line, "comptes": sorted(
             accounts[h].id for h in found if h in accounts)})
@@ -74,7 +79,7 @@ class Recognition:
             self._store.mark_checked(account, now)
             return bool(account.elu)
         holders = self._store.accounts_by_identity(found)
-        refs = set()
+        refs, starts = set(), []
         for key, mandates in found.items():
             others = holders.get(key, set()) - {account.nir_hash}
             if others:
@@ -83,6 +88,7 @@ class Recognition:
                                extra={"account_id": account.id, "accounts": len(others) + 1})
                 continue
             refs |= {mandate.ref for mandate in mandates}
+            starts += [mandate.date_debut for mandate in mandates if not mandate.fin]
         new_refs = refs - set(account.rne_mandats or ())
         if not refs and not account.elu:
             self._store.mark_checked(account, now)
@@ -90,7 +96,7 @@ class Recognition:
         if new_refs or not account.elu:
             if not account.elu:
                 count(Metric.ELU_RECOGNISED)
-            self._store.link(account, new_refs, now)
+            self._store.link(account, new_refs, min(starts, default=None), now)
         else:
             self._store.mark_checked(account, now)
         return True

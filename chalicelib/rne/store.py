@@ -176,21 +176,50 @@ class RneStore:
         keys = list(dict.fromkeys(nir_hashes))
         return {a.nir_hash: a for a in Account.batch_get(keys)} if keys else {}
 
-    def link(self, account: Account, refs: set[str], now: datetime) -> None:
-        account.update(actions=self._link_actions(refs, now))
+    def link(self, account: Account, refs: set[str], start: str | None, now: datetime) -> None:
+        account.update(actions=self._link_actions(account, refs, start, now))
 
-    def link_many(self, links: list[tuple[Account, set[str]]], now: datetime) -> None:
-        """Up to 100 accounts per request: a chunk of RNE rows links its élus at once."""
-        for start in range(0, len(links), 100):
-            with TransactWrite(connection=RneMandate._get_connection().connection) as batch:
-                for account, refs in links[start:start + 100]:
-                    batch.update(account, actions=self._link_actions(refs, now))
+    def link_many(self, links: list[tuple[Account, set[str], str | None]], now: datetime,
+                  today) -> None:
+        """A chunk of RNE rows links its élus in as few requests as DynamoDB allows (100
+        actions a transaction); a newly recognised élu gets the completed years of mandate
+        credited in the same transaction."""
+        from ..rights.ledger import account_actions, due_for, ledger_items
+
+        pending: list[tuple] = []  # (operation, item, actions or condition)
+        for account, refs, start in links:
+            earliest = min(s for s in (start, account.dif_debut) if s) if (
+                start or account.dif_debut) else None
+            due = due_for(account, earliest, today)
+            operations = [("update", account, self._link_actions(account, refs, start, now)
+                           + account_actions(due))]
+            operations += [("save", item, condition)
+                           for item, condition in ledger_items(account, due, now)]
+            if len(pending) + len(operations) > 100:
+                self._transact(pending)
+                pending = []
+            pending += operations
+        if pending:
+            self._transact(pending)
 
     @staticmethod
-    def _link_actions(refs: set[str], now: datetime) -> list:
+    def _transact(operations: list[tuple]) -> None:
+        with TransactWrite(connection=RneMandate._get_connection().connection) as batch:
+            for operation, item, extra in operations:
+                if operation == "update":
+                    batch.update(item, actions=extra)
+                else:
+                    batch.save(item, condition=extra)
+
+    @staticmethod
+    def _link_actions(account: Account, refs: set[str], start: str | None,
+                      now: datetime) -> list:
+        """Recognised, these mandates added, and the earliest mandate start kept for the DIF."""
         actions = [Account.elu.set(True), Account.rne_checked_at.set(now)]
         if refs:
             actions.append(Account.rne_mandats.add(refs))
+        if start and (account.dif_debut is None or start < account.dif_debut):
+            actions.append(Account.dif_debut.set(start))
         return actions
 
     def mark_checked(self, account: Account, now: datetime) -> None:

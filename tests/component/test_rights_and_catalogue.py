@@ -80,16 +80,16 @@ def test_the_yearly_credit_runs_twice_and_credits_once(api, elu, client):
     event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event",
                                             detail={}, resources=[])
     [account] = list(Account.scan())
-    account.update(actions=[Account.dif_a_jour_le.remove(),
-                            Account.dif_solde_centimes.set(10_000)])  # as if 700 € were spent
-    for entry in LedgerEntry.query(account.nir_hash, LedgerEntry.sk.startswith("annee#2026")):
-        entry.delete()
+    # As if 700 € had been spent and this year's anniversary were still to come.
+    this_year = max(int(y) for y in account.dif_annees)
+    account.update(actions=[Account.dif_solde_centimes.set(10_000),
+                            Account.dif_annees.delete({this_year})])
+    LedgerEntry(account.nir_hash, f"annee#{this_year}").delete()
     first = client.lambda_.invoke("credit_dif_annuel", event).payload
-    account.update(actions=[Account.dif_a_jour_le.remove()])
     second = client.lambda_.invoke("credit_dif_annuel", event).payload
     assert (first, second) == ({"annees_creditees": 1}, {"annees_creditees": 0})
     account.refresh()
-    assert account.dif_solde_centimes == 50_000  # 100 € left, plus 400 € for 2026
+    assert account.dif_solde_centimes == 50_000  # 100 € left, plus this year's 400 €
 
 
 def test_cpf_rights_are_shown_apart_euros_or_hours(api, logged_in):
