@@ -163,7 +163,7 @@ _SCHEMAS: dict[str, dict] = {
     "FormationPage": {
         "type": "object", "required": ["formations", "cursor"],
         "properties": {"formations": {"type": "array", "items": _ref("FormationSummary")},
-                       "total": {"type": "integer"}, "cursor": _NULLABLE_STRING},
+                       "cursor": _NULLABLE_STRING},
     },
     "Formation": {
         "type": "object",

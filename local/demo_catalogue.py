@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 from stdnum import luhn
@@ -80,15 +81,21 @@ def siret_for(index: int) -> str:
 
 
 def demo_catalogue_csv(today: date, seed: int = 7) -> bytes:
-    rng = random.Random(seed)
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=COLUMNS, delimiter=";", lineterminator="\n")
     writer.writeheader()
+    writer.writerows(demo_records(today, scale=1, seed=seed))
+    return out.getvalue().encode()
+
+
+def demo_records(today: date, scale: int = 1, seed: int = 7) -> Iterator[dict]:
+    """Rows of the import format: 120, 80 and 100 formations per catalogue, times `scale`."""
+    rng = random.Random(seed)
     number = 0
     for catalogue, themes, count, price_per_hour in (
             ("mandat", MANDAT, 120, (35, 80)), ("reconversion", RECONVERSION, 80, (20, 60)),
             ("activite-professionnelle", ACTIVITE, 100, (15, 50))):
-        for _ in range(count):
+        for _ in range(count * scale):
             number += 1
             title, objectives = rng.choice(themes)
             organisme = rng.randrange(len(ORGANISMES))
@@ -98,7 +105,7 @@ def demo_catalogue_csv(today: date, seed: int = 7) -> bytes:
             commune, departement = rng.choice(PLACES)
             first = today + timedelta(days=rng.randrange(7, 200))
             sessions = [first + timedelta(days=60 * k) for k in range(rng.randrange(1, 4))]
-            writer.writerow({
+            yield {
                 "id": f"F{number:05d}", "catalogue": catalogue,
                 "titre": title + (f" (niveau {rng.choice([1, 2])})" if rng.random() < .3 else ""),
                 "objectifs": objectives, "duree_heures": hours,
@@ -112,5 +119,4 @@ def demo_catalogue_csv(today: date, seed: int = 7) -> bytes:
                 if catalogue == "mandat" else "",
                 "agrement_debut": "2024-01-01" if catalogue == "mandat" else "",
                 "agrement_fin": "2028-12-31" if catalogue == "mandat" else "",
-            })
-    return out.getvalue().encode()
+            }

@@ -1,8 +1,11 @@
 """The three catalogues: storage, French keyword search, filters and pagination.
 
-A catalogue holds a few thousand formations at most: each container keeps each catalogue in
-memory for a minute (one query on the catalogue index), and searches it there, insensitive to
-case and accents, every word of the query being the beginning of a word of the formation.
+A search page is one to five queries on the catalogue index (partition: the catalogue, order:
+the normalised title), whatever the catalogue's size: DynamoDB filters on the normalised words
+(each word of the query must begin a word of the title, objectives or organisation, whatever
+the case and accents) and on département, modality and price. A page holds up to 20 formations;
+when five queries found fewer, the page is shorter and the cursor goes on from where they
+stopped, so pages never repeat nor skip a formation.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-import time
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -22,10 +24,11 @@ from ..rights.rules import euros
 from .importer import CATALOGUES, MODALITES
 
 PAGE_SIZE = 20
-CACHE_SECONDS = 60
+MAX_QUERIES = 5
 _STOPWORDS = {"LE", "LA", "LES", "L", "DE", "DES", "DU", "D", "ET", "EN", "A", "AU", "AUX", "UN",
               "UNE", "POUR", "SUR", "DANS", "PAR", "SON", "SA", "SES"}
 ELUS_ONLY = ("mandat", "reconversion")
+_CURSOR_KEYS = {"id", "catalogue", "tri"}
 
 
 def words(text: str) -> list[str]:
@@ -35,14 +38,18 @@ def words(text: str) -> list[str]:
 class Catalogue:
     def __init__(self, clock: Callable[[], datetime]) -> None:
         self._now = clock
-        self._cache: dict[str, tuple[float, list[tuple[Formation, set[str]]]]] = {}
 
     # --- storage ----------------------------------------------------------------------------
     def save(self, formations: list[dict]) -> None:
         with Formation.batch_write() as batch:
             for data in formations:
-                batch.save(Formation(data["id"], **{k: v for k, v in data.items() if k != "id"}))
-        self._cache.clear()
+                fields = {k: v for k, v in data.items() if k != "id"}
+                vocabulary = sorted(set(words(
+                    f"{data['titre']} {data['objectifs']} {data['organisme']['nom']}")))
+                # " #" sorts before any letter: a title comes before its longer variants.
+                batch.save(Formation(data["id"], tri=f"{normalise(data['titre'])[:100]} #"
+                                                     f"{data['id']}",
+                                     mots=" " + " ".join(vocabulary) + " ", **fields))
 
     def get(self, formation_id: str) -> Formation | None:
         try:
@@ -50,36 +57,46 @@ class Catalogue:
         except Formation.DoesNotExist:
             return None
 
-    def _formations(self, catalogue: str) -> list[tuple[Formation, set[str]]]:
-        cached = self._cache.get(catalogue)
-        if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
-            return cached[1]
-        found = sorted(Formation.catalogue_index.query(catalogue),
-                       key=lambda f: (normalise(f.titre), f.id))
-        indexed = [(f, set(words(f"{f.titre} {f.objectifs} {f.organisme.nom}"))) for f in found]
-        self._cache[catalogue] = (time.monotonic(), indexed)
-        return indexed
-
     # --- search -----------------------------------------------------------------------------
     def search(self, params: dict[str, str]) -> dict:
-        catalogue, query, departement, modalite, prix_max, offset = _parse(params)
-        terms = [w for w in words(query) if w not in _STOPWORDS]
-        matches = []
-        for formation, vocabulary in self._formations(catalogue):
-            if departement and formation.departement != departement and (
-                    formation.modalite != "a_distance"):
-                continue
-            if modalite and formation.modalite != modalite:
-                continue
-            if prix_max is not None and formation.prix_centimes > prix_max:
-                continue
-            if all(any(w.startswith(t) for w in vocabulary) for t in terms):
-                matches.append(formation)
-        page = matches[offset:offset + PAGE_SIZE]
-        more = offset + PAGE_SIZE < len(matches)
-        return {"formations": [summary(f, self._now().date().isoformat()) for f in page],
-                "total": len(matches),
-                "cursor": _encode(offset + PAGE_SIZE) if more else None}
+        catalogue, query, departement, modalite, prix_max, start = _parse(params)
+        condition = None
+        for term in dict.fromkeys(w for w in words(query) if w not in _STOPWORDS):
+            condition &= Formation.mots.contains(f" {term}")
+        if departement:
+            condition &= (Formation.departement == departement) | (
+                Formation.modalite == "a_distance")
+        if modalite:
+            condition &= Formation.modalite == modalite
+        if prix_max is not None:
+            condition &= Formation.prix_centimes <= prix_max
+        results = Formation.catalogue_index.query(
+            catalogue, filter_condition=condition, last_evaluated_key=start,
+            page_size=None if condition is not None else PAGE_SIZE + 1)
+        found: list[Formation] = []
+        cursor = None
+        for _ in range(MAX_QUERIES):
+            try:
+                page = next(results.page_iter)
+            except StopIteration:
+                break
+            items = [Formation.from_raw_data(raw) for raw in page.get("Items", [])]
+            room = PAGE_SIZE - len(found)
+            found += items[:room]
+            if len(items) > room:  # more matches than fit: go on after the last one shown
+                cursor = _key_of(found[-1])
+                break
+            cursor = page.get("LastEvaluatedKey")
+            if cursor is None or len(found) == PAGE_SIZE:
+                break
+        today = self._now().date().isoformat()
+        return {"formations": [summary(f, today) for f in found],
+                "cursor": _encode(cursor) if cursor else None}
+
+
+def _key_of(formation: Formation) -> dict:
+    return {"id": {"S": formation.id}, "catalogue": {"S": formation.catalogue},
+            "tri": {"S": formation.tri}}
 
 
 def summary(formation: Formation, today: str) -> dict:
@@ -117,7 +134,7 @@ def _parse(params: dict[str, str]) -> tuple:
     if len(query) > 200:
         errors.append(FieldError("q", "Recherche : 200 caractères au maximum."))
     departement = params.get("departement", "").strip().upper() or None
-    if departement and not re.fullmatch(r"\d{2,3}|2[AB]", departement):
+    if departement and not re.fullmatch(r"\d{1,3}|2[AB]", departement):
         errors.append(FieldError("departement", "Département : un code comme 35, 2A ou 974."))
     if departement and len(departement) == 1:
         departement = departement.zfill(2)
@@ -130,26 +147,29 @@ def _parse(params: dict[str, str]) -> tuple:
             prix_max = int(Decimal(params["prix_max"].replace(",", ".")) * 100)
         except ArithmeticError:
             errors.append(FieldError("prix_max", "Prix maximum : un montant en euros."))
-    offset = 0
+    start = None
     if params.get("cursor"):
         try:
-            offset = int(json.loads(base64.urlsafe_b64decode(params["cursor"].encode()))["o"])
-        except (ValueError, KeyError, TypeError):
+            start = json.loads(base64.urlsafe_b64decode(params["cursor"].encode()))
+            if not isinstance(start, dict) or set(start) != _CURSOR_KEYS or start[
+                    "catalogue"] != {"S": catalogue}:
+                raise ValueError
+        except ValueError:
             errors.append(FieldError("cursor", "Curseur invalide : reprenez la recherche."))
     if errors:
         raise invalid(errors)
-    return catalogue, query, departement, modalite, prix_max, max(0, offset)
+    return catalogue, query, departement, modalite, prix_max, start
 
 
-def _encode(offset: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode()
+def _encode(key: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode()
 
 
 def elus_only_problem(logged_in: bool) -> Problem:
     """What someone who may not see the élus' catalogues is told: log in, or get recognised."""
     if not logged_in:
-        return Problem(401, "Cette formation fait partie des catalogues réservés aux élus "
-                            "locaux : connectez-vous à votre compte pour la consulter.",
+        return Problem(401, "Connectez-vous pour consulter cette formation : elle fait partie "
+                            "des catalogues réservés aux élus locaux.",
                        slug="connexion-requise", headers={"WWW-Authenticate": "Bearer"})
     return Problem(403, "Ces formations sont réservées aux élus dont le compte est reconnu. Si "
                         "vous êtes élu(e) et que votre compte élu ne s'affiche pas, demandez "

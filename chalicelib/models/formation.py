@@ -16,7 +16,7 @@ class CatalogueIndex(GlobalSecondaryIndex):
         projection = AllProjection()
 
     catalogue = UnicodeAttribute(hash_key=True)
-    id = UnicodeAttribute(range_key=True)
+    tri = UnicodeAttribute(range_key=True)
 
 
 class Organisme(MapAttribute):
@@ -36,6 +36,8 @@ class Formation(Model):
     id = UnicodeAttribute(hash_key=True)
     catalogue = UnicodeAttribute()  # mandat, reconversion, activite-professionnelle
     catalogue_index = CatalogueIndex()
+    tri = UnicodeAttribute()  # the order of results: normalised title, then id
+    mots = UnicodeAttribute()  # " WORD WORD ... ": normalised words, for the keyword search
     organisme = Organisme()
     titre = UnicodeAttribute()
     objectifs = UnicodeAttribute()

@@ -60,7 +60,10 @@ class RightsService:
             for item, condition in ledger_items(account, due, self._now()):
                 batch.save(item, condition=condition)
             batch.update(account, actions=account_actions(due))
-        account.refresh(consistent_read=True)
+        # What the transaction did, without reading the account again.
+        account.dif_solde_centimes = int(account.dif_solde_centimes or 0) + sum(
+            c.montant_centimes for c in due)
+        account.dif_annees = {int(y) for y in account.dif_annees or ()} | {c.year for c in due}
 
     def follow_mandates(self, account: Account, current_mandates: list[dict]) -> None:
         """Keep the start of the earliest current mandate (none: no more credits)."""

@@ -126,7 +126,7 @@ def test_the_recognised_demo_elu_sees_rights_and_mandate_formations(local_system
     assert page["formations"]
     link = f"{api}/formations/{page['formations'][0]['id']}"
     logged_out = requests.get(link, timeout=10)
-    assert logged_out.status_code == 401 and "connectez-vous" in logged_out.json()["detail"]
+    assert logged_out.status_code == 401 and "Connectez-vous" in logged_out.json()["detail"]
     assert requests.get(link, headers=headers, timeout=10).status_code == 200
 
 

@@ -1,0 +1,109 @@
+"""Prints the DynamoDB requests of a rights call and of search pages, on a catalogue of
+300,000 generated formations in a moto server (another process).
+
+    python -m bench.catalogue_requests             # 300,000 formations
+    python -m bench.catalogue_requests --scale 10  # 3,000, quickly
+
+Targets: at most 3 requests per rights call and at most 5 per search page (plus the 2 of the
+session check when the catalogue is for élus), whatever the catalogue size. Moto answers a
+query in a time that grows with the table: the figures are request counts, not times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+
+from bench.call_counter import count_aws_calls, dynamodb_calls
+from bench.rne_ingest import _free_port
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=1000, help="x 300 formations")
+    args = parser.parse_args()
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(3)
+        run(port, args.scale)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def run(port: int, scale: int) -> None:
+    from bench.rne_ingest import _environment
+
+    _environment(port)
+    import boto3
+
+    from chalicelib import services
+    from chalicelib.catalogue.importer import validate
+    from chalicelib.clock import paris_today
+    from chalicelib.models import Account
+    from chalicelib.settings import Settings
+    from infra.provision import provision
+    from local.demo_catalogue import demo_records
+    from local.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    settings = Settings.from_env()
+    provision(settings, boto3.session.Session(region_name=settings.region))
+    services.reset()
+    today = paris_today()
+    catalogue = services.catalogue()
+    started, batch, loaded = time.monotonic(), [], 0
+    for record in demo_records(today, scale=scale):
+        batch.append(validate(record, today))
+        if len(batch) == 5000:
+            catalogue.save(batch)
+            loaded += len(batch)
+            batch = []
+    catalogue.save(batch)
+    loaded += len(batch)
+    print(f"{loaded} formations loaded in {time.monotonic() - started:.0f} s")
+
+    accounts = services.accounts()
+    account = accounts.create_account(DEMO_ACCOUNTS[1])
+    accounts.activate(account)
+    account.update(actions=[Account.elu.set(True), Account.dif_debut.set("2020-06-28")])
+    token = accounts.login(DEMO_ACCOUNTS[1]["nir"][:13], DEMO_PASSWORD).token
+
+    print(f"\n{'call':58} {'DynamoDB requests':>17}")
+
+    def measure(label: str, call) -> object:
+        with count_aws_calls() as calls:
+            result = call()
+        print(f"{label:58} {dynamodb_calls(calls):>17}")
+        return result
+
+    for attempt in ("first (credits the completed years)", "next"):
+        measure(f"GET /me/rights, {attempt}",
+                lambda: services.rights().summary(accounts.authenticate(token)))
+    measure("GET /me/rights/history", lambda: services.rights().history(
+        accounts.authenticate(token), None))
+    searches = [
+        ("mandat, no keyword", {"catalogue": "mandat"}),
+        ("mandat, q=budget", {"catalogue": "mandat", "q": "budget"}),
+        ("mandat, q=crise sauvegarde, departement=35", {"catalogue": "mandat",
+                                                       "q": "crise sauvegarde",
+                                                       "departement": "35"}),
+        ("activite-professionnelle, q=introuvable (no match)",
+         {"catalogue": "activite-professionnelle", "q": "introuvable"}),
+        ("reconversion, prix_max=2000, modalite=a_distance",
+         {"catalogue": "reconversion", "prix_max": "2000", "modalite": "a_distance"}),
+    ]
+    for label, params in searches:
+        page = measure(f"search page 1: {label}", lambda p=params: catalogue.search(p))
+        if page["cursor"]:
+            measure("  page 2", lambda p=params, c=page["cursor"]: catalogue.search(
+                {**p, "cursor": c}))
+    print("\ntargets: rights call <= 3; search page <= 5 (+2 to check an élu's session)")
+
+
+if __name__ == "__main__":
+    main()
