@@ -20,6 +20,7 @@ from chalicelib.handlers import (
     rne,
     sessions,
     signup,
+    support,
 )
 from chalicelib.observability import logger, metrics, trace_lambda_handler
 from chalicelib.problems import rewrite_framework_error
@@ -41,6 +42,7 @@ def problem_details(event, get_response):
 
 
 for blueprint in (health, docs, signup, accounts, sessions, me, password_resets, rights, catalogue,
-                  rne):
+                  support, rne):
     app.register_blueprint(blueprint.bp)
 app.register_blueprint(rights.jobs)
+app.register_blueprint(support.workers)

@@ -54,6 +54,10 @@ class Metric:
     RNE_FILE_REJECTED = "RneFileRejected"
     RNE_FILE_PROCESSING_TIME = "RneFileProcessingTime"
     DIF_CREDITED = "DifYearsCredited"
+    SUPPORT_REQUEST_RECEIVED = "SupportRequestReceived"
+    SUPPORT_REQUEST_AUTO_RESOLVED = "SupportRequestAutoResolved"
+    SUPPORT_REQUEST_FORWARDED = "SupportRequestForwarded"
+    SUPPORT_REQUEST_FAILED = "SupportRequestFailed"
 
 
 def count(name: str, value: int = 1) -> None:

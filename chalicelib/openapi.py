@@ -7,6 +7,8 @@ from functools import lru_cache
 
 from .catalogue.importer import CATALOGUES, MODALITES
 from .signup_form import DIPLOMES, STEPS
+from .support.form import FIELDS as SUPPORT_FIELDS
+from .support.form import SITUATIONS
 
 
 def _ref(name: str) -> dict:
@@ -179,6 +181,26 @@ _SCHEMAS: dict[str, dict] = {
                 "nom": _STRING, "siret": _STRING, "agrement": {"type": ["object", "null"]}}},
         },
     },
+    "SupportRequest": {
+        "type": "object",
+        "required": ["situation", "nom_naissance", "prenoms", "date_naissance",
+                     "lieu_naissance", "collectivite", "email"],
+        "properties": {
+            "situation": {"enum": list(SITUATIONS)},
+            **{name: {"type": "string", "maxLength": length, "description": label}
+               for name, (label, _, length) in SUPPORT_FIELDS.items()},
+        },
+    },
+    "SupportAccepted": {"type": "object", "required": ["reference", "statut"],
+                        "properties": {"reference": _STRING, "statut": {"const": "recue"}}},
+    "SupportProcedure": {"type": "object", "required": ["message", "procedure"],
+                         "properties": {"message": _STRING, "procedure": _STRING}},
+    "SupportStatus": {
+        "type": "object", "required": ["reference", "statut"],
+        "properties": {"reference": _STRING, "situation": {"enum": list(SITUATIONS)},
+                       "recue_le": _DATETIME,
+                       "statut": {"enum": ["recue", "resolue_automatiquement", "transmise",
+                                           "echec"]}}},
     "PasswordResetRequest": {"type": "object", "required": ["nir"],
                              "properties": {"nir": _STRING}},
     "PasswordResetDone": {"type": "object", "required": ["statut"],
@@ -266,6 +288,23 @@ _PATHS: dict[str, dict] = {
                       "401": _problem("Formation réservée aux élus : connectez-vous."),
                       "403": _problem("Compte non reconnu comme élu : voir l'aide."),
                       "404": _problem("Formation inconnue.")}}},
+    "/support-requests": {"post": {
+        **_post("Demander de l'aide (« Mon compte élu ne s'affiche pas »); public, ou lié au "
+                "compte si une session est envoyée", "SupportRequest", {
+                    "202": _json(_ref("SupportAccepted"), "Demande enregistrée et transmise."),
+                    "200": _json(_ref("SupportProcedure"), "Cas 1 (en activité) : la "
+                                 "procédure de Mon Compte Formation, rien n'est transmis."),
+                    "400": _BAD_REQUEST, "401": _UNAUTHENTICATED,
+                    "429": _problem("Trop de demandes (par adresse ou par IP).")}),
+        "security": [{}, *_BEARER]}},
+    "/support-requests/{reference}": {"get": {
+        "summary": "Suivre sa demande : même session, ou référence et adresse électronique",
+        "security": [{}, *_BEARER],
+        "parameters": [{"name": "reference", "in": "path", "required": True, "schema": _STRING},
+                       {"name": "email", "in": "query", "schema": _STRING}],
+        "responses": {"200": _json(_ref("SupportStatus"), "L'état de la demande."),
+                      "401": _UNAUTHENTICATED,
+                      "404": _problem("Pas de demande pour cette référence et ce demandeur.")}}},
     "/password-resets": {"post": _post("Demander un lien de réinitialisation",
                                        "PasswordResetRequest", {
         "202": _json(_ref("Message"), "Même réponse que le compte existe ou non."),

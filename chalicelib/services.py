@@ -96,12 +96,70 @@ def catalogue():
     return Catalogue(clock=utc_now)
 
 
+@lru_cache(maxsize=1)
+def support_desk():
+    from .clock import utc_now
+    from .support.rate_limit import RateLimiter
+    from .support.service import SupportDesk, queue_sender
+
+    settings = bound_settings()
+    sqs = aws_session().client("sqs")
+    queue_url = sqs.get_queue_url(QueueName=settings.support_queue_name)["QueueUrl"]
+    return SupportDesk(limiter=RateLimiter(keyed_hasher().digest),
+                       send_to_queue=queue_sender(sqs, queue_url), clock=utc_now)
+
+
+@lru_cache(maxsize=1)
+def support_worker():
+    from .clock import utc_now
+    from .rne.store import RneStore
+    from .support.worker import SupportWorker
+
+    settings = bound_settings()
+    return SupportWorker(rne=RneStore(), rights=rights(), mailer=mailer(),
+                         mailbox=settings.support_mailbox, clock=utc_now)
+
+
+@lru_cache(maxsize=1)
+def _idempotency():
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer,
+        IdempotencyConfig,
+    )
+
+    settings = bound_settings()
+    persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table,
+                                           boto3_session=aws_session())
+    # A request is handled once for a day; a message stuck "in progress" is retried after
+    # the function's timeout.
+    config = IdempotencyConfig(event_key_jmespath="reference", expires_after_seconds=86_400)
+    return persistence, config
+
+
+def idempotent_support_processor(context):
+    """The worker's `process`, made idempotent on the request reference (Powertools)."""
+    from aws_lambda_powertools.utilities.idempotency import idempotent_function
+
+    persistence, config = _idempotency()
+    config.register_lambda_context(context)
+    worker = support_worker()
+
+    @idempotent_function(data_keyword_argument="message", config=config,
+                         persistence_store=persistence)
+    def process(message: dict) -> dict:
+        return {"reference": message["reference"],
+                "statut": worker.process(message["reference"])}
+
+    return process
+
+
 def reset() -> None:
     """Forget every cached setting, client and service (tests, and the local runner)."""
     from aws_lambda_powertools.utilities import parameters
 
     for factory in (get_settings, aws_session, bound_settings, keyed_hasher, mailer, accounts,
-                    rne_ingestion, rights, catalogue):
+                    rne_ingestion, rights, catalogue, support_desk, support_worker,
+                    _idempotency):
         factory.cache_clear()
     parameters.clear_caches()
     parameters.base.DEFAULT_PROVIDERS.clear()  # their clients point at the old endpoint

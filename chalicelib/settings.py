@@ -25,6 +25,9 @@ class Settings:
     rne_ingestions_table: str
     rights_ledger_table: str
     formations_table: str
+    support_requests_table: str
+    rate_limits_table: str
+    idempotency_table: str
     rne_queue_name: str
     rne_dlq_name: str
     rne_bucket: str
@@ -58,6 +61,9 @@ class Settings:
             rne_ingestions_table=required("RNE_INGESTIONS_TABLE"),
             rights_ledger_table=required("RIGHTS_LEDGER_TABLE"),
             formations_table=required("FORMATIONS_TABLE"),
+            support_requests_table=required("SUPPORT_REQUESTS_TABLE"),
+            rate_limits_table=required("RATE_LIMITS_TABLE"),
+            idempotency_table=required("IDEMPOTENCY_TABLE"),
             rne_queue_name=required("RNE_QUEUE_NAME"),
             rne_dlq_name=required("RNE_DLQ_NAME"),
             rne_bucket=required("RNE_BUCKET"),

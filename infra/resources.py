@@ -57,7 +57,11 @@ BUCKET_NOTIFICATIONS = (BucketNotification("rne_bucket", "rne_queue_name", RNE_U
 SENDER_IDENTITIES = ("mail_sender",)
 SECRET_PARAMETERS = ("nir_hmac_key_parameter",)
 # One message at a time for the RNE: each may take a whole invocation.
-EVENT_SOURCES = (EventSource("rne_queue_name", "rne_ingest", batch_size=1),)
+EVENT_SOURCES = (
+    EventSource("rne_queue_name", "rne_ingest", batch_size=1),
+    EventSource("support_queue_name", "support_worker", batch_size=10),
+    EventSource("support_dlq_name", "support_dead_letters", batch_size=10),
+)
 
 
 def ttl_attribute(model) -> str | None:

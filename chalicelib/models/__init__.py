@@ -8,13 +8,14 @@ from .auth import PasswordReset, Session
 from .formation import Formation
 from .rights import LedgerEntry
 from .rne import IdentityIndex, RneFile, RneMandate, RneScope
+from .support import IdempotencyRecord, RateLimit, SupportRequest
 
 ALL_MODELS = (Account, AccountEmail, Session, PasswordReset, RneMandate, IdentityIndex, RneFile,
-              RneScope, LedgerEntry, Formation)
+              RneScope, LedgerEntry, Formation, SupportRequest, RateLimit, IdempotencyRecord)
 
-__all__ = ["ALL_MODELS", "Account", "AccountEmail", "Address", "Formation", "IdentityIndex",
-           "LedgerEntry", "PasswordReset", "RneFile", "RneMandate", "RneScope", "Session",
-           "bind_tables", "is_condition_failure"]
+__all__ = ["ALL_MODELS", "Account", "AccountEmail", "Address", "Formation", "IdempotencyRecord",
+           "IdentityIndex", "LedgerEntry", "PasswordReset", "RateLimit", "RneFile", "RneMandate",
+           "RneScope", "Session", "SupportRequest", "bind_tables", "is_condition_failure"]
 
 
 def is_condition_failure(error: Exception) -> bool:

@@ -1,0 +1,70 @@
+"""Help requests: the public form and its status, the SQS worker that emails the Caisse des
+Dépôts, and the dead-letter consumer that marks requests as failed."""
+
+import json
+
+from chalice import Blueprint
+
+from .. import services
+from ..api import ApiBlueprint, json_object, json_response, session_token
+from ..observability import logger
+
+bp = ApiBlueprint(__name__)
+workers = Blueprint(__name__ + ".workers")
+
+
+def _optional_account():
+    token = session_token(bp.current_request)
+    return services.accounts().authenticate(token) if token else None
+
+
+@bp.route("/support-requests", methods=["POST"])
+def submit_support_request():
+    request = bp.current_request
+    body = json_object(request)
+    source_ip = ((request.context or {}).get("identity") or {}).get("sourceIp") or "inconnue"
+    status, answer = services.support_desk().submit(body, _optional_account(), source_ip)
+    return json_response(answer, status=status)
+
+
+@bp.route("/support-requests/{reference}", methods=["GET"])
+def support_request_status(reference):
+    email = (bp.current_request.query_params or {}).get("email")
+    return json_response(services.support_desk().status(reference, _optional_account(), email),
+                         headers={"Cache-Control": "no-store"})
+
+
+@workers.lambda_function(name="support_worker")
+def support_worker(event, context):
+    """One failing message is retried alone (ReportBatchItemFailures); a message delivered
+    twice is handled once (Powertools idempotency on the request reference)."""
+    from aws_lambda_powertools.utilities.batch import (
+        BatchProcessor,
+        EventType,
+        process_partial_response,
+    )
+
+    process = services.idempotent_support_processor(context)
+
+    def handle(record):
+        logger.append_keys(message_id=record.message_id)
+        process(message=json.loads(record.body))
+
+    return process_partial_response(event=event, record_handler=handle,
+                                    processor=BatchProcessor(event_type=EventType.SQS),
+                                    context=context)
+
+
+@workers.lambda_function(name="support_dead_letters")
+def support_dead_letters(event, context):
+    """Messages that failed every attempt: their requests become `echec` for operators."""
+    worker = services.support_worker()
+    for record in event.get("Records", []):
+        try:
+            reference = json.loads(record["body"]).get("reference")
+        except (ValueError, AttributeError):
+            logger.error("Unreadable dead letter", extra={"message_id": record.get("messageId")})
+            continue
+        if reference:
+            worker.fail(reference)
+    return {"batchItemFailures": []}

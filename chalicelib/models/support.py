@@ -1,0 +1,61 @@
+"""Help requests ("Mon compte élu ne s'affiche pas"), the counters that rate-limit them, and the
+table Powertools' idempotency utility keeps its records in."""
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.models import Model
+
+RECEIVED, AUTO_RESOLVED = "recue", "resolue_automatiquement"
+FORWARDED, FAILED = "transmise", "echec"
+
+
+class SupportRequest(Model):
+    class Meta:
+        table_name = "support-requests"
+        settings_field = "support_requests_table"
+        billing_mode = "PAY_PER_REQUEST"
+
+    reference = UnicodeAttribute(hash_key=True)
+    statut = UnicodeAttribute()
+    situation = UnicodeAttribute()
+    identite = MapAttribute()  # nom_naissance, nom_usage, prenoms, date_naissance, ...
+    email = UnicodeAttribute()
+    account = UnicodeAttribute(null=True)  # the account key, when sent with a session
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute(null=True)
+    verification = UnicodeAttribute(null=True)  # what the automatic check found (French)
+    mailbox_sent = BooleanAttribute(default=False)  # the Caisse des Dépôts email went out
+    person_notified = BooleanAttribute(default=False)  # the requester's email went out
+    expires_at = TTLAttribute(null=True)
+
+
+class RateLimit(Model):
+    """A counter per key and time window; expires with its window."""
+
+    class Meta:
+        table_name = "rate-limits"
+        settings_field = "rate_limits_table"
+        billing_mode = "PAY_PER_REQUEST"
+
+    key = UnicodeAttribute(hash_key=True)
+    hits = NumberAttribute(default=0)
+    expires_at = TTLAttribute()
+
+
+class IdempotencyRecord(Model):
+    """Declared so that the table exists everywhere with the layout Powertools expects; only
+    the idempotency utility reads and writes it."""
+
+    class Meta:
+        table_name = "idempotency"
+        settings_field = "idempotency_table"
+        billing_mode = "PAY_PER_REQUEST"
+
+    id = UnicodeAttribute(hash_key=True)
+    expiration = TTLAttribute(null=True)

@@ -1,0 +1,191 @@
+"""Help requests: from the form to the Caisse des Dépôts' mailbox, with nothing lost."""
+
+import json
+
+import boto3
+import pytest
+
+from chalicelib import services
+from chalicelib.models import SupportRequest
+from tests.support.rne_files import CURRENT_HEADER, municipal_row, write
+from tests.support.rne_world import RneWorld
+
+MAILBOX = "dfp_mcf_gestion-des-droits-et-formationen@caissedesdepots.fr"
+
+
+def request_body(**overrides):
+    body = {"situation": "droits_elu_invisibles", "nom_naissance": "Martin",
+            "nom_usage": "Lefèvre", "prenoms": "Claire", "date_naissance": "1975-03-14",
+            "lieu_naissance": "Rennes (35)", "collectivite": "Commune de Rennes",
+            "email": "claire.lefevre@exemple.fr"}
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def world(aws, api, outbox):
+    return RneWorld(aws, api, outbox)
+
+
+def deliver(world):
+    return world.deliver()
+
+
+def test_a_request_reaches_the_mailbox_then_the_requester(api, outbox, world):
+    response = api.post("/support-requests", request_body())
+    assert response.status == 202
+    reference = response.json["reference"]
+    assert api.get(f"/support-requests/{reference}?email=claire.lefevre@exemple.fr"
+                   ).json["statut"] == "recue"
+    deliver(world)
+    [mail] = outbox.to(MAILBOX)
+    assert reference in mail.subject
+    assert mail.reply_to == "claire.lefevre@exemple.fr"
+    for value in ("Martin", "Lefèvre", "Claire", "1975-03-14", "Rennes (35)",
+                  "Commune de Rennes", "sans être connecté"):
+        assert (value in mail.text and value.replace("è", "&egrave;") in mail.html) or \
+            value in mail.html
+    [ack] = outbox.to("claire.lefevre@exemple.fr")
+    assert reference in ack.subject
+    status = api.get(f"/support-requests/{reference}?email=CLAIRE.lefevre@exemple.fr").json
+    assert status["statut"] == "transmise"
+    assert api.get(f"/support-requests/{reference}?email=autre@exemple.fr").status == 404
+
+
+def test_case_1_points_to_the_procedure_and_sends_nothing(api, outbox, world):
+    response = api.post("/support-requests", request_body(situation="creation_impossible_actif"))
+    assert response.status == 200
+    assert response.json["procedure"].startswith("https://www.moncompteformation.gouv.fr/")
+    url = world.sqs.get_queue_url(QueueName=world.settings.support_queue_name)["QueueUrl"]
+    queued = world.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
+        "ApproximateNumberOfMessages"])["Attributes"]["ApproximateNumberOfMessages"]
+    assert queued == "0" and list(SupportRequest.scan()) == []
+    deliver(world)
+    assert outbox.all() == []
+
+
+@pytest.mark.parametrize("field", ["nom_naissance", "prenoms", "collectivite", "email"])
+@pytest.mark.parametrize("injection", ["\r\nBcc: pirate@exemple.fr", "\nSubject: x", "\x00"])
+def test_header_injection_attempts_are_refused(api, field, injection):
+    value = request_body()[field] + injection
+    response = api.post("/support-requests", request_body(**{field: value}))
+    assert response.status == 400
+    assert [e["champ"] for e in response.json["errors"]] == [field]
+
+
+def test_requests_are_rate_limited_per_email_and_per_ip(api):
+    for _ in range(3):
+        assert api.post("/support-requests", request_body()).status == 202
+    limited = api.post("/support-requests", request_body())
+    assert limited.status == 429 and int(limited.headers["Retry-After"]) > 0
+    for n in range(6):  # other addresses, same IP: 10 attempts an hour, the refused one counted
+        assert api.post("/support-requests", request_body(email=f"p{n}@exemple.fr")
+                        ).status == 202
+    assert api.post("/support-requests", request_body(email="p10@exemple.fr")).status == 429
+
+
+def test_automatic_resolution_with_the_birth_name_given(api, outbox, world):
+    # She signed up with her married name as birth name; the RNE lists her birth name.
+    claire = world.person(nom_naissance="Lefèvre", nom_usage=None, prenoms="Claire")
+    world.ingest("prefectures/35/cm.csv", write(CURRENT_HEADER, [
+        municipal_row("MARTIN", "Claire", "F", "14/03/1975")]))
+    token = api.post("/sessions", {"nir": claire["nir"][:13],
+                                   "mot_de_passe": claire["mot_de_passe"]}).json["token"]
+    assert api.get("/me", token=token).json["elu"] is False
+    reference = api.post("/support-requests", request_body(email=claire["email"]),
+                         token=token).json["reference"]
+    deliver(world)
+    assert api.get(f"/support-requests/{reference}", token=token).json["statut"] == (
+        "resolue_automatiquement")
+    assert api.get("/me", token=token).json["elu"] is True
+    assert outbox.to(MAILBOX) == []
+    assert "reconnu" in outbox.last_to(claire["email"]).subject
+
+
+def sqs_event(world, messages):
+    """An SQS event as Lambda builds it: each record with its own messageId."""
+    url = world.sqs.get_queue_url(QueueName=world.settings.support_queue_name)["QueueUrl"]
+    return url, {"Records": [{
+        "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+        "attributes": m.get("Attributes", {}), "messageAttributes": {}, "md5OfBody": "",
+        "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:eu-west-3:123:support",
+        "awsRegion": "eu-west-3"} for m in messages]}
+
+
+def take(world, count):
+    url = world.sqs.get_queue_url(QueueName=world.settings.support_queue_name)["QueueUrl"]
+    messages = []
+    while len(messages) < count:
+        messages += world.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    return messages
+
+
+def test_one_failing_message_is_retried_alone(api, outbox, world, client, monkeypatch):
+    first = api.post("/support-requests", request_body(email="un@exemple.fr")).json["reference"]
+    second = api.post("/support-requests", request_body(email="deux@exemple.fr")
+                      ).json["reference"]
+    mailer = services.mailer()
+    send = mailer.send
+
+    def ses_throttled_for_second(email):
+        if second in email.subject:
+            raise RuntimeError("Throttling: Maximum sending rate exceeded")
+        return send(email)
+
+    monkeypatch.setattr(mailer, "send", ses_throttled_for_second)
+    messages = take(world, 2)
+    _, event = sqs_event(world, messages)
+    result = client.lambda_.invoke("support_worker", event).payload
+    failed_id = next(m["MessageId"] for m in messages if second in m["Body"])
+    assert result == {"batchItemFailures": [{"itemIdentifier": failed_id}]}
+    assert len(outbox.to(MAILBOX)) == 1
+    monkeypatch.setattr(mailer, "send", send)  # SES is back: the failed one alone again
+    _, retry = sqs_event(world, [m for m in messages if m["MessageId"] == failed_id])
+    assert client.lambda_.invoke("support_worker", retry).payload == {"batchItemFailures": []}
+    assert sorted(m.subject for m in outbox.to(MAILBOX)) == sorted(
+        f"[Mon Compte Élu] Demande d'aide {r}" for r in (first, second))
+
+
+def test_a_message_delivered_twice_sends_one_email(api, outbox, world, client):
+    api.post("/support-requests", request_body())
+    [message] = take(world, 1)
+    duplicate = {**message, "MessageId": message["MessageId"] + "-bis"}
+    _, event = sqs_event(world, [message])
+    _, again = sqs_event(world, [duplicate])
+    client.lambda_.invoke("support_worker", event)
+    client.lambda_.invoke("support_worker", again)
+    assert len(outbox.to(MAILBOX)) == 1 and len(outbox.to("claire.lefevre@exemple.fr")) == 1
+
+
+def test_a_poison_message_ends_in_the_dead_letter_queue_and_the_request_in_echec(
+        api, outbox, world, monkeypatch):
+    reference = api.post("/support-requests", request_body()).json["reference"]
+    url = world.sqs.get_queue_url(QueueName=world.settings.support_queue_name)["QueueUrl"]
+    world.sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "0"})
+
+    def ses_down(email):
+        raise RuntimeError("SES outage")
+
+    monkeypatch.setattr(services.mailer(), "send", ses_down)
+    for _ in range(12):  # five receives, then moto moves it to the dead-letter queue
+        world.relay.poll_once()
+    status = api.get(f"/support-requests/{reference}?email=claire.lefevre@exemple.fr").json
+    assert status["statut"] == "echec"
+    assert outbox.all() == []
+
+
+def test_metrics_of_the_pipeline(api, world, log_output):
+    api.post("/support-requests", request_body())
+    deliver(world)
+    logs = log_output()
+    for metric in ("SupportRequestReceived", "SupportRequestForwarded", "EmailSent"):
+        assert f'"{metric}"' in logs
+
+
+def test_a_bad_body_is_a_clear_error(api):
+    response = api.post("/support-requests", {"situation": "autre", "email": "x"})
+    assert response.status == 400
+    assert {"situation", "nom_naissance", "email"} <= {e["champ"] for e in
+                                                       response.json["errors"]}
+    assert boto3  # the SES store is read through the outbox fixture
+    assert json  # bodies are JSON
