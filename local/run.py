@@ -98,7 +98,8 @@ Mon Compte Élu tourne en local.
   Bucket RNE   s3://{settings.rne_bucket}
   File support {queue_urls.get('support_queue_name')}
   Courriels    envoyés via SES (moto) : http://{HOST}:{moto_port}/moto-api/data.json
-  Relais       file {settings.rne_queue_name} -> fonction rne_ingest
+  Relais       {', '.join(f"{getattr(settings, s.queue_field)} -> {s.function}"
+                         for s in EVENT_SOURCES)}
   Comptes démo ({created} créé(s)), mot de passe {seed.DEMO_PASSWORD} :
     Camille Durand (née Bernard)  NIR {seed.DEMO_NIR[:13]}
     Joël Brunet                   NIR {seed.DEMO_ELU_NIR[:13]}

@@ -140,6 +140,24 @@ def test_uploading_a_real_sample_recognises_the_other_demo_account(local_system)
     assert json.loads(report["Body"].read())["compteurs"]["acceptees"] == 200
 
 
+def test_a_help_request_reaches_the_mailbox_within_seconds(local_system):
+    api = local_system.api
+    response = requests.post(f"{api}/support-requests", timeout=10, json={
+        "situation": "droits_elu_invisibles", "nom_naissance": "Roux", "nom_usage": "",
+        "prenoms": "Hélène", "date_naissance": "1968-09-02", "lieu_naissance": "Nantes",
+        "collectivite": "Commune de Rezé", "email": "helene.roux@exemple.fr"})
+    assert response.status_code == 202
+    reference = response.json()["reference"]
+    mailbox = "dfp_mcf_gestion-des-droits-et-formationen@caissedesdepots.fr"
+    deadline = time.monotonic() + 20
+    while not [m for m in local_system.emails_to(mailbox) if reference in m.subject]:
+        assert time.monotonic() < deadline, "the help request never reached the mailbox"
+        time.sleep(0.5)
+    status = requests.get(f"{api}/support-requests/{reference}", timeout=10,
+                          params={"email": "helene.roux@exemple.fr"}).json()
+    assert status["statut"] == "transmise"
+
+
 def test_ctrl_c_stops_everything_and_frees_the_ports(local_system):
     process: subprocess.Popen = local_system.process
     process.send_signal(signal.SIGINT)
