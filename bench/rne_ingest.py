@@ -174,8 +174,8 @@ def _rss_mib(pid: int) -> float:
 def run_size(rows: int) -> dict:
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [sys.executable, "-m", "bench.moto_server", "-H", "127.0.0.1", "-p", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -193,8 +193,8 @@ def run_size(rows: int) -> dict:
         print(json.dumps(result), flush=True)  # each size as soon as it is measured
         return result
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.kill()  # gigabytes of moto state: no need to let it tidy up
+        server.wait(timeout=60)
 
 
 def main() -> None:
