@@ -10,7 +10,6 @@ a rule are not loaded: the report lists each with its line and reason; the exit 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -19,10 +18,9 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print(__doc__, file=sys.stderr)
         return 2
-    from infra.stage_config import stage_environment
+    from infra.stage_config import apply_stage_environment
 
-    for name, value in stage_environment(os.environ.get("STAGE", "local")).items():
-        os.environ.setdefault(name, value)
+    apply_stage_environment()
     from chalicelib import services
     from chalicelib.catalogue.importer import import_catalogue
     from chalicelib.clock import paris_today

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
+
+
+def apply_stage_environment(default_stage: str = "local") -> None:
+    """For operators' tools: the settings of $STAGE (default `default_stage`), without
+    overriding what the environment already says."""
+    for name, value in stage_environment(os.environ.get("STAGE", default_stage)).items():
+        os.environ.setdefault(name, value)
 
 
 def stage_environment(stage: str) -> dict[str, str]:

@@ -8,15 +8,13 @@ through the support queue again once the cause is fixed.
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 
 def main(argv: list[str]) -> int:
-    from infra.stage_config import stage_environment
+    from infra.stage_config import apply_stage_environment
 
-    for name, value in stage_environment(os.environ.get("STAGE", "local")).items():
-        os.environ.setdefault(name, value)
+    apply_stage_environment()
     from chalicelib import services
     from chalicelib.models import SupportRequest
     from chalicelib.models.support import FAILED, RECEIVED

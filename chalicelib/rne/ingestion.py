@@ -225,14 +225,21 @@ class RneIngestion:
 
     def _listed(self, bucket: str, pk: str, scope: str) -> tuple[set[str], list[str]]:
         """The items a snapshot listed in a scope, and the S3 objects holding them."""
-        keys = []
-        paginator = self._s3.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=bucket, Prefix=self._state_prefix(pk, scope)):
-            keys += [item["Key"] for item in page.get("Contents", [])]
+        keys = self._keys_under(bucket, self._state_prefix(pk, scope))
         items: set[str] = set()
         for key in keys:
-            items.update(json.loads(self._s3.get_object(Bucket=bucket, Key=key)["Body"].read()))
+            items.update(self._read_json(bucket, key))
         return items, keys
+
+    def _keys_under(self, bucket: str, prefix: str) -> list[str]:
+        keys = []
+        for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=bucket,
+                                                                       Prefix=prefix):
+            keys += [item["Key"] for item in page.get("Contents", [])]
+        return sorted(keys)
+
+    def _read_json(self, bucket: str, key: str):
+        return json.loads(self._s3.get_object(Bucket=bucket, Key=key)["Body"].read())
 
     def _hand_over(self, state) -> None:
         """Leave the rest of the file to a next invocation, through the ingestion queue."""
@@ -348,12 +355,10 @@ class RneIngestion:
 
     # --- reports ----------------------------------------------------------------------------
     def _collect_parts(self, state) -> tuple[list[dict], list[dict]]:
-        rejects, ambiguities, keys = [], [], []
-        paginator = self._s3.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=state.bucket, Prefix=f"{PARTS_PREFIX}{state.pk}/"):
-            keys += [item["Key"] for item in page.get("Contents", [])]
-        for key in sorted(keys):
-            part = json.loads(self._s3.get_object(Bucket=state.bucket, Key=key)["Body"].read())
+        rejects, ambiguities = [], []
+        keys = self._keys_under(state.bucket, f"{PARTS_PREFIX}{state.pk}/")
+        for key in keys:
+            part = self._read_json(state.bucket, key)
             rejects += part["rejets"]
             ambiguities += part["ambiguites"]
         self._delete(state.bucket, keys)
