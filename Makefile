@@ -10,7 +10,7 @@ STAGE ?= dev
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) est introuvable (Python 3.11 requis)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet "pip<26.3"  # chalice 1.34 wants pip below 26.3
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 

@@ -24,6 +24,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.fr import siret
 
 CATALOGUES = ("mandat", "reconversion", "activite-professionnelle")
+ELUS_ONLY = ("mandat", "reconversion")  # for recognised élus only
 MODALITES = ("presentiel", "a_distance", "mixte")
 MAX_MANDATE_PRICE_PER_HOUR = Decimal("80")
 COLUMNS = ("id", "catalogue", "titre", "objectifs", "duree_heures", "prix_euros", "modalite",

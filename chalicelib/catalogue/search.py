@@ -27,7 +27,6 @@ PAGE_SIZE = 20
 MAX_QUERIES = 5
 _STOPWORDS = {"LE", "LA", "LES", "L", "DE", "DES", "DU", "D", "ET", "EN", "A", "AU", "AUX", "UN",
               "UNE", "POUR", "SUR", "DANS", "PAR", "SON", "SA", "SES"}
-ELUS_ONLY = ("mandat", "reconversion")
 _CURSOR_KEYS = {"id", "catalogue", "tri"}
 
 

@@ -1,6 +1,6 @@
 from .. import services
 from ..api import ApiBlueprint, json_response, session_token
-from ..catalogue.search import ELUS_ONLY, detail, elus_only_problem
+from ..catalogue.importer import ELUS_ONLY
 from ..problems import Problem
 
 bp = ApiBlueprint(__name__)
@@ -9,6 +9,8 @@ bp = ApiBlueprint(__name__)
 def _require_elu_if_needed(catalogue: str) -> None:
     if catalogue not in ELUS_ONLY:
         return
+    from ..catalogue.search import elus_only_problem  # imports the models: not at app import
+
     token = session_token(bp.current_request)
     if not token:
         raise elus_only_problem(logged_in=False)
@@ -26,12 +28,12 @@ def search_formations():
 
 @bp.route("/formations/{formation_id}", methods=["GET"])
 def get_formation(formation_id):
-    catalogue = services.catalogue()
-    formation = catalogue.get(formation_id)
+    from ..catalogue.search import detail
+    from ..clock import paris_today
+
+    formation = services.catalogue().get(formation_id)
     if formation is None:
         raise Problem(404, "Cette formation n'existe pas ou n'est plus proposée.",
                       slug="formation-introuvable")
     _require_elu_if_needed(formation.catalogue)
-    from ..clock import paris_today
-
     return json_response(detail(formation, paris_today().isoformat()))
