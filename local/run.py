@@ -43,6 +43,10 @@ def _wait_for(url: str, seconds: float = 30) -> None:
 
 
 def main() -> None:
+    import warnings
+
+    # Powertools warns when an invocation emits no business metric (health checks): expected.
+    warnings.filterwarnings("ignore", "No application metrics to publish")
     moto_port, api_port = _port("MOTO_PORT", 5000), _port("API_PORT", 8000)
     _ensure_free(moto_port, "MOTO_PORT")
     _ensure_free(api_port, "API_PORT")
