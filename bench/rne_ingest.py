@@ -93,12 +93,12 @@ def _relieve_moto(settings) -> float:
     return time.monotonic() - started
 
 
-def child(rows: int, port: int) -> None:
-    """One measured ingestion (runs in its own process)."""
+def setup(rows: int, port: int) -> None:
+    """Tables, accounts and the uploaded file (its own process: the measured one only
+    ingests, so its peak memory is the ingestion's)."""
     _environment(port)
     import boto3
 
-    from bench.call_counter import count_aws_calls
     from bench.rne_generator import write
     from chalicelib import services
     from chalicelib.settings import Settings
@@ -109,17 +109,35 @@ def child(rows: int, port: int) -> None:
     provision(settings, session)
     services.reset()
     accounts = _seed_accounts(rows)
-    key = "national/elus-conseillers-municipaux-cm.csv"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "cm.csv"
         with path.open("w", encoding="utf-8", newline="") as out:
             write(out, rows)
         size = path.stat().st_size
-        s3 = session.client("s3")
-        s3.upload_file(str(path), settings.rne_bucket, key)
+        session.client("s3").upload_file(str(path), settings.rne_bucket, KEY)
     sqs = session.client("sqs")
+    sqs.purge_queue(QueueUrl=sqs.get_queue_url(QueueName=settings.rne_queue_name)["QueueUrl"])
+    print(json.dumps({"accounts": accounts, "bytes": size}))
+
+
+KEY = "national/elus-conseillers-municipaux-cm.csv"
+
+
+def child(rows: int, port: int, prepared: dict) -> None:
+    """One measured ingestion (runs in its own process, after `setup`)."""
+    _environment(port)
+    import boto3
+
+    from bench.call_counter import count_aws_calls
+    from chalicelib import services
+    from chalicelib.settings import Settings
+
+    settings = Settings.from_env()
+    session = boto3.session.Session(region_name=settings.region)
+    services.bound_settings()
+    key, accounts, size = KEY, prepared["accounts"], prepared["bytes"]
+    s3, sqs = session.client("s3"), session.client("sqs")
     queue = sqs.get_queue_url(QueueName=settings.rne_queue_name)["QueueUrl"]
-    sqs.purge_queue(QueueUrl=queue)  # the bench delivers the event itself, below
     head = s3.head_object(Bucket=settings.rne_bucket, Key=key)
     event = {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
                           "eventTime": "2026-11-26T12:00:00.000Z",
@@ -182,10 +200,14 @@ def run_size(rows: int) -> dict:
             if time.monotonic() > deadline:
                 raise RuntimeError("moto server did not start")
             time.sleep(0.2)
-        out = subprocess.run(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "bench.rne_ingest", "--child", str(rows), "--port",
-             str(port)], cwd=ROOT, check=True, capture_output=True, text=True).stdout
-        result = json.loads(out.strip().splitlines()[-1])
+        def step(*args: str) -> dict:
+            out = subprocess.run(  # noqa: S603 - our own interpreter and module
+                [sys.executable, "-m", "bench.rne_ingest", *args, "--port", str(port)],
+                cwd=ROOT, check=True, capture_output=True, text=True).stdout
+            return json.loads(out.strip().splitlines()[-1])
+
+        prepared = step("--setup", str(rows))
+        result = step("--child", str(rows), "--prepared", json.dumps(prepared))
         result["moto_rss_mib"] = _rss_mib(server.pid)
         print(json.dumps(result), flush=True)  # each size as soon as it is measured
         return result
@@ -197,11 +219,16 @@ def run_size(rows: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="*", default=[100_000, 500_000])
+    parser.add_argument("--setup", type=int)
     parser.add_argument("--child", type=int)
+    parser.add_argument("--prepared")
     parser.add_argument("--port", type=int)
     args = parser.parse_args()
+    if args.setup:
+        setup(args.setup, args.port)
+        return
     if args.child:
-        child(args.child, args.port)
+        child(args.child, args.port, json.loads(args.prepared))
         return
     results = [run_size(rows) for rows in args.rows]
     print(f"{'rows':>8} {'MB':>6} {'s':>7} {'rows/s':>7} {'DynamoDB/1000 rows':>19} "
