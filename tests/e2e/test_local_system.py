@@ -135,8 +135,12 @@ def test_uploading_a_real_sample_recognises_the_other_demo_account(local_system)
     s3_client(local_system).upload_file(str(sample), "mce-local-rne", f"national/{sample.name}")
     me = wait_until_elu(local_system.api, DEMO_ELU_NIR)
     assert me["elu"] is True and me["mandats"][0]["libelle"] == "Conseiller départemental"
-    report = s3_client(local_system).get_object(
-        Bucket="mce-local-rne", Key=f"rne-reports/national/{sample.name}.json")
+    # The account is linked during the file; the report comes once the whole file is read.
+    s3 = s3_client(local_system)
+    s3.get_waiter("object_exists").wait(Bucket="mce-local-rne",
+                                        Key=f"rne-reports/national/{sample.name}.json",
+                                        WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    report = s3.get_object(Bucket="mce-local-rne", Key=f"rne-reports/national/{sample.name}.json")
     assert json.loads(report["Body"].read())["compteurs"]["acceptees"] == 200
 
 
