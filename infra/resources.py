@@ -62,12 +62,3 @@ EVENT_SOURCES = (
     EventSource("support_queue_name", "support_worker", batch_size=10),
     EventSource("support_dlq_name", "support_dead_letters", batch_size=10),
 )
-
-
-def ttl_attribute(model) -> str | None:
-    from pynamodb.attributes import TTLAttribute
-
-    for name, attribute in model.get_attributes().items():
-        if isinstance(attribute, TTLAttribute):
-            return attribute.attr_name or name
-    return None
