@@ -5,7 +5,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAGE ?= dev
 
-.PHONY: run test test-fast lint format bench clean
+IAC_VENV := .venv-iac
+BUILD := build/$(STAGE)
+REGION ?= eu-west-3
+
+.PHONY: run test test-fast lint format bench package deploy check-infra clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) est introuvable (Python 3.11 requis)"; exit 1; }
@@ -37,5 +41,31 @@ format: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) -m bench.requests_cost
 
+## package: the complete CloudFormation/SAM template of STAGE (default dev) and its code, in
+## build/STAGE/package/ (Chalice's functions merged with everything in infra/)
+package: $(VENV)/.installed
+	mkdir -p $(BUILD)
+	$(PY) -m infra.template $(STAGE) > $(BUILD)/infra.json
+	rm -rf $(BUILD)/package
+	AWS_DEFAULT_REGION=$(REGION) $(VENV)/bin/chalice package --stage $(STAGE) \
+		--merge-template $(BUILD)/infra.json $(BUILD)/package
+	$(PY) -m infra.check_package $(BUILD)/package/sam.json
+
+## deploy: package, then create or update the stack mce-STAGE with a change set
+## (ARTIFACT_BUCKET: an S3 bucket of the account for the code; ALARM_EMAIL optional)
+deploy: package
+	$(PY) -m infra.deploy $(STAGE) $(BUILD)/package
+
+$(IAC_VENV)/.installed: requirements-iac.txt
+	$(PYTHON) -m venv $(IAC_VENV)
+	$(IAC_VENV)/bin/pip install --quiet -r requirements-iac.txt
+	touch $@
+
+## check-infra: package, then cfn-lint and checkov on the template (CI runs it)
+check-infra: package $(IAC_VENV)/.installed
+	$(VENV)/bin/cfn-lint --regions $(REGION) -- $(BUILD)/package/sam.json
+	BC_SKIP_MAPPING=TRUE $(IAC_VENV)/bin/checkov --file $(BUILD)/package/sam.json \
+		--framework cloudformation --compact --quiet --skip-download
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(IAC_VENV) .pytest_cache .ruff_cache build

@@ -31,7 +31,10 @@ def trace_lambda_handler(handler):
 
 
 class Metric:
-    """Every business metric name the code emits (the dashboards are checked against this)."""
+    """Every metric name the code emits (a test checks that the dashboards show each of them,
+    and nothing else of this namespace)."""
+
+    COLD_START = "ColdStart"  # emitted by Powertools: capture_cold_start_metric in app.py
 
     ACCOUNT_CREATED = "AccountCreated"
     ACCOUNT_VERIFIED = "AccountVerified"
@@ -53,6 +56,7 @@ class Metric:
     RNE_FILE_PROCESSED = "RneFileProcessed"
     RNE_FILE_REJECTED = "RneFileRejected"
     RNE_FILE_PROCESSING_TIME = "RneFileProcessingTime"
+    RNE_FILE_REJECT_RATE = "RneFileRejectRate"
     DIF_CREDITED = "DifYearsCredited"
     SUPPORT_REQUEST_RECEIVED = "SupportRequestReceived"
     SUPPORT_REQUEST_AUTO_RESOLVED = "SupportRequestAutoResolved"

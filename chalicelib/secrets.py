@@ -1,6 +1,6 @@
 """Keyed hashing of identifiers and one-time codes, and plain hashing of random tokens.
 
-The NIR is stored only as HMAC-SHA256 under a key kept in SSM Parameter Store: without the key,
+The NIR is stored only as HMAC-SHA256 under a key kept in Secrets Manager: without the key,
 the hashes of the (small) NIR space cannot be enumerated. Random tokens (sessions, password
 resets) carry 256 bits of entropy, so a plain SHA-256 is enough to store them.
 """
@@ -27,11 +27,12 @@ class KeyedHasher:
         return self.digest("nir", nir_body)
 
 
-def load_hmac_key(parameter_name: str) -> bytes:
-    """The key from SSM (SecureString), cached by Powertools between invocations."""
+def load_hmac_key(secret_name: str) -> bytes:
+    """The key from Secrets Manager (generated there at deployment), cached by Powertools
+    between invocations."""
     from aws_lambda_powertools.utilities import parameters
 
-    value = parameters.get_parameter(parameter_name, decrypt=True, max_age=3600)
+    value = parameters.get_secret(secret_name, max_age=3600)
     return bytes.fromhex(value) if _is_hex(value) else value.encode()
 
 

@@ -30,14 +30,15 @@ def bound_settings() -> Settings:
 def keyed_hasher():
     from .secrets import KeyedHasher, load_hmac_key
 
-    return KeyedHasher(load_hmac_key(get_settings().nir_hmac_key_parameter))
+    return KeyedHasher(load_hmac_key(get_settings().nir_hmac_key_secret))
 
 
 @lru_cache(maxsize=1)
 def mailer():
     from .mailer import SesMailer
 
-    return SesMailer(aws_session().client("sesv2"), get_settings().mail_sender)
+    return SesMailer(aws_session().client("sesv2"), get_settings().mail_sender,
+                     configuration_set=get_settings().ses_configuration_set)
 
 
 @lru_cache(maxsize=1)

@@ -35,7 +35,8 @@ class Settings:
     support_dlq_name: str
     support_mailbox: str
     mail_sender: str
-    nir_hmac_key_parameter: str
+    nir_hmac_key_secret: str
+    ses_configuration_set: str
     public_url: str
     session_ttl_minutes: int = 60
 
@@ -71,7 +72,8 @@ class Settings:
             support_dlq_name=required("SUPPORT_DLQ_NAME"),
             support_mailbox=required("SUPPORT_MAILBOX"),
             mail_sender=required("MAIL_SENDER"),
-            nir_hmac_key_parameter=required("NIR_HMAC_KEY_PARAMETER"),
+            nir_hmac_key_secret=required("NIR_HMAC_KEY_SECRET"),
+            ses_configuration_set=required("SES_CONFIGURATION_SET"),
             public_url=required("PUBLIC_URL").rstrip("/"),
             session_ttl_minutes=int(env.get("SESSION_TTL_MINUTES", "60")),
         )

@@ -58,14 +58,17 @@ def _queues(settings: Settings, session) -> dict[str, str]:
     sqs = session.client("sqs")
     urls = {}
     for queue in resources.QUEUES:
-        dlq_url = sqs.create_queue(QueueName=getattr(settings, queue.dlq_settings_field))[
-            "QueueUrl"]
+        # a dead-letter queue may feed a function too (support): same visibility rule
+        common = {"VisibilityTimeout": str(queue.visibility_timeout),
+                  "MessageRetentionPeriod": str(resources.MESSAGE_RETENTION_SECONDS)}
+        dlq_url = sqs.create_queue(QueueName=getattr(settings, queue.dlq_settings_field),
+                                   Attributes=common)["QueueUrl"]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
             "Attributes"]["QueueArn"]
         urls[queue.settings_field] = sqs.create_queue(
             QueueName=getattr(settings, queue.settings_field),
             Attributes={
-                "VisibilityTimeout": str(queue.visibility_timeout),
+                **common,
                 "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn,
                                              "maxReceiveCount": str(queue.max_receives)}),
             })["QueueUrl"]
@@ -89,17 +92,27 @@ def _bucket_notifications(settings: Settings, session) -> None:
 
 
 def _sender_identities(settings: Settings, session) -> None:
-    ses = session.client("ses")
+    """The sender's domain as an identity (as the template declares it), and the configuration
+    set the mailer names."""
+    ses = session.client("sesv2")
     for field in resources.SENDER_IDENTITIES:
-        ses.verify_email_identity(EmailAddress=getattr(settings, field))
+        domain = getattr(settings, field).rsplit("@", 1)[-1]
+        _unless_exists(ses.create_email_identity, EmailIdentity=domain)
+    for field in resources.SENDER_CONFIGURATION_SETS:
+        _unless_exists(ses.create_configuration_set, ConfigurationSetName=getattr(settings, field))
 
 
 def _secrets(settings: Settings, session) -> None:
-    ssm = session.client("ssm")
-    for field in resources.SECRET_PARAMETERS:
-        try:
-            ssm.put_parameter(Name=getattr(settings, field), Type="SecureString",
-                              Value=secrets.token_hex(32), Overwrite=False)
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ParameterAlreadyExists":
-                raise
+    client = session.client("secretsmanager")
+    for field in resources.SECRETS:
+        _unless_exists(client.create_secret, Name=getattr(settings, field),
+                       SecretString=secrets.token_hex(32))
+
+
+def _unless_exists(create, **kwargs) -> None:
+    try:
+        create(**kwargs)
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in ("AlreadyExistsException",
+                                                   "ResourceExistsException"):
+            raise

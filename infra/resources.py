@@ -1,5 +1,7 @@
 """The one definition of the AWS resources the system uses, shared by `make run`, the tests and
-the deployment template: tables come from the PynamoDB models, names from the stage settings.
+the deployment template: tables come from the PynamoDB models, names from the stage settings,
+and each function's access from FUNCTIONS (its IAM policy is built from it, and a test runs the
+functions to check that they need no more).
 """
 
 from __future__ import annotations
@@ -13,6 +15,34 @@ from chalicelib.models import ALL_MODELS
 SUPPORT_WORKER_TIMEOUT = 60
 RNE_INGEST_TIMEOUT = 300  # each invocation hands the rest of a file over before this
 MAX_RECEIVES = 5
+MESSAGE_RETENTION_SECONDS = 14 * 24 * 3600  # the most SQS keeps: time to fix and redrive
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a function may touch, by Settings field. Writing a table includes reading it."""
+
+    read_tables: tuple[str, ...] = ()
+    write_tables: tuple[str, ...] = ()
+    send_queues: tuple[str, ...] = ()
+    read_buckets: tuple[str, ...] = ()
+    write_buckets: tuple[str, ...] = ()
+    send_email: bool = False
+    read_secrets: tuple[str, ...] = ()
+
+    def resources(self) -> set[str]:
+        """The Settings fields of everything it names (the sender's for email)."""
+        named = {*self.read_tables, *self.write_tables, *self.send_queues, *self.read_buckets,
+                 *self.write_buckets, *self.read_secrets}
+        return named | {"mail_sender"} if self.send_email else named
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str  # Chalice's: "api_handler" for the REST API, else the decorated function's name
+    timeout: int
+    memory: int
+    access: Access
 
 
 @dataclass(frozen=True)
@@ -31,6 +61,9 @@ class EventSource:
     queue_field: str  # the queue name in Settings
     function: str  # the name given to @app.lambda_function
     batch_size: int = 10
+    # How many copies of the function the queue may run at once: spares DynamoDB and SES, and
+    # unlike reserved concurrency never throttles a message back to the queue.
+    max_concurrency: int = 2
 
 
 @dataclass(frozen=True)
@@ -55,10 +88,36 @@ QUEUES = (
 RNE_UPLOAD_PREFIXES = ("prefectures/", "national/")
 BUCKET_NOTIFICATIONS = (BucketNotification("rne_bucket", "rne_queue_name", RNE_UPLOAD_PREFIXES),)
 SENDER_IDENTITIES = ("mail_sender",)
-SECRET_PARAMETERS = ("nir_hmac_key_parameter",)
+SENDER_CONFIGURATION_SETS = ("ses_configuration_set",)
+SECRETS = ("nir_hmac_key_secret",)
 # One message at a time for the RNE: each may take a whole invocation.
 EVENT_SOURCES = (
-    EventSource("rne_queue_name", "rne_ingest", batch_size=1),
+    EventSource("rne_queue_name", "rne_ingest", batch_size=1, max_concurrency=5),
     EventSource("support_queue_name", "support_worker", batch_size=10),
     EventSource("support_dlq_name", "support_dead_letters", batch_size=10),
+)
+
+FUNCTIONS = (
+    Function("api_handler", timeout=29, memory=1024, access=Access(  # argon2id wants memory
+        read_tables=("formations_table", "rne_ingestions_table", "rne_mandates_table"),
+        write_tables=("accounts_table", "account_emails_table", "sessions_table",
+                      "password_resets_table", "support_requests_table", "rate_limits_table",
+                      "identity_index_table", "rights_ledger_table"),
+        send_queues=("support_queue_name",), send_email=True,
+        read_secrets=("nir_hmac_key_secret",))),
+    Function("rne_ingest", timeout=RNE_INGEST_TIMEOUT, memory=1024, access=Access(
+        write_tables=("accounts_table", "rne_mandates_table", "identity_index_table",
+                      "rne_ingestions_table", "rights_ledger_table"),
+        send_queues=("rne_queue_name",), read_buckets=("rne_bucket",),
+        write_buckets=("rne_bucket",))),
+    Function("credit_dif_annuel", timeout=300, memory=512, access=Access(
+        read_tables=("rne_mandates_table",),
+        write_tables=("accounts_table", "rights_ledger_table"))),
+    Function("support_worker", timeout=SUPPORT_WORKER_TIMEOUT, memory=512, access=Access(
+        read_tables=("rne_mandates_table", "identity_index_table"),
+        write_tables=("support_requests_table", "idempotency_table", "accounts_table",
+                      "rights_ledger_table"),
+        send_email=True)),
+    Function("support_dead_letters", timeout=SUPPORT_WORKER_TIMEOUT, memory=256, access=Access(
+        write_tables=("support_requests_table",))),
 )

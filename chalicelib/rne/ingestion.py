@@ -315,7 +315,11 @@ class RneIngestion:
         count(Metric.RNE_MANDATES_CLOSED, closed)
         count(Metric.RNE_FILE_PROCESSED)
         metrics.add_metric(name=Metric.RNE_FILE_PROCESSING_TIME, unit="Seconds", value=seconds)
-        logger.info("RNE file ingested", extra={"compteurs": state.compteurs.as_dict()})
+        counters = state.compteurs.as_dict()
+        # per file, so that one prefecture's broken export raises the alarm on its own
+        metrics.add_metric(name=Metric.RNE_FILE_REJECT_RATE, unit="Percent",
+                           value=reject_rate(counters))
+        logger.info("RNE file ingested", extra={"compteurs": counters})
 
     def _closed_scopes(self, state) -> set[str]:
         """The scopes this snapshot replaces: its départements (all known ones when national)."""
@@ -409,3 +413,9 @@ class RneIngestion:
     @staticmethod
     def _owner() -> str:
         return uuid.uuid4().hex
+
+
+def reject_rate(counters: dict) -> float:
+    """The share of a file's rows rejected, in percent (0 for a file without rows)."""
+    read = int(counters.get("lignes_lues", 0))
+    return round(100 * int(counters.get("rejetees", 0)) / read, 2) if read else 0.0

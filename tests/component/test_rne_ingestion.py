@@ -261,3 +261,16 @@ def test_a_hyphenated_name_is_found_by_its_parts_and_closed_whole(rne):
     still_open = [m.person_key for m in RneMandate.scan() if not m.fin]
     assert all("DURAND" in key for key in still_open)  # original and its copies all closed
     assert rne.me(claire)["mandats"] == []
+
+
+def test_each_file_reports_its_reject_rate_for_the_alarm(rne, log_output):
+    rows = [municipal_row(name, "Anne", "F", "02/09/1968") for name in ("ROUX", "BLANC", "NOIR")]
+    rows.append(municipal_row("GRIS", "Anne", "F", "31/02/1968"))  # no such date
+    rne.ingest(CM_KEY, write(CURRENT_HEADER, rows))
+    emitted = [json.loads(line) for line in log_output().splitlines()
+               if line.startswith('{"_aws"') and "RneFileRejectRate" in line]
+    [metrics] = emitted
+    assert metrics["RneFileRejectRate"] == [25.0]
+    [unit] = [m["Unit"] for m in metrics["_aws"]["CloudWatchMetrics"][0]["Metrics"]
+              if m["Name"] == "RneFileRejectRate"]
+    assert unit == "Percent"

@@ -35,8 +35,14 @@ class LocalSystem:
     def emails_to(self, address: str) -> list:
         from tests.support.mail import parse_raw
 
-        data = requests.get(f"{self.moto}/moto-api/data.json", timeout=10).json()
-        raw = data["ses"]["RawMessage"]
+        for _ in range(5):
+            # moto serialises every backend for this page; a queue changing meanwhile (the
+            # relay polls) makes it fail now and then with a 500
+            response = requests.get(f"{self.moto}/moto-api/data.json", timeout=10)
+            if response.ok:
+                break
+            time.sleep(0.2)
+        raw = response.json()["ses"]["RawMessage"]
         return [parse_raw(m["raw_data"], m["destinations"]) for m in raw
                 if address in m["destinations"]]
 

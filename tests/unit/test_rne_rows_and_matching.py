@@ -94,3 +94,12 @@ def test_homonyms_with_another_birth_date_or_sex_never_match():
     assert rne("MARTIN", "Claire", born="1975-03-15") not in account
     assert rne("MARTIN", "Claire", sexe="M") not in account
     assert rne("MARTIN", "Claude") not in account
+
+
+def test_the_reject_rate_of_a_file_is_a_percentage_of_its_rows():
+    from chalicelib.rne.ingestion import reject_rate
+
+    assert reject_rate({"lignes_lues": 8, "rejetees": 2}) == 25.0
+    assert reject_rate({"lignes_lues": 3, "rejetees": 1}) == 33.33
+    assert reject_rate({"lignes_lues": 0, "rejetees": 0}) == 0.0
+    assert reject_rate({}) == 0.0

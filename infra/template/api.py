@@ -1,0 +1,100 @@
+"""The REST API Chalice generates, made observable and guarded: per-route metrics (for the
+dashboards), access logs without personal data, X-Ray, stage throttling, and a WAF."""
+
+from __future__ import annotations
+
+import json
+
+from chalicelib.settings import Settings
+
+from .data import DATA_KEY
+from .functions import LOG_RETENTION_DAYS
+from .naming import arn
+
+API_ID = "RestAPI"  # Chalice's
+API_STAGE = "api"  # api_gateway_stage in .chalice/config.json
+STAGE_ID = f"{API_ID}{API_STAGE}Stage"  # the stage resource SAM derives from it
+RATE_LIMIT_PER_IP = 1000  # requests per 5 minutes, far above any person's use
+
+# No path parameters (they may hold reset tokens), no identity, no body.
+ACCESS_LOG_FORMAT = json.dumps({
+    "requestId": "$context.requestId", "ip": "$context.identity.sourceIp",
+    "requestTime": "$context.requestTime", "method": "$context.httpMethod",
+    "route": "$context.resourcePath", "status": "$context.status",
+    "latencyMs": "$context.responseLatency", "integrationError": "$context.integrationErrorMessage",
+    "wafStatus": "$context.waf.status"}, separators=(",", ":"))
+
+
+def api_name(settings: Settings) -> str:
+    return f"mce-{settings.stage}-api"
+
+
+def rest_api(settings: Settings) -> dict:
+    return {
+        API_ID: {"DependsOn": ["ApiGatewayAccount"], "Metadata": {"checkov": {"skip": [{
+            "id": "CKV_AWS_120", "comment": "No cache: answers are personal (a cached /me "
+                                           "could be served to someone else)."}]}},
+                 "Properties": {
+            "Name": api_name(settings),
+            "TracingEnabled": True,
+            "MethodSettings": [{"ResourcePath": "/*", "HttpMethod": "*", "MetricsEnabled": True,
+                                "LoggingLevel": "ERROR", "DataTraceEnabled": False,
+                                "ThrottlingRateLimit": 200, "ThrottlingBurstLimit": 400}],
+            "AccessLogSetting": {"DestinationArn": {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]},
+                                 "Format": ACCESS_LOG_FORMAT}}},
+        "ApiAccessLogs": {"Type": "AWS::Logs::LogGroup", "Properties": {
+            "LogGroupName": f"/mce/{settings.stage}/api-access",
+            "RetentionInDays": LOG_RETENTION_DAYS,
+            "KmsKeyId": {"Fn::GetAtt": [DATA_KEY, "Arn"]}}},
+        # API Gateway writes logs with one role per account and region.
+        "ApiGatewayAccount": {"Type": "AWS::ApiGateway::Account", "Properties": {
+            "CloudWatchRoleArn": {"Fn::GetAtt": ["ApiGatewayLogsRole", "Arn"]}}},
+        "ApiGatewayLogsRole": {"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"},
+                "Action": "sts:AssumeRole"}]},
+            "ManagedPolicyArns": [{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/"
+                                              "service-role/AmazonAPIGatewayPushToCloudWatchLogs"}]}},
+    }
+
+
+def firewall(settings: Settings) -> dict:
+    def managed(name: str, priority: int) -> dict:
+        return {"Name": name, "Priority": priority, "OverrideAction": {"None": {}},
+                "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": name}},
+                "VisibilityConfig": _visibility(name)}
+
+    return {
+        "ApiFirewall": {"Type": "AWS::WAFv2::WebACL", "Properties": {
+            "Name": f"mce-{settings.stage}-api", "Scope": "REGIONAL",
+            "DefaultAction": {"Allow": {}}, "VisibilityConfig": _visibility("api"),
+            "Rules": [
+                {"Name": "rate-per-ip", "Priority": 0, "Action": {"Block": {}},
+                 "Statement": {"RateBasedStatement": {"Limit": RATE_LIMIT_PER_IP,
+                                                      "AggregateKeyType": "IP"}},
+                 "VisibilityConfig": _visibility("rate-per-ip")},
+                managed("AWSManagedRulesCommonRuleSet", 1),
+                managed("AWSManagedRulesKnownBadInputsRuleSet", 2)]}},
+        "ApiFirewallAssociation": {"Type": "AWS::WAFv2::WebACLAssociation",
+                                   "DependsOn": [STAGE_ID], "Properties": {
+            "WebACLArn": {"Fn::GetAtt": ["ApiFirewall", "Arn"]},
+            "ResourceArn": {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::"
+                                       f"/restapis/${{{API_ID}}}/stages/{API_STAGE}"}}},
+        # WAF requires this prefix; the session cookie and bearer token are never logged.
+        "ApiFirewallLogs": {"Type": "AWS::Logs::LogGroup", "Properties": {
+            "LogGroupName": f"aws-waf-logs-mce-{settings.stage}",
+            "RetentionInDays": LOG_RETENTION_DAYS,
+            "KmsKeyId": {"Fn::GetAtt": [DATA_KEY, "Arn"]}}},
+        "ApiFirewallLogging": {"Type": "AWS::WAFv2::LoggingConfiguration",
+                               "DependsOn": ["ApiFirewallLogs"], "Properties": {
+            "ResourceArn": {"Fn::GetAtt": ["ApiFirewall", "Arn"]},
+            # the ARN without the ":*" that GetAtt of a log group ends with, or WAF refuses it
+            "LogDestinationConfigs": [arn("logs", f"log-group:aws-waf-logs-mce-{settings.stage}")],
+            "RedactedFields": [{"SingleHeader": {"Name": "authorization"}},
+                               {"SingleHeader": {"Name": "cookie"}}]}},
+    }
+
+
+def _visibility(name: str) -> dict:
+    return {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True,
+            "MetricName": name.replace("-", "")}

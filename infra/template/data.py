@@ -1,0 +1,165 @@
+"""Where the data lives: the DynamoDB tables (from the PynamoDB models), the RNE bucket and the
+NIR key secret, all encrypted with the stack's key and kept when the stack is deleted."""
+
+from __future__ import annotations
+
+from chalicelib.models import ALL_MODELS
+from chalicelib.settings import Settings
+
+from .. import resources
+from .naming import resource_id
+
+DATA_KEY = "DataKey"
+ACCESS_LOGS = "AccessLogsBucket"
+_KEEP = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
+_PRIVATE_VERSIONED = {  # bucket properties: no ACLs, no public access, versions kept
+    "VersioningConfiguration": {"Status": "Enabled"},
+    "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+    "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
+                                       "IgnorePublicAcls": True, "RestrictPublicBuckets": True}}
+
+
+def table_definitions() -> dict[str, dict]:
+    """Settings field -> the table's keys, indexes and TTL attribute, from the models (two
+    models may share a table: their key schemas are the same, their indexes add up)."""
+    tables: dict[str, dict] = {}
+    for model in ALL_MODELS:
+        schema = model._get_schema()
+        table = tables.setdefault(model.Meta.settings_field, {
+            "AttributeDefinitions": {}, "KeySchema": sorted(
+                schema["key_schema"], key=lambda key: key["KeyType"] != "HASH"),
+            "GlobalSecondaryIndexes": {}, "TimeToLive": None})
+        for attribute in schema["attribute_definitions"]:
+            table["AttributeDefinitions"][attribute["AttributeName"]] = attribute
+        for index in schema["global_secondary_indexes"]:
+            table["GlobalSecondaryIndexes"][index["index_name"]] = {
+                "IndexName": index["index_name"],
+                "KeySchema": sorted(index["key_schema"], key=lambda k: k["KeyType"] != "HASH"),
+                "Projection": index["projection"]}
+        ttl = model._ttl_attribute()
+        if ttl is not None:
+            table["TimeToLive"] = ttl.attr_name
+    return tables
+
+
+def tables(settings: Settings) -> dict:
+    out = {}
+    for field, table in table_definitions().items():
+        properties = {
+            "TableName": getattr(settings, field),
+            "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": sorted(table["AttributeDefinitions"].values(),
+                                           key=lambda a: a["AttributeName"]),
+            "KeySchema": table["KeySchema"],
+            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+            "SSESpecification": {"SSEEnabled": True, "SSEType": "KMS",
+                                 "KMSMasterKeyId": {"Ref": DATA_KEY}},
+            "DeletionProtectionEnabled": settings.stage == "prod",
+        }
+        if table["GlobalSecondaryIndexes"]:
+            properties["GlobalSecondaryIndexes"] = list(table["GlobalSecondaryIndexes"].values())
+        if table["TimeToLive"]:
+            properties["TimeToLiveSpecification"] = {"AttributeName": table["TimeToLive"],
+                                                     "Enabled": True}
+        out[resource_id(field)] = {"Type": "AWS::DynamoDB::Table", **_KEEP,
+                                   "Properties": properties}
+    return out
+
+
+def data_key() -> dict:
+    """One customer-managed key for the personal data at rest. The account's administrators
+    manage it; the services below may use it for what they deliver into encrypted resources
+    (the functions get their use of it from their own IAM policies)."""
+    account_root = {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+    use = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    return {DATA_KEY: {"Type": "AWS::KMS::Key", **_KEEP, "Properties": {
+        "Description": "Mon Compte Élu: données personnelles au repos",
+        "EnableKeyRotation": True,
+        "KeyPolicy": {"Version": "2012-10-17", "Statement": [
+            {"Sid": "AccountAdministration", "Effect": "Allow",
+             "Principal": {"AWS": account_root}, "Action": "kms:*", "Resource": "*"},
+            {"Sid": "LogsEncryptLogGroups", "Effect": "Allow",
+             "Principal": {"Service": {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}},
+             "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                        "kms:Describe*"], "Resource": "*",
+             "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": {"Fn::Sub":
+                 "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"}}}},
+            {"Sid": "S3NotifiesTheEncryptedQueue", "Effect": "Allow",
+             "Principal": {"Service": "s3.amazonaws.com"}, "Action": use, "Resource": "*",
+             "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}},
+            {"Sid": "CloudWatchAlarmsPublishToTheEncryptedTopic", "Effect": "Allow",
+             "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": use,
+             "Resource": "*",
+             "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}},
+        ]}}},
+        "DataKeyAlias": {"Type": "AWS::KMS::Alias", "Properties": {
+            "AliasName": {"Fn::Sub": "alias/${AWS::StackName}-data"},
+            "TargetKeyId": {"Ref": DATA_KEY}}}}
+
+
+def buckets(settings: Settings) -> dict:
+    """The RNE bucket: versioned, encrypted, private, TLS only. Its notifications are wired in
+    messaging.py (they need the queue)."""
+    out = _access_logs_bucket(settings)
+    for field in resources.BUCKETS:
+        bucket_id = resource_id(field)
+        out[bucket_id] = {"Type": "AWS::S3::Bucket", **_KEEP, "Properties": {
+            "BucketName": getattr(settings, field),
+            # who read or wrote which file: the files hold every élu's identity
+            "LoggingConfiguration": {"DestinationBucketName": {"Ref": ACCESS_LOGS},
+                                     "LogFilePrefix": f"{getattr(settings, field)}/"},
+            **_PRIVATE_VERSIONED,
+            "BucketEncryption": {"ServerSideEncryptionConfiguration": [{
+                "ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
+                                                  "KMSMasterKeyID": {"Ref": DATA_KEY}},
+                "BucketKeyEnabled": True}]},
+            # prefectures re-upload corrected files: old versions go after a year
+            "LifecycleConfiguration": {"Rules": [{
+                "Id": "old-versions", "Status": "Enabled",
+                "NoncurrentVersionExpiration": {"NoncurrentDays": 365},
+                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}]},
+        }}
+        out[bucket_id + "Policy"] = _bucket_policy(bucket_id)
+    return out
+
+
+def _bucket_policy(bucket_id: str, *statements: dict) -> dict:
+    return {"Type": "AWS::S3::BucketPolicy", "Properties": {
+        "Bucket": {"Ref": bucket_id},
+        "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+            "Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": [{"Fn::GetAtt": [bucket_id, "Arn"]},
+                         {"Fn::Sub": f"${{{bucket_id}.Arn}}/*"}],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}, *statements]}}}
+
+
+def _access_logs_bucket(settings: Settings) -> dict:
+    return {ACCESS_LOGS: {
+        "Type": "AWS::S3::Bucket", **_KEEP,
+        "Metadata": {"checkov": {"skip": [
+            {"id": "CKV_AWS_18", "comment": "The access logs bucket does not log itself."},
+            {"id": "CKV_AWS_145", "comment": "S3 delivers access logs only to a bucket "
+                                             "encrypted with S3-managed keys."}]}},
+        "Properties": {
+            "BucketName": {"Fn::Sub": f"mce-{settings.stage}-access-logs-${{AWS::AccountId}}"},
+            **_PRIVATE_VERSIONED,
+            "BucketEncryption": {"ServerSideEncryptionConfiguration": [{
+                "ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+            "LifecycleConfiguration": {"Rules": [{
+                "Id": "expire", "Status": "Enabled", "ExpirationInDays": 400,
+                "NoncurrentVersionExpiration": {"NoncurrentDays": 30}}]}}},
+        ACCESS_LOGS + "Policy": _bucket_policy(ACCESS_LOGS, {
+            "Sid": "S3ServerAccessLogs", "Effect": "Allow",
+            "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
+            "Resource": {"Fn::Sub": f"${{{ACCESS_LOGS}.Arn}}/*"},
+            "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}})}
+
+
+def secrets(settings: Settings) -> dict:
+    """The NIR HMAC key, generated by Secrets Manager: nobody ever sees or types it."""
+    return {resource_id(field): {"Type": "AWS::SecretsManager::Secret", **_KEEP, "Properties": {
+        "Name": getattr(settings, field),
+        "Description": "Clé HMAC des NIR (ne jamais la changer sans recalculer les empreintes)",
+        "KmsKeyId": {"Ref": DATA_KEY},
+        "GenerateSecretString": {"PasswordLength": 64, "ExcludePunctuation": True}}}
+        for field in resources.SECRETS}

@@ -1,0 +1,41 @@
+"""CloudFormation logical ids: the same across stages (they come from Settings fields, not from
+the stage's names), and the ones Chalice gives its functions and roles."""
+
+from __future__ import annotations
+
+# Chalice names the REST API's function APIHandler, the others after their Python name.
+_CHALICE_FUNCTION_IDS = {"api_handler": "APIHandler"}
+
+
+def logical_id(name: str) -> str:
+    """"rne_ingest" -> "RneIngest"."""
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def resource_id(settings_field: str) -> str:
+    """"accounts_table" -> "AccountsTable", "support_dlq_name" -> "SupportDlq"."""
+    return logical_id(settings_field.removesuffix("_name"))
+
+
+def function_id(function: str) -> str:
+    return _CHALICE_FUNCTION_IDS.get(function, logical_id(function))
+
+
+def role_id(function: str) -> str:
+    """The role Chalice creates for each function when autogen_policy is off."""
+    return logical_id(function) + "Role"
+
+
+def function_name(function, settings) -> str:
+    """The deployed name of a function of infra/resources.py: "mce-prod-rne-ingest"."""
+    return f"mce-{settings.stage}-{function.name.replace('_', '-')}"
+
+
+def log_group_name(function, settings) -> str:
+    return f"/aws/lambda/{function_name(function, settings)}"
+
+
+def arn(service: str, resource: str) -> dict:
+    """An ARN in this stack's partition, region and account."""
+    return {"Fn::Sub": f"arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:"
+                       f"{resource}"}
