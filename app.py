@@ -13,6 +13,7 @@ from chalicelib.handlers import (
     accounts,
     catalogue,
     docs,
+    franceconnect,
     health,
     me,
     password_resets,
@@ -41,8 +42,8 @@ def problem_details(event, get_response):
     return rewrite_framework_error(get_response(event))
 
 
-for blueprint in (health, docs, signup, accounts, sessions, me, password_resets, rights, catalogue,
-                  support, rne):
+for blueprint in (health, docs, signup, accounts, sessions, franceconnect, me, password_resets,
+                  rights, catalogue, support, rne):
     app.register_blueprint(blueprint.bp)
 app.register_blueprint(rights.jobs)
 app.register_blueprint(support.workers)

@@ -15,6 +15,7 @@ from .login_policy import FailureState
 from .models import (
     Account,
     AccountEmail,
+    FcLink,
     IdentityIndex,
     PasswordReset,
     Session,
@@ -41,7 +42,10 @@ def _connection():
 
 class AccountStore:
     # --- accounts ---------------------------------------------------------------------------
-    def create_pending(self, account: Account, claim: AccountEmail, now: datetime) -> None:
+    def create_pending(self, account: Account, claim: AccountEmail, now: datetime,
+                       link: FcLink | None = None) -> None:
+        """The account and its email claim (and, signing up through FranceConnect, the link of
+        the FranceConnect identity), all or nothing."""
         expired_pending_account = (Account.statut == PENDING) & (Account.expires_at < now)
         expired_claim = AccountEmail.expires_at < now
         try:
@@ -50,6 +54,8 @@ class AccountStore:
                                  | expired_pending_account)
                 transaction.save(claim, condition=AccountEmail.email.does_not_exist()
                                  | expired_claim)
+                if link is not None:
+                    transaction.save(link)
         except TransactWriteError as error:
             reasons = [getattr(r, "code", None) for r in (error.cancellation_reasons or [])]
             if reasons and reasons[0] == "ConditionalCheckFailed":
@@ -131,6 +137,26 @@ class AccountStore:
         if new_password_hash:
             actions.append(Account.password_hash.set(new_password_hash))
         account.update(actions=actions)
+
+    # --- FranceConnect ----------------------------------------------------------------------
+    def get_franceconnect_link(self, link_key: str) -> FcLink | None:
+        try:
+            return FcLink.get(link_key)
+        except DoesNotExist:
+            return None
+
+    def link_franceconnect(self, account: Account, link: FcLink, identity,
+                           identity_keys: set[str]) -> None:
+        """Link the identity to the account, keep it there, and register its identity keys
+        for the RNE ingestion: one transaction."""
+        with TransactWrite(connection=_connection()) as transaction:
+            transaction.save(link)
+            transaction.update(account, actions=[Account.franceconnect.set(identity)],
+                               condition=Account.statut == ACTIVE)
+            self._register_identity(transaction, account, identity_keys)
+
+    def forget_franceconnect_link(self, link: FcLink) -> None:
+        link.delete()
 
     # --- sessions ---------------------------------------------------------------------------
     def create_session(self, session: Session) -> None:

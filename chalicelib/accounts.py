@@ -15,14 +15,16 @@ from typing import Any
 from . import emails, nir, passwords, secrets
 from .account_store import AccountStore, AlreadyTaken, Conflict
 from .clock import PARIS, utc_now
+from .franceconnect.identity import FcIdentity, is_same_person
 from .login_policy import FailureState
 from .mailer import Email, SesMailer
-from .models import Account, AccountEmail, Address, PasswordReset, Session
+from .models import Account, AccountEmail, Address, FcLink, PasswordReset, Session
 from .models.account import ACTIVE, PENDING
+from .models.franceconnect import FcIdentityAttribute
 from .observability import Metric, count, logger
 from .problems import FieldError, Problem, invalid
 from .rights.service import RightsService
-from .rne.matching import account_keys
+from .rne.matching import keys_of_account
 from .rne.recognition import Recognition
 from .signup_form import validate_signup
 
@@ -41,6 +43,7 @@ class NewSession:
     token: str
     expires_at: datetime
     max_age_seconds: int
+    nir_hash: str
 
 
 class AccountService:
@@ -59,8 +62,13 @@ class AccountService:
         self._now = clock
 
     # --- signup -----------------------------------------------------------------------------
-    def create_account(self, data: dict[str, Any]) -> Account:
+    def create_account(self, data: dict[str, Any],
+                       franceconnect: tuple[FcIdentity, str] | None = None) -> Account:
+        """A pending account. Through FranceConnect, (identity, link key): the identity fields
+        are the certified ones, whatever the form says, and the account is linked to it."""
         now = self._now()
+        if franceconnect is not None:
+            data = {**data, **franceconnect[0].signup_fields()}
         result = validate_signup(data, now.astimezone(PARIS).date())
         if result.errors:
             raise invalid(result.errors)
@@ -89,8 +97,13 @@ class AccountService:
         account.verification_expires_at = now + VERIFICATION_CODE_TTL
         account.verification_sent_at = now
         claim = AccountEmail(account.email, nir_hash=nir_hash, expires_at=account.expires_at)
+        link = None
+        if franceconnect is not None:
+            identity, link_key = franceconnect
+            account.franceconnect = FcIdentityAttribute(**identity.as_dict())
+            link = FcLink(link_key, nir_hash=nir_hash, linked_at=now)
         try:
-            self._store.create_pending(account, claim, now)
+            self._store.create_pending(account, claim, now, link)
         except AlreadyTaken as taken:
             raise _already_taken(taken.field) from None
         count(Metric.ACCOUNT_CREATED)
@@ -180,13 +193,73 @@ class AccountService:
                   if passwords.needs_rehash(account.password_hash) else None)
         if not state.is_clean or rehash:
             self._store.record_login_success(account, rehash)
+        count(Metric.LOGIN_SUCCEEDED)
+        return self._open_session(account)
+
+    def _open_session(self, account: Account, fc_id_token: str | None = None) -> NewSession:
         token = secrets.new_token()
+        now = self._now()
         expires_at = now + self._session_ttl
         self._store.create_session(Session(secrets.token_hash(token), nir_hash=account.nir_hash,
                                            auth_epoch=account.auth_epoch or 0, created_at=now,
-                                           expires_at=expires_at))
-        count(Metric.LOGIN_SUCCEEDED)
-        return NewSession(token, expires_at, int(self._session_ttl.total_seconds()))
+                                           expires_at=expires_at, fc_id_token=fc_id_token))
+        return NewSession(token, expires_at, int(self._session_ttl.total_seconds()),
+                          account.nir_hash)
+
+    # --- FranceConnect ----------------------------------------------------------------------
+    def account(self, nir_hash: str) -> Account:
+        account = self._store.get(nir_hash)
+        if account is None:
+            raise Problem(401, "Votre session a expiré ou a été fermée : reconnectez-vous.",
+                          slug="session-expiree")
+        return account
+
+    def franceconnect_account(self, link_key: str) -> Account | None:
+        """The account a FranceConnect identity was linked to (a link to an account gone, an
+        unverified signup that expired, is forgotten)."""
+        link = self._store.get_franceconnect_link(link_key)
+        if link is None:
+            return None
+        account = self._store.get(link.nir_hash)
+        if account is None:
+            self._store.forget_franceconnect_link(link)
+        return account
+
+    def accounts_of_identity(self, identity: FcIdentity) -> list[Account]:
+        """The active accounts typed with this identity (see `is_same_person`)."""
+        holders = self._recognition.accounts_answering_to(identity.keys())
+        found = [self._store.get(nir_hash) for nir_hash in sorted(holders)]
+        return [a for a in found if a is not None and a.statut == ACTIVE
+                and is_same_person(identity, a)]
+
+    def link_franceconnect(self, account: Account, identity: FcIdentity, link_key: str) -> None:
+        """Link, then search the RNE with the certified identity too."""
+        certified = FcIdentityAttribute(**identity.as_dict())
+        self._store.link_franceconnect(account, FcLink(link_key, nir_hash=account.nir_hash,
+                                                       linked_at=self._now()),
+                                       certified, keys_of_account(account) | identity.keys())
+        account.franceconnect = certified
+        count(Metric.FRANCECONNECT_LINKED)
+        self._recognise(account)
+
+    def login_with_franceconnect(self, account: Account, identity: FcIdentity, link_key: str,
+                                 id_token: str) -> NewSession:
+        if account.statut != ACTIVE:
+            raise Problem(403, "Votre adresse électronique n'est pas encore vérifiée : saisissez "
+                               "le code reçu par courriel, ou demandez-en un nouveau.",
+                          slug="compte-non-verifie")
+        known = account.franceconnect.as_dict() if account.franceconnect else None
+        if known != identity.as_dict():
+            self.link_franceconnect(account, identity, link_key)
+        elif self._recognition.needs_check(account):
+            self._recognise(account)
+        count(Metric.FRANCECONNECT_LOGIN_SUCCEEDED)
+        return self._open_session(account, fc_id_token=id_token)
+
+    def franceconnect_id_token(self, token: str | None) -> str | None:
+        """The FranceConnect ID token of a session opened through it (for its logout)."""
+        session = self._store.get_session(secrets.token_hash(token)) if token else None
+        return session.fc_id_token if session else None
 
     def _record_failure(self, account: Account, now: datetime) -> None:
         for _ in range(3):
@@ -223,6 +296,9 @@ class AccountService:
 
     def logout(self, token: str | None) -> None:
         self.authenticate(token)
+        self.end_session(token)
+
+    def end_session(self, token: str) -> None:
         self._store.delete_session(secrets.token_hash(token))
 
     # --- password reset ---------------------------------------------------------------------
@@ -288,8 +364,7 @@ class AccountService:
 
 
 def _identity_keys(account: Account) -> set[str]:
-    return account_keys(account.nom_naissance, account.nom_usage, account.prenoms, account.sexe,
-                        account.date_naissance)
+    return keys_of_account(account)
 
 
 def _already_taken(field: str) -> Problem:

@@ -92,21 +92,29 @@ def session_token(request: Request) -> str | None:
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()
-    cookie_header = headers.get("cookie")
-    if cookie_header:
-        try:
-            cookie = SimpleCookie(cookie_header)
-        except CookieError:
-            return None
-        if SESSION_COOKIE in cookie and cookie[SESSION_COOKIE].value:
-            return cookie[SESSION_COOKIE].value
-    return None
+    return read_cookie(request, SESSION_COOKIE)
+
+
+def read_cookie(request: Request, name: str) -> str | None:
+    cookie_header = (request.headers or {}).get("cookie")
+    if not cookie_header:
+        return None
+    try:
+        cookie = SimpleCookie(cookie_header)
+    except CookieError:
+        return None
+    return cookie[name].value if name in cookie and cookie[name].value else None
+
+
+def cookie(name: str, value: str, max_age_seconds: int) -> str:
+    """A cookie JavaScript cannot read, sent only over TLS, and on cross-site navigations to us
+    (the way back from FranceConnect) but not on cross-site requests."""
+    return f"{name}={value}; Path=/; Max-Age={max_age_seconds}; HttpOnly; Secure; SameSite=Lax"
 
 
 def session_cookie(token: str, max_age_seconds: int) -> str:
-    return (f"{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age_seconds}; "
-            "HttpOnly; Secure; SameSite=Lax")
+    return cookie(SESSION_COOKIE, token, max_age_seconds)
 
 
 def expired_session_cookie() -> str:
-    return f"{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax"
+    return cookie(SESSION_COOKIE, "", 0)

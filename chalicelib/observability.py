@@ -41,6 +41,10 @@ class Metric:
     VERIFICATION_FAILED = "VerificationFailed"
     LOGIN_SUCCEEDED = "LoginSucceeded"
     LOGIN_FAILED = "LoginFailed"
+    FRANCECONNECT_LOGIN_SUCCEEDED = "FranceConnectLoginSucceeded"
+    FRANCECONNECT_LOGIN_FAILED = "FranceConnectLoginFailed"
+    FRANCECONNECT_LINKED = "FranceConnectLinked"
+    FRANCECONNECT_SIGNUP_STARTED = "FranceConnectSignupStarted"
     ACCOUNT_LOCKED = "AccountLocked"
     PASSWORD_RESET_REQUESTED = "PasswordResetRequested"  # noqa: S105 - a metric name
     PASSWORD_RESET_COMPLETED = "PasswordResetCompleted"  # noqa: S105 - a metric name

@@ -92,7 +92,20 @@ _SCHEMAS: dict[str, dict] = {
     "AccountStatus": {
         "type": "object", "required": ["id", "statut"],
         "properties": {"id": _STRING,
-                       "statut": {"enum": ["en_attente_verification", "active"]}},
+                       "statut": {"enum": ["en_attente_verification", "active"]},
+                       "franceconnect": {"const": "lie", "description": "Créé avec l'identité "
+                                                                         "FranceConnect."}},
+    },
+    "FranceConnectIdentity": {
+        "type": "object", "required": ["identite", "modifiable"],
+        "properties": {
+            "identite": {"type": "object", "description": "Champs d'identité certifiés, à "
+                                                          "reprendre tels quels.",
+                         "required": ["nom_naissance", "prenoms", "sexe", "date_naissance"],
+                         "properties": {"nom_naissance": _STRING, "nom_usage": _NULLABLE_STRING,
+                                        "prenoms": _STRING, "sexe": {"enum": ["F", "M"]},
+                                        "date_naissance": _DATE, "lieu_naissance": _STRING}},
+            "email": _NULLABLE_STRING, "modifiable": {"const": False}},
     },
     "StepValid": {"type": "object", "required": ["valide"],
                   "properties": {"valide": {"const": True}}},
@@ -110,7 +123,9 @@ _SCHEMAS: dict[str, dict] = {
     },
     "Session": {
         "type": "object", "required": ["token", "expires_at"],
-        "properties": {"token": _STRING, "expires_at": _DATETIME},
+        "properties": {"token": _STRING, "expires_at": _DATETIME,
+                       "franceconnect": {"const": "lie", "description": "L'identité "
+                                         "FranceConnect en attente est liée à ce compte."}},
     },
     "Me": {
         "type": "object",
@@ -233,6 +248,7 @@ _PATHS: dict[str, dict] = {
     "/accounts": {"post": _post("Créer un compte (les 4 étapes)", "AccountCreation", {
         "201": _json(_ref("AccountStatus"), "Compte créé; un code est envoyé par courriel."),
         "400": _BAD_REQUEST,
+        "404": _problem("L'identité FranceConnect a expiré : recommencer avec FranceConnect."),
         "409": _problem("Un compte existe déjà pour ce NIR ou cette adresse.")})},
     "/accounts/verification": {"post": _post("Activer le compte avec le code reçu",
                                              "Verification", {
@@ -249,6 +265,25 @@ _PATHS: dict[str, dict] = {
         "401": _problem("NIR ou mot de passe incorrect (même réponse)."),
         "403": _problem("Adresse électronique pas encore vérifiée."),
         "429": _problem("Compte bloqué temporairement (voir Retry-After).")})},
+    "/auth/franceconnect": {"get": {
+        "summary": "S'identifier avec FranceConnect : redirige vers FranceConnect",
+        "responses": {"303": {"description": "Vers FranceConnect (ou la page d'erreur si "
+                                             "FranceConnect est injoignable)."}}}},
+    "/auth/franceconnect/callback": {"get": {
+        "summary": "Retour de FranceConnect : redirige vers la page du résultat",
+        "parameters": [{"name": name, "in": "query", "schema": _STRING}
+                       for name in ("code", "state", "error")],
+        "responses": {"303": {"description": "Connecté (cookie de session), identité à "
+                                             "compléter (inscription ou liaison), refus ou "
+                                             "erreur (`motif`)."}}}},
+    "/auth/franceconnect/identity": {"get": {
+        "summary": "L'identité FranceConnect en attente, pour préremplir l'inscription",
+        "responses": {"200": _json(_ref("FranceConnectIdentity"), "Identité certifiée."),
+                      "404": _problem("Aucune identité en attente (ou expirée).")}}},
+    "/auth/franceconnect/logout": {"get": {
+        "summary": "Se déconnecter, et de FranceConnect si la session en vient",
+        "security": [{}, *_BEARER],
+        "responses": {"303": {"description": "Vers la déconnexion FranceConnect, ou l'accueil."}}}},
     "/sessions/current": {"delete": {"summary": "Se déconnecter", "security": _BEARER,
                                      "responses": {"204": {"description": "Déconnecté."},
                                                    "401": _UNAUTHENTICATED}}},

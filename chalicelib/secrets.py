@@ -27,12 +27,16 @@ class KeyedHasher:
         return self.digest("nir", nir_body)
 
 
-def load_hmac_key(secret_name: str) -> bytes:
-    """The key from Secrets Manager (generated there at deployment), cached by Powertools
-    between invocations."""
+def load_secret(secret_name: str) -> str:
+    """A secret from Secrets Manager, cached by Powertools between invocations."""
     from aws_lambda_powertools.utilities import parameters
 
-    value = parameters.get_secret(secret_name, max_age=3600)
+    return parameters.get_secret(secret_name, max_age=3600)
+
+
+def load_hmac_key(secret_name: str) -> bytes:
+    """The key (generated in Secrets Manager at deployment)."""
+    value = load_secret(secret_name)
     return bytes.fromhex(value) if _is_hex(value) else value.encode()
 
 

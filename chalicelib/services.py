@@ -154,13 +154,38 @@ def idempotent_support_processor(context):
     return process
 
 
+@lru_cache(maxsize=1)
+def oidc_client():
+    """The FranceConnect client; its secret is read from Secrets Manager on first use."""
+    from .franceconnect.client import OidcClient, OidcConfig
+    from .secrets import load_secret
+
+    settings = get_settings()
+    return OidcClient(OidcConfig(
+        issuer=settings.franceconnect_issuer, client_id=settings.franceconnect_client_id,
+        client_secret=load_secret(settings.franceconnect_client_secret),
+        redirect_uri=settings.franceconnect_redirect_uri,
+        post_logout_uri=settings.franceconnect_post_logout_uri))
+
+
+@lru_cache(maxsize=1)
+def franceconnect():
+    from .clock import utc_now
+    from .franceconnect.service import FranceConnectLogin
+    from .franceconnect.store import FcStore
+
+    bound_settings()
+    return FranceConnectLogin(client=oidc_client, store=FcStore(), accounts=accounts(),
+                              clock=utc_now)
+
+
 def reset() -> None:
     """Forget every cached setting, client and service (tests, and the local runner)."""
     from aws_lambda_powertools.utilities import parameters
 
     for factory in (get_settings, aws_session, bound_settings, keyed_hasher, mailer, accounts,
                     rne_ingestion, rights, catalogue, support_desk, support_worker,
-                    _idempotency):
+                    _idempotency, oidc_client, franceconnect):
         factory.cache_clear()
     parameters.clear_caches()
     parameters.base.DEFAULT_PROVIDERS.clear()  # their clients point at the old endpoint

@@ -38,6 +38,12 @@ class Settings:
     nir_hmac_key_secret: str
     ses_configuration_set: str
     public_url: str
+    franceconnect_table: str
+    franceconnect_issuer: str
+    franceconnect_client_id: str
+    franceconnect_client_secret: str  # the name of the Secrets Manager secret holding it
+    franceconnect_redirect_uri: str
+    franceconnect_post_logout_uri: str
     session_ttl_minutes: int = 60
 
     @classmethod
@@ -75,6 +81,12 @@ class Settings:
             nir_hmac_key_secret=required("NIR_HMAC_KEY_SECRET"),
             ses_configuration_set=required("SES_CONFIGURATION_SET"),
             public_url=required("PUBLIC_URL").rstrip("/"),
+            franceconnect_table=required("FRANCECONNECT_TABLE"),
+            franceconnect_issuer=required("FRANCECONNECT_ISSUER").rstrip("/"),
+            franceconnect_client_id=required("FRANCECONNECT_CLIENT_ID"),
+            franceconnect_client_secret=required("FRANCECONNECT_CLIENT_SECRET"),
+            franceconnect_redirect_uri=required("FRANCECONNECT_REDIRECT_URI"),
+            franceconnect_post_logout_uri=required("FRANCECONNECT_POST_LOGOUT_URI"),
             session_ttl_minutes=int(env.get("SESSION_TTL_MINUTES", "60")),
         )
 

@@ -89,7 +89,8 @@ RNE_UPLOAD_PREFIXES = ("prefectures/", "national/")
 BUCKET_NOTIFICATIONS = (BucketNotification("rne_bucket", "rne_queue_name", RNE_UPLOAD_PREFIXES),)
 SENDER_IDENTITIES = ("mail_sender",)
 SENDER_CONFIGURATION_SETS = ("ses_configuration_set",)
-SECRETS = ("nir_hmac_key_secret",)
+# The NIR key is generated; FranceConnect's client secret is set by operators (see README).
+SECRETS = ("nir_hmac_key_secret", "franceconnect_client_secret")
 # One message at a time for the RNE: each may take a whole invocation.
 EVENT_SOURCES = (
     EventSource("rne_queue_name", "rne_ingest", batch_size=1, max_concurrency=5),
@@ -102,9 +103,9 @@ FUNCTIONS = (
         read_tables=("formations_table", "rne_ingestions_table", "rne_mandates_table"),
         write_tables=("accounts_table", "account_emails_table", "sessions_table",
                       "password_resets_table", "support_requests_table", "rate_limits_table",
-                      "identity_index_table", "rights_ledger_table"),
+                      "identity_index_table", "rights_ledger_table", "franceconnect_table"),
         send_queues=("support_queue_name",), send_email=True,
-        read_secrets=("nir_hmac_key_secret",))),
+        read_secrets=("nir_hmac_key_secret", "franceconnect_client_secret"))),
     Function("rne_ingest", timeout=RNE_INGEST_TIMEOUT, memory=1024, access=Access(
         write_tables=("accounts_table", "rne_mandates_table", "identity_index_table",
                       "rne_ingestions_table", "rights_ledger_table"),

@@ -48,8 +48,10 @@ def main() -> None:
     # Powertools warns when an invocation emits no business metric (health checks): expected.
     warnings.filterwarnings("ignore", "No application metrics to publish")
     moto_port, api_port = _port("MOTO_PORT", 5000), _port("API_PORT", 8000)
+    fc_port = _port("FRANCECONNECT_PORT", 8100)
     _ensure_free(moto_port, "MOTO_PORT")
     _ensure_free(api_port, "API_PORT")
+    _ensure_free(fc_port, "FRANCECONNECT_PORT")
 
     from infra.stage_config import stage_environment
 
@@ -59,6 +61,9 @@ def main() -> None:
         "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_DEFAULT_REGION": "eu-west-3", "AWS_REGION": "eu-west-3",
         "PUBLIC_URL": f"http://{HOST}:{api_port}",
+        "FRANCECONNECT_ISSUER": f"http://{HOST}:{fc_port}",
+        "FRANCECONNECT_REDIRECT_URI": f"http://{HOST}:{api_port}/api/auth/franceconnect/callback",
+        "FRANCECONNECT_POST_LOGOUT_URI": f"http://{HOST}:{api_port}/",
     })
 
     import logging
@@ -86,6 +91,7 @@ def main() -> None:
     services.reset()
     created = seed.seed_demo_accounts()
     catalogue = seed.seed_demo_catalogue()
+    franceconnect = _start_franceconnect(settings, session, fc_port)
 
     from app import app
 
@@ -108,6 +114,8 @@ Mon Compte Élu tourne en local.
     Camille Durand (née Bernard)  NIR {seed.DEMO_NIR[:13]}
     Joël Brunet                   NIR {seed.DEMO_ELU_NIR[:13]}
   Catalogue    {catalogue['importees']} formations de démonstration (3 catalogues)
+  FranceConnect (local) {franceconnect.issuer} : GET /api/auth/franceconnect dans un
+               navigateur (Camille, liée à son compte ; Anne-Sophie, sans compte : inscription)
   Fichier RNE  AWS_ENDPOINT_URL=http://{HOST}:{moto_port} aws s3 cp \
 {seed.DEMO_RNE_FILE.relative_to(Path.cwd()) if seed.DEMO_RNE_FILE.is_relative_to(Path.cwd())
  else seed.DEMO_RNE_FILE} s3://{settings.rne_bucket}/prefectures/35/
@@ -121,8 +129,20 @@ Ctrl-C pour tout arrêter.""", flush=True)
     print("\nArrêt : relais, API, moto…", flush=True)
     relay.stop()
     api.shutdown()
+    franceconnect.stop()
     moto.stop()
     print("Arrêté.", flush=True)
+
+
+def _start_franceconnect(settings, session, port: int):
+    """The local FranceConnect, which knows the API as a client by the secret provisioned."""
+    from local.franceconnect_provider import Client, LocalFranceConnect
+
+    secret = session.client("secretsmanager").get_secret_value(
+        SecretId=settings.franceconnect_client_secret)["SecretString"]
+    return LocalFranceConnect(HOST, port, {settings.franceconnect_client_id: Client(
+        secret, (settings.franceconnect_redirect_uri,),
+        (settings.franceconnect_post_logout_uri,))}).start()
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from ..api import (
     session_cookie,
     session_token,
 )
+from .franceconnect import forget_pending_cookie, pending_identity
 
 bp = ApiBlueprint(__name__)
 
@@ -20,12 +21,16 @@ def login():
     nir = require_text(body, "nir", "Numéro de sécurité sociale : saisissez les 13 premiers "
                                     "caractères, sans la clé.")
     password = require_text(body, "mot_de_passe", "Mot de passe : ce champ est obligatoire.")
+    pending = pending_identity(bp.current_request, required=False)
     session = services.accounts().login(nir, password)
-    return json_response(
-        {"token": session.token, "expires_at": session.expires_at.isoformat()},
-        headers={"Set-Cookie": session_cookie(session.token, session.max_age_seconds),
-                 "Cache-Control": "no-store"},
-    )
+    answer = {"token": session.token, "expires_at": session.expires_at.isoformat()}
+    cookies = [session_cookie(session.token, session.max_age_seconds)]
+    if pending is not None:  # back from FranceConnect with an identity: link it to this account
+        services.franceconnect().link_after_login(pending[2], session)
+        answer["franceconnect"] = "lie"
+        cookies.append(forget_pending_cookie())
+    return json_response(answer, headers={"Set-Cookie": cookies if len(cookies) > 1 else cookies[0],
+                                          "Cache-Control": "no-store"})
 
 
 @bp.route("/sessions/current", methods=["DELETE"])

@@ -3,6 +3,7 @@ from ..api import ApiBlueprint, json_object, json_response
 from ..clock import paris_today
 from ..problems import Problem, invalid
 from ..signup_form import STEPS
+from .franceconnect import forget_pending_cookie, pending_identity
 
 bp = ApiBlueprint(__name__)
 
@@ -21,5 +22,14 @@ def validate_step(step):
 
 @bp.route("/accounts", methods=["POST"])
 def create_account():
-    account = services.accounts().create_account(json_object(bp.current_request))
-    return json_response({"id": account.id, "statut": account.statut}, status=201)
+    """Signup; with an identity brought back from FranceConnect, its fields are the certified
+    ones and the account is linked to it."""
+    request = bp.current_request
+    pending = pending_identity(request)
+    franceconnect = pending[:2] if pending else None
+    account = services.accounts().create_account(json_object(request), franceconnect)
+    if pending is None:
+        return json_response({"id": account.id, "statut": account.statut}, status=201)
+    services.franceconnect().signed_up(pending[2])
+    return json_response({"id": account.id, "statut": account.statut, "franceconnect": "lie"},
+                         status=201, headers={"Set-Cookie": forget_pending_cookie()})

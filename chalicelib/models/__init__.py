@@ -6,14 +6,17 @@ from __future__ import annotations
 from .account import Account, AccountEmail, Address
 from .auth import PasswordReset, Session
 from .formation import Formation
+from .franceconnect import FcLink, FcLoginState, FcPendingIdentity
 from .rights import LedgerEntry
 from .rne import IdentityIndex, RneFile, RneMandate, RneScope
 from .support import IdempotencyRecord, RateLimit, SupportRequest
 
 ALL_MODELS = (Account, AccountEmail, Session, PasswordReset, RneMandate, IdentityIndex, RneFile,
-              RneScope, LedgerEntry, Formation, SupportRequest, RateLimit, IdempotencyRecord)
+              RneScope, LedgerEntry, Formation, SupportRequest, RateLimit, IdempotencyRecord,
+              FcLoginState, FcPendingIdentity, FcLink)
 
-__all__ = ["ALL_MODELS", "Account", "AccountEmail", "Address", "Formation", "IdempotencyRecord",
+__all__ = ["ALL_MODELS", "Account", "AccountEmail", "Address", "FcLink", "FcLoginState",
+           "FcPendingIdentity", "Formation", "IdempotencyRecord",
            "IdentityIndex", "LedgerEntry", "PasswordReset", "RateLimit", "RneFile", "RneMandate",
            "RneScope", "Session", "SupportRequest", "bind_tables", "is_condition_failure"]
 

@@ -12,6 +12,8 @@ from pynamodb.attributes import (
 )
 from pynamodb.models import Model
 
+from .franceconnect import FcIdentityAttribute
+
 PENDING = "en_attente_verification"
 ACTIVE = "active"
 
@@ -74,6 +76,10 @@ class Account(Model):
     # CPF rights come from Mon Compte Formation: euros (private sector) or hours (public agents).
     cpf_euros_centimes = NumberAttribute(null=True)
     cpf_heures = NumberAttribute(null=True)
+
+    # FranceConnect: the certified identity of the linked FranceConnect account, searched in
+    # the RNE beside the identity typed at signup.
+    franceconnect = FcIdentityAttribute(null=True)
 
     @property
     def nom(self) -> str:

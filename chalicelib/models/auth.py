@@ -21,6 +21,9 @@ class Session(Model):
     auth_epoch = NumberAttribute()
     created_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()
+    # Sessions opened through FranceConnect keep its ID token: its logout endpoint wants it
+    # back. It is a signed statement of identity, not a credential: it opens nothing here.
+    fc_id_token = UnicodeAttribute(null=True)
 
 
 class PasswordReset(Model):

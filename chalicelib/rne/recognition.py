@@ -16,7 +16,7 @@ from datetime import datetime
 from ..clock import PARIS
 from ..models import Account
 from ..observability import Metric, count, logger
-from .matching import account_keys
+from .matching import keys_of_account
 from .rows import MandateRow
 from .store import RneStore
 
@@ -71,8 +71,7 @@ class Recognition:
     def recognise(self, account: Account) -> bool:
         """Search the RNE for this account; link what only it answers to. True if élu now."""
         now = self._now()
-        keys = account_keys(account.nom_naissance, account.nom_usage, account.prenoms,
-                            account.sexe, account.date_naissance)
+        keys = keys_of_account(account)
         found = {key: self._store.mandates_of(key) for key in sorted(keys)}
         found = {key: mandates for key, mandates in found.items() if mandates}
         if not found:
@@ -100,6 +99,10 @@ class Recognition:
         else:
             self._store.mark_checked(account, now)
         return True
+
+    def accounts_answering_to(self, keys) -> set[str]:
+        """The accounts registered under any of these identity keys."""
+        return set().union(*self._store.accounts_by_identity(keys).values())
 
     def needs_check(self, account: Account) -> bool:
         """At login: only non-élus, and only if an RNE file was ingested since the last check."""

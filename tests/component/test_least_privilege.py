@@ -47,9 +47,10 @@ def function_calls(aws, client, monkeypatch):
 
 
 def test_each_function_is_allowed_what_it_does_and_granted_only_what_it_uses(
-        function_calls, aws, api, outbox, client, monkeypatch):
+        function_calls, aws, api, outbox, client, browser, monkeypatch):
     world = RneWorld(aws, api, outbox)
     helene = _every_api_flow(api, outbox, world)
+    _franceconnect_logins(api, browser)
     _rne_ingestion_then_a_help_request_resolved_automatically(api, world, helene)
     _a_yearly_credit_due(client)
     _support_message_that_keeps_failing(api, world, monkeypatch)
@@ -110,6 +111,13 @@ def _every_api_flow(api, outbox, world):
     assert api.post("/accounts", late).status == 201
     assert api.post("/accounts/verification-codes", {"email": late["email"]}).status == 202
     return {**payload, "mot_de_passe": "Jw9%riviere-Basalte"}
+
+
+def _franceconnect_logins(api, browser):
+    assert browser.login("anne-sophie").path == "/inscription"
+    assert browser.get("/auth/franceconnect/identity").status_code == 200
+    browser.cookies.clear()
+    assert browser.login("joel").path == "/inscription"  # no account in this world
 
 
 def _rne_ingestion_then_a_help_request_resolved_automatically(api, world, helene):

@@ -31,6 +31,8 @@ class LocalSystem:
     moto_port: int
     api_port: int
     output: Path
+    franceconnect: str
+    franceconnect_port: int
 
     def emails_to(self, address: str) -> list:
         from tests.support.mail import parse_raw
@@ -49,16 +51,17 @@ class LocalSystem:
 
 @pytest.fixture(scope="session")
 def local_system(tmp_path_factory):
-    moto_port, api_port = free_port(), free_port()
+    moto_port, api_port, fc_port = free_port(), free_port(), free_port()
     output = tmp_path_factory.mktemp("local-system") / "output.log"
     env = {**os.environ, "MOTO_PORT": str(moto_port), "API_PORT": str(api_port),
-           "PYTHONUNBUFFERED": "1"}
+           "FRANCECONNECT_PORT": str(fc_port), "PYTHONUNBUFFERED": "1"}
     env.pop("AWS_ENDPOINT_URL", None)
     with output.open("w") as log:
         process = subprocess.Popen([sys.executable, "-m", "local.run"], cwd=ROOT, env=env,
                                    stdout=log, stderr=subprocess.STDOUT)
     system = LocalSystem(process, f"http://127.0.0.1:{api_port}/api",
-                         f"http://127.0.0.1:{moto_port}", moto_port, api_port, output)
+                         f"http://127.0.0.1:{moto_port}", moto_port, api_port, output,
+                         f"http://127.0.0.1:{fc_port}", fc_port)
     deadline = time.monotonic() + 90
     while True:
         try:

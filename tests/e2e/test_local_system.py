@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import socket
 import subprocess
@@ -162,11 +163,32 @@ def test_a_help_request_reaches_the_mailbox_within_seconds(local_system):
     assert status["statut"] == "transmise"
 
 
+def test_franceconnect_login_over_http_opens_a_session_for_the_demo_account(local_system):
+    """The browser's journey: the API, the local FranceConnect's page, back to the API."""
+    start = requests.get(f"{local_system.api}/auth/franceconnect", allow_redirects=False,
+                         timeout=10)
+    assert start.status_code == 303
+    authorize = start.headers["Location"]
+    assert authorize.startswith(local_system.franceconnect + "/authorize?")
+    state_cookie = start.headers["Set-Cookie"].split(";")[0]
+    page = requests.get(authorize, timeout=10)
+    link = re.search(r'href="([^"]+identite=camille)"', page.text).group(1).replace("&amp;", "&")
+    back = requests.get(local_system.franceconnect + link, allow_redirects=False, timeout=10)
+    callback = requests.get(back.headers["Location"], headers={"Cookie": state_cookie},
+                            allow_redirects=False, timeout=10)
+    assert callback.status_code == 303
+    assert callback.headers["Location"].endswith("/connexion/franceconnect?statut=connecte")
+    session = re.search(r"mce_session=([^;]+)", callback.headers["Set-Cookie"]).group(1)
+    me = requests.get(f"{local_system.api}/me", headers={"Cookie": f"mce_session={session}"},
+                      timeout=10)
+    assert (me.status_code, me.json()["prenoms"]) == (200, "Camille")
+
+
 def test_ctrl_c_stops_everything_and_frees_the_ports(local_system):
     process: subprocess.Popen = local_system.process
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=20) == 0
-    for port in (local_system.moto_port, local_system.api_port):
+    for port in (local_system.moto_port, local_system.api_port, local_system.franceconnect_port):
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open"
     assert "Arrêté." in local_system.output.read_text()

@@ -1,0 +1,1 @@
+"""Login with FranceConnect (OpenID Connect), and its certified identity for élu recognition."""

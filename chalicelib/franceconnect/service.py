@@ -1,0 +1,146 @@
+"""Logging in with FranceConnect, from the redirection to the provider to a session, a link to
+an account, or an identity waiting for its account.
+
+On the way back, in order: the state (the one this browser was given, once), the code
+exchanged with PKCE, the ID token (signature, issuer, audience, dates, nonce), the userinfo of
+the same subject. Then the account: the one linked to this FranceConnect identity, else the
+only active account typed with the same identity (linked at once: FranceConnect certified
+it), else the identity waits 30 minutes for the person to sign up with it or to log in once
+with NIR and password to link it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .. import secrets
+from ..accounts import AccountService, NewSession
+from ..models import FcLoginState, FcPendingIdentity
+from ..models.franceconnect import FcIdentityAttribute
+from ..observability import Metric, count, logger
+from ..problems import Problem
+from .client import FranceConnectError, OidcClient
+from .identity import FcIdentity, UnusableIdentity
+from .store import FcStore
+
+STATE_TTL = timedelta(minutes=10)
+PENDING_TTL = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Started:
+    url: str
+    state: str  # for the browser's cookie: the state must come back to the browser it left
+
+
+@dataclass(frozen=True)
+class Outcome:
+    statut: str  # connecte, a_completer, refuse, erreur
+    session: NewSession | None = None
+    pending: str | None = None  # the handle of an identity awaiting an account (cookie)
+    motif: str | None = None
+
+
+def link_key(sub: str) -> str:
+    return "sub#" + secrets.token_hash(sub)
+
+
+def _state_key(state: str) -> str:
+    return "etat#" + secrets.token_hash(state)
+
+
+def _pending_key(handle: str) -> str:
+    return "attente#" + secrets.token_hash(handle)
+
+
+class FranceConnectLogin:
+    def __init__(self, client: Callable[[], OidcClient], store: FcStore,
+                 accounts: AccountService, clock: Callable[[], datetime]) -> None:
+        self._client = client
+        self._store = store
+        self._accounts = accounts
+        self._now = clock
+
+    def start(self) -> Started:
+        state, nonce = secrets.new_token(), secrets.new_token()
+        verifier = secrets.new_token() + secrets.new_token()  # PKCE: 43 to 128 characters
+        url = self._client().authorization_url(state, nonce, verifier)
+        now = self._now()
+        self._store.save_state(FcLoginState(_state_key(state), nonce=nonce,
+                                            code_verifier=verifier, created_at=now,
+                                            expires_at=now + STATE_TTL))
+        return Started(url, state)
+
+    def finish(self, params: dict[str, str], browser_state: str | None) -> Outcome:
+        try:
+            outcome = self._finish(params, browser_state)
+        except FranceConnectError as error:
+            outcome = Outcome("erreur", motif=error.motif)
+        except Problem as problem:  # an account not verified yet
+            outcome = Outcome("erreur", motif=(problem.slug or "erreur").replace("-", "_"))
+        if outcome.statut in ("erreur", "refuse"):
+            count(Metric.FRANCECONNECT_LOGIN_FAILED)
+            logger.info("FranceConnect login not completed",
+                        extra={"statut": outcome.statut, "motif": outcome.motif})
+        return outcome
+
+    def _finish(self, params: dict[str, str], browser_state: str | None) -> Outcome:
+        state = params.get("state") or ""
+        if not state or not browser_state or not secrets.same(state, browser_state):
+            raise FranceConnectError("etat_invalide")
+        login = self._store.take_state(_state_key(state))
+        if login is None or login.expires_at < self._now():
+            raise FranceConnectError("etat_invalide")
+        if params.get("error"):
+            if params["error"] == "access_denied":
+                return Outcome("refuse", motif="refus_usager")
+            raise FranceConnectError("fournisseur_erreur", params["error"])
+        if not params.get("code"):
+            raise FranceConnectError("code_invalide")
+        client = self._client()
+        token = client.exchange_code(params["code"], login.code_verifier)
+        claims = client.verify_id_token(token, login.nonce)
+        try:
+            identity = FcIdentity.from_claims(client.userinfo(token["access_token"],
+                                                              claims["sub"]))
+        except UnusableIdentity:
+            raise FranceConnectError("identite_incomplete") from None
+        key = link_key(claims["sub"])
+        account = self._accounts.franceconnect_account(key)
+        if account is None:
+            same = self._accounts.accounts_of_identity(identity)
+            account = same[0] if len(same) == 1 else None
+        if account is not None:
+            return Outcome("connecte", session=self._accounts.login_with_franceconnect(
+                account, identity, key, token["id_token"]))
+        handle = secrets.new_token()
+        now = self._now()
+        self._store.save_pending(FcPendingIdentity(
+            _pending_key(handle), sub_hash=key, id_token=token["id_token"],
+            identite=FcIdentityAttribute(**identity.as_dict()), expires_at=now + PENDING_TTL))
+        count(Metric.FRANCECONNECT_SIGNUP_STARTED)
+        return Outcome("a_completer", pending=handle)
+
+    # --- an identity awaiting its account ---------------------------------------------------
+    def pending(self, handle: str | None) -> tuple[FcIdentity, str]:
+        """(identity, link key) of the identity this browser brought back from FranceConnect."""
+        item = self._store.get_pending(_pending_key(handle)) if handle else None
+        if item is None or item.expires_at < self._now():
+            raise Problem(404, "Aucune identité FranceConnect en attente : reconnectez-vous avec "
+                               "FranceConnect.", slug="franceconnect-expire")
+        return FcIdentity(**item.identite.as_dict()), item.sub_hash
+
+    def signed_up(self, handle: str) -> None:
+        self._store.delete_pending(_pending_key(handle))
+
+    def link_after_login(self, handle: str, session: NewSession) -> None:
+        """The person logged in with NIR and password, bringing an identity: link them."""
+        identity, key = self.pending(handle)
+        account = self._accounts.account(session.nir_hash)
+        self._accounts.link_franceconnect(account, identity, key)
+        self._store.delete_pending(_pending_key(handle))
+
+    def logout_url(self, id_token: str) -> str:
+        return self._client().logout_url(id_token, secrets.new_token())

@@ -1,0 +1,113 @@
+"""Login with FranceConnect. The browser goes to /auth/franceconnect, FranceConnect, then back
+to /auth/franceconnect/callback, which sends it to the web client's page for the outcome:
+
+- logged in:         {PUBLIC_URL}/connexion/franceconnect?statut=connecte (session cookie set)
+- identity to use:   {PUBLIC_URL}/inscription?franceconnect=identite (signup, or log in once
+                     with NIR and password to link; GET /auth/franceconnect/identity fills in)
+- refused, failed:   {PUBLIC_URL}/connexion/franceconnect?statut=refuse|erreur&motif=...
+"""
+
+import contextlib
+from urllib.parse import urlencode
+
+from chalice import Response
+
+from .. import services
+from ..api import (
+    ApiBlueprint,
+    cookie,
+    expired_session_cookie,
+    json_response,
+    read_cookie,
+    session_cookie,
+    session_token,
+)
+from ..franceconnect.client import FranceConnectError
+from ..franceconnect.service import PENDING_TTL, STATE_TTL
+from ..problems import Problem
+
+bp = ApiBlueprint(__name__)
+
+STATE_COOKIE = "mce_fc_etat"
+PENDING_COOKIE = "mce_fc_attente"
+
+
+def _redirect(location: str, cookies: list[str]) -> Response:
+    return Response(body="", status_code=303, headers={
+        "Location": location, "Cache-Control": "no-store", "Set-Cookie": cookies})
+
+
+def _page(path: str, **params: str) -> str:
+    public_url = services.get_settings().public_url
+    return f"{public_url}{path}?{urlencode(params)}"
+
+
+@bp.route("/auth/franceconnect", methods=["GET"])
+def start_franceconnect():
+    try:
+        started = services.franceconnect().start()
+    except FranceConnectError as error:
+        return _redirect(_page("/connexion/franceconnect", statut="erreur", motif=error.motif),
+                         [])
+    return _redirect(started.url, [cookie(STATE_COOKIE, started.state,
+                                          int(STATE_TTL.total_seconds()))])
+
+
+@bp.route("/auth/franceconnect/callback", methods=["GET"])
+def franceconnect_callback():
+    request = bp.current_request
+    outcome = services.franceconnect().finish(dict(request.query_params or {}),
+                                              read_cookie(request, STATE_COOKIE))
+    cookies = [cookie(STATE_COOKIE, "", 0)]
+    if outcome.statut == "connecte":
+        cookies.append(session_cookie(outcome.session.token, outcome.session.max_age_seconds))
+        return _redirect(_page("/connexion/franceconnect", statut="connecte"), cookies)
+    if outcome.statut == "a_completer":
+        cookies.append(cookie(PENDING_COOKIE, outcome.pending, int(PENDING_TTL.total_seconds())))
+        return _redirect(_page("/inscription", franceconnect="identite"), cookies)
+    return _redirect(_page("/connexion/franceconnect", statut=outcome.statut,
+                           motif=outcome.motif or ""), cookies)
+
+
+@bp.route("/auth/franceconnect/identity", methods=["GET"])
+def franceconnect_identity():
+    identity, _ = services.franceconnect().pending(read_cookie(bp.current_request,
+                                                               PENDING_COOKIE))
+    return json_response({"identite": identity.signup_fields(), "email": identity.email,
+                          "modifiable": False}, headers={"Cache-Control": "no-store"})
+
+
+@bp.route("/auth/franceconnect/logout", methods=["GET"])
+def franceconnect_logout():
+    """End the session here, then at FranceConnect when it was opened through it."""
+    token = session_token(bp.current_request)
+    accounts = services.accounts()
+    id_token = accounts.franceconnect_id_token(token)
+    if token:
+        accounts.end_session(token)
+    location = _page("/", deconnexion="1")
+    if id_token:
+        # if FranceConnect cannot be reached, our session is closed all the same
+        with contextlib.suppress(FranceConnectError):
+            location = services.franceconnect().logout_url(id_token)
+    return _redirect(location, [expired_session_cookie()])
+
+
+def pending_identity(request, required: bool = True):
+    """(identity, link key, handle) when the browser brings an identity back from
+    FranceConnect, else None. One that expired is a 404 when `required` (signup: the person
+    must go through FranceConnect again), else ignored (a login stays a login)."""
+    handle = read_cookie(request, PENDING_COOKIE)
+    if handle is None:
+        return None
+    try:
+        identity, key = services.franceconnect().pending(handle)
+    except Problem:
+        if required:
+            raise
+        return None
+    return identity, key, handle
+
+
+def forget_pending_cookie() -> str:
+    return cookie(PENDING_COOKIE, "", 0)

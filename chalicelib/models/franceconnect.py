@@ -1,0 +1,54 @@
+"""FranceConnect state, in one table keyed by `pk` with a prefix per kind of item:
+
+- `etat#<sha256(state)>`: a login started here and not yet back (nonce, PKCE verifier), 10 min;
+- `attente#<sha256(handle)>`: an identity FranceConnect certified that no account holds yet,
+  kept 30 min for the person to sign up with it or to log in once to link it;
+- `sub#<sha256(sub)>`: the account a FranceConnect identity is linked to (later logins).
+"""
+
+from pynamodb.attributes import (
+    MapAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.models import Model
+
+
+class FcIdentityAttribute(MapAttribute):
+    """The identité pivot as the account keeps it (for recognition as an élu)."""
+
+    nom_naissance = UnicodeAttribute()
+    nom_usage = UnicodeAttribute(null=True)
+    prenoms = UnicodeAttribute()
+    sexe = UnicodeAttribute()
+    date_naissance = UnicodeAttribute()
+    lieu_naissance = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+
+
+class _FranceConnectItem(Model):
+    class Meta:
+        table_name = "franceconnect"
+        settings_field = "franceconnect_table"
+        billing_mode = "PAY_PER_REQUEST"
+
+    pk = UnicodeAttribute(hash_key=True)
+    expires_at = TTLAttribute(null=True)
+
+
+class FcLoginState(_FranceConnectItem):
+    nonce = UnicodeAttribute()
+    code_verifier = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class FcPendingIdentity(_FranceConnectItem):
+    sub_hash = UnicodeAttribute()
+    identite = FcIdentityAttribute()
+    id_token = UnicodeAttribute()  # FranceConnect's logout needs it back (id_token_hint)
+
+
+class FcLink(_FranceConnectItem):
+    nir_hash = UnicodeAttribute()
+    linked_at = UTCDateTimeAttribute()
