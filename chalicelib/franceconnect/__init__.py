@@ -1,1 +1,9 @@
-"""Login with FranceConnect (OpenID Connect), and its certified identity for élu recognition."""
+"""Login with FranceConnect (OpenID Connect), and its certified identity for élu recognition.
+
+The lifetimes live here, light to import: the HTTP views set cookies with them.
+"""
+
+from datetime import timedelta
+
+STATE_TTL = timedelta(minutes=10)  # a login started and not back yet
+PENDING_TTL = timedelta(minutes=30)  # an identity awaiting its account

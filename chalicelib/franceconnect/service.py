@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from .. import secrets
 from ..accounts import AccountService, NewSession
@@ -21,12 +21,10 @@ from ..models import FcLoginState, FcPendingIdentity
 from ..models.franceconnect import FcIdentityAttribute
 from ..observability import Metric, count, logger
 from ..problems import Problem
+from . import PENDING_TTL, STATE_TTL
 from .client import FranceConnectError, OidcClient
 from .identity import FcIdentity, UnusableIdentity
 from .store import FcStore
-
-STATE_TTL = timedelta(minutes=10)
-PENDING_TTL = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)

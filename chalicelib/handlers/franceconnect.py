@@ -22,8 +22,8 @@ from ..api import (
     session_cookie,
     session_token,
 )
+from ..franceconnect import PENDING_TTL, STATE_TTL
 from ..franceconnect.client import FranceConnectError
-from ..franceconnect.service import PENDING_TTL, STATE_TTL
 from ..problems import Problem
 
 bp = ApiBlueprint(__name__)
