@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 STAGE ?= dev
 
 IAC_VENV := .venv-iac
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD := build/$(STAGE)
 REGION ?= eu-west-3
 
@@ -22,8 +24,20 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 run: $(VENV)/.installed
 	$(PY) -m local.run
 
-## test: lint, then every test (unit, component under moto, end-to-end over HTTP)
-test: $(VENV)/.installed lint
+# The browser tests drive Debian's Chromium (browser downloads are not possible everywhere) and
+# run axe-core from npm in each page.
+$(CHROMIUM):
+	@echo "Installation de Chromium (paquet Debian) pour les tests dans un navigateur"
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+## test: lint, then every test (unit, component under moto, end-to-end over HTTP and in
+## Chromium; screenshots under test-artifacts/screenshots/)
+test: $(VENV)/.installed $(CHROMIUM) node_modules/.installed lint
 	$(PY) -m pytest
 
 ## test-fast: unit and component tests only
@@ -68,4 +82,4 @@ check-infra: package $(IAC_VENV)/.installed
 		--framework cloudformation --compact --quiet --skip-download
 
 clean:
-	rm -rf $(VENV) $(IAC_VENV) .pytest_cache .ruff_cache build
+	rm -rf $(VENV) $(IAC_VENV) node_modules .pytest_cache .ruff_cache build test-artifacts

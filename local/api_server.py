@@ -1,4 +1,5 @@
-"""Serves the Chalice app over HTTP under /api, as API Gateway does with the `api` stage.
+"""Serves the Chalice app over HTTP under /api, as API Gateway does with the `api` stage, and the
+web client's static files at the root of the same origin.
 
 Built on Chalice's own local gateway (route matching, API Gateway events); adds the /api prefix,
 problem+json for unknown routes, and request logs that never print a token from a path.
@@ -19,6 +20,7 @@ from chalice.local import (
 )
 
 from chalicelib.problems import generic
+from local import web_files
 
 PREFIX = "/api"
 _SECRET_LOOKING = re.compile(r"/[A-Za-z0-9_\-]{20,}")
@@ -28,9 +30,29 @@ class ApiRequestHandler(ChaliceRequestHandler):
     def _generic_handle(self) -> None:
         path, sep, query = self.path.partition("?")
         if path != PREFIX and not path.startswith(PREFIX + "/"):
-            return self._send_problem(404)
+            return self._send_web_file(path)
         self.path = (path[len(PREFIX):] or "/") + sep + query
         return super()._generic_handle()
+
+    def _send_web_file(self, path: str) -> None:
+        """The web client, outside /api: GET and HEAD only, files under web/ only."""
+        if self.command not in ("GET", "HEAD"):
+            return self._send_problem(405)
+        found = web_files.resolve(path)
+        if found is None:
+            found, status = web_files.resolve("/404"), 404
+        else:
+            status = 200
+        body = found.read_bytes() if found else b"Introuvable"
+        self.send_response(status)
+        self.send_header("Content-Type", web_files.content_type(found) if found else
+                         "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if self.command == "GET":
+            self.wfile.write(body)
 
     # The base class binds these to its own _generic_handle: rebind them to ours.
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle

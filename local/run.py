@@ -63,7 +63,7 @@ def main() -> None:
         "PUBLIC_URL": f"http://{HOST}:{api_port}",
         "FRANCECONNECT_ISSUER": f"http://{HOST}:{fc_port}",
         "FRANCECONNECT_REDIRECT_URI": f"http://{HOST}:{api_port}/api/auth/franceconnect/callback",
-        "FRANCECONNECT_POST_LOGOUT_URI": f"http://{HOST}:{api_port}/",
+        "FRANCECONNECT_POST_LOGOUT_URI": f"http://{HOST}:{api_port}/?deconnexion=1",
     })
 
     import logging
@@ -103,6 +103,7 @@ def main() -> None:
 
     print(f"""
 Mon Compte Élu tourne en local.
+  Site web     http://{HOST}:{api_port}/
   API          http://{HOST}:{api_port}/api  (santé : /api/health, description : /api/openapi.json)
   AWS (moto)   http://{HOST}:{moto_port}  (tableau de bord : /moto-api/)
   Bucket RNE   s3://{settings.rne_bucket}

@@ -1,0 +1,224 @@
+"""The whole journey in a real browser (Debian's Chromium through Playwright) against the
+running local system: pages checked with axe-core (no serious or critical violation) and
+photographed at 1280 and 375 px wide under test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import boto3
+import pytest
+
+from tests.e2e.conftest import ROOT
+from tests.support.people import make_nir
+from tests.support.rne_files import CURRENT_HEADER, municipal_row, write
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+MAILBOX = "dfp_mcf_gestion-des-droits-et-formationen@caissedesdepots.fr"
+PASSWORD = "Lv6!chardon-Falaise"
+HELENE = {"nom_naissance": "Roux", "prenoms": "Hélène", "sexe": "F",
+          "date_naissance": "1968-09-02", "lieu_naissance": "35238"}
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: `make test` installs Debian's chromium"
+    assert AXE.exists(), "axe-core is missing: `make test` runs npm ci"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(local_system):
+    return local_system.api.removesuffix("/api")
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def check(page, name: str) -> None:
+    """axe-core finds no serious or critical violation; screenshots at 1280 and 375 px."""
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("""async () => (await axe.run(document, {
+        runOnly: {type: "tag",
+                  values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
+    })).violations.filter(v => ["serious", "critical"].includes(v.impact))
+      .map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(" ")).join(", ")})`)""")
+    assert violations == [], f"{name}: {violations}"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+        no_sideways_scroll = page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        assert no_sideways_scroll, f"{name} scrolls sideways at {width} px"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def upload_rne(local_system, key: str, rows: list) -> None:
+    s3 = boto3.client("s3", endpoint_url=local_system.moto, region_name="eu-west-3",
+                      aws_access_key_id="local", aws_secret_access_key="local")
+    s3.put_object(Bucket="mce-local-rne", Key=key, Body=write(CURRENT_HEADER, rows))
+    s3.get_waiter("object_exists").wait(Bucket="mce-local-rne", Key=f"rne-reports/{key}.json",
+                                        WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+
+
+def log_in(page, nir: str, password: str) -> None:
+    page.get_by_label("Numéro de sécurité sociale").fill(nir[:13])
+    page.get_by_label("Mot de passe", exact=True).fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def test_signup_recognition_rights_catalogue_history_logout_and_back_to_a_formation(
+        local_system, site, page):
+    nir = make_nir("F", HELENE["date_naissance"], place=HELENE["lieu_naissance"])
+    email = "helene.roux.navigateur@exemple.fr"
+
+    page.goto(site + "/")
+    header = page.get_by_role("banner")
+    assert header.get_by_role("link", name="Création de compte").is_visible()
+    assert header.get_by_role("link", name="Connexion").is_visible()
+    check(page, "01-accueil")
+
+    # Création de compte: each step checked by the API, errors beside the field.
+    header.get_by_role("link", name="Création de compte").click()
+    page.wait_for_url("**/inscription")
+    check(page, "02-inscription-identite")
+    page.get_by_role("button", name="Étape suivante").click()
+    error = page.locator("#nir-erreur")
+    assert "obligatoire" in error.inner_text()
+    assert page.locator("#nir").get_attribute("aria-invalid") == "true"
+    page.get_by_label("Numéro de sécurité sociale").fill(nir)
+    page.get_by_label("Nom de naissance").fill(HELENE["nom_naissance"])
+    page.get_by_label("Prénom(s)").fill(HELENE["prenoms"])
+    page.get_by_label("Féminin").check()
+    page.get_by_label("Date de naissance").fill(HELENE["date_naissance"])
+    page.get_by_label("Lieu de naissance").fill(HELENE["lieu_naissance"])
+    page.get_by_label("Votre plus haut diplôme").select_option("niveau_6")
+    page.get_by_role("button", name="Étape suivante").click()
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Téléphone").fill("06 11 22 33 44")
+    check(page, "03-inscription-contact")
+    page.get_by_role("button", name="Étape suivante").click()
+    page.get_by_label("Numéro et voie").fill("2 place de la Mairie")
+    page.get_by_label("Code postal").fill("35000")
+    page.get_by_label("Commune", exact=True).fill("Rennes")
+    page.get_by_role("button", name="Étape suivante").click()
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    page.get_by_label("Confirmation du mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Créer mon compte").click()
+
+    # The email code, read from moto's SES.
+    page.get_by_label("Code reçu par courriel").wait_for()
+    check(page, "04-inscription-code")
+    code = local_system.emails_to(email)[-1].code()
+    page.get_by_label("Code reçu par courriel").fill(code)
+    page.get_by_role("button", name="Valider mon adresse").click()
+    page.get_by_text("Votre compte est activé").wait_for()
+
+    # The prefecture's file lists her: she is an élue.
+    # (in a département of its own: a file replaces what its département had)
+    upload_rne(local_system, "prefectures/56/navigateur-cm.csv", [
+        municipal_row("ROUX", "Hélène", "F", "02/09/1968", dept="56", commune="56121",
+                      libelle="Lorient", debut="28/06/2020")])
+
+    page.get_by_role("link", name="Me connecter").click()
+    page.wait_for_url("**/connexion")
+    check(page, "05-connexion")
+    log_in(page, nir, PASSWORD)
+    page.wait_for_url("**/espace")
+    page.get_by_role("heading", name="Votre compte élu").wait_for()
+    assert page.get_by_role("img", name="Cocarde tricolore").first.is_visible()
+    assert "800,00" in page.locator("#montant-elu").inner_text()
+    assert "Hélène ROUX" in page.get_by_role("banner").inner_text()
+    check(page, "06-espace-elu")
+
+    page.get_by_role("link", name="Chercher les formations liées à l'exercice de mon mandat"
+                     ).click()
+    page.wait_for_url("**/formations?catalogue=mandat")
+    results = page.locator("#resultats li")
+    results.first.wait_for()
+    assert page.get_by_label("Catalogue").input_value() == "mandat"
+    check(page, "07-recherche-mandat")
+    page.get_by_role("button", name="Page suivante").click()
+    page.get_by_text("Page 2").wait_for()
+    results.first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r".*/formation\?id=.+"))
+    page.get_by_role("heading", name="Objectifs").wait_for()
+    formation_url, title = page.url, page.get_by_role("heading", level=1).inner_text()
+    check(page, "08-fiche-formation")
+
+    page.goto(site + "/espace")
+    page.get_by_role("link", name="Consulter l'historique").click()
+    page.wait_for_url("**/historique")
+    page.locator("#operations tr").first.wait_for()
+    assert "+ 400,00" in page.locator("#operations").inner_text()  # a yearly credit
+    check(page, "09-historique")
+
+    page.get_by_role("link", name="Se déconnecter").click()
+    page.wait_for_url(re.compile(r".*/\?deconnexion=1"))
+    page.get_by_text("Vous êtes déconnecté(e)").wait_for()
+
+    # A mandate formation's link opened logged out: log in, then back to it.
+    page.goto(formation_url)
+    page.get_by_role("heading", name="Formation réservée aux élus").wait_for()
+    assert "indisponible" not in page.content()
+    check(page, "10-fiche-deconnecte")
+    page.get_by_role("link", name="Me connecter").click()
+    page.wait_for_url(re.compile(r".*/connexion\?retour=.+"))
+    log_in(page, nir, PASSWORD)
+    page.wait_for_url(formation_url)
+    page.get_by_role("heading", name=title).wait_for()
+
+
+def test_the_help_form_reaches_the_caisse_des_depots_mailbox(local_system, site, page):
+    page.goto(site + "/aide")
+    check(page, "11-aide")
+    page.get_by_label("mon compte élu ne s'affiche pas").check()
+    page.get_by_label("Nom de naissance").fill("Quéméneur")
+    page.get_by_label("Nom d'usage ou marital").fill("Le Goff")
+    page.get_by_label("Prénom(s)").fill("Maëlle")
+    page.get_by_label("Date de naissance").fill("1971-07-23")
+    page.get_by_label("Lieu de naissance").fill("Landerneau (29)")
+    page.get_by_label("Collectivité de votre mandat").fill("Commune de Plougastel-Daoulas")
+    page.get_by_label("Adresse électronique pour la réponse").fill("maelle@exemple.fr")
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    reference = page.locator("#reference").inner_text()
+    assert reference.startswith("MCE-")
+    check(page, "12-aide-envoyee")
+    for _ in range(40):
+        if any(reference in mail.subject for mail in local_system.emails_to(MAILBOX)):
+            break
+        page.wait_for_timeout(500)
+    else:
+        pytest.fail("the help request never reached the mailbox")
+
+
+def test_franceconnect_in_the_browser(local_system, site, page):
+    page.goto(site + "/connexion")
+    page.get_by_role("link", name="S'identifier avec FranceConnect").click()
+    page.get_by_role("link", name=re.compile("Camille BERNARD")).click()
+    page.wait_for_url("**/espace")
+    assert "Camille DURAND" in page.get_by_role("banner").inner_text()
+    page.get_by_role("link", name="Se déconnecter").click()
+    page.wait_for_url(re.compile(r".*/\?deconnexion=1"))
+    page.goto(site + "/formation?id=inconnue")
+    page.get_by_role("heading", name="Formation introuvable").wait_for()
+    check(page, "13-formation-introuvable")

@@ -1,0 +1,53 @@
+import { api, dateFr, el, euros, loginUrl, page } from "../app.js";
+
+page(async (user) => {
+  if (!user) { window.location.assign(loginUrl()); return; }
+  const panels = document.getElementById("droits");
+  const { status, data } = await api("/me/rights");
+  if (status !== 200) {
+    panels.append(el("div", { class: "alerte alerte-erreur", role: "alert" }, el("p", {}, (data && data.detail) || "Vos droits n'ont pas pu être chargés.")));
+    return;
+  }
+  panels.append(data.elu ? eluPanel(data.elu, user) : notRecognised());
+  panels.append(cpfPanel(data));
+});
+
+function eluPanel(elu, user) {
+  const mandats = user.mandats || [];
+  return el("section", { class: "carte carte-elu", "aria-labelledby": "titre-elu" },
+    el("h2", { id: "titre-elu" }, el("img", { src: "/assets/cocarde.svg", alt: "Cocarde tricolore", width: "48", height: "48" }), "Votre compte élu"),
+    el("p", {}, "Montant disponible"),
+    el("p", { class: "montant", id: "montant-elu" }, euros(elu.montant_disponible)),
+    el("p", { class: "aide" }, `Droit individuel à la formation des élus (DIF élus), plafonné à ${euros(elu.plafond)}.`,
+      elu.prochain_credit ? ` Prochain crédit le ${dateFr(elu.prochain_credit)}.` : ""),
+    mandats.length ? el("p", {}, "Mandat", mandats.length > 1 ? "s" : "", " : ",
+      mandats.map((m) => `${m.libelle} — ${m.collectivite}`).join(" ; ")) : null,
+    el("ul", { class: "actions" },
+      el("li", {}, el("a", { href: "/historique" }, "Consulter l'historique")),
+      el("li", {}, el("a", { class: "bouton bouton-principal", href: "/formations?catalogue=mandat" }, "Chercher les formations liées à l'exercice de mon mandat")),
+      el("li", {}, el("a", { class: "bouton", href: "/formations?catalogue=reconversion" }, "Chercher les formations pour me reconvertir"))));
+}
+
+function notRecognised() {
+  return el("section", { class: "carte", "aria-labelledby": "titre-non-reconnu" },
+    el("h2", { id: "titre-non-reconnu" }, "Votre compte élu n'apparaît pas"),
+    el("p", {}, "Votre mandat est reconnu grâce au Répertoire national des élus, transmis par les préfectures. ",
+      "S'il n'apparaît pas, votre nom y figure peut-être sous votre nom de naissance ou d'usage."),
+    el("p", {}, el("a", { class: "bouton bouton-principal", href: "/aide" }, "Mon compte élu ne s'affiche pas : demander de l'aide")));
+}
+
+function cpfPanel(rights) {
+  const body = [];
+  if (rights.cpf_euros) {
+    body.push(el("p", {}, "Montant disponible"), el("p", { class: "montant" }, euros(rights.cpf_euros.montant_disponible)));
+  }
+  if (rights.cpf_heures) {
+    body.push(el("p", {}, "Agent public : vos droits sont en heures"),
+      el("p", { class: "montant" }, `${rights.cpf_heures.heures_disponibles} heures`));
+  }
+  if (!body.length) body.push(el("p", {}, "Aucun droit au titre du compte personnel de formation n'est connu pour le moment."));
+  return el("section", { class: "carte", "aria-labelledby": "titre-cpf" },
+    el("h2", { id: "titre-cpf" }, rights.cpf_heures && !rights.cpf_euros ? "Vos droits en heures" : "Vos droits en euros"),
+    ...body,
+    el("ul", { class: "actions" }, el("li", {}, el("a", { class: "bouton", href: "/formations?catalogue=activite-professionnelle" }, "Chercher une formation pour mon activité professionnelle"))));
+}
