@@ -1,6 +1,7 @@
 """Deploy a packaged stage (`make deploy STAGE=...`): upload the code and the template to the
 artifact bucket, then create or update the stack with a change set, print what it changes, and
-apply it. Only boto3: no AWS CLI or SAM CLI needed.
+apply it; then publish the web client to its bucket and refresh CloudFront. Only boto3: no AWS
+CLI or SAM CLI needed.
 
     ARTIFACT_BUCKET=... [ALARM_EMAIL=...] [REVIEW_ONLY=1] python -m infra.deploy STAGE DIR
 """
@@ -91,6 +92,30 @@ def create_change_set(cloudformation, stage: str, template_url: str,
     return change_set, [c["ResourceChange"] for c in description.get("Changes", [])]
 
 
+def publish_web(s3, bucket: str, root=None) -> int:
+    """Upload the web client's files with their types; the number uploaded. Pages and scripts
+    are not fingerprinted: browsers revalidate them (no-cache) so a deployment shows at once."""
+    from . import web_files
+
+    uploaded = 0
+    for key, path in web_files.files(*([root] if root else [])):
+        s3.put_object(Bucket=bucket, Key=key, Body=path.read_bytes(),
+                      ContentType=web_files.content_type(path), CacheControl="no-cache")
+        uploaded += 1
+    return uploaded
+
+
+def publish_web_of_stack(session, stage: str) -> None:
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in session.client(
+        "cloudformation").describe_stacks(StackName=stack_name(stage))["Stacks"][0].get(
+        "Outputs", [])}
+    count = publish_web(session.client("s3"), outputs["WebBucketName"])
+    session.client("cloudfront").create_invalidation(
+        DistributionId=outputs["WebDistributionId"], InvalidationBatch={
+            "Paths": {"Quantity": 1, "Items": ["/*"]}, "CallerReference": str(time.time())})
+    print(f"Site : {count} fichiers publiés, cache CloudFront invalidé ({outputs['WebUrl']}).")
+
+
 def main(argv: list[str], environ: dict[str, str]) -> int:
     import boto3
 
@@ -106,6 +131,7 @@ def main(argv: list[str], environ: dict[str, str]) -> int:
     change_set, changes = create_change_set(cloudformation, stage, url, environ)
     if not changes:
         print(f"{stack_name(stage)} : rien à changer.")
+        publish_web_of_stack(session, stage)
         return 0
     for change in changes:
         print(f"{change['Action']:8} {change['LogicalResourceId']} ({change['ResourceType']})"
@@ -116,7 +142,10 @@ def main(argv: list[str], environ: dict[str, str]) -> int:
     cloudformation.execute_change_set(StackName=stack_name(stage), ChangeSetName=change_set)
     status = _wait(cloudformation, stack_name(stage))
     print(f"{stack_name(stage)} : {status}")
-    return 0 if status.endswith("_COMPLETE") and "ROLLBACK" not in status else 1
+    if not status.endswith("_COMPLETE") or "ROLLBACK" in status:
+        return 1
+    publish_web_of_stack(session, stage)
+    return 0
 
 
 def _wait(cloudformation, name: str) -> str:

@@ -20,7 +20,7 @@ from chalice.local import (
 )
 
 from chalicelib.problems import generic
-from local import web_files
+from infra import web_files
 
 PREFIX = "/api"
 _SECRET_LOOKING = re.compile(r"/[A-Za-z0-9_\-]{20,}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from chalicelib.settings import Settings
 
 from ..stage_config import stage_environment
-from . import alarms, api, dashboards, data, functions, iam, messaging
+from . import alarms, api, dashboards, data, functions, iam, messaging, web
 
 
 def routes() -> list[tuple[str, str]]:
@@ -29,16 +29,16 @@ def template(stage: str) -> dict:
                  messaging.bucket_notifications(settings), messaging.event_sources(settings),
                  messaging.email(settings), iam.roles(settings), functions.functions(settings),
                  api.rest_api(settings), api.firewall(settings),
-                 dashboards.dashboards(settings, routes()), alarms.topic(),
+                 web.web(settings), dashboards.dashboards(settings, routes()), alarms.topic(),
                  alarms.alarms(settings)):
         resources = merge(resources, part)
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": f"Mon Compte Élu ({stage})",
-        "Parameters": alarms.PARAMETERS,
-        "Conditions": alarms.CONDITIONS,
+        "Parameters": {**alarms.PARAMETERS, **web.PARAMETERS},
+        "Conditions": {**alarms.CONDITIONS, **web.CONDITIONS},
         "Resources": resources,
-        "Outputs": {"AlarmTopicArn": {"Value": {"Ref": alarms.TOPIC}}},
+        "Outputs": {"AlarmTopicArn": {"Value": {"Ref": alarms.TOPIC}}, **web.OUTPUTS},
     }
 
 

@@ -69,9 +69,13 @@ def firewall(settings: Settings) -> dict:
             "Name": f"mce-{settings.stage}-api", "Scope": "REGIONAL",
             "DefaultAction": {"Allow": {}}, "VisibilityConfig": _visibility("api"),
             "Rules": [
+                # Behind CloudFront the caller is an edge: count the viewer's address, which
+                # CloudFront puts first in X-Forwarded-For.
                 {"Name": "rate-per-ip", "Priority": 0, "Action": {"Block": {}},
-                 "Statement": {"RateBasedStatement": {"Limit": RATE_LIMIT_PER_IP,
-                                                      "AggregateKeyType": "IP"}},
+                 "Statement": {"RateBasedStatement": {
+                     "Limit": RATE_LIMIT_PER_IP, "AggregateKeyType": "FORWARDED_IP",
+                     "ForwardedIPConfig": {"HeaderName": "X-Forwarded-For",
+                                           "FallbackBehavior": "MATCH"}}},
                  "VisibilityConfig": _visibility("rate-per-ip")},
                 managed("AWSManagedRulesCommonRuleSet", 1),
                 managed("AWSManagedRulesKnownBadInputsRuleSet", 2)]}},

@@ -12,11 +12,16 @@ from .naming import resource_id
 DATA_KEY = "DataKey"
 ACCESS_LOGS = "AccessLogsBucket"
 _KEEP = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
-_PRIVATE_VERSIONED = {  # bucket properties: no ACLs, no public access, versions kept
-    "VersioningConfiguration": {"Status": "Enabled"},
-    "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-    "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
-                                       "IgnorePublicAcls": True, "RestrictPublicBuckets": True}}
+
+
+def private_versioned_bucket_properties() -> dict:
+    """Bucket properties: no ACLs, no public access, versions kept."""
+    return {
+        "VersioningConfiguration": {"Status": "Enabled"},
+        "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+        "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
+                                           "IgnorePublicAcls": True,
+                                           "RestrictPublicBuckets": True}}
 
 
 def table_definitions() -> dict[str, dict]:
@@ -108,7 +113,7 @@ def buckets(settings: Settings) -> dict:
             # who read or wrote which file: the files hold every élu's identity
             "LoggingConfiguration": {"DestinationBucketName": {"Ref": ACCESS_LOGS},
                                      "LogFilePrefix": f"{getattr(settings, field)}/"},
-            **_PRIVATE_VERSIONED,
+            **private_versioned_bucket_properties(),
             "BucketEncryption": {"ServerSideEncryptionConfiguration": [{
                 "ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
                                                   "KMSMasterKeyID": {"Ref": DATA_KEY}},
@@ -142,7 +147,7 @@ def _access_logs_bucket(settings: Settings) -> dict:
                                              "encrypted with S3-managed keys."}]}},
         "Properties": {
             "BucketName": {"Fn::Sub": f"mce-{settings.stage}-access-logs-${{AWS::AccountId}}"},
-            **_PRIVATE_VERSIONED,
+            **private_versioned_bucket_properties(),
             "BucketEncryption": {"ServerSideEncryptionConfiguration": [{
                 "ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
             "LifecycleConfiguration": {"Rules": [{

@@ -58,3 +58,13 @@ def test_a_change_set_creates_the_stack_with_the_alarm_address(packaged, aws_acc
 def test_without_an_artifact_bucket_it_says_so(capsys):
     assert deploy.main(["prod", "build/prod/package"], {}) == 2
     assert "ARTIFACT_BUCKET" in capsys.readouterr().err
+
+
+def test_the_web_client_is_published_with_its_types(aws_account):
+    s3 = aws_account.client("s3")
+    assert deploy.publish_web(s3, "artefacts") >= 10
+    head = s3.head_object(Bucket="artefacts", Key="connexion.html")
+    assert head["ContentType"] == "text/html; charset=utf-8"
+    assert head["CacheControl"] == "no-cache"
+    assert s3.head_object(Bucket="artefacts", Key="assets/app.js")["ContentType"].startswith(
+        "text/javascript")

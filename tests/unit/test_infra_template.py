@@ -173,3 +173,42 @@ def test_the_package_check_finds_wildcards_placeholders_and_shared_roles():
     assert "placeholder" in " ".join(problems(chalice_like(
         [{"Effect": "Deny", "Action": "*", "Resource": "*"}])))
     assert "shared" in " ".join(problems(chalice_like(good, role_of=lambda _: "DefaultRole")))
+
+
+def test_the_site_and_the_api_share_one_origin_behind_cloudfront(prod):
+    config = prod["WebDistribution"]["Properties"]["DistributionConfig"]
+    [api] = config["CacheBehaviors"]
+    assert api["PathPattern"] == "/api/*" and api["TargetOriginId"] == "api"
+    assert "POST" in api["AllowedMethods"]
+    origins = {origin["Id"]: origin for origin in config["Origins"]}
+    assert "OriginAccessControlId" in origins["web"]
+    headers = prod["WebSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"][
+        "SecurityHeadersConfig"]
+    assert "default-src 'self'" in headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    statements = prod["WebBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert [s["Principal"] for s in statements if s["Effect"] == "Allow"] == [
+        {"Service": "cloudfront.amazonaws.com"}]
+
+
+def test_cloudfront_maps_paths_to_files_as_make_run_does(tmp_path):
+    """The CloudFront Function, run by Node, against the local server's own resolution."""
+    import shutil
+    import subprocess
+
+    from infra.template.web import rewrite_function_code
+    from infra.web_files import WEB_ROOT, resolve
+
+    node = shutil.which("node")
+    assert node, "Node.js runs the CloudFront Function here"
+    paths = ["/", "/connexion", "/connexion/", "/connexion/franceconnect", "/formation",
+             "/mot-de-passe/nouveau", "/assets/app.js", "/inconnue", "/espace.html.bak"]
+    script = tmp_path / "run.js"
+    script.write_text(rewrite_function_code() + "\nconsole.log(JSON.stringify(" + json.dumps(
+        paths) + ".map(u => handler({request: {uri: u}}).uri)));\n", encoding="utf-8")
+    run = subprocess.run([node, str(script)], capture_output=True, text=True,  # noqa: S603
+                         check=True)
+    rewritten = json.loads(run.stdout)
+    for path, uri in zip(paths, rewritten, strict=True):
+        local = resolve(path)
+        expected = "/" + local.relative_to(WEB_ROOT).as_posix() if local else "/404.html"
+        assert uri == expected, path

@@ -1,4 +1,4 @@
-from local.web_files import WEB_ROOT, content_type, resolve
+from infra.web_files import WEB_ROOT, content_type, resolve
 
 
 def test_clean_paths_name_the_pages():

@@ -1,12 +1,14 @@
-"""The web client's files, served at the root of the same origin as the API (`/api`), as the
-CDN serves them once deployed: `/connexion` is `connexion.html`, `/` is `index.html`."""
+"""The web client's files, served at the root of the same origin as the API (`/api`): by
+`make run` through `resolve`, and once deployed by CloudFront, whose page table
+(infra/template/web.py) comes from the same folder. `/connexion` is `connexion.html`, `/` is
+`index.html`."""
 
 from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
 
-WEB_ROOT = Path(__file__).resolve().parent.parent / "web"
+WEB_ROOT = Path(__file__).resolve().parent.parent / "web"  # the web client
 TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
          ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".json": "application/json",
          ".ico": "image/x-icon", ".png": "image/png", ".txt": "text/plain; charset=utf-8"}
@@ -29,3 +31,9 @@ def resolve(url_path: str, root: Path = WEB_ROOT) -> Path | None:
 def content_type(path: Path) -> str:
     return TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or \
         "application/octet-stream"
+
+
+def files(root: Path = WEB_ROOT) -> list[tuple[str, Path]]:
+    """(key, file) of everything to publish."""
+    return [(path.relative_to(root).as_posix(), path) for path in sorted(root.rglob("*"))
+            if path.is_file()]
