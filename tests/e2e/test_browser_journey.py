@@ -222,3 +222,26 @@ def test_franceconnect_in_the_browser(local_system, site, page):
     page.goto(site + "/formation?id=inconnue")
     page.get_by_role("heading", name="Formation introuvable").wait_for()
     check(page, "13-formation-introuvable")
+
+
+@pytest.mark.parametrize(("name", "path", "heading"), [
+    ("14-mot-de-passe-oublie", "/mot-de-passe/oubli", "Mot de passe oublié"),
+    ("15-nouveau-mot-de-passe", "/mot-de-passe/nouveau?jeton=exemple",
+     "Choisir un nouveau mot de passe"),
+    ("16-franceconnect-erreur", "/connexion/franceconnect?statut=erreur&motif=jeton_invalide",
+     "Connexion avec FranceConnect"),
+    ("17-recherche-publique", "/formations?catalogue=activite-professionnelle",
+     "Recherche de formation"),
+    ("18-page-introuvable", "/nulle-part", "Page introuvable"),
+])
+def test_every_other_page_is_accessible(local_system, site, page, name, path, heading):
+    page.goto(site + path)
+    page.get_by_role("heading", name=heading, level=1).wait_for()
+    check(page, name)
+
+
+def test_an_expired_password_reset_link_says_so(local_system, site, page):
+    page.goto(site + "/mot-de-passe/nouveau?jeton=inconnu")
+    page.get_by_label("Nouveau mot de passe").fill("Lv6!chardon-Falaise")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("alert").get_by_text("n'est plus valable").wait_for()
