@@ -171,8 +171,8 @@ def oidc_client():
 @lru_cache(maxsize=1)
 def franceconnect():
     from .clock import utc_now
-    from .franceconnect.service import FranceConnectLogin
     from .franceconnect.store import FcStore
+    from .franceconnect_login import FranceConnectLogin
 
     bound_settings()
     return FranceConnectLogin(client=oidc_client, store=FcStore(), accounts=accounts(),

@@ -15,16 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from .. import secrets
-from ..accounts import AccountService, NewSession
-from ..models import FcLoginState, FcPendingIdentity
-from ..models.franceconnect import FcIdentityAttribute
-from ..observability import Metric, count, logger
-from ..problems import Problem
-from . import PENDING_TTL, STATE_TTL
-from .client import FranceConnectError, OidcClient
-from .identity import FcIdentity, UnusableIdentity
-from .store import FcStore
+from . import secrets
+from .accounts import AccountService, NewSession
+from .franceconnect import PENDING_TTL, STATE_TTL
+from .franceconnect.client import FranceConnectError, OidcClient
+from .franceconnect.identity import FcIdentity, UnusableIdentity
+from .franceconnect.store import FcStore
+from .models import FcLoginState, FcPendingIdentity
+from .models.franceconnect import FcIdentityAttribute
+from .observability import Metric, count, logger
+from .problems import Problem
 
 
 @dataclass(frozen=True)
