@@ -133,9 +133,9 @@ class FranceConnectLogin:
     def signed_up(self, handle: str) -> None:
         self._store.delete_pending(_pending_key(handle))
 
-    def link_after_login(self, handle: str, session: NewSession) -> None:
+    def link_after_login(self, identity: FcIdentity, key: str, handle: str,
+                         session: NewSession) -> None:
         """The person logged in with NIR and password, bringing an identity: link them."""
-        identity, key = self.pending(handle)
         account = self._accounts.account(session.nir_hash)
         self._accounts.link_franceconnect(account, identity, key)
         self._store.delete_pending(_pending_key(handle))

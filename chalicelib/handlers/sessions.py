@@ -26,7 +26,7 @@ def login():
     answer = {"token": session.token, "expires_at": session.expires_at.isoformat()}
     cookies = [session_cookie(session.token, session.max_age_seconds)]
     if pending is not None:  # back from FranceConnect with an identity: link it to this account
-        services.franceconnect().link_after_login(pending[2], session)
+        services.franceconnect().link_after_login(*pending, session)
         answer["franceconnect"] = "lie"
         cookies.append(forget_pending_cookie())
     return json_response(answer, headers={"Set-Cookie": cookies if len(cookies) > 1 else cookies[0],
