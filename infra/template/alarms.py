@@ -8,8 +8,7 @@ from chalicelib.settings import Settings
 
 from .. import resources
 from .api import API_STAGE, api_name
-from .data import DATA_KEY
-from .naming import function_id, function_name, resource_id
+from .naming import DATA_KEY, function_id, function_name, resource_id
 
 TOPIC = "AlarmTopic"
 PARAMETERS = {

@@ -7,9 +7,8 @@ import json
 
 from chalicelib.settings import Settings
 
-from .data import DATA_KEY
-from .functions import LOG_RETENTION_DAYS
 from .naming import arn
+from .parts import log_group
 
 API_ID = "RestAPI"  # Chalice's
 API_STAGE = "api"  # api_gateway_stage in .chalice/config.json
@@ -42,10 +41,7 @@ def rest_api(settings: Settings) -> dict:
                                 "ThrottlingRateLimit": 200, "ThrottlingBurstLimit": 400}],
             "AccessLogSetting": {"DestinationArn": {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]},
                                  "Format": ACCESS_LOG_FORMAT}}},
-        "ApiAccessLogs": {"Type": "AWS::Logs::LogGroup", "Properties": {
-            "LogGroupName": f"/mce/{settings.stage}/api-access",
-            "RetentionInDays": LOG_RETENTION_DAYS,
-            "KmsKeyId": {"Fn::GetAtt": [DATA_KEY, "Arn"]}}},
+        "ApiAccessLogs": log_group(f"/mce/{settings.stage}/api-access"),
         # API Gateway writes logs with one role per account and region.
         "ApiGatewayAccount": {"Type": "AWS::ApiGateway::Account", "Properties": {
             "CloudWatchRoleArn": {"Fn::GetAtt": ["ApiGatewayLogsRole", "Arn"]}}},
@@ -85,10 +81,7 @@ def firewall(settings: Settings) -> dict:
             "ResourceArn": {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::"
                                        f"/restapis/${{{API_ID}}}/stages/{API_STAGE}"}}},
         # WAF requires this prefix; the session cookie and bearer token are never logged.
-        "ApiFirewallLogs": {"Type": "AWS::Logs::LogGroup", "Properties": {
-            "LogGroupName": f"aws-waf-logs-mce-{settings.stage}",
-            "RetentionInDays": LOG_RETENTION_DAYS,
-            "KmsKeyId": {"Fn::GetAtt": [DATA_KEY, "Arn"]}}},
+        "ApiFirewallLogs": log_group(f"aws-waf-logs-mce-{settings.stage}"),
         "ApiFirewallLogging": {"Type": "AWS::WAFv2::LoggingConfiguration",
                                "DependsOn": ["ApiFirewallLogs"], "Properties": {
             "ResourceArn": {"Fn::GetAtt": ["ApiFirewall", "Arn"]},

@@ -7,9 +7,9 @@ from chalicelib.models import ALL_MODELS
 from chalicelib.settings import Settings
 
 from .. import resources
-from .naming import resource_id
+from .naming import DATA_KEY, resource_id
+from .parts import bucket_policy
 
-DATA_KEY = "DataKey"
 ACCESS_LOGS = "AccessLogsBucket"
 _KEEP = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
 
@@ -124,18 +124,8 @@ def buckets(settings: Settings) -> dict:
                 "NoncurrentVersionExpiration": {"NoncurrentDays": 365},
                 "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}]},
         }}
-        out[bucket_id + "Policy"] = _bucket_policy(bucket_id)
+        out[bucket_id + "Policy"] = bucket_policy(bucket_id)
     return out
-
-
-def _bucket_policy(bucket_id: str, *statements: dict) -> dict:
-    return {"Type": "AWS::S3::BucketPolicy", "Properties": {
-        "Bucket": {"Ref": bucket_id},
-        "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
-            "Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-            "Resource": [{"Fn::GetAtt": [bucket_id, "Arn"]},
-                         {"Fn::Sub": f"${{{bucket_id}.Arn}}/*"}],
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}, *statements]}}}
 
 
 def _access_logs_bucket(settings: Settings) -> dict:
@@ -153,7 +143,7 @@ def _access_logs_bucket(settings: Settings) -> dict:
             "LifecycleConfiguration": {"Rules": [{
                 "Id": "expire", "Status": "Enabled", "ExpirationInDays": 400,
                 "NoncurrentVersionExpiration": {"NoncurrentDays": 30}}]}}},
-        ACCESS_LOGS + "Policy": _bucket_policy(ACCESS_LOGS, {
+        ACCESS_LOGS + "Policy": bucket_policy(ACCESS_LOGS, {
             "Sid": "S3ServerAccessLogs", "Effect": "Allow",
             "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
             "Resource": {"Fn::Sub": f"${{{ACCESS_LOGS}.Arn}}/*"},

@@ -7,10 +7,8 @@ from __future__ import annotations
 from chalicelib.settings import Settings
 
 from .. import resources
-from .data import DATA_KEY
-from .naming import function_id, function_name, log_group_name
-
-LOG_RETENTION_DAYS = 365
+from . import parts
+from .naming import DATA_KEY, function_id, function_name, log_group_name
 
 _CHECKOV_SKIPS = [
     {"id": "CKV_AWS_117", "comment": "No VPC: the functions reach only AWS APIs through IAM; "
@@ -30,10 +28,7 @@ def functions(settings: Settings) -> dict:
     out = {}
     for function in resources.FUNCTIONS:
         log_group = function_id(function.name) + "LogGroup"
-        out[log_group] = {"Type": "AWS::Logs::LogGroup", "Properties": {
-            "LogGroupName": log_group_name(function, settings),
-            "RetentionInDays": LOG_RETENTION_DAYS,
-            "KmsKeyId": {"Fn::GetAtt": [DATA_KEY, "Arn"]}}}
+        out[log_group] = parts.log_group(log_group_name(function, settings))
         out[function_id(function.name)] = {
             "DependsOn": [log_group],  # else Lambda creates it, unencrypted and kept forever
             "Metadata": {"checkov": {"skip": _CHECKOV_SKIPS}},

@@ -10,9 +10,8 @@ from chalicelib.settings import Settings
 
 from .. import resources
 from ..resources import Function
-from .data import DATA_KEY
 from .messaging import email_resources
-from .naming import arn, log_group_name, resource_id, role_id
+from .naming import DATA_KEY, arn, log_group_name, resource_id, role_id
 
 TABLE_READ = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
               "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable")

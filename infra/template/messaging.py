@@ -7,8 +7,8 @@ from __future__ import annotations
 from chalicelib.settings import Settings
 
 from .. import resources
-from .data import DATA_KEY
-from .naming import arn, function_id, resource_id
+from .naming import DATA_KEY, arn, function_id, resource_id
+from .parts import tls_only
 
 
 def queues(settings: Settings) -> dict:
@@ -28,10 +28,8 @@ def queues(settings: Settings) -> dict:
             "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": [dlq, "Arn"]},
                               "maxReceiveCount": queue.max_receives}}}
         for name in (dlq, resource_id(queue.settings_field)):
-            out[name + "TlsPolicy"] = _queue_policy(name, [{
-                "Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "sqs:*",
-                "Resource": {"Fn::GetAtt": [name, "Arn"]},
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}}}])
+            out[name + "TlsPolicy"] = _queue_policy(name, [
+                tls_only("sqs:*", {"Fn::GetAtt": [name, "Arn"]})])
     return out
 
 
@@ -50,9 +48,7 @@ def bucket_notifications(settings: Settings) -> dict:
         bucket = resource_id(notification.bucket_field)
         bucket_arn = f"arn:${{AWS::Partition}}:s3:::{getattr(settings, notification.bucket_field)}"
         out[queue + "TlsPolicy"] = _queue_policy(queue, [
-            {"Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "sqs:*",
-             "Resource": {"Fn::GetAtt": [queue, "Arn"]},
-             "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+            tls_only("sqs:*", {"Fn::GetAtt": [queue, "Arn"]}),
             {"Sid": "BucketNotifications", "Effect": "Allow",
              "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sqs:SendMessage",
              "Resource": {"Fn::GetAtt": [queue, "Arn"]},

@@ -3,6 +3,8 @@ the stage's names), and the ones Chalice gives its functions and roles."""
 
 from __future__ import annotations
 
+DATA_KEY = "DataKey"  # the customer-managed key of the personal data
+
 # Chalice names the REST API's function APIHandler, the others after their Python name.
 _CHALICE_FUNCTION_IDS = {"api_handler": "APIHandler"}
 

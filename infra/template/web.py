@@ -11,6 +11,7 @@ from infra.web_files import WEB_ROOT
 
 from .api import API_ID, API_STAGE
 from .data import ACCESS_LOGS, private_versioned_bucket_properties
+from .parts import bucket_policy
 
 WEB_BUCKET = "WebBucket"
 DISTRIBUTION = "WebDistribution"
@@ -76,17 +77,11 @@ def web(settings: Settings) -> dict:
             "LifecycleConfiguration": {"Rules": [{"Id": "old-versions", "Status": "Enabled",
                                                   "NoncurrentVersionExpiration": {
                                                       "NoncurrentDays": 30}}]}}},
-        WEB_BUCKET + "Policy": {"Type": "AWS::S3::BucketPolicy", "Properties": {
-            "Bucket": {"Ref": WEB_BUCKET},
-            "PolicyDocument": {"Version": "2012-10-17", "Statement": [
-                {"Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-                 "Resource": [{"Fn::GetAtt": [WEB_BUCKET, "Arn"]},
-                              {"Fn::Sub": f"${{{WEB_BUCKET}.Arn}}/*"}],
-                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
-                {"Sid": "CloudFrontReads", "Effect": "Allow",
-                 "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject",
-                 "Resource": {"Fn::Sub": f"${{{WEB_BUCKET}.Arn}}/*"},
-                 "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}}}]}}},
+        WEB_BUCKET + "Policy": bucket_policy(WEB_BUCKET, {
+            "Sid": "CloudFrontReads", "Effect": "Allow",
+            "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject",
+            "Resource": {"Fn::Sub": f"${{{WEB_BUCKET}.Arn}}/*"},
+            "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}}}),
         "WebOriginAccessControl": {"Type": "AWS::CloudFront::OriginAccessControl",
                                    "Properties": {"OriginAccessControlConfig": {
             "Name": f"mce-{settings.stage}-web", "OriginAccessControlOriginType": "s3",
