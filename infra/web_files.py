@@ -17,7 +17,7 @@ TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=u
 def resolve(url_path: str, root: Path = WEB_ROOT) -> Path | None:
     """The file a URL path names, or None; never a file outside `root`."""
     relative = url_path.split("?", 1)[0].split("#", 1)[0].strip("/")
-    if any(part in ("..", "") for part in relative.split("/")) and relative:
+    if relative and any(part in ("..", "") for part in relative.split("/")):
         return None
     candidates = [root / "index.html"] if not relative else [
         root / relative, root / f"{relative}.html", root / relative / "index.html"]

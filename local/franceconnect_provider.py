@@ -74,6 +74,16 @@ class LocalFranceConnect:
         self.issuer = f"http://{host}:{self._server.server_address[1]}"
         self._thread: threading.Thread | None = None
 
+    @classmethod
+    def for_stage(cls, settings, session, host: str, port: int) -> LocalFranceConnect:
+        """The provider knowing the stage's API as its client, by the client secret the stage
+        was provisioned with (port 0: any free port)."""
+        secret = session.client("secretsmanager").get_secret_value(
+            SecretId=settings.franceconnect_client_secret)["SecretString"]
+        return cls(host, port, {settings.franceconnect_client_id: Client(
+            secret, (settings.franceconnect_redirect_uri,),
+            (settings.franceconnect_post_logout_uri,))})
+
     def start(self) -> LocalFranceConnect:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
                                         name="franceconnect")

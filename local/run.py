@@ -83,6 +83,7 @@ def main() -> None:
     from infra.provision import provision
     from infra.resources import EVENT_SOURCES
     from local import api_server, seed
+    from local.franceconnect_provider import LocalFranceConnect
     from local.relay import EventRelay
 
     settings = Settings.from_env()
@@ -91,7 +92,7 @@ def main() -> None:
     services.reset()
     created = seed.seed_demo_accounts()
     catalogue = seed.seed_demo_catalogue()
-    franceconnect = _start_franceconnect(settings, session, fc_port)
+    franceconnect = LocalFranceConnect.for_stage(settings, session, HOST, fc_port).start()
 
     from app import app
 
@@ -133,17 +134,6 @@ Ctrl-C pour tout arrêter.""", flush=True)
     franceconnect.stop()
     moto.stop()
     print("Arrêté.", flush=True)
-
-
-def _start_franceconnect(settings, session, port: int):
-    """The local FranceConnect, which knows the API as a client by the secret provisioned."""
-    from local.franceconnect_provider import Client, LocalFranceConnect
-
-    secret = session.client("secretsmanager").get_secret_value(
-        SecretId=settings.franceconnect_client_secret)["SecretString"]
-    return LocalFranceConnect(HOST, port, {settings.franceconnect_client_id: Client(
-        secret, (settings.franceconnect_redirect_uri,),
-        (settings.franceconnect_post_logout_uri,))}).start()
 
 
 if __name__ == "__main__":

@@ -50,13 +50,10 @@ def client(aws):
 def franceconnect(aws, monkeypatch):
     """The local FranceConnect on a free port, knowing the API as a client (the secret the
     stage provisioned), and the API pointed at it."""
-    from local.franceconnect_provider import Client, LocalFranceConnect
+    from local.franceconnect_provider import LocalFranceConnect
 
-    secret = boto3.client("secretsmanager", region_name=REGION).get_secret_value(
-        SecretId=aws.franceconnect_client_secret)["SecretString"]
-    provider = LocalFranceConnect("127.0.0.1", 0, {aws.franceconnect_client_id: Client(
-        secret, (aws.franceconnect_redirect_uri,), (aws.franceconnect_post_logout_uri,))})
-    provider.start()
+    provider = LocalFranceConnect.for_stage(aws, boto3.session.Session(region_name=REGION),
+                                            "127.0.0.1", 0).start()
     monkeypatch.setenv("FRANCECONNECT_ISSUER", provider.issuer)
     services.reset()
     # Read now: the test client's stage environment (the configured issuer) cannot change it.

@@ -39,6 +39,8 @@ export const euros = (amount) =>
 export const dateFr = (iso) =>
   new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "Europe/Paris" }).format(new Date(`${iso}T12:00:00Z`));
 
+export const MODALITES = { presentiel: "En présentiel", a_distance: "À distance", mixte: "Mixte" };
+
 export const params = () => new URLSearchParams(window.location.search);
 
 // Only a path of this site: "/formation?id=x", never "//elsewhere" or "https://...".

@@ -1,8 +1,7 @@
-import { api, dateFr, el, euros, loginUrl, page, params } from "../app.js";
+import { api, dateFr, el, euros, loginUrl, page, params, MODALITES } from "../app.js";
 
 const CATALOGUES = { mandat: "Formation liée au mandat", reconversion: "Formation pour la reconversion",
   "activite-professionnelle": "Formation liée à l'activité professionnelle" };
-const MODALITES = { presentiel: "En présentiel", a_distance: "À distance", mixte: "Mixte" };
 
 page(async () => {
   const box = document.getElementById("fiche");

@@ -1,6 +1,4 @@
-import { api, clearErrors, el, euros, formValues, loginUrl, page, params, showProblem } from "../app.js";
-
-const MODALITES = { presentiel: "En présentiel", a_distance: "À distance", mixte: "Mixte" };
+import { api, clearErrors, el, euros, formValues, loginUrl, page, params, showProblem, MODALITES } from "../app.js";
 
 page(async (user) => {
   const form = document.getElementById("recherche");
