@@ -11,14 +11,24 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD := build/$(STAGE)
 REGION ?= eu-west-3
 
-.PHONY: run test test-fast lint format bench package deploy check-infra clean
+.PHONY: run test test-fast lint format bench package deploy check-infra lock clean
 
+# Everything is installed from the locks (every package pinned, with its hashes): what runs and
+# what is deployed does not depend on the day. `make lock` refreshes them from the *.in files.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) est introuvable (Python 3.11 requis)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet "pip<26.3"  # chalice 1.34 wants pip below 26.3
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-dev.txt
 	touch $@
+
+## lock: re-resolve the locks from requirements*.in (runtime for Lambda's Python 3.11 x86_64;
+## dev and IaC for any platform), with hashes
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 \
+	--custom-compile-command "make lock"
+lock: $(VENV)/.installed
+	$(UV_COMPILE) --python-platform x86_64-manylinux_2_28 requirements.in -o requirements.txt
+	$(UV_COMPILE) --universal requirements-dev.in -c requirements.txt -o requirements-dev.txt
+	$(UV_COMPILE) --universal requirements-iac.in -o requirements-iac.txt
 
 ## run: the whole system locally (moto server, API on :8000 under /api, event relay, demo data)
 run: $(VENV)/.installed
@@ -46,6 +56,7 @@ test-fast: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
@@ -72,7 +83,7 @@ deploy: package
 
 $(IAC_VENV)/.installed: requirements-iac.txt
 	$(PYTHON) -m venv $(IAC_VENV)
-	$(IAC_VENV)/bin/pip install --quiet -r requirements-iac.txt
+	$(IAC_VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements-iac.txt
 	touch $@
 
 ## check-infra: package, then cfn-lint and checkov on the template (CI runs it)

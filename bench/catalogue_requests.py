@@ -67,11 +67,11 @@ def run(port: int, scale: int) -> None:
     loaded += len(batch)
     print(f"{loaded} formations loaded in {time.monotonic() - started:.0f} s")
 
-    accounts = services.accounts()
-    account = accounts.create_account(DEMO_ACCOUNTS[1])
-    accounts.activate(account)
+    signup, sessions = services.signup(), services.sessions()
+    account = signup.create_account(DEMO_ACCOUNTS[1])
+    signup.activate(account)
     account.update(actions=[Account.elu.set(True), Account.dif_debut.set("2020-06-28")])
-    token = accounts.login(DEMO_ACCOUNTS[1]["nir"][:13], DEMO_PASSWORD).token
+    token = sessions.login(DEMO_ACCOUNTS[1]["nir"][:13], DEMO_PASSWORD).token
 
     print(f"\n{'call':58} {'DynamoDB requests':>17}")
 
@@ -83,9 +83,9 @@ def run(port: int, scale: int) -> None:
 
     for attempt in ("first (credits the completed years)", "next"):
         measure(f"GET /me/rights, {attempt}",
-                lambda: services.rights().summary(accounts.authenticate(token)))
+                lambda: services.rights().summary(sessions.authenticate(token)))
     measure("GET /me/rights/history", lambda: services.rights().history(
-        accounts.authenticate(token), None))
+        sessions.authenticate(token), None))
     searches = [
         ("mandat, no keyword", {"catalogue": "mandat"}),
         ("mandat, q=budget", {"catalogue": "mandat", "q": "budget"}),

@@ -1,21 +1,135 @@
-"""What every HTTP view shares: problem handling, JSON bodies, JSON answers, session tokens."""
+"""The HTTP edge, what every view shares: the one table from domain errors to problem+json,
+JSON bodies and answers, session tokens and cookies."""
 
 from __future__ import annotations
 
 import functools
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 from chalice import Blueprint, Response
 from chalice.app import Request
 
+from .accounts import errors as accounts
+from .catalogue import errors as catalogue
+from .clock import PARIS
+from .errors import DomainError, FieldError, InvalidCursor, InvalidForm, TooManyRequests
+from .franceconnect.errors import NoPendingIdentity
 from .observability import Metric, count, logger
-from .problems import FieldError, Problem, generic, invalid
+from .problems import Problem, generic, invalid
+from .support.errors import SupportRequestNotFound
 
 MAX_BODY_BYTES = 64 * 1024
 SESSION_COOKIE = "mce_session"
+_BEARER = {"WWW-Authenticate": "Bearer"}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """How a domain error is answered: status, problem type, French text (or how to write it
+    from the error), and, when it is about one field, that field."""
+
+    status: int
+    slug: str
+    detail: str | Callable[[Any], str]
+    headers: Callable[[Any], dict[str, str]] | None = None
+    members: Callable[[Any], dict[str, Any]] | None = None  # more members of the problem
+    field: Callable[[Any], str] | None = None
+
+
+def _locked_detail(error: accounts.AccountLocked) -> str:
+    local = error.until.astimezone(PARIS)
+    return ("Trop de tentatives de connexion : votre compte est bloqué temporairement. "
+            f"Réessayez après {local:%H} h {local:%M}.")
+
+
+def _taken_detail(error: accounts.AlreadyTaken) -> str:
+    if error.field == "nir":
+        return ("Un compte existe déjà pour ce numéro de sécurité sociale. Connectez-vous, ou "
+                "réinitialisez votre mot de passe si vous l'avez oublié.")
+    return "Un compte existe déjà avec cette adresse électronique."
+
+
+def _wrong_code_detail(error: accounts.WrongCode) -> str:
+    left = error.attempts_left
+    return (f"Code incorrect. Il vous reste {left} essai{'s' if left > 1 else ''}."
+            if left > 0 else "Code incorrect. Demandez un nouveau code.")
+
+
+def _retry_after(error: Any) -> dict[str, str]:
+    return {"Retry-After": str(error.retry_after_seconds)}
+
+
+_NOT_VERIFIED = ("Votre adresse électronique n'est pas encore vérifiée : saisissez le code reçu "
+                 "par courriel, ou demandez-en un nouveau.")
+_SESSION_GONE = "Votre session a expiré ou a été fermée : reconnectez-vous."
+
+# The one table: every refusal of the domain, as the API answers it.
+ANSWERS: dict[type[DomainError], Answer] = {
+    InvalidCursor: Answer(400, "curseur-invalide", "Le paramètre cursor est invalide : "
+                          "reprenez la pagination depuis le début.", field=lambda _: "cursor"),
+    TooManyRequests: Answer(429, "trop-de-demandes", lambda e: "Trop de demandes envoyées : "
+                            f"réessayez dans {max(1, e.retry_after_seconds // 60)} minute(s).",
+                            headers=_retry_after),
+    accounts.AlreadyTaken: Answer(409, "compte-existant", _taken_detail,
+                                  field=lambda e: e.field),
+    accounts.BadCredentials: Answer(401, "identifiants-incorrects", "Numéro de sécurité "
+                                    "sociale ou mot de passe incorrect. Vérifiez votre saisie "
+                                    "ou réinitialisez votre mot de passe."),
+    accounts.AccountLocked: Answer(429, "compte-bloque", _locked_detail, headers=_retry_after,
+                                   members=lambda e: {"reessayer_apres": e.until.astimezone(
+                                       UTC).isoformat()}),
+    accounts.EmailNotVerified: Answer(403, "compte-non-verifie", _NOT_VERIFIED),
+    accounts.AlreadyActivated: Answer(409, "compte-deja-active", "Ce compte est déjà activé : "
+                                      "vous pouvez vous connecter."),
+    accounts.CodeExpired: Answer(410, "code-expire", "Ce code n'est plus valable (expiré ou "
+                                 "trop d'essais). Demandez un nouveau code."),
+    accounts.WrongCode: Answer(400, "donnees-invalides", _wrong_code_detail,
+                               field=lambda _: "code"),
+    accounts.ResetLinkGone: Answer(410, "lien-expire", "Ce lien de réinitialisation n'est "
+                                   "plus valable (il a expiré ou a déjà servi). Faites une "
+                                   "nouvelle demande."),
+    accounts.NotLoggedIn: Answer(401, "non-connecte", "Vous devez être connecté pour accéder à "
+                                 "ce service.", headers=lambda _: _BEARER),
+    accounts.SessionExpired: Answer(401, "session-expiree", _SESSION_GONE,
+                                    headers=lambda _: _BEARER),
+    catalogue.FormationNotFound: Answer(404, "formation-introuvable", "Cette formation "
+                                        "n'existe pas ou n'est plus proposée."),
+    catalogue.EluCatalogueLoginRequired: Answer(
+        401, "connexion-requise", "Connectez-vous pour consulter cette formation : elle fait "
+        "partie des catalogues réservés aux élus locaux.", headers=lambda _: _BEARER),
+    catalogue.NotAnElu: Answer(
+        403, "compte-elu-non-reconnu", "Ces formations sont réservées aux élus dont le compte "
+        "est reconnu. Si vous êtes élu(e) et que votre compte élu ne s'affiche pas, demandez "
+        "l'aide de la Caisse des Dépôts (page Aide, « Mon compte élu ne s'affiche pas »).",
+        members=lambda _: {"aide": "/aide"}),
+    SupportRequestNotFound: Answer(404, "demande-introuvable", "Aucune demande ne correspond à "
+                                   "cette référence et à cette adresse électronique."),
+    NoPendingIdentity: Answer(404, "franceconnect-expire", "Aucune identité FranceConnect en "
+                              "attente : reconnectez-vous avec FranceConnect."),
+}
+
+
+def problem_for(error: DomainError) -> Problem:
+    """The problem+json answer of a domain error (a 500 for one missing from the table)."""
+    if isinstance(error, InvalidForm):
+        return invalid(error.errors, error.detail)
+    answer = next((ANSWERS[c] for c in type(error).__mro__ if c in ANSWERS), None)
+    if answer is None:
+        logger.error("Domain error without an answer", extra={"error_type":
+                                                              type(error).__name__})
+        count(Metric.UNHANDLED_ERROR)
+        return generic(500)
+    detail = answer.detail(error) if callable(answer.detail) else answer.detail
+    return Problem(answer.status, detail, slug=answer.slug,
+                   title="Données invalides" if answer.status == 400 and answer.field else None,
+                   errors=[FieldError(answer.field(error), detail)] if answer.field else [],
+                   headers=answer.headers(error) if answer.headers else {},
+                   extra=answer.members(error) if answer.members else {})
 
 
 class ApiBlueprint(Blueprint):
@@ -40,6 +154,8 @@ def _problem_guard(view: Callable) -> Callable:
     def guarded(*args: Any, **kwargs: Any) -> Any:
         try:
             return view(*args, **kwargs)
+        except DomainError as error:
+            return problem_for(error).to_response()
         except Problem as problem:
             return problem.to_response()
         except Exception as error:  # noqa: BLE001 - the last line of defence of a view
@@ -73,7 +189,7 @@ def json_object(request: Request) -> dict[str, Any]:
 def require_text(body: dict[str, Any], name: str, message: str) -> str:
     value = body.get(name)
     if not isinstance(value, str) or not value.strip():
-        raise invalid([FieldError(name, message)])
+        raise InvalidForm([FieldError(name, message)])
     return value
 
 
@@ -93,6 +209,18 @@ def session_token(request: Request) -> str | None:
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()
     return read_cookie(request, SESSION_COOKIE)
+
+
+def current_account(request: Request):
+    """The account of the request's session (NotLoggedIn, SessionExpired otherwise)."""
+    from . import services
+
+    return services.sessions().authenticate(session_token(request))
+
+
+def optional_account(request: Request):
+    """The session's account when the request carries a session, else None."""
+    return current_account(request) if session_token(request) else None
 
 
 def read_cookie(request: Request, name: str) -> str | None:

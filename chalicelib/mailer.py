@@ -44,3 +44,18 @@ class SesMailer:
             **self._configuration,
         )
         return response["MessageId"]
+
+
+def send_quietly(mailer: SesMailer, email: Email) -> bool:
+    """Send, and never fail the person's request for it (they can ask for the email again):
+    an SES outage is counted and logged, without the address or the text."""
+    from .observability import Metric, count, logger
+
+    try:
+        mailer.send(email)
+    except Exception as error:  # noqa: BLE001 - SES outage must not lose the person's request
+        count(Metric.EMAIL_SEND_FAILED)
+        logger.error("Email could not be sent", extra={"error_type": type(error).__name__})
+        return False
+    count(Metric.EMAIL_SENT)
+    return True

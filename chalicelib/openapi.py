@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .accounts.signup_form import ADRESSE, CONTACT, IDENTITE, MOT_DE_PASSE, STEPS
 from .catalogue.importer import CATALOGUES, MODALITES
-from .signup_form import DIPLOMES, STEPS
-from .support.form import FIELDS as SUPPORT_FIELDS
+from .catalogue.search_form import SEARCH
+from .rne.formats import MANDATE_TYPES
+from .support.form import FORM as SUPPORT_FORM
 from .support.form import SITUATIONS
 
 
@@ -51,42 +53,10 @@ _SCHEMAS: dict[str, dict] = {
     },
     "Health": {"type": "object", "required": ["status"],
                "properties": {"status": {"const": "ok"}}},
-    "Identite": {
-        "type": "object",
-        "required": ["nir", "nom_naissance", "prenoms", "sexe", "date_naissance",
-                     "lieu_naissance"],
-        "properties": {
-            "nir": {"type": "string", "description": "15 caractères (13 + clé), espaces permis; "
-                                                     "2A/2B pour la Corse."},
-            "nom_naissance": _STRING,
-            "nom_usage": _NULLABLE_STRING,
-            "prenoms": _STRING,
-            "sexe": {"enum": ["F", "M"]},
-            "date_naissance": _DATE,
-            "lieu_naissance": {"type": "string", "description": "Code INSEE de la commune, ou "
-                                                                "pays de naissance."},
-            "diplome": {"enum": [*DIPLOMES, None], "description": "Confidentiel."},
-        },
-    },
-    "Contact": {
-        "type": "object", "required": ["email", "telephone"],
-        "properties": {"email": {"type": "string", "format": "email"}, "telephone": _STRING},
-    },
-    "Adresse": {
-        "type": "object", "required": ["adresse"],
-        "properties": {"adresse": {
-            "type": "object", "required": ["ligne1", "code_postal", "commune"],
-            "properties": {"ligne1": _STRING, "code_postal": _STRING, "commune": _STRING,
-                           "pays": {"type": "string", "default": "France"}},
-        }},
-    },
-    "MotDePasse": {
-        "type": "object", "required": ["mot_de_passe"],
-        "properties": {"mot_de_passe": {
-            "type": "string", "minLength": 12, "maxLength": 128,
-            "description": "Majuscule, minuscule, chiffre et caractère spécial; pas un mot de "
-                           "passe courant."}},
-    },
+    "Identite": IDENTITE.schema(),
+    "Contact": CONTACT.schema(),
+    "Adresse": ADRESSE.schema(),
+    "MotDePasse": MOT_DE_PASSE.schema(),
     "AccountCreation": {"allOf": [_ref("Identite"), _ref("Contact"), _ref("Adresse"),
                                   _ref("MotDePasse")]},
     "AccountStatus": {
@@ -135,7 +105,21 @@ _SCHEMAS: dict[str, dict] = {
             "nom_usage": _NULLABLE_STRING, "email": _STRING, "telephone": _STRING,
             "adresse": {"type": "object"}, "diplome": _NULLABLE_STRING,
             "elu": {"type": "boolean"},
-            "mandats": {"type": "array", "items": {"type": "object"}},
+            "mandats": {"type": "array", "items": _ref("Mandat")},
+        },
+    },
+    "Mandat": {
+        "type": "object", "description": "Un mandat en cours, tel que le RNE le publie.",
+        "required": ["type", "libelle", "collectivite", "code_territoire", "departement",
+                     "fonction", "date_debut"],
+        "properties": {
+            "type": {"enum": list(MANDATE_TYPES)},
+            "libelle": _STRING,
+            "collectivite": _NULLABLE_STRING,
+            "code_territoire": _NULLABLE_STRING,
+            "departement": _NULLABLE_STRING,
+            "fonction": _NULLABLE_STRING,
+            "date_debut": _DATE,
         },
     },
     "Rights": {
@@ -196,16 +180,7 @@ _SCHEMAS: dict[str, dict] = {
                 "nom": _STRING, "siret": _STRING, "agrement": {"type": ["object", "null"]}}},
         },
     },
-    "SupportRequest": {
-        "type": "object",
-        "required": ["situation", "nom_naissance", "prenoms", "date_naissance",
-                     "lieu_naissance", "collectivite", "email"],
-        "properties": {
-            "situation": {"enum": list(SITUATIONS)},
-            **{name: {"type": "string", "maxLength": length, "description": label}
-               for name, (label, _, length) in SUPPORT_FIELDS.items()},
-        },
-    },
+    "SupportRequest": SUPPORT_FORM.schema(),
     "SupportAccepted": {"type": "object", "required": ["reference", "statut"],
                         "properties": {"reference": _STRING, "statut": {"const": "recue"}}},
     "SupportProcedure": {"type": "object", "required": ["message", "procedure"],
@@ -221,6 +196,21 @@ _SCHEMAS: dict[str, dict] = {
     "PasswordResetDone": {"type": "object", "required": ["statut"],
                           "properties": {"statut": {"const": "mot_de_passe_modifie"}}},
 }
+
+def _query_parameters(form_schema: dict) -> list[dict]:
+    """A form's fields as query parameters (absent rather than null when optional)."""
+    parameters = []
+    for name, schema in form_schema["properties"].items():
+        schema = {k: v for k, v in schema.items() if k != "description"}
+        if isinstance(schema.get("type"), list):
+            schema["type"] = "string"
+        if "enum" in schema:
+            schema["enum"] = [v for v in schema["enum"] if v is not None]
+        parameters.append({"name": name, "in": "query", "schema": schema,
+                           "required": name in form_schema["required"],
+                           "description": form_schema["properties"][name]["description"]})
+    return parameters
+
 
 _BAD_REQUEST = _problem("Données invalides (`errors`, champ par champ) ou corps JSON illisible.")
 _UNAUTHENTICATED = _problem("Non connecté, ou session expirée.")
@@ -302,15 +292,8 @@ _PATHS: dict[str, dict] = {
                       "400": _problem("Curseur invalide."), "401": _UNAUTHENTICATED}}},
     "/formations": {"get": {
         "summary": "Rechercher dans un catalogue (mandat et reconversion : élus reconnus)",
-        "parameters": [
-            {"name": "catalogue", "in": "query", "required": True,
-             "schema": {"enum": list(CATALOGUES)}},
-            {"name": "q", "in": "query", "schema": _STRING,
-             "description": "Mots-clés, sans accents ni casse"},
-            {"name": "departement", "in": "query", "schema": _STRING},
-            {"name": "modalite", "in": "query", "schema": {"enum": list(MODALITES)}},
-            {"name": "prix_max", "in": "query", "schema": _STRING},
-            {"name": "cursor", "in": "query", "schema": _STRING}],
+        "parameters": [*_query_parameters(SEARCH.schema()),
+                       {"name": "cursor", "in": "query", "schema": _STRING}],
         "responses": {"200": _json(_ref("FormationPage"), "Une page de résultats."),
                       "400": _BAD_REQUEST,
                       "401": _problem("Catalogue réservé aux élus : connectez-vous."),

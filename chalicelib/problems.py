@@ -1,8 +1,10 @@
 """RFC 9457 problem details: the one way the API reports an error.
 
-Views raise `Problem`; `ApiBlueprint` (see api.py) turns it into an `application/problem+json`
-response, and `problem_middleware` rewrites the few errors Chalice produces by itself (415, its
-own 400/500) into the same shape, so a client only ever parses one error format.
+Use cases raise domain errors, which the table of api.py turns into a `Problem`; the edge's
+own refusals (a body that is not JSON) are `Problem`s from the start. `ApiBlueprint` answers
+either as `application/problem+json`, and `rewrite_framework_error` rewrites the few errors
+Chalice produces by itself (415, its own 400/500) into the same shape, so a client only ever
+parses one error format.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 
 from chalice import Response
+
+from .errors import FieldError
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -44,15 +48,6 @@ _GENERIC_DETAILS = {
     "contactez l'assistance.",
     503: "Le service est momentanément indisponible. Réessayez dans quelques instants.",
 }
-
-
-@dataclass(frozen=True)
-class FieldError:
-    champ: str
-    message: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"champ": self.champ, "message": self.message}
 
 
 @dataclass

@@ -1,8 +1,10 @@
 """Builds the services once per container, lazily: importing the app creates no AWS client and
-reads no setting, and tests reset everything with `reset()`."""
+reads no setting, and tests reset everything with `reset()`. The one place where use cases meet
+their stores, clients and settings."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from functools import lru_cache
 
@@ -27,10 +29,29 @@ def bound_settings() -> Settings:
 
 
 @lru_cache(maxsize=1)
-def keyed_hasher():
-    from .secrets import KeyedHasher, load_hmac_key
+def _secrets_provider():
+    """Secrets Manager through Powertools (values cached an hour), on this session's endpoint."""
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
-    return KeyedHasher(load_hmac_key(get_settings().nir_hmac_key_secret))
+    return SecretsProvider(boto3_session=aws_session())
+
+
+def secret(name: str) -> str:
+    return _secrets_provider().get(name, max_age=3600)
+
+
+@lru_cache(maxsize=1)
+def keyed_hasher():
+    from .keyed_hashing import KeyedHasher, hmac_key
+
+    return KeyedHasher(hmac_key(secret(get_settings().nir_hmac_key_secret)))
+
+
+@lru_cache(maxsize=1)
+def cursors():
+    from .cursors import Cursors
+
+    return Cursors(keyed_hasher().digest)
 
 
 @lru_cache(maxsize=1)
@@ -41,84 +62,134 @@ def mailer():
                      configuration_set=get_settings().ses_configuration_set)
 
 
+def _queue_sender(queue_name: str):
+    sqs = aws_session().client("sqs")
+    queue_url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
+    return lambda body: sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(body))
+
+
+# --- accounts -------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
-def accounts():
-    from .account_store import AccountStore
-    from .accounts import AccountService
+def account_store():
+    from .accounts.store import AccountStore
+
+    bound_settings()
+    return AccountStore()
+
+
+@lru_cache(maxsize=1)
+def elu_recognition():
+    from .accounts.elu import EluRecognition
     from .clock import utc_now
     from .rne.recognition import Recognition
-    from .rne.store import RneStore
+
+    return EluRecognition(Recognition(rne_store(), utc_now), rights())
+
+
+@lru_cache(maxsize=1)
+def signup():
+    from .accounts.signup import Signup
+
+    return Signup(store=account_store(), mailer=mailer(), hasher=keyed_hasher(),
+                  elu=elu_recognition())
+
+
+@lru_cache(maxsize=1)
+def sessions():
+    from .accounts.sessions import Sessions
 
     settings = bound_settings()
-    return AccountService(
-        store=AccountStore(),
-        mailer=mailer(),
-        hasher=keyed_hasher(),
-        recognition=Recognition(RneStore(), utc_now),
-        rights=rights(),
-        public_url=settings.public_url,
-        session_ttl=timedelta(minutes=settings.session_ttl_minutes),
-    )
+    return Sessions(store=account_store(), hasher=keyed_hasher(), elu=elu_recognition(),
+                    session_ttl=timedelta(minutes=settings.session_ttl_minutes))
+
+
+@lru_cache(maxsize=1)
+def password_resets():
+    from .accounts.password_reset import PasswordResets
+
+    return PasswordResets(store=account_store(), mailer=mailer(), hasher=keyed_hasher(),
+                          elu=elu_recognition(), public_url=bound_settings().public_url)
+
+
+@lru_cache(maxsize=1)
+def franceconnect_links():
+    from .accounts.franceconnect_links import FranceConnectLinks
+
+    return FranceConnectLinks(store=account_store(), sessions=sessions(),
+                              elu=elu_recognition())
+
+
+# --- RNE ------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def rne_store():
+    from .rne.store import RneStore
+
+    bound_settings()
+    return RneStore()
 
 
 @lru_cache(maxsize=1)
 def rne_ingestion():
-    import json
-
     from .rne.ingestion import RneIngestion
-    from .rne.store import RneStore
+    from .rne.s3_store import RneObjects
 
     settings = bound_settings()
-    sqs = aws_session().client("sqs")
-    queue_url = sqs.get_queue_url(QueueName=settings.rne_queue_name)["QueueUrl"]
-    return RneIngestion(
-        s3=aws_session().client("s3"),
-        store=RneStore(),
-        send_continuation=lambda body: sqs.send_message(QueueUrl=queue_url,
-                                                        MessageBody=json.dumps(body)),
-    )
+    return RneIngestion(objects=RneObjects(aws_session().client("s3")), store=rne_store(),
+                        send_continuation=_queue_sender(settings.rne_queue_name))
 
 
+# --- rights and catalogue -------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def rights():
     from .clock import utc_now
     from .rights.service import RightsService
+    from .rights.store import RightsStore
 
     bound_settings()
-    return RightsService(clock=utc_now)
+    return RightsService(store=RightsStore(), cursors=cursors(), clock=utc_now)
 
 
 @lru_cache(maxsize=1)
 def catalogue():
     from .catalogue.search import Catalogue
+    from .catalogue.store import CatalogueStore
     from .clock import utc_now
 
     bound_settings()
-    return Catalogue(clock=utc_now)
+    return Catalogue(store=CatalogueStore(), cursors=cursors(), clock=utc_now)
+
+
+# --- help requests --------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def support_store():
+    from .support.store import SupportStore
+
+    bound_settings()
+    return SupportStore()
 
 
 @lru_cache(maxsize=1)
 def support_desk():
     from .clock import utc_now
     from .support.rate_limit import RateLimiter
-    from .support.service import SupportDesk, queue_sender
+    from .support.service import SupportDesk
+    from .support.store import RateLimitStore
 
     settings = bound_settings()
-    sqs = aws_session().client("sqs")
-    queue_url = sqs.get_queue_url(QueueName=settings.support_queue_name)["QueueUrl"]
-    return SupportDesk(limiter=RateLimiter(keyed_hasher().digest),
-                       send_to_queue=queue_sender(sqs, queue_url), clock=utc_now)
+    return SupportDesk(store=support_store(),
+                       limiter=RateLimiter(RateLimitStore(), keyed_hasher().digest),
+                       send_to_queue=_queue_sender(settings.support_queue_name),
+                       clock=utc_now)
 
 
 @lru_cache(maxsize=1)
 def support_worker():
     from .clock import utc_now
-    from .rne.store import RneStore
     from .support.worker import SupportWorker
 
     settings = bound_settings()
-    return SupportWorker(rne=RneStore(), rights=rights(), mailer=mailer(),
-                         mailbox=settings.support_mailbox, clock=utc_now)
+    return SupportWorker(store=support_store(), rne=rne_store(), rights=rights(),
+                         mailer=mailer(), mailbox=settings.support_mailbox, clock=utc_now)
 
 
 @lru_cache(maxsize=1)
@@ -154,16 +225,16 @@ def idempotent_support_processor(context):
     return process
 
 
+# --- FranceConnect --------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def oidc_client():
     """The FranceConnect client; its secret is read from Secrets Manager on first use."""
     from .franceconnect.client import OidcClient, OidcConfig
-    from .secrets import load_secret
 
     settings = get_settings()
     return OidcClient(OidcConfig(
         issuer=settings.franceconnect_issuer, client_id=settings.franceconnect_client_id,
-        client_secret=load_secret(settings.franceconnect_client_secret),
+        client_secret=secret(settings.franceconnect_client_secret),
         redirect_uri=settings.franceconnect_redirect_uri,
         post_logout_uri=settings.franceconnect_post_logout_uri))
 
@@ -171,21 +242,22 @@ def oidc_client():
 @lru_cache(maxsize=1)
 def franceconnect():
     from .clock import utc_now
+    from .franceconnect.login import FranceConnectLogin
     from .franceconnect.store import FcStore
-    from .franceconnect_login import FranceConnectLogin
 
     bound_settings()
-    return FranceConnectLogin(client=oidc_client, store=FcStore(), accounts=accounts(),
-                              clock=utc_now)
+    return FranceConnectLogin(client=oidc_client, store=FcStore(),
+                              links=franceconnect_links(), clock=utc_now)
+
+
+_FACTORIES = (get_settings, aws_session, bound_settings, _secrets_provider, keyed_hasher,
+              cursors, mailer, account_store, elu_recognition, signup, sessions,
+              password_resets, franceconnect_links, rne_store, rne_ingestion, rights, catalogue,
+              support_store, support_desk, support_worker, _idempotency, oidc_client,
+              franceconnect)
 
 
 def reset() -> None:
     """Forget every cached setting, client and service (tests, and the local runner)."""
-    from aws_lambda_powertools.utilities import parameters
-
-    for factory in (get_settings, aws_session, bound_settings, keyed_hasher, mailer, accounts,
-                    rne_ingestion, rights, catalogue, support_desk, support_worker,
-                    _idempotency, oidc_client, franceconnect):
+    for factory in _FACTORIES:
         factory.cache_clear()
-    parameters.clear_caches()
-    parameters.base.DEFAULT_PROVIDERS.clear()  # their clients point at the old endpoint

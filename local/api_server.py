@@ -2,7 +2,10 @@
 web client's static files at the root of the same origin.
 
 Built on Chalice's own local gateway (route matching, API Gateway events); adds the /api prefix,
-problem+json for unknown routes, and request logs that never print a token from a path.
+problem+json for unknown routes, request logs that never print a token from a path, and one
+invocation at a time (see local/invocations.py). The request handler overrides three methods
+of Chalice's, which Chalice does not document: tests/unit/test_library_contracts.py fails
+clearly if they change.
 """
 
 from __future__ import annotations
@@ -11,16 +14,11 @@ import re
 import threading
 
 from chalice.config import Config
-from chalice.local import (
-    ChaliceRequestHandler,
-    CustomLocalChalice,
-    LocalChalice,
-    LocalDevServer,
-    LocalGatewayException,
-)
+from chalice.local import ChaliceRequestHandler, LocalDevServer, LocalGatewayException
 
 from chalicelib.problems import generic
 from infra import web_files
+from local.invocations import ONE_AT_A_TIME
 
 PREFIX = "/api"
 _SECRET_LOOKING = re.compile(r"/[A-Za-z0-9_\-]{20,}")
@@ -32,7 +30,8 @@ class ApiRequestHandler(ChaliceRequestHandler):
         if path != PREFIX and not path.startswith(PREFIX + "/"):
             return self._send_web_file(path)
         self.path = (path[len(PREFIX):] or "/") + sep + query
-        return super()._generic_handle()
+        with ONE_AT_A_TIME:
+            return super()._generic_handle()
 
     def _send_web_file(self, path: str) -> None:
         """The web client, outside /api: GET and HEAD only, files under web/ only."""
@@ -70,11 +69,8 @@ class ApiRequestHandler(ChaliceRequestHandler):
 
 
 def start(app, host: str, port: int) -> LocalDevServer:
-    """Start serving in a daemon thread; call `.shutdown()` on the result to stop."""
-    # As `chalice local` does: the current request becomes thread-local, one per connection.
-    if not isinstance(app, LocalChalice):
-        CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
-        app.__class__ = CustomLocalChalice
+    """Start serving in a daemon thread; call `.shutdown()` on the result to stop. Connections
+    are served on threads (static files at once), invocations of the app one at a time."""
     config = Config.create(chalice_stage="local", app_name=app.app_name, lambda_timeout=30,
                            lambda_memory_size=512)
     server = LocalDevServer(app, config, host, port, handler_cls=ApiRequestHandler)

@@ -17,6 +17,7 @@ import uuid
 from chalice.local import LambdaContext
 
 from infra.resources import EventSource
+from local.invocations import ONE_AT_A_TIME
 
 
 class EventRelay:
@@ -85,7 +86,8 @@ class EventRelay:
         context = LambdaContext(function_name=source.function, memory_size=1024,
                                 max_runtime_ms=self._timeout_ms)
         try:
-            result = self._functions[source.function](event, context) or {}
+            with ONE_AT_A_TIME:
+                result = self._functions[source.function](event, context) or {}
         except Exception:  # noqa: BLE001 - like Lambda: the whole batch comes back later
             print(f"relay {source.function} failed:\n{traceback.format_exc()}", flush=True)
             return

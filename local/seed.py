@@ -13,7 +13,7 @@ from pathlib import Path
 from stdnum.fr import nir as stdnum_nir
 
 from chalicelib import services
-from chalicelib.problems import Problem
+from chalicelib.accounts.errors import AlreadyTaken
 
 DEMO_PASSWORD = "Ardoise-Velours-42"  # noqa: S105 - the fictional demo accounts
 DEMO_RNE_FILE = Path(__file__).parent / "demo" / "elus-conseillers-municipaux-cm.csv"
@@ -58,16 +58,14 @@ def seed_demo_catalogue() -> dict:
 
 def seed_demo_accounts() -> int:
     """Create and activate the demo accounts through the real signup path; the number made."""
-    accounts = services.accounts()
+    signup = services.signup()
     created = 0
     for data in DEMO_ACCOUNTS:
         try:
-            account = accounts.create_account(data)
-        except Problem as problem:
-            if problem.status == 409:
-                continue
-            raise
-        accounts.activate(account)
+            account = signup.create_account(data)
+        except AlreadyTaken:
+            continue
+        signup.activate(account)
         account.update(actions=[getattr(type(account), name).set(value)
                                 for name, value in DEMO_CPF[data["nir"]].items()])
         created += 1

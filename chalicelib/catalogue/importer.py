@@ -23,6 +23,8 @@ from decimal import Decimal, InvalidOperation
 from stdnum import exceptions as stdnum_errors
 from stdnum.fr import siret
 
+from ..fields import Choice, Invalid, IsoDate, Pattern, Text
+
 CATALOGUES = ("mandat", "reconversion", "activite-professionnelle")
 ELUS_ONLY = ("mandat", "reconversion")  # for recognised élus only
 MODALITES = ("presentiel", "a_distance", "mixte")
@@ -66,75 +68,98 @@ def read_records(data: bytes, name: str) -> list[tuple[int, dict]]:
     return [(reader.line_num, row) for row in reader]
 
 
-def _text(record: dict, name: str, label: str, required: bool = True) -> str | None:
+# Each column's rules, from the shared form toolkit (control characters refused everywhere).
+FIELDS = {
+    "id": Text("Identifiant", max_length=64),
+    "catalogue": Choice("Catalogue", CATALOGUES),
+    "titre": Text("Titre", max_length=300),
+    "objectifs": Text("Objectifs", max_length=4000),
+    "modalite": Choice("Modalité", MODALITES, message="Modalité inconnue (attendu : "
+                       + ", ".join(MODALITES) + ")."),
+    "commune": Text("Commune", required=False, max_length=80),
+    "departement": Pattern("Département", required=False, max_length=3,
+                           pattern=r"\d{1,3}|2[AB]",
+                           message="Département : un code comme 35, 2A ou 974."),
+    "organisme_nom": Text("Nom de l'organisme", max_length=200),
+    "organisme_siret": Text("SIRET de l'organisme", max_length=20),
+    "agrement_numero": Text("Numéro d'agrément", required=False, max_length=50),
+    "agrement_debut": IsoDate("Début de l'agrément", required=False),
+    "agrement_fin": IsoDate("Fin de l'agrément", required=False),
+}
+_SESSION_DATE = IsoDate("Date de session")
+
+
+def _clean(record: dict, name: str):
     value = record.get(name)
-    value = "" if value is None else str(value).strip()
-    if not value and required:
-        raise InvalidFormation(f"{label} manquant.")
-    return value or None
-
-
-def _date(value: str | None, label: str) -> date:
+    if value is not None and not isinstance(value, str):
+        value = str(value)
+    if name == "catalogue" and value and value.strip() not in CATALOGUES:
+        raise InvalidFormation(f"Catalogue inconnu « {value.strip()[:40]} » (attendu : "
+                               + ", ".join(CATALOGUES) + ").")
     try:
-        return date.fromisoformat(value or "")
-    except ValueError:
-        raise InvalidFormation(f"{label} invalide (AAAA-MM-JJ attendu).") from None
+        return FIELDS[name].clean(value.strip() if isinstance(value, str) else value)
+    except Invalid as error:
+        raise InvalidFormation(str(error)) from None
+
+
+def _decimal(record: dict, name: str) -> Decimal:
+    try:
+        value = Decimal(str(record.get(name, "")).replace(",", "."))
+        if not value.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        raise InvalidFormation("Durée ou prix illisible (nombres attendus).") from None
+    return value
 
 
 def validate(record: dict, today: date) -> dict:
     """The formation as stored, or InvalidFormation with the reason."""
-    catalogue = _text(record, "catalogue", "Catalogue")
-    if catalogue not in CATALOGUES:
-        raise InvalidFormation(f"Catalogue inconnu « {catalogue} » (attendu : "
-                               + ", ".join(CATALOGUES) + ").")
-    try:
-        hours = Decimal(str(record.get("duree_heures", "")).replace(",", "."))
-        price = Decimal(str(record.get("prix_euros", "")).replace(",", "."))
-    except InvalidOperation:
-        raise InvalidFormation("Durée ou prix illisible (nombres attendus).") from None
+    catalogue = _clean(record, "catalogue")
+    hours, price = _decimal(record, "duree_heures"), _decimal(record, "prix_euros")
     if hours <= 0 or price < 0:
         raise InvalidFormation("La durée doit être positive et le prix ne peut être négatif.")
-    modalite = _text(record, "modalite", "Modalité")
-    if modalite not in MODALITES:
-        raise InvalidFormation("Modalité inconnue (attendu : " + ", ".join(MODALITES) + ").")
-    number = _text(record, "organisme_siret", "SIRET de l'organisme")
+    modalite = _clean(record, "modalite")
     try:
-        number = siret.validate(number)
+        number = siret.validate(_clean(record, "organisme_siret"))
     except stdnum_errors.ValidationError:
         raise InvalidFormation("SIRET de l'organisme invalide.") from None
-    agrement = {k: _text(record, f"agrement_{k}", k, required=False)
-                for k in ("numero", "debut", "fin")}
+    agrement = {k: _clean(record, f"agrement_{k}") for k in ("numero", "debut", "fin")}
     if catalogue == "mandat":
         if not agrement["numero"]:
             raise InvalidFormation("Formation liée au mandat sans numéro d'agrément du "
                                    "ministère.")
-        debut = _date(agrement["debut"], "Début de l'agrément")
-        fin = _date(agrement["fin"], "Fin de l'agrément")
+        if not agrement["debut"] or not agrement["fin"]:
+            raise InvalidFormation("Dates de début et de fin de l'agrément manquantes "
+                                   "(AAAA-MM-JJ attendu).")
+        debut, fin = date.fromisoformat(agrement["debut"]), date.fromisoformat(agrement["fin"])
         if not debut <= today <= fin:
             raise InvalidFormation(f"Agrément {agrement['numero']} non valide aujourd'hui "
                                    f"(du {debut.isoformat()} au {fin.isoformat()}).")
         if price / hours > MAX_MANDATE_PRICE_PER_HOUR:
             raise InvalidFormation(f"Prix de {price / hours:.2f} € HT par heure : une formation "
                                    "liée au mandat coûte au plus 80 € HT par heure.")
-    sessions = [s for s in str(record.get("sessions") or "").replace(",", "|").split("|")
-                if s.strip()]
-    for session in sessions:
-        _date(session.strip(), "Date de session")
-    departement = _text(record, "departement", "Département", required=False)
+    sessions = []
+    for session in str(record.get("sessions") or "").replace(",", "|").split("|"):
+        if session.strip():
+            try:
+                sessions.append(_SESSION_DATE.clean(session.strip()))
+            except Invalid as error:
+                raise InvalidFormation(str(error)) from None
+    departement = _clean(record, "departement")
     if modalite != "a_distance" and not departement:
         raise InvalidFormation("Département manquant pour une formation en présentiel ou mixte.")
     return {
-        "id": _text(record, "id", "Identifiant"),
+        "id": _clean(record, "id"),
         "catalogue": catalogue,
-        "titre": _text(record, "titre", "Titre"),
-        "objectifs": _text(record, "objectifs", "Objectifs"),
+        "titre": _clean(record, "titre"),
+        "objectifs": _clean(record, "objectifs"),
         "duree_heures": int(hours) if hours == hours.to_integral_value() else float(hours),
         "prix_centimes": int((price * 100).to_integral_value()),
         "modalite": modalite,
-        "commune": _text(record, "commune", "Commune", required=False),
-        "departement": departement.upper().zfill(2) if departement else None,
-        "sessions": sorted(s.strip() for s in sessions),
-        "organisme": {"nom": _text(record, "organisme_nom", "Nom de l'organisme"),
+        "commune": _clean(record, "commune"),
+        "departement": departement.zfill(2) if departement else None,
+        "sessions": sorted(sessions),
+        "organisme": {"nom": _clean(record, "organisme_nom"),
                       "siret": number, "agrement_numero": agrement["numero"],
                       "agrement_debut": agrement["debut"], "agrement_fin": agrement["fin"]},
     }

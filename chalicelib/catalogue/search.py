@@ -1,4 +1,4 @@
-"""The three catalogues: storage, French keyword search, filters and pagination.
+"""The three catalogues: French keyword search, filters and pagination, and who may see them.
 
 A search page is one to five queries on the catalogue index (partition: the catalogue, order:
 the normalised title), whatever the catalogue's size: DynamoDB filters on the normalised words
@@ -10,92 +10,98 @@ stopped, so pages never repeat nor skip a formation.
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal
 
-from ..models import Formation
+from ..cursors import Cursors
+from ..errors import FieldError, InvalidCursor, InvalidForm
+from ..models import Account, Formation
 from ..names import normalise
-from ..problems import FieldError, Problem, invalid
 from ..rights.rules import euros
-from .importer import CATALOGUES, MODALITES
+from .errors import EluCatalogueLoginRequired, FormationNotFound, NotAnElu
+from .importer import ELUS_ONLY
+from .search_form import SEARCH
+from .store import CatalogueStore, Filters
 
 PAGE_SIZE = 20
 MAX_QUERIES = 5
 _STOPWORDS = {"LE", "LA", "LES", "L", "DE", "DES", "DU", "D", "ET", "EN", "A", "AU", "AUX", "UN",
               "UNE", "POUR", "SUR", "DANS", "PAR", "SON", "SA", "SES"}
-_CURSOR_KEYS = {"id", "catalogue", "tri"}
-
-
 def words(text: str) -> list[str]:
     return [w for w in re.split(r"[^A-Z0-9]+", normalise(text)) if w]
 
 
+def check_access(catalogue: str, account: Callable[[], Account | None]) -> None:
+    """The élus' catalogues are for recognised élus only. `account()` is the session's
+    account, or None without a session: asked only for those catalogues."""
+    if catalogue not in ELUS_ONLY:
+        return
+    found = account()
+    if found is None:
+        raise EluCatalogueLoginRequired()
+    if not found.elu:
+        raise NotAnElu()
+
+
 class Catalogue:
-    def __init__(self, clock: Callable[[], datetime]) -> None:
+    def __init__(self, store: CatalogueStore, cursors: Cursors,
+                 clock: Callable[[], datetime]) -> None:
+        self._store = store
+        self._cursors = cursors
         self._now = clock
 
     # --- storage ----------------------------------------------------------------------------
     def save(self, formations: list[dict]) -> None:
-        with Formation.batch_write() as batch:
-            for data in formations:
-                fields = {k: v for k, v in data.items() if k != "id"}
-                vocabulary = sorted(set(words(
-                    f"{data['titre']} {data['objectifs']} {data['organisme']['nom']}")))
-                # " #" sorts before any letter: a title comes before its longer variants.
-                batch.save(Formation(data["id"], tri=f"{normalise(data['titre'])[:100]} #"
-                                                     f"{data['id']}",
-                                     mots=" " + " ".join(vocabulary) + " ", **fields))
+        """Formations as the importer validated them, with their search words and order."""
+        self._store.save([{
+            **data,
+            # " #" sorts before any letter: a title comes before its longer variants.
+            "tri": f"{normalise(data['titre'])[:100]} #{data['id']}",
+            "mots": " " + " ".join(sorted(set(words(
+                f"{data['titre']} {data['objectifs']} {data['organisme']['nom']}")))) + " ",
+        } for data in formations])
 
-    def get(self, formation_id: str) -> Formation | None:
-        try:
-            return Formation.get(formation_id)
-        except Formation.DoesNotExist:
-            return None
+    def get(self, formation_id: str) -> Formation:
+        formation = self._store.get(formation_id)
+        if formation is None:
+            raise FormationNotFound()
+        return formation
 
     # --- search -----------------------------------------------------------------------------
     def search(self, params: dict[str, str]) -> dict:
-        catalogue, query, departement, modalite, prix_max, start = _parse(params)
-        condition = None
-        for term in dict.fromkeys(w for w in words(query) if w not in _STOPWORDS):
-            condition &= Formation.mots.contains(f" {term}")
-        if departement:
-            condition &= (Formation.departement == departement) | (
-                Formation.modalite == "a_distance")
-        if modalite:
-            condition &= Formation.modalite == modalite
-        if prix_max is not None:
-            condition &= Formation.prix_centimes <= prix_max
-        results = Formation.catalogue_index.query(
-            catalogue, filter_condition=condition, last_evaluated_key=start,
-            page_size=None if condition is not None else PAGE_SIZE + 1)
+        cleaned, errors = SEARCH.validate(params)
+        catalogue = cleaned.get("catalogue", "")
+        start = None
+        try:
+            start = self._cursors.decode("catalogue", catalogue, params.get("cursor"),
+                                         ("id", "tri"))
+        except InvalidCursor:
+            errors.append(FieldError("cursor", "Curseur invalide : reprenez la recherche."))
+        if errors:
+            raise InvalidForm(errors)
+        departement = cleaned.get("departement")
+        filters = Filters(
+            terms=tuple(dict.fromkeys(w for w in words(cleaned.get("q", ""))
+                                      if w not in _STOPWORDS)),
+            departement=departement.zfill(2) if departement else None,
+            modalite=cleaned.get("modalite"), prix_max_centimes=cleaned.get("prix_max"))
+        pages = self._store.pages(catalogue, filters, start,
+                                  page_size=None if filters.any else PAGE_SIZE + 1)
         found: list[Formation] = []
         cursor = None
-        for _ in range(MAX_QUERIES):
-            try:
-                page = next(results.page_iter)
-            except StopIteration:
-                break
-            items = [Formation.from_raw_data(raw) for raw in page.get("Items", [])]
+        for _, (items, last) in zip(range(MAX_QUERIES), pages, strict=False):
             room = PAGE_SIZE - len(found)
             found += items[:room]
             if len(items) > room:  # more matches than fit: go on after the last one shown
-                cursor = _key_of(found[-1])
+                cursor = {"id": found[-1].id, "tri": found[-1].tri}
                 break
-            cursor = page.get("LastEvaluatedKey")
+            cursor = last
             if cursor is None or len(found) == PAGE_SIZE:
                 break
         today = self._now().date().isoformat()
         return {"formations": [summary(f, today) for f in found],
-                "cursor": _encode(cursor) if cursor else None}
-
-
-def _key_of(formation: Formation) -> dict:
-    return {"id": {"S": formation.id}, "catalogue": {"S": formation.catalogue},
-            "tri": {"S": formation.tri}}
+                "cursor": self._cursors.encode("catalogue", catalogue, cursor) if cursor else None}
 
 
 def summary(formation: Formation, today: str) -> dict:
@@ -121,57 +127,3 @@ def detail(formation: Formation, today: str) -> dict:
             "organisme": {"nom": organisme.nom, "siret": organisme.siret,
                           "agrement": agrement},
             "sessions": list(formation.sessions or [])}
-
-
-def _parse(params: dict[str, str]) -> tuple:
-    errors = []
-    catalogue = params.get("catalogue", "")
-    if catalogue not in CATALOGUES:
-        errors.append(FieldError("catalogue", "Catalogue : choisissez " + ", ".join(CATALOGUES)
-                                 + "."))
-    query = params.get("q", "")
-    if len(query) > 200:
-        errors.append(FieldError("q", "Recherche : 200 caractères au maximum."))
-    departement = params.get("departement", "").strip().upper() or None
-    if departement and not re.fullmatch(r"\d{1,3}|2[AB]", departement):
-        errors.append(FieldError("departement", "Département : un code comme 35, 2A ou 974."))
-    if departement and len(departement) == 1:
-        departement = departement.zfill(2)
-    modalite = params.get("modalite") or None
-    if modalite and modalite not in MODALITES:
-        errors.append(FieldError("modalite", "Modalité : " + ", ".join(MODALITES) + "."))
-    prix_max = None
-    if params.get("prix_max"):
-        try:
-            prix_max = int(Decimal(params["prix_max"].replace(",", ".")) * 100)
-        except ArithmeticError:
-            errors.append(FieldError("prix_max", "Prix maximum : un montant en euros."))
-    start = None
-    if params.get("cursor"):
-        try:
-            start = json.loads(base64.urlsafe_b64decode(params["cursor"].encode()))
-            if not isinstance(start, dict) or set(start) != _CURSOR_KEYS or start[
-                    "catalogue"] != {"S": catalogue}:
-                raise ValueError
-        except ValueError:
-            errors.append(FieldError("cursor", "Curseur invalide : reprenez la recherche."))
-    if errors:
-        raise invalid(errors)
-    return catalogue, query, departement, modalite, prix_max, start
-
-
-def _encode(key: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode()
-
-
-def elus_only_problem(logged_in: bool) -> Problem:
-    """What someone who may not see the élus' catalogues is told: log in, or get recognised."""
-    if not logged_in:
-        return Problem(401, "Connectez-vous pour consulter cette formation : elle fait partie "
-                            "des catalogues réservés aux élus locaux.",
-                       slug="connexion-requise", headers={"WWW-Authenticate": "Bearer"})
-    return Problem(403, "Ces formations sont réservées aux élus dont le compte est reconnu. Si "
-                        "vous êtes élu(e) et que votre compte élu ne s'affiche pas, demandez "
-                        "l'aide de la Caisse des Dépôts (page Aide, « Mon compte élu ne "
-                        "s'affiche pas »).", slug="compte-elu-non-reconnu",
-                   extra={"aide": "/aide"})

@@ -9,7 +9,7 @@ def verify_email():
     body = json_object(bp.current_request)
     email = require_text(body, "email", "Adresse électronique : ce champ est obligatoire.")
     code = require_text(body, "code", "Code : saisissez le code à 6 chiffres reçu par courriel.")
-    account = services.accounts().verify_email(email, code)
+    account = services.signup().verify_email(email, code)
     return json_response({"id": account.id, "statut": account.statut})
 
 
@@ -17,6 +17,6 @@ def verify_email():
 def resend_verification_code():
     body = json_object(bp.current_request)
     email = require_text(body, "email", "Adresse électronique : ce champ est obligatoire.")
-    services.accounts().resend_code(email)
+    services.signup().resend_code(email)
     return json_response({"message": "Si un compte attend sa vérification à cette adresse, un "
                                      "nouveau code vient d'y être envoyé."}, status=202)

@@ -1,28 +1,19 @@
 from .. import services
-from ..api import ApiBlueprint, json_response, session_token
-from ..catalogue.importer import ELUS_ONLY
-from ..problems import Problem
+from ..api import ApiBlueprint, json_response, optional_account
 
 bp = ApiBlueprint(__name__)
 
 
-def _require_elu_if_needed(catalogue: str) -> None:
-    if catalogue not in ELUS_ONLY:
-        return
-    from ..catalogue.search import elus_only_problem  # imports the models: not at app import
+def _check_access(catalogue: str) -> None:
+    from ..catalogue.search import check_access  # imports the models: not at app import
 
-    token = session_token(bp.current_request)
-    if not token:
-        raise elus_only_problem(logged_in=False)
-    account = services.accounts().authenticate(token)
-    if not account.elu:
-        raise elus_only_problem(logged_in=True)
+    check_access(catalogue, lambda: optional_account(bp.current_request))
 
 
 @bp.route("/formations", methods=["GET"])
 def search_formations():
     params = dict(bp.current_request.query_params or {})
-    _require_elu_if_needed(params.get("catalogue", ""))
+    _check_access(params.get("catalogue", ""))
     return json_response(services.catalogue().search(params))
 
 
@@ -32,8 +23,5 @@ def get_formation(formation_id):
     from ..clock import paris_today
 
     formation = services.catalogue().get(formation_id)
-    if formation is None:
-        raise Problem(404, "Cette formation n'existe pas ou n'est plus proposée.",
-                      slug="formation-introuvable")
-    _require_elu_if_needed(formation.catalogue)
+    _check_access(formation.catalogue)
     return json_response(detail(formation, paris_today().isoformat()))

@@ -24,7 +24,7 @@ from ..api import (
 )
 from ..franceconnect import PENDING_TTL, STATE_TTL
 from ..franceconnect.client import FranceConnectError
-from ..problems import Problem
+from ..franceconnect.errors import NoPendingIdentity
 
 bp = ApiBlueprint(__name__)
 
@@ -81,10 +81,10 @@ def franceconnect_identity():
 def franceconnect_logout():
     """End the session here, then at FranceConnect when it was opened through it."""
     token = session_token(bp.current_request)
-    accounts = services.accounts()
-    id_token = accounts.franceconnect_id_token(token)
+    sessions = services.sessions()
+    id_token = sessions.franceconnect_id_token(token)
     if token:
-        accounts.end_session(token)
+        sessions.end(token)
     location = _page("/", deconnexion="1")
     if id_token:
         # if FranceConnect cannot be reached, our session is closed all the same
@@ -102,7 +102,7 @@ def pending_identity(request, required: bool = True):
         return None
     try:
         identity, key = services.franceconnect().pending(handle)
-    except Problem:
+    except NoPendingIdentity:
         if required:
             raise
         return None

@@ -1,13 +1,12 @@
 from .. import services
-from ..api import ApiBlueprint, json_response, session_token
+from ..api import ApiBlueprint, current_account, json_response
 
 bp = ApiBlueprint(__name__)
 
 
 @bp.route("/me", methods=["GET"])
 def me():
-    accounts = services.accounts()
-    account = accounts.authenticate(session_token(bp.current_request))
+    account = current_account(bp.current_request)
     adresse = account.adresse
     return json_response({
         "id": account.id,
@@ -21,5 +20,5 @@ def me():
                     "commune": adresse.commune, "pays": adresse.pays},
         "diplome": account.diplome,
         "elu": bool(account.elu),
-        "mandats": accounts.mandates(account),
+        "mandats": services.elu_recognition().mandates(account),
     }, headers={"Cache-Control": "no-store"})

@@ -1,7 +1,7 @@
 from chalice import Blueprint, Rate
 
 from .. import services
-from ..api import ApiBlueprint, json_response, session_token
+from ..api import ApiBlueprint, current_account, json_response
 from ..observability import logger
 
 bp = ApiBlueprint(__name__)
@@ -10,13 +10,13 @@ jobs = Blueprint(__name__ + ".jobs")
 
 @bp.route("/me/rights", methods=["GET"])
 def my_rights():
-    account = services.accounts().authenticate(session_token(bp.current_request))
+    account = current_account(bp.current_request)
     return json_response(services.rights().summary(account), headers={"Cache-Control": "no-store"})
 
 
 @bp.route("/me/rights/history", methods=["GET"])
 def my_rights_history():
-    account = services.accounts().authenticate(session_token(bp.current_request))
+    account = current_account(bp.current_request)
     cursor = (bp.current_request.query_params or {}).get("cursor")
     return json_response(services.rights().history(account, cursor),
                          headers={"Cache-Control": "no-store"})
@@ -26,14 +26,6 @@ def my_rights_history():
 def yearly_dif_credit(event):
     """Daily: credit every recognised élu whose mandate anniversary has come (once a year each;
     running it twice credits once)."""
-    from ..models import Account
-
-    services.bound_settings()
-    accounts, rights = services.accounts(), services.rights()
-    credited = 0
-    # A batch job, not a request path: it may scan the élus.
-    for account in Account.scan(Account.elu == True):  # noqa: E712 - a DynamoDB condition
-        rights.follow_mandates(account, accounts.mandates(account))
-        credited += rights.bring_up_to_date(account)
+    credited = services.rights().credit_every_elu(services.elu_recognition().mandates)
     logger.info("Yearly DIF credit done", extra={"years_credited": credited})
     return {"annees_creditees": credited}

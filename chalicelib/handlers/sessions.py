@@ -22,7 +22,7 @@ def login():
                                     "caractères, sans la clé.")
     password = require_text(body, "mot_de_passe", "Mot de passe : ce champ est obligatoire.")
     pending = pending_identity(bp.current_request, required=False)
-    session = services.accounts().login(nir, password)
+    session = services.sessions().login(nir, password)
     answer = {"token": session.token, "expires_at": session.expires_at.isoformat()}
     cookies = [session_cookie(session.token, session.max_age_seconds)]
     if pending is not None:  # back from FranceConnect with an identity: link it to this account
@@ -35,5 +35,5 @@ def login():
 
 @bp.route("/sessions/current", methods=["DELETE"])
 def logout():
-    services.accounts().logout(session_token(bp.current_request))
+    services.sessions().logout(session_token(bp.current_request))
     return Response(body="", status_code=204, headers={"Set-Cookie": expired_session_cookie()})

@@ -1,8 +1,9 @@
 from .. import services
+from ..accounts.signup_form import STEPS
 from ..api import ApiBlueprint, json_object, json_response
 from ..clock import paris_today
-from ..problems import Problem, invalid
-from ..signup_form import STEPS
+from ..errors import InvalidForm
+from ..problems import Problem
 from .franceconnect import forget_pending_cookie, pending_identity
 
 bp = ApiBlueprint(__name__)
@@ -16,7 +17,7 @@ def validate_step(step):
                       slug="etape-inconnue")
     result = validate(json_object(bp.current_request), paris_today())
     if result.errors:
-        raise invalid(result.errors)
+        raise InvalidForm(result.errors)
     return json_response({"valide": True})
 
 
@@ -27,7 +28,7 @@ def create_account():
     request = bp.current_request
     pending = pending_identity(request)
     franceconnect = pending[:2] if pending else None
-    account = services.accounts().create_account(json_object(request), franceconnect)
+    account = services.signup().create_account(json_object(request), franceconnect)
     if pending is None:
         return json_response({"id": account.id, "statut": account.statut}, status=201)
     services.franceconnect().signed_up(pending[2])

@@ -6,16 +6,11 @@ import json
 from chalice import Blueprint
 
 from .. import services
-from ..api import ApiBlueprint, json_object, json_response, session_token
+from ..api import ApiBlueprint, json_object, json_response, optional_account
 from ..observability import logger
 
 bp = ApiBlueprint(__name__)
 workers = Blueprint(__name__ + ".workers")
-
-
-def _optional_account():
-    token = session_token(bp.current_request)
-    return services.accounts().authenticate(token) if token else None
 
 
 @bp.route("/support-requests", methods=["POST"])
@@ -23,14 +18,16 @@ def submit_support_request():
     request = bp.current_request
     body = json_object(request)
     source_ip = ((request.context or {}).get("identity") or {}).get("sourceIp") or "inconnue"
-    status, answer = services.support_desk().submit(body, _optional_account(), source_ip)
+    status, answer = services.support_desk().submit(body, optional_account(request), source_ip)
     return json_response(answer, status=status)
 
 
 @bp.route("/support-requests/{reference}", methods=["GET"])
 def support_request_status(reference):
-    email = (bp.current_request.query_params or {}).get("email")
-    return json_response(services.support_desk().status(reference, _optional_account(), email),
+    request = bp.current_request
+    email = (request.query_params or {}).get("email")
+    return json_response(services.support_desk().status(reference, optional_account(request),
+                                                        email),
                          headers={"Cache-Control": "no-store"})
 
 

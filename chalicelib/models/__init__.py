@@ -18,12 +18,19 @@ ALL_MODELS = (Account, AccountEmail, Session, PasswordReset, RneMandate, Identit
 __all__ = ["ALL_MODELS", "Account", "AccountEmail", "Address", "FcLink", "FcLoginState",
            "FcPendingIdentity", "Formation", "IdempotencyRecord",
            "IdentityIndex", "LedgerEntry", "PasswordReset", "RateLimit", "RneFile", "RneMandate",
-           "RneScope", "Session", "SupportRequest", "bind_tables", "is_condition_failure"]
+           "RneScope", "Session", "SupportRequest", "bind_tables", "is_condition_failure",
+           "shared_connection"]
 
 
 def is_condition_failure(error: Exception) -> bool:
     """A PynamoDB write refused by its condition (as opposed to any other failure)."""
     return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def shared_connection():
+    """The one low-level PynamoDB connection every model uses (see `bind_tables`), for
+    transactions across tables. PynamoDB has no public accessor for it: a test guards this."""
+    return Account._get_connection().connection
 
 
 def bind_tables(settings) -> None:

@@ -7,26 +7,26 @@ alone (start of the earliest current mandate, years already credited, balance).
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable
 from datetime import date, datetime
 
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
-
 from ..clock import PARIS
-from ..models import Account, LedgerEntry
+from ..cursors import Cursors
+from ..models import Account
 from ..observability import Metric, count, logger
-from ..problems import Problem
-from .ledger import account_actions, due_for, ledger_items
+from .ledger import due_for
 from .rules import Credit, euros, next_credit, rule_on
+from .store import ConcurrentCredit, RightsStore
 
 PAGE_SIZE = 20
+HISTORY = "historique"
 
 
 class RightsService:
-    def __init__(self, clock: Callable[[], datetime]) -> None:
+    def __init__(self, store: RightsStore, cursors: Cursors,
+                 clock: Callable[[], datetime]) -> None:
+        self._store = store
+        self._cursors = cursors
         self._now = clock
 
     def _today(self) -> date:
@@ -43,11 +43,16 @@ class RightsService:
             if not due:
                 return 0
             try:
-                self._write(account, due)
-            except TransactWriteError:
+                self._store.credit(account, due, self._now())
+            except ConcurrentCredit:
                 logger.info("Yearly credit made concurrently: reading again")
-                account.refresh(consistent_read=True)
+                self._store.refresh(account)
                 continue
+            # What the transaction did, without reading the account again.
+            account.dif_solde_centimes = int(account.dif_solde_centimes or 0) + sum(
+                c.montant_centimes for c in due)
+            account.dif_annees = {int(y) for y in account.dif_annees or ()} | {
+                c.year for c in due}
             count(Metric.DIF_CREDITED, len(due))
             return len(due)
         return 0
@@ -55,22 +60,20 @@ class RightsService:
     def _due(self, account: Account) -> list[Credit]:
         return due_for(account, account.dif_debut, self._today()) if account.elu else []
 
-    def _write(self, account: Account, due: list[Credit]) -> None:
-        with TransactWrite(connection=LedgerEntry._get_connection().connection) as batch:
-            for item, condition in ledger_items(account, due, self._now()):
-                batch.save(item, condition=condition)
-            batch.update(account, actions=account_actions(due))
-        # What the transaction did, without reading the account again.
-        account.dif_solde_centimes = int(account.dif_solde_centimes or 0) + sum(
-            c.montant_centimes for c in due)
-        account.dif_annees = {int(y) for y in account.dif_annees or ()} | {c.year for c in due}
-
     def follow_mandates(self, account: Account, current_mandates: list[dict]) -> None:
         """Keep the start of the earliest current mandate (none: no more credits)."""
         start = min((m["date_debut"] for m in current_mandates), default=None)
         if start != account.dif_debut:
-            account.update(actions=[Account.dif_debut.set(start) if start
-                                    else Account.dif_debut.remove()])
+            self._store.set_mandate_start(account, start)
+
+    def credit_every_elu(self, mandates_of: Callable[[Account], list[dict]]) -> int:
+        """The daily job: every élu whose mandate anniversary has come is credited (once a
+        year each; running it twice credits once). Answers the number of years credited."""
+        credited = 0
+        for account in self._store.elus():
+            self.follow_mandates(account, mandates_of(account))
+            credited += self.bring_up_to_date(account)
+        return credited
 
     # --- what the person sees ---------------------------------------------------------------
     def summary(self, account: Account) -> dict:
@@ -95,29 +98,15 @@ class RightsService:
         }
 
     def history(self, account: Account, cursor: str | None) -> dict:
-        page = LedgerEntry.query(account.nir_hash, LedgerEntry.sk < ":",  # dated entries only
-                                 scan_index_forward=False, limit=PAGE_SIZE,
-                                 last_evaluated_key=_decode_cursor(cursor))
-        entries = [{"date": e.date, "libelle": e.libelle,
-                    "montant": euros(abs(int(e.montant_centimes))),
-                    "sens": "credit" if e.montant_centimes >= 0 else "debit",
-                    "source": e.source} for e in page]
-        last = page.last_evaluated_key
-        return {"operations": entries, "cursor": _encode_cursor(last) if last else None}
-
-
-def _encode_cursor(key: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode()
-
-
-def _decode_cursor(cursor: str | None) -> dict | None:
-    if not cursor:
-        return None
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if not isinstance(key, dict) or set(key) != {"account", "sk"}:
-            raise ValueError
-    except ValueError:
-        raise Problem(400, "Le paramètre cursor est invalide : reprenez la pagination depuis "
-                           "le début.", slug="curseur-invalide") from None
-    return key
+        """One page of the ledger, newest first. The cursor is signed for this account: it
+        carries a position in the ledger, never the account's key."""
+        position = self._cursors.decode(HISTORY, account.nir_hash, cursor, ("sk",))
+        entries, last = self._store.history(account.nir_hash,
+                                            position["sk"] if position else None, PAGE_SIZE)
+        operations = [{"date": e.date, "libelle": e.libelle,
+                       "montant": euros(abs(int(e.montant_centimes))),
+                       "sens": "credit" if e.montant_centimes >= 0 else "debit",
+                       "source": e.source} for e in entries]
+        return {"operations": operations,
+                "cursor": self._cursors.encode(HISTORY, account.nir_hash, {"sk": last})
+                if last else None}

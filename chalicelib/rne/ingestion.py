@@ -16,7 +16,6 @@ table.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 import uuid
 from collections.abc import Callable
@@ -30,6 +29,7 @@ from .matching import row_keys
 from .reader import FileFormat, NotAnRneFile, detect_format, iter_rows
 from .recognition import link_rows
 from .rows import InvalidRow, MandateRow, parse_iso_timestamp, parse_row
+from .s3_store import RneObjects
 from .store import RneStore
 
 REPORTS_PREFIX = "rne-reports/"
@@ -79,10 +79,11 @@ def scope_from_key(key: str) -> set[str] | None:
 
 
 class RneIngestion:
-    def __init__(self, s3, store: RneStore, send_continuation: Callable[[dict], None],
+    def __init__(self, objects: RneObjects, store: RneStore,
+                 send_continuation: Callable[[dict], None],
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  chunk_rows: int = CHUNK_ROWS) -> None:
-        self._s3 = s3
+        self._objects = objects
         self._store = store
         self._send_continuation = send_continuation
         self._now = clock
@@ -123,12 +124,11 @@ class RneIngestion:
 
     def _prepare(self, state, event_time: str | None) -> bool:
         """Read the header, decide type, scope and snapshot; False if the file stops here."""
-        head = self._s3.head_object(**self._object_args(state))
-        metadata = {k.lower(): v for k, v in head.get("Metadata", {}).items()}
-        instantane = _snapshot_instant(metadata.get("date-instantane") or event_time
-                                       or head["LastModified"].isoformat())
+        head = self._objects.head(state.bucket, state.key, state.version)
+        instantane = _snapshot_instant(head.metadata.get("date-instantane") or event_time
+                                       or head.last_modified.isoformat())
         try:
-            body = self._s3.get_object(**self._object_args(state))["Body"]
+            body = self._objects.open(state.bucket, state.key, state.version)
             try:
                 file_format = detect_format(body, state.key)
             finally:
@@ -185,11 +185,10 @@ class RneIngestion:
                 return
             logger.append_keys(rne_file=state.pk, s3_key=state.key)
         file_format = FileFormat.from_dict(state.format.as_dict())
-        size = self._s3.head_object(**self._object_args(state))["ContentLength"]
+        size = self._objects.head(state.bucket, state.key, state.version).size
         started = time.monotonic()
         if state.offset < size:
-            body = self._s3.get_object(**self._object_args(state),
-                                       Range=f"bytes={state.offset}-")["Body"]
+            body = self._objects.open(state.bucket, state.key, state.version, state.offset)
             try:
                 chunk: list = []
                 for row in iter_rows(body, file_format, state.offset, state.next_line):
@@ -215,9 +214,9 @@ class RneIngestion:
             items.append(original)
             items += [f"{alias}|alias|{original}" for alias in keys[1:]]
         for scope, items in by_scope.items():
-            self._s3.put_object(Bucket=state.bucket,
-                                Key=f"{self._state_prefix(state.pk, scope)}{first_line:010d}.json",
-                                ContentType="application/json", Body=json.dumps(items).encode())
+            self._objects.put_json(
+                state.bucket, f"{self._state_prefix(state.pk, scope)}{first_line:010d}.json",
+                items)
 
     @staticmethod
     def _state_prefix(pk: str, scope: str) -> str:
@@ -225,21 +224,11 @@ class RneIngestion:
 
     def _listed(self, bucket: str, pk: str, scope: str) -> tuple[set[str], list[str]]:
         """The items a snapshot listed in a scope, and the S3 objects holding them."""
-        keys = self._keys_under(bucket, self._state_prefix(pk, scope))
+        keys = self._objects.keys_under(bucket, self._state_prefix(pk, scope))
         items: set[str] = set()
         for key in keys:
-            items.update(self._read_json(bucket, key))
+            items.update(self._objects.read_json(bucket, key))
         return items, keys
-
-    def _keys_under(self, bucket: str, prefix: str) -> list[str]:
-        keys = []
-        for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=bucket,
-                                                                       Prefix=prefix):
-            keys += [item["Key"] for item in page.get("Contents", [])]
-        return sorted(keys)
-
-    def _read_json(self, bucket: str, key: str):
-        return json.loads(self._s3.get_object(Bucket=bucket, Key=key)["Body"].read())
 
     def _hand_over(self, state) -> None:
         """Leave the rest of the file to a next invocation, through the ingestion queue."""
@@ -284,11 +273,10 @@ class RneIngestion:
         outcome.ambiguities = links.ambiguities
 
         if outcome.rejects or outcome.ambiguities:
-            self._s3.put_object(Bucket=state.bucket, Key=f"{PARTS_PREFIX}{state.pk}/"
-                                f"{chunk[0].line:010d}.json", ContentType="application/json",
-                                Body=json.dumps({"rejets": outcome.rejects,
-                                                 "ambiguites": outcome.ambiguities},
-                                                ensure_ascii=False).encode())
+            self._objects.put_json(state.bucket,
+                                   f"{PARTS_PREFIX}{state.pk}/{chunk[0].line:010d}.json",
+                                   {"rejets": outcome.rejects,
+                                    "ambiguites": outcome.ambiguities})
         last = chunk[-1]
         self._store.checkpoint(state, last.end_offset, last.line + 1, outcome.counts,
                                outcome.departements)
@@ -349,23 +337,19 @@ class RneIngestion:
             for item in sorted(before - now_listed):
                 person_key, mandate_key = item.split("|", 1)
                 closed += self._store.close_mandate(person_key, mandate_key, fin, state.pk)
-            self._delete(state.bucket, objects)  # the previous snapshot's lists are done with
+            # the previous snapshot's lists are done with
+            self._objects.delete(state.bucket, objects)
         return closed
-
-    def _delete(self, bucket: str, keys: list[str]) -> None:
-        for start in range(0, len(keys), 1000):
-            self._s3.delete_objects(Bucket=bucket, Delete={
-                "Objects": [{"Key": k} for k in keys[start:start + 1000]], "Quiet": True})
 
     # --- reports ----------------------------------------------------------------------------
     def _collect_parts(self, state) -> tuple[list[dict], list[dict]]:
         rejects, ambiguities = [], []
-        keys = self._keys_under(state.bucket, f"{PARTS_PREFIX}{state.pk}/")
+        keys = self._objects.keys_under(state.bucket, f"{PARTS_PREFIX}{state.pk}/")
         for key in keys:
-            part = self._read_json(state.bucket, key)
+            part = self._objects.read_json(state.bucket, key)
             rejects += part["rejets"]
             ambiguities += part["ambiguites"]
-        self._delete(state.bucket, keys)
+        self._objects.delete(state.bucket, keys)
         return rejects, ambiguities
 
     def _report_key(self, state) -> str:
@@ -391,9 +375,7 @@ class RneIngestion:
             "ambiguites": ambiguities,
             "traite_le": self._now().isoformat(),
         }
-        self._s3.put_object(Bucket=state.bucket, Key=self._report_key(state),
-                            ContentType="application/json",
-                            Body=json.dumps(report, ensure_ascii=False, indent=1).encode())
+        self._objects.put_json(state.bucket, self._report_key(state), report, indent=1)
 
     def _reject_file(self, state, motif: str, file_format: FileFormat | None = None) -> None:
         self._store.end_file(state, "rejete", self._now(), motif=motif,
@@ -403,13 +385,6 @@ class RneIngestion:
         logger.warning("RNE file rejected", extra={"motif": motif})
 
     # --- helpers ----------------------------------------------------------------------------
-    @staticmethod
-    def _object_args(state) -> dict:
-        args = {"Bucket": state.bucket, "Key": state.key}
-        if state.version:
-            args["VersionId"] = state.version
-        return args
-
     @staticmethod
     def _owner() -> str:
         return uuid.uuid4().hex

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
-from pynamodb.transactions import TransactWrite
 
 from ..models import (
     Account,
@@ -184,32 +183,25 @@ class RneStore:
         """A chunk of RNE rows links its élus in as few requests as DynamoDB allows (100
         actions a transaction); a newly recognised élu gets the completed years of mandate
         credited in the same transaction."""
-        from ..rights.ledger import account_actions, due_for, ledger_items
+        from ..rights.ledger import due_for
+        from ..rights.store import credit_operations, transact
 
         pending: list[tuple] = []  # (operation, item, actions or condition)
         for account, refs, start in links:
             earliest = min(s for s in (start, account.dif_debut) if s) if (
                 start or account.dif_debut) else None
-            due = due_for(account, earliest, today)
-            operations = [("update", account, self._link_actions(account, refs, start, now)
-                           + account_actions(due))]
-            operations += [("save", item, condition)
-                           for item, condition in ledger_items(account, due, now)]
+            operations = credit_operations(account, due_for(account, earliest, today), now)
+            link = ("update", account, self._link_actions(account, refs, start, now))
+            if operations:  # one update of the account: the link and the credits together
+                operations[0] = ("update", account, link[2] + operations[0][2])
+            else:
+                operations = [link]
             if len(pending) + len(operations) > 100:
-                self._transact(pending)
+                transact(pending)
                 pending = []
             pending += operations
         if pending:
-            self._transact(pending)
-
-    @staticmethod
-    def _transact(operations: list[tuple]) -> None:
-        with TransactWrite(connection=RneMandate._get_connection().connection) as batch:
-            for operation, item, extra in operations:
-                if operation == "update":
-                    batch.update(item, actions=extra)
-                else:
-                    batch.save(item, condition=extra)
+            transact(pending)
 
     @staticmethod
     def _link_actions(account: Account, refs: set[str], start: str | None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from ..mailer import Email
-from .form import FIELDS, SITUATIONS
+from .form import FORM, SITUATIONS
 
 _SIGNATURE = "L'équipe Mon Compte Élu — Caisse des Dépôts"
 
@@ -20,8 +20,8 @@ def _table(rows: list[tuple[str, str]]) -> str:
 def _rows(request) -> list[tuple[str, str]]:
     identity = request.identite.as_dict()
     rows = [("Référence", request.reference), ("Situation", SITUATIONS[request.situation])]
-    rows += [(label, identity.get(name, "") or "—") for name, (label, _, _) in FIELDS.items()
-             if name != "email"]
+    rows += [(field.label, identity.get(name, "") or "—") for name, field in FORM.fields.items()
+             if name not in ("situation", "email")]
     rows += [("Adresse électronique", request.email),
              ("Compte Mon Compte Élu", "oui (demande envoyée connecté)" if request.account
               else "non (demande envoyée sans connexion)"),

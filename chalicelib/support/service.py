@@ -3,20 +3,20 @@ create the account) is answered with the Mon Compte Formation procedure, as the 
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist
-
 from ..clock import PARIS
+from ..errors import InvalidForm
+from ..fields import normalise_email
 from ..models import Account, SupportRequest
 from ..models.support import RECEIVED
 from ..observability import Metric, count
-from ..problems import Problem, invalid
+from .errors import SupportRequestNotFound
 from .form import FAQ_URL, validate
 from .rate_limit import RateLimiter
+from .store import SupportStore
 
 PER_EMAIL = (3, timedelta(hours=1))
 PER_IP = (10, timedelta(hours=1))
@@ -29,8 +29,9 @@ def new_reference(now: datetime) -> str:
 
 
 class SupportDesk:
-    def __init__(self, limiter: RateLimiter, send_to_queue: Callable[[dict], None],
-                 clock: Callable[[], datetime]) -> None:
+    def __init__(self, store: SupportStore, limiter: RateLimiter,
+                 send_to_queue: Callable[[dict], None], clock: Callable[[], datetime]) -> None:
+        self._store = store
         self._limiter = limiter
         self._send = send_to_queue
         self._now = clock
@@ -39,7 +40,7 @@ class SupportDesk:
         now = self._now()
         cleaned, errors = validate(data, now.astimezone(PARIS).date())
         if errors:
-            raise invalid(errors)
+            raise InvalidForm(errors)
         if cleaned["situation"] == "creation_impossible_actif":
             return 200, {
                 "message": "Vous êtes en activité : suivez la procédure de Mon Compte "
@@ -51,30 +52,22 @@ class SupportDesk:
         self._limiter.hit("email", cleaned["email"], *PER_EMAIL, now)
         reference = new_reference(now)
         identity = {k: v for k, v in cleaned.items() if k not in ("situation", "email")}
-        SupportRequest(reference, statut=RECEIVED, situation=cleaned["situation"],
-                       identite=identity, email=cleaned["email"],
-                       account=account.nir_hash if account else None, created_at=now,
-                       expires_at=now + KEEP_REQUESTS).save(
-            condition=SupportRequest.reference.does_not_exist())
+        self._store.create(SupportRequest(
+            reference, statut=RECEIVED, situation=cleaned["situation"], identite=identity,
+            email=cleaned["email"], account=account.nir_hash if account else None,
+            created_at=now, expires_at=now + KEEP_REQUESTS))
         self._send({"reference": reference})
         count(Metric.SUPPORT_REQUEST_RECEIVED)
         return 202, {"reference": reference, "statut": RECEIVED}
 
     def status(self, reference: str, account: Account | None, email: str | None) -> dict:
         """The requester only: the same session, or the reference with the email given."""
-        try:
-            request = SupportRequest.get(reference, consistent_read=True)
-        except DoesNotExist:
-            request = None
+        request = self._store.get(reference)
         allowed = request is not None and (
             (account is not None and request.account == account.nir_hash)
-            or (email is not None and email.strip().lower() == request.email))
+            or (email is not None and normalise_email(email) == request.email))
         if not allowed:
-            raise Problem(404, "Aucune demande ne correspond à cette référence et à cette "
-                               "adresse électronique.", slug="demande-introuvable")
+            raise SupportRequestNotFound()
         return {"reference": request.reference, "statut": request.statut,
                 "situation": request.situation, "recue_le": request.created_at.isoformat()}
 
-
-def queue_sender(sqs, queue_url: str) -> Callable[[dict], None]:
-    return lambda body: sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(body))

@@ -15,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist
-
 from ..mailer import SesMailer
 from ..models import Account, SupportRequest
 from ..models.support import AUTO_RESOLVED, FAILED, FORWARDED
@@ -26,11 +24,13 @@ from ..rights.service import RightsService
 from ..rne.matching import account_keys
 from ..rne.store import RneStore
 from . import emails
+from .store import SupportStore
 
 
 class SupportWorker:
-    def __init__(self, rne: RneStore, rights: RightsService, mailer: SesMailer, mailbox: str,
-                 clock: Callable[[], datetime]) -> None:
+    def __init__(self, store: SupportStore, rne: RneStore, rights: RightsService,
+                 mailer: SesMailer, mailbox: str, clock: Callable[[], datetime]) -> None:
+        self._store = store
         self._rne = rne
         self._rights = rights
         self._mailer = mailer
@@ -38,9 +38,8 @@ class SupportWorker:
         self._now = clock
 
     def process(self, reference: str) -> str:
-        try:
-            request = SupportRequest.get(reference, consistent_read=True)
-        except DoesNotExist:
+        request = self._store.get(reference)
+        if request is None:
             logger.warning("Unknown support request: nothing to do")
             return "inconnue"
         if request.statut == AUTO_RESOLVED:
@@ -67,9 +66,8 @@ class SupportWorker:
 
     def fail(self, reference: str) -> None:
         """The message reached the dead-letter queue: operators must take the request over."""
-        try:
-            request = SupportRequest.get(reference, consistent_read=True)
-        except DoesNotExist:
+        request = self._store.get(reference)
+        if request is None:
             return
         if request.statut not in (AUTO_RESOLVED, FORWARDED):
             self._set(request, statut=FAILED)
@@ -78,12 +76,7 @@ class SupportWorker:
 
     # --- steps ------------------------------------------------------------------------------
     def _account(self, request: SupportRequest) -> Account | None:
-        if not request.account:
-            return None
-        try:
-            return Account.get(request.account, consistent_read=True)
-        except DoesNotExist:
-            return None
+        return self._store.account(request.account) if request.account else None
 
     def _try_recognition(self, request: SupportRequest, account: Account | None) -> str | None:
         """None when the account is now recognised; else what the check found (French)."""
@@ -126,8 +119,7 @@ class SupportWorker:
         count(Metric.EMAIL_SENT)
 
     def _set(self, request: SupportRequest, **values) -> None:
-        actions = [getattr(SupportRequest, k).set(v) for k, v in values.items()]
-        request.update(actions=[*actions, SupportRequest.updated_at.set(self._now())])
+        self._store.update(request, self._now(), **values)
 
 
 def _consistent(account: Account, identity: dict) -> bool:

@@ -59,7 +59,7 @@ def test_an_unexpected_failure_is_a_generic_500_that_leaks_nothing(api, monkeypa
     def explode(*_args, **_kwargs):
         raise RuntimeError(f"boom with {secret_nir}")
 
-    monkeypatch.setattr(type(services.accounts()), "login", explode)
+    monkeypatch.setattr(type(services.sessions()), "login", explode)
     response = api.post("/sessions", {"nir": secret_nir[:13], "mot_de_passe": "x"})
     assert response.status == 500
     assert response.content_type == "application/problem+json"

@@ -74,6 +74,37 @@ def test_history_pages_with_an_opaque_cursor(api, elu, monkeypatch):
     assert api.get("/me/rights/history?cursor=nimportequoi", token=token).status == 400
 
 
+def test_a_history_cursor_carries_no_account_key_and_serves_its_owner_only(
+        api, elu, rne, monkeypatch):
+    import base64
+
+    from chalicelib.rights import service
+
+    monkeypatch.setattr(service, "PAGE_SIZE", 1)
+    _, token = elu
+    cursor = api.get("/me/rights/history", token=token).json["cursor"]
+    [account] = list(Account.scan())
+    readable = base64.urlsafe_b64decode(cursor.split(".")[0] + "==").decode()
+    assert account.nir_hash not in cursor and account.nir_hash not in readable
+    other = rne.person(nom_naissance="Garnier", prenoms="Luc", sexe="M",
+                       date_naissance="1980-01-01", email="luc.garnier@exemple.fr")
+    other_token = token_of(api, other)
+    foreign = api.get(f"/me/rights/history?cursor={cursor}", token=other_token)
+    assert foreign.status == 400 and foreign.json["errors"][0]["champ"] == "cursor"
+
+
+def test_tampered_catalogue_cursors_are_400s(api, catalogue):
+    page = api.get("/formations?catalogue=activite-professionnelle").json
+    payload, mac = page["cursor"].split(".")
+    for cursor in (f"{payload}.{mac[::-1]}", f"{payload[:-2]}.{mac}", "e30", "%00", "Ω" * 3):
+        refused = api.get(f"/formations?catalogue=activite-professionnelle&cursor={cursor}")
+        assert refused.status == 400, cursor
+        assert [e["champ"] for e in refused.json["errors"]] == ["cursor"]
+    # a cursor of one catalogue does not page another
+    elsewhere = api.get(f"/formations?catalogue=mandat&cursor={page['cursor']}")
+    assert elsewhere.status in (400, 401)
+
+
 def test_the_yearly_credit_runs_twice_and_credits_once(api, elu, client):
     _, token = elu
     assert api.get("/me/rights", token=token).json["elu"]["montant_disponible"] == "800.00"

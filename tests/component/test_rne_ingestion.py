@@ -88,7 +88,7 @@ def test_an_account_missed_by_ingestion_is_recognised_at_its_next_login(rne):
     rne.ingest(CM_KEY, cm_file(CLAIRE_BIRTH_NAME))
     [account] = list(Account.scan())
     assert account.elu is False
-    services.accounts()._recognition._cache = None  # the next login sees the new ingestion
+    services.reset()  # a new container: the next login sees the new ingestion at once
     assert rne.me(claire)["elu"] is True
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT
 from tests.support.people import make_nir
@@ -93,8 +94,9 @@ def test_signup_recognition_rights_catalogue_history_logout_and_back_to_a_format
 
     page.goto(site + "/")
     header = page.get_by_role("banner")
-    assert header.get_by_role("link", name="Création de compte").is_visible()
-    assert header.get_by_role("link", name="Connexion").is_visible()
+    # the header is drawn once the page knows whether someone is logged in: wait for it
+    expect(header.get_by_role("link", name="Création de compte")).to_be_visible()
+    expect(header.get_by_role("link", name="Connexion")).to_be_visible()
     check(page, "01-accueil")
 
     # Création de compte: each step checked by the API, errors beside the field.
@@ -145,7 +147,7 @@ def test_signup_recognition_rights_catalogue_history_logout_and_back_to_a_format
     log_in(page, nir, PASSWORD)
     page.wait_for_url("**/espace")
     page.get_by_role("heading", name="Votre compte élu").wait_for()
-    assert page.get_by_role("img", name="Cocarde tricolore").first.is_visible()
+    expect(page.get_by_role("img", name="Cocarde tricolore").first).to_be_visible()
     assert "800,00" in page.locator("#montant-elu").inner_text()
     assert "Hélène ROUX" in page.get_by_role("banner").inner_text()
     check(page, "06-espace-elu")

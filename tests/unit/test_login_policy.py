@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from chalicelib.login_policy import LOCK_DURATION, MAX_FAILURES, FailureState
+from chalicelib.accounts.login_policy import LOCK_DURATION, MAX_FAILURES, FailureState
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from chalicelib import nir
+from chalicelib.accounts import nir
 from tests.support.people import make_nir
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from chalicelib import passwords
+from chalicelib.accounts import passwords
 
 
 def test_a_strong_password_passes():

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from chalicelib.signup_form import (
+from chalicelib.accounts.signup_form import (
     STEPS,
     validate_adresse,
     validate_contact,

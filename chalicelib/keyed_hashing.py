@@ -27,17 +27,9 @@ class KeyedHasher:
         return self.digest("nir", nir_body)
 
 
-def load_secret(secret_name: str) -> str:
-    """A secret from Secrets Manager, cached by Powertools between invocations."""
-    from aws_lambda_powertools.utilities import parameters
-
-    return parameters.get_secret(secret_name, max_age=3600)
-
-
-def load_hmac_key(secret_name: str) -> bytes:
-    """The key (generated in Secrets Manager at deployment)."""
-    value = load_secret(secret_name)
-    return bytes.fromhex(value) if _is_hex(value) else value.encode()
+def hmac_key(secret_value: str) -> bytes:
+    """The key, from the value of its secret (hex, as generated at deployment, or raw text)."""
+    return bytes.fromhex(secret_value) if _is_hex(secret_value) else secret_value.encode()
 
 
 def _is_hex(value: str) -> bool:

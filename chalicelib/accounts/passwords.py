@@ -9,13 +9,13 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .names import normalise
+from ..names import normalise
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 # zxcvbn's scale: 3 means "safely unguessable: moderate protection from offline attacks".
 MIN_STRENGTH = 3
-_COMMON_WORDS_FILE = Path(__file__).parent / "data" / "common_passwords_fr.txt"
+_COMMON_WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common_passwords_fr.txt"
 
 
 def rule_errors(password: str, personal_words: tuple[str, ...] = ()) -> list[str]:

@@ -15,16 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import secrets
-from .accounts import AccountService, NewSession
-from .franceconnect import PENDING_TTL, STATE_TTL
-from .franceconnect.client import FranceConnectError, OidcClient
-from .franceconnect.identity import FcIdentity, UnusableIdentity
-from .franceconnect.store import FcStore
-from .models import FcLoginState, FcPendingIdentity
-from .models.franceconnect import FcIdentityAttribute
-from .observability import Metric, count, logger
-from .problems import Problem
+from .. import keyed_hashing
+from ..accounts.errors import EmailNotVerified
+from ..accounts.franceconnect_links import FranceConnectLinks
+from ..accounts.sessions import NewSession
+from ..models import FcLoginState, FcPendingIdentity
+from ..models.franceconnect import FcIdentityAttribute
+from ..observability import Metric, count, logger
+from . import PENDING_TTL, STATE_TTL
+from .client import FranceConnectError, OidcClient
+from .errors import NoPendingIdentity
+from .identity import FcIdentity, UnusableIdentity
+from .store import FcStore
 
 
 @dataclass(frozen=True)
@@ -42,28 +44,29 @@ class Outcome:
 
 
 def link_key(sub: str) -> str:
-    return "sub#" + secrets.token_hash(sub)
+    return "sub#" + keyed_hashing.token_hash(sub)
 
 
 def _state_key(state: str) -> str:
-    return "etat#" + secrets.token_hash(state)
+    return "etat#" + keyed_hashing.token_hash(state)
 
 
 def _pending_key(handle: str) -> str:
-    return "attente#" + secrets.token_hash(handle)
+    return "attente#" + keyed_hashing.token_hash(handle)
 
 
 class FranceConnectLogin:
     def __init__(self, client: Callable[[], OidcClient], store: FcStore,
-                 accounts: AccountService, clock: Callable[[], datetime]) -> None:
+                 links: FranceConnectLinks, clock: Callable[[], datetime]) -> None:
         self._client = client
         self._store = store
-        self._accounts = accounts
+        self._links = links
         self._now = clock
 
     def start(self) -> Started:
-        state, nonce = secrets.new_token(), secrets.new_token()
-        verifier = secrets.new_token() + secrets.new_token()  # PKCE: 43 to 128 characters
+        state, nonce = keyed_hashing.new_token(), keyed_hashing.new_token()
+        # PKCE: a verifier of 43 to 128 characters
+        verifier = keyed_hashing.new_token() + keyed_hashing.new_token()
         url = self._client().authorization_url(state, nonce, verifier)
         now = self._now()
         self._store.save_state(FcLoginState(_state_key(state), nonce=nonce,
@@ -76,8 +79,8 @@ class FranceConnectLogin:
             outcome = self._finish(params, browser_state)
         except FranceConnectError as error:
             outcome = Outcome("erreur", motif=error.motif)
-        except Problem as problem:  # an account not verified yet
-            outcome = Outcome("erreur", motif=(problem.slug or "erreur").replace("-", "_"))
+        except EmailNotVerified:
+            outcome = Outcome("erreur", motif="compte_non_verifie")
         if outcome.statut in ("erreur", "refuse"):
             count(Metric.FRANCECONNECT_LOGIN_FAILED)
             logger.info("FranceConnect login not completed",
@@ -86,7 +89,7 @@ class FranceConnectLogin:
 
     def _finish(self, params: dict[str, str], browser_state: str | None) -> Outcome:
         state = params.get("state") or ""
-        if not state or not browser_state or not secrets.same(state, browser_state):
+        if not state or not browser_state or not keyed_hashing.same(state, browser_state):
             raise FranceConnectError("etat_invalide")
         login = self._store.take_state(_state_key(state))
         if login is None or login.expires_at < self._now():
@@ -106,14 +109,14 @@ class FranceConnectLogin:
         except UnusableIdentity:
             raise FranceConnectError("identite_incomplete") from None
         key = link_key(claims["sub"])
-        account = self._accounts.franceconnect_account(key)
+        account = self._links.linked_account(key)
         if account is None:
-            same = self._accounts.accounts_of_identity(identity)
+            same = self._links.accounts_of_identity(identity)
             account = same[0] if len(same) == 1 else None
         if account is not None:
-            return Outcome("connecte", session=self._accounts.login_with_franceconnect(
+            return Outcome("connecte", session=self._links.log_in(
                 account, identity, key, token["id_token"]))
-        handle = secrets.new_token()
+        handle = keyed_hashing.new_token()
         now = self._now()
         self._store.save_pending(FcPendingIdentity(
             _pending_key(handle), sub_hash=key, id_token=token["id_token"],
@@ -126,8 +129,7 @@ class FranceConnectLogin:
         """(identity, link key) of the identity this browser brought back from FranceConnect."""
         item = self._store.get_pending(_pending_key(handle)) if handle else None
         if item is None or item.expires_at < self._now():
-            raise Problem(404, "Aucune identité FranceConnect en attente : reconnectez-vous avec "
-                               "FranceConnect.", slug="franceconnect-expire")
+            raise NoPendingIdentity()
         return FcIdentity(**item.identite.as_dict()), item.sub_hash
 
     def signed_up(self, handle: str) -> None:
@@ -136,9 +138,8 @@ class FranceConnectLogin:
     def link_after_login(self, identity: FcIdentity, key: str, handle: str,
                          session: NewSession) -> None:
         """The person logged in with NIR and password, bringing an identity: link them."""
-        account = self._accounts.account(session.nir_hash)
-        self._accounts.link_franceconnect(account, identity, key)
+        self._links.link_to_session(session, identity, key)
         self._store.delete_pending(_pending_key(handle))
 
     def logout_url(self, id_token: str) -> str:
-        return self._client().logout_url(id_token, secrets.new_token())
+        return self._client().logout_url(id_token, keyed_hashing.new_token())

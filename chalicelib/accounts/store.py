@@ -11,8 +11,7 @@ from datetime import datetime
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from .login_policy import FailureState
-from .models import (
+from ..models import (
     Account,
     AccountEmail,
     FcLink,
@@ -20,24 +19,11 @@ from .models import (
     PasswordReset,
     Session,
     is_condition_failure,
+    shared_connection,
 )
-from .models.account import ACTIVE, PENDING
-
-
-class AlreadyTaken(Exception):
-    """The NIR or the email of a new account already belongs to an account."""
-
-    def __init__(self, field: str) -> None:
-        super().__init__(field)
-        self.field = field
-
-
-class Conflict(Exception):
-    """A concurrent change won; the caller may read again and retry."""
-
-
-def _connection():
-    return Account._get_connection().connection
+from ..models.account import ACTIVE, PENDING
+from .errors import AlreadyTaken, Conflict
+from .login_policy import FailureState
 
 
 class AccountStore:
@@ -49,7 +35,7 @@ class AccountStore:
         expired_pending_account = (Account.statut == PENDING) & (Account.expires_at < now)
         expired_claim = AccountEmail.expires_at < now
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=shared_connection()) as transaction:
                 transaction.save(account, condition=Account.nir_hash.does_not_exist()
                                  | expired_pending_account)
                 transaction.save(claim, condition=AccountEmail.email.does_not_exist()
@@ -93,7 +79,7 @@ class AccountStore:
     def activate(self, account: Account, identity_keys: set[str]) -> None:
         """Activate, and register the account under its identity keys in the same transaction
         (the RNE ingestion finds accounts through them)."""
-        with TransactWrite(connection=_connection()) as transaction:
+        with TransactWrite(connection=shared_connection()) as transaction:
             transaction.update(account, actions=self._activation_actions(),
                                condition=Account.statut == PENDING)
             transaction.update(AccountEmail(account.email), actions=[
@@ -149,7 +135,7 @@ class AccountStore:
                            identity_keys: set[str]) -> None:
         """Link the identity to the account, keep it there, and register its identity keys
         for the RNE ingestion: one transaction."""
-        with TransactWrite(connection=_connection()) as transaction:
+        with TransactWrite(connection=shared_connection()) as transaction:
             transaction.save(link)
             transaction.update(account, actions=[Account.franceconnect.set(identity)],
                                condition=Account.statut == ACTIVE)
@@ -173,7 +159,7 @@ class AccountStore:
 
     # --- password resets --------------------------------------------------------------------
     def create_reset(self, account: Account, reset: PasswordReset, now: datetime) -> None:
-        with TransactWrite(connection=_connection()) as transaction:
+        with TransactWrite(connection=shared_connection()) as transaction:
             transaction.save(reset, condition=PasswordReset.token_hash.does_not_exist())
             transaction.update(account, actions=[Account.reset_requested_at.set(now)])
 
@@ -197,7 +183,7 @@ class AccountStore:
         if account.statut == PENDING:
             actions += self._activation_actions()
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=shared_connection()) as transaction:
                 transaction.update(reset, actions=[PasswordReset.used_at.set(now)],
                                    condition=PasswordReset.used_at.does_not_exist()
                                    & (PasswordReset.expires_at > now))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .mailer import Email
+from ..mailer import Email
 
 _SIGNATURE = "L'équipe Mon Compte Élu — Caisse des Dépôts"
 

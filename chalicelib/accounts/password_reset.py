@@ -1,0 +1,83 @@
+"""Password reset: a single-use link by email (the same answer whether or not the account
+exists), then a new password that ends every session. Following the link proves the email, so
+it also activates an account still pending."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from .. import keyed_hashing
+from ..clock import utc_now
+from ..errors import FieldError, InvalidForm, invalid_field
+from ..mailer import SesMailer, send_quietly
+from ..models import PasswordReset
+from ..models.account import PENDING
+from ..observability import Metric, count
+from ..rne.matching import keys_of_account
+from . import emails, nir, passwords
+from .elu import EluRecognition
+from .errors import Conflict, ResetLinkGone
+from .signup import RESEND_COOLDOWN, minutes
+from .store import AccountStore
+
+RESET_TOKEN_TTL = timedelta(minutes=30)
+
+
+class PasswordResets:
+    def __init__(self, store: AccountStore, mailer: SesMailer,
+                 hasher: keyed_hashing.KeyedHasher, elu: EluRecognition, public_url: str,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        self._store = store
+        self._mailer = mailer
+        self._hasher = hasher
+        self._elu = elu
+        self._public_url = public_url
+        self._now = clock
+
+    def request(self, raw_nir: str) -> None:
+        """Email a single-use link; the same answer whether or not the account exists."""
+        try:
+            body = nir.login_body(raw_nir)
+        except nir.InvalidNir as error:
+            raise invalid_field("nir", str(error)) from None
+        now = self._now()
+        account = self._store.get(self._hasher.nir(body))
+        count(Metric.PASSWORD_RESET_REQUESTED)
+        if account is None:
+            return
+        if account.reset_requested_at and now - account.reset_requested_at < RESEND_COOLDOWN:
+            return
+        token = keyed_hashing.new_token()
+        reset = PasswordReset(keyed_hashing.token_hash(token), nir_hash=account.nir_hash,
+                              expires_at=now + RESET_TOKEN_TTL)
+        self._store.create_reset(account, reset, now)
+        link = f"{self._public_url}/mot-de-passe/nouveau?jeton={token}"
+        send_quietly(self._mailer, emails.password_reset(account.email, account.prenoms, link,
+                                                         minutes(RESET_TOKEN_TTL)))
+
+    def reset(self, token: str, password: str) -> None:
+        now = self._now()
+        reset = self._store.get_reset(keyed_hashing.token_hash(token))
+        account = None
+        if reset is not None and reset.used_at is None and now < reset.expires_at:
+            account = self._store.get(reset.nir_hash)
+        if account is None:
+            raise ResetLinkGone()
+        words = (account.nom_naissance, account.nom_usage or "", account.prenoms,
+                 account.date_naissance[:4])
+        if not isinstance(password, str):
+            raise invalid_field("mot_de_passe", "Mot de passe : ce champ est obligatoire.")
+        errors = passwords.rule_errors(password, words)
+        if errors:
+            raise InvalidForm([FieldError("mot_de_passe", message) for message in errors])
+        was_pending = account.statut == PENDING
+        try:
+            self._store.complete_reset(reset, account, passwords.hash_password(password), now,
+                                       keys_of_account(account))
+        except Conflict:
+            raise ResetLinkGone() from None
+        count(Metric.PASSWORD_RESET_COMPLETED)
+        if was_pending:
+            self._elu.recognise(account)
+        send_quietly(self._mailer, emails.password_changed(account.email, account.prenoms))

@@ -1,0 +1,142 @@
+"""Sessions: login with the 13-character NIR and the password, the lock after repeated
+failures, the session token and its checks, logout.
+
+An unknown NIR and a wrong password get the same answer and cost the same work (a decoy hash).
+Session tokens are stored hashed; a session carries the account's epoch, bumped when every
+session must end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .. import keyed_hashing
+from ..clock import utc_now
+from ..errors import invalid_field
+from ..models import Account, Session
+from ..models.account import ACTIVE
+from ..observability import Metric, count, logger
+from . import nir, passwords
+from .elu import EluRecognition
+from .errors import (
+    AccountLocked,
+    BadCredentials,
+    Conflict,
+    EmailNotVerified,
+    NotLoggedIn,
+    SessionExpired,
+)
+from .login_policy import FailureState
+from .store import AccountStore
+
+
+@dataclass(frozen=True)
+class NewSession:
+    token: str
+    expires_at: datetime
+    max_age_seconds: int
+    nir_hash: str
+
+
+def account_locked(until: datetime, now: datetime) -> AccountLocked:
+    return AccountLocked(until, max(1, int((until - now).total_seconds()) + 1))
+
+
+class Sessions:
+    def __init__(self, store: AccountStore, hasher: keyed_hashing.KeyedHasher,
+                 elu: EluRecognition, session_ttl: timedelta = timedelta(minutes=60),
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        self._store = store
+        self._hasher = hasher
+        self._elu = elu
+        self._session_ttl = session_ttl
+        self._now = clock
+
+    def login(self, raw_nir: str, password: str) -> NewSession:
+        try:
+            body = nir.login_body(raw_nir)
+        except nir.InvalidNir as error:
+            raise invalid_field("nir", str(error)) from None
+        now = self._now()
+        account = self._store.get(self._hasher.nir(body))
+        if account is None:
+            passwords.verify_password(passwords.decoy_hash(), password)
+            count(Metric.LOGIN_FAILED)
+            raise BadCredentials()
+        state = FailureState(account.failed_logins or 0, account.failures_since,
+                             account.locked_until)
+        if state.is_locked(now):
+            raise account_locked(state.locked_until, now)
+        if not passwords.verify_password(account.password_hash, password):
+            count(Metric.LOGIN_FAILED)
+            self._record_failure(account, now)
+            raise BadCredentials()
+        if account.statut != ACTIVE:
+            raise EmailNotVerified()
+        self._elu.at_login(account)
+        rehash = (passwords.hash_password(password)
+                  if passwords.needs_rehash(account.password_hash) else None)
+        if not state.is_clean or rehash:
+            self._store.record_login_success(account, rehash)
+        count(Metric.LOGIN_SUCCEEDED)
+        return self.open(account)
+
+    def open(self, account: Account, fc_id_token: str | None = None) -> NewSession:
+        token = keyed_hashing.new_token()
+        now = self._now()
+        expires_at = now + self._session_ttl
+        self._store.create_session(Session(keyed_hashing.token_hash(token),
+                                           nir_hash=account.nir_hash,
+                                           auth_epoch=account.auth_epoch or 0, created_at=now,
+                                           expires_at=expires_at, fc_id_token=fc_id_token))
+        return NewSession(token, expires_at, int(self._session_ttl.total_seconds()),
+                          account.nir_hash)
+
+    def _record_failure(self, account: Account, now: datetime) -> None:
+        for _ in range(3):
+            state = FailureState(account.failed_logins or 0, account.failures_since,
+                                 account.locked_until).after_failure(now)
+            try:
+                self._store.record_login_failure(account, state)
+            except Conflict:
+                account = self._store.get(account.nir_hash) or account
+                continue
+            if state.locked_until:
+                count(Metric.ACCOUNT_LOCKED)
+                logger.info("Account locked after repeated login failures",
+                            extra={"account_id": account.id})
+            return
+
+    def authenticate(self, token: str | None) -> Account:
+        if not token:
+            raise NotLoggedIn()
+        session = self._store.get_session(keyed_hashing.token_hash(token))
+        now = self._now()
+        account = None
+        if session is not None and now < session.expires_at:
+            account = self._store.get(session.nir_hash)
+        if (account is None or account.statut != ACTIVE
+                or (account.auth_epoch or 0) != session.auth_epoch):
+            raise SessionExpired()
+        return account
+
+    def account(self, nir_hash: str) -> Account:
+        """The account a session just opened belongs to."""
+        account = self._store.get(nir_hash)
+        if account is None:
+            raise SessionExpired()
+        return account
+
+    def franceconnect_id_token(self, token: str | None) -> str | None:
+        """The FranceConnect ID token of a session opened through it (for its logout)."""
+        session = self._store.get_session(keyed_hashing.token_hash(token)) if token else None
+        return session.fc_id_token if session else None
+
+    def logout(self, token: str | None) -> None:
+        self.authenticate(token)
+        self.end(token)
+
+    def end(self, token: str) -> None:
+        self._store.delete_session(keyed_hashing.token_hash(token))

@@ -1,0 +1,140 @@
+"""Signup: a pending account from the 4 steps (or FranceConnect's certified identity), its
+6-digit email code, and activation, which searches the RNE for the new account.
+
+Messages are French and never quote a NIR, a password or a code.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from .. import keyed_hashing
+from ..clock import PARIS, utc_now
+from ..errors import InvalidForm, invalid_field
+from ..fields import normalise_email
+from ..franceconnect.identity import FcIdentity
+from ..mailer import SesMailer, send_quietly
+from ..models import Account, AccountEmail, Address, FcLink
+from ..models.account import ACTIVE, PENDING
+from ..models.franceconnect import FcIdentityAttribute
+from ..observability import Metric, count
+from ..rne.matching import keys_of_account
+from . import emails, passwords
+from .elu import EluRecognition
+from .errors import AlreadyActivated, CodeExpired, WrongCode
+from .signup_form import validate_signup
+from .store import AccountStore
+
+VERIFICATION_CODE_TTL = timedelta(minutes=15)
+VERIFICATION_MAX_ATTEMPTS = 5
+PENDING_ACCOUNT_TTL = timedelta(days=7)
+RESEND_COOLDOWN = timedelta(seconds=60)
+
+
+def minutes(delta: timedelta) -> int:
+    return int(delta.total_seconds() // 60)
+
+
+class Signup:
+    def __init__(self, store: AccountStore, mailer: SesMailer,
+                 hasher: keyed_hashing.KeyedHasher, elu: EluRecognition,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        self._store = store
+        self._mailer = mailer
+        self._hasher = hasher
+        self._elu = elu
+        self._now = clock
+
+    def create_account(self, data: dict[str, Any],
+                       franceconnect: tuple[FcIdentity, str] | None = None) -> Account:
+        """A pending account. Through FranceConnect, (identity, link key): the identity fields
+        are the certified ones, whatever the form says, and the account is linked to it."""
+        now = self._now()
+        if franceconnect is not None:
+            data = {**data, **franceconnect[0].signup_fields()}
+        result = validate_signup(data, now.astimezone(PARIS).date())
+        if result.errors:
+            raise InvalidForm(result.errors)
+        form = result.cleaned
+        nir_hash = self._hasher.nir(form["nir"][:13])
+        account = Account(
+            nir_hash,
+            id=str(uuid.uuid4()),
+            statut=PENDING,
+            created_at=now,
+            expires_at=now + PENDING_ACCOUNT_TTL,
+            nom_naissance=form["nom_naissance"],
+            nom_usage=form.get("nom_usage"),
+            prenoms=form["prenoms"],
+            sexe=form["sexe"],
+            date_naissance=form["date_naissance"],
+            lieu_naissance=form["lieu_naissance"],
+            email=form["email"],
+            telephone=form["telephone"],
+            adresse=Address(**form["adresse"]),
+            diplome=form.get("diplome"),
+            password_hash=passwords.hash_password(form["mot_de_passe"]),
+        )
+        code = keyed_hashing.new_code()
+        account.verification_code_hash = self._code_hash(account, code)
+        account.verification_expires_at = now + VERIFICATION_CODE_TTL
+        account.verification_sent_at = now
+        claim = AccountEmail(account.email, nir_hash=nir_hash, expires_at=account.expires_at)
+        link = None
+        if franceconnect is not None:
+            identity, link_key = franceconnect
+            account.franceconnect = FcIdentityAttribute(**identity.as_dict())
+            link = FcLink(link_key, nir_hash=nir_hash, linked_at=now)
+        self._store.create_pending(account, claim, now, link)  # AlreadyTaken
+        count(Metric.ACCOUNT_CREATED)
+        send_quietly(self._mailer, emails.verification_code(
+            account.email, account.prenoms, code, minutes(VERIFICATION_CODE_TTL)))
+        return account
+
+    def resend_code(self, email: str) -> None:
+        """Send a fresh code to a pending account; says nothing about whether one exists."""
+        now = self._now()
+        account = self._store.get_by_email(normalise_email(email))
+        if account is None or account.statut != PENDING:
+            return
+        if account.verification_sent_at and now - account.verification_sent_at < RESEND_COOLDOWN:
+            return
+        code = keyed_hashing.new_code()
+        self._store.save_verification_code(account, self._code_hash(account, code),
+                                           now + VERIFICATION_CODE_TTL, now)
+        send_quietly(self._mailer, emails.verification_code(
+            account.email, account.prenoms, code, minutes(VERIFICATION_CODE_TTL)))
+
+    def verify_email(self, email: str, code: str) -> Account:
+        now = self._now()
+        account = self._store.get_by_email(normalise_email(email))
+        if account is None:
+            raise invalid_field("email", "Aucun compte en attente de vérification ne "
+                                         "correspond à cette adresse électronique.")
+        if account.statut == ACTIVE:
+            raise AlreadyActivated()
+        attempts = account.verification_attempts or 0
+        if (account.verification_code_hash is None or account.verification_expires_at is None
+                or now >= account.verification_expires_at
+                or attempts >= VERIFICATION_MAX_ATTEMPTS):
+            raise CodeExpired()
+        if not keyed_hashing.same(self._code_hash(account, code.strip()),
+                                  account.verification_code_hash):
+            self._store.count_verification_failure(account)
+            count(Metric.VERIFICATION_FAILED)
+            raise WrongCode(VERIFICATION_MAX_ATTEMPTS - attempts - 1)
+        self.activate(account)
+        return account
+
+    def activate(self, account: Account) -> None:
+        """Activate a pending account (its email is proven) and search the RNE for it."""
+        self._store.activate(account, keys_of_account(account))
+        account.statut = ACTIVE
+        count(Metric.ACCOUNT_VERIFIED)
+        self._elu.recognise(account)
+
+    def _code_hash(self, account: Account, code: str) -> str:
+        return self._hasher.digest("email-code:" + account.nir_hash, code)

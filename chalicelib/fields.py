@@ -1,0 +1,288 @@
+"""One form toolkit: declared fields that clean what a person typed, or say in French what to
+correct, and the forms made of them. The OpenAPI request schemas are built from the same
+declarations, so a length or a list of choices is written once.
+
+One control-character policy for every text: refused (CR, LF, tab, DEL, lone surrogates, line
+separators), never rewritten, since what is typed can end up in an email header, a CSV or a log.
+Other white space is tidied: one space between words, none around.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from . import names
+from .errors import FieldError
+
+_REFUSED_CATEGORIES = {"Cc", "Cs", "Zl", "Zp"}
+
+
+class Invalid(ValueError):
+    """What to correct in one field, in French (the label included)."""
+
+
+def has_control_characters(value: str) -> bool:
+    return any(unicodedata.category(ch) in _REFUSED_CATEGORIES for ch in value)
+
+
+def normalise_email(value: str) -> str:
+    """How an address is compared and stored: trimmed, lower case."""
+    return value.strip().lower()
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+@dataclass(frozen=True)
+class Text:
+    label: str
+    required: bool = True
+    max_length: int = 200
+    description: str | None = None
+
+    def clean(self, value: Any, today: date | None = None) -> Any:
+        """The cleaned value; None for an optional field left empty; or Invalid."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if self.required:
+                raise Invalid(f"{self.label} : ce champ est obligatoire.")
+            return None
+        if not isinstance(value, str):
+            raise Invalid(f"{self.label} : du texte est attendu.")
+        if has_control_characters(value):
+            raise Invalid(f"{self.label} : les retours à la ligne et caractères de contrôle ne "
+                          "sont pas acceptés.")
+        value = " ".join(value.split())
+        if len(value) > self.max_length:
+            raise Invalid(f"{self.label} : {self.max_length} caractères au maximum.")
+        return self.refine(value, today)
+
+    def refine(self, value: str, today: date | None) -> Any:
+        return value
+
+    def schema(self) -> dict:
+        schema: dict[str, Any] = {"type": "string" if self.required else ["string", "null"],
+                                  "maxLength": self.max_length,
+                                  "description": self.description or self.label}
+        return {**schema, **self.extra_schema()}
+
+    def extra_schema(self) -> dict:
+        return {}
+
+
+@dataclass(frozen=True)
+class PersonName(Text):
+    max_length: int = 100
+
+    def refine(self, value: str, today: date | None) -> str:
+        if not names.is_plausible_name(value):
+            raise Invalid(f"{self.label} : seuls les lettres, espaces, traits d'union et "
+                          "apostrophes sont acceptés.")
+        return names.clean_display(value)
+
+
+@dataclass(frozen=True)
+class Email(Text):
+    max_length: int = 254
+
+    def refine(self, value: str, today: date | None) -> str:
+        from email_validator import EmailNotValidError, validate_email
+
+        try:
+            checked = validate_email(value, check_deliverability=False)
+        except EmailNotValidError:
+            raise Invalid(f"{self.label} : format invalide (exemple : "
+                          "prenom.nom@exemple.fr).") from None
+        return normalise_email(checked.normalized)
+
+    def extra_schema(self) -> dict:
+        return {"format": "email"}
+
+
+@dataclass(frozen=True)
+class Phone(Text):
+    max_length: int = 30
+
+    def refine(self, value: str, today: date | None) -> str:
+        import phonenumbers
+
+        try:
+            parsed = phonenumbers.parse(value, "FR")
+            valid = phonenumbers.is_valid_number(parsed)
+        except phonenumbers.NumberParseException:
+            valid = False
+        if not valid:
+            raise Invalid(f"{self.label} : numéro invalide (exemple : 06 12 34 56 78 ou "
+                          "+33 6 12 34 56 78).")
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+@dataclass(frozen=True)
+class IsoDate(Text):
+    """A calendar date written AAAA-MM-JJ (the API's format; the web client converts)."""
+
+    max_length: int = 10
+
+    def refine(self, value: str, today: date | None) -> Any:
+        try:
+            if len(value) != 10:
+                raise ValueError
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise Invalid(f"{self.label} : format attendu AAAA-MM-JJ (par exemple "
+                          "1970-05-31).") from None
+        return self.check(day, today).isoformat()
+
+    def check(self, day: date, today: date | None) -> date:
+        return day
+
+    def extra_schema(self) -> dict:
+        return {"format": "date", "maxLength": 10}
+
+
+@dataclass(frozen=True)
+class BirthDate(IsoDate):
+    """A birth date in the past, of a person between `min_age` and `max_age`."""
+
+    min_age: int = 0
+    max_age: int = 120
+    too_young: str | None = None
+
+    def check(self, day: date, today: date | None) -> date:
+        today = today or date.today()
+        if day > today:
+            raise Invalid(f"{self.label} : cette date est dans le futur.")
+        age = age_on(day, today)
+        if age < self.min_age:
+            raise Invalid(self.too_young or f"{self.label} : il faut avoir au moins "
+                                            f"{self.min_age} ans.")
+        if age > self.max_age:
+            raise Invalid(f"{self.label} : vérifiez l'année saisie.")
+        return day
+
+
+@dataclass(frozen=True)
+class Pattern(Text):
+    """A short code matching `pattern` (upper-cased first), e.g. a département."""
+
+    pattern: str = ".*"
+    message: str = ""
+
+    def refine(self, value: str, today: date | None) -> str:
+        value = value.upper()
+        if not re.fullmatch(self.pattern, value):
+            raise Invalid(self.message or f"{self.label} : format invalide.")
+        return value
+
+
+@dataclass(frozen=True)
+class Amount(Text):
+    """An amount in euros, typed with a dot or a comma; cleaned to integer cents."""
+
+    max_length: int = 12
+
+    def refine(self, value: str, today: date | None) -> int:
+        try:
+            euros = Decimal(value.replace(",", ".").replace(" ", ""))
+            if not euros.is_finite() or euros < 0:
+                raise InvalidOperation
+        except InvalidOperation:
+            raise Invalid(f"{self.label} : un montant en euros (exemple : 450 ou "
+                          "450,50).") from None
+        return int((euros * 100).to_integral_value())
+
+    def extra_schema(self) -> dict:
+        return {"pattern": r"^\s*[0-9][0-9 ]*([.,][0-9]{1,2})?\s*$"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of a list of codes (for a mapping, its keys; the values are the labels)."""
+
+    label: str
+    options: Mapping[str, str] | tuple[str, ...]
+    required: bool = True
+    message: str | None = None
+
+    def clean(self, value: Any, today: date | None = None) -> str | None:
+        if value in (None, "") and not self.required:
+            return None
+        if isinstance(value, str) and value in self.options:
+            return value
+        raise Invalid(self.message or f"{self.label} : choisissez parmi "
+                      + ", ".join(self.options) + ".")
+
+    def schema(self) -> dict:
+        choices: list[Any] = list(self.options)
+        if not self.required:
+            choices.append(None)
+        return {"enum": choices, "description": self.label}
+
+
+@dataclass(frozen=True)
+class Form:
+    """Named fields, cleaned together: every offending field is reported, once, by name."""
+
+    fields: Mapping[str, Any]
+    description: str | None = None
+    always_required: tuple[str, ...] = field(default=())
+
+    def validate(self, data: Mapping[str, Any], today: date | None = None,
+                 prefix: str = "") -> tuple[dict[str, Any], list[FieldError]]:
+        cleaned: dict[str, Any] = {}
+        errors: list[FieldError] = []
+        for name, declared in self.fields.items():
+            if isinstance(declared, Nested):
+                value, nested_errors = declared.validate(data.get(name), today,
+                                                         f"{prefix}{name}.")
+                errors += nested_errors
+                if value is not None:
+                    cleaned[name] = value
+                continue
+            try:
+                value = declared.clean(data.get(name), today)
+            except Invalid as error:
+                errors.append(FieldError(prefix + name, str(error)))
+                continue
+            if value is not None:
+                cleaned[name] = value
+        return cleaned, errors
+
+    def schema(self) -> dict:
+        required = [n for n, f in self.fields.items() if f.required] + list(
+            self.always_required)
+        schema: dict[str, Any] = {"type": "object",
+                                  "properties": {n: f.schema() for n, f in self.fields.items()},
+                                  "required": list(dict.fromkeys(required))}
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+
+@dataclass(frozen=True)
+class Nested:
+    """A JSON object of its own fields (errors are named `<name>.<field>`)."""
+
+    label: str
+    form: Form
+    required: bool = True
+
+    def validate(self, value: Any, today: date | None,
+                 prefix: str) -> tuple[dict | None, list[FieldError]]:
+        if not isinstance(value, dict):
+            names_ = ", ".join(self.form.fields)
+            if value is None and not self.required:
+                return None, []
+            return None, [FieldError(prefix.rstrip("."), f"{self.label} : ce champ est "
+                                                         f"obligatoire ({names_}).")]
+        cleaned, errors = self.form.validate(value, today, prefix)
+        return (None if errors else cleaned), errors
+
+    def schema(self) -> dict:
+        return {**self.form.schema(), "description": self.label}

@@ -1,0 +1,91 @@
+from datetime import date
+
+import pytest
+
+from chalicelib.accounts import passwords
+from chalicelib.accounts.signup_form import IDENTITE, MOT_DE_PASSE
+from chalicelib.fields import (
+    Amount,
+    BirthDate,
+    Choice,
+    Email,
+    Form,
+    Invalid,
+    Nested,
+    Text,
+    normalise_email,
+)
+from chalicelib.support.form import FORM as SUPPORT
+
+TODAY = date(2026, 11, 28)
+
+
+@pytest.mark.parametrize("value", ["Martin\r\nBcc: x", "Martin\n", "Mar\ttin", "Martin\x7f",
+                                   "Martin\x00", "Mar\ud800tin", "Martin\u2028", "\x85Martin"])
+def test_one_control_character_policy_refuse(value):
+    with pytest.raises(Invalid, match="caractères de contrôle"):
+        Text("Nom").clean(value)
+
+
+def test_other_white_space_is_tidied_and_lengths_are_checked_after():
+    assert Text("Nom").clean("  Le   Gall  ") == "Le Gall"
+    assert Text("Nom", max_length=3).clean(" a  b ") == "a b"
+    with pytest.raises(Invalid, match="3 caractères au maximum"):
+        Text("Nom", max_length=3).clean("abcd")
+
+
+def test_required_optional_and_wrong_types():
+    with pytest.raises(Invalid, match="obligatoire"):
+        Text("Nom").clean("   ")
+    assert Text("Nom", required=False).clean(None) is None
+    with pytest.raises(Invalid, match="du texte"):
+        Text("Nom").clean(["Martin"])
+    with pytest.raises(Invalid, match="du texte"):
+        Text("Nom").clean({"nested": {"object": 1}})
+
+
+def test_emails_are_compared_one_way():
+    assert Email("Courriel").clean(" Claire.Martin@Exemple.FR ") == "claire.martin@exemple.fr"
+    assert normalise_email(" Claire.Martin@Exemple.FR ") == "claire.martin@exemple.fr"
+    with pytest.raises(Invalid, match="format invalide"):
+        Email("Courriel").clean("claire@")
+
+
+def test_birth_dates_have_one_set_of_bounds():
+    field = BirthDate("Date de naissance", min_age=16)
+    assert field.clean("1975-03-14", TODAY) == "1975-03-14"
+    for value, message in (("14/03/1975", "AAAA-MM-JJ"), ("2027-01-01", "futur"),
+                           ("2015-01-01", "16 ans"), ("1890-01-01", "l'année"),
+                           ("1975-3-14", "AAAA-MM-JJ")):
+        with pytest.raises(Invalid, match=message):
+            field.clean(value, TODAY)
+
+
+def test_choices_and_amounts():
+    assert Choice("Sexe", ("F", "M")).clean("F") == "F"
+    with pytest.raises(Invalid):
+        Choice("Sexe", ("F", "M")).clean("X")
+    assert Amount("Prix").clean("450,50") == 45_050
+    for bad in ("NaN", "Infinity", "-3", "deux"):
+        with pytest.raises(Invalid, match="montant"):
+            Amount("Prix").clean(bad)
+
+
+def test_a_form_names_every_offending_field_with_its_path():
+    form = Form({"nom": Text("Nom"), "adresse": Nested("Adresse", Form({
+        "commune": Text("Commune"), "code_postal": Text("Code postal", max_length=5)}))})
+    cleaned, errors = form.validate({"nom": "Martin", "adresse": {"code_postal": "123456"}})
+    assert cleaned == {"nom": "Martin"}
+    assert [e.champ for e in errors] == ["adresse.commune", "adresse.code_postal"]
+
+
+def test_schemas_come_from_the_declarations():
+    password = MOT_DE_PASSE.schema()["properties"]["mot_de_passe"]
+    assert (password["minLength"], password["maxLength"]) == (passwords.MIN_LENGTH,
+                                                              passwords.MAX_LENGTH)
+    identite = IDENTITE.schema()
+    assert set(identite["required"]) == {"nir", "nom_naissance", "prenoms", "sexe",
+                                         "date_naissance", "lieu_naissance"}
+    assert identite["properties"]["nom_usage"]["type"] == ["string", "null"]
+    support = SUPPORT.schema()["properties"]
+    assert support["prenoms"]["maxLength"] == SUPPORT.fields["prenoms"].max_length == 150

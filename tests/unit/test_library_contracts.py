@@ -1,0 +1,66 @@
+"""The few places that lean on a library's undocumented internals, each because no public API
+does the job. If a new release changes them, these tests say where and why, before anything
+else breaks in a less readable way."""
+
+import inspect
+
+import pytest
+
+from chalicelib.models import ALL_MODELS, bind_tables, shared_connection
+from chalicelib.settings import Settings
+from infra.stage_config import stage_environment
+
+
+@pytest.fixture
+def settings():
+    return Settings.from_env({**stage_environment("local"), "AWS_REGION": "eu-west-3"})
+
+
+def test_pynamodb_models_can_share_one_connection(settings):
+    """chalicelib.models.bind_tables: one botocore client for every model (PynamoDB builds one
+    per model, each about 0.1 s of cold start) through Model._connection, _get_connection()
+    and the connection's _tables / add_meta_table / get_meta_table."""
+    for model in ALL_MODELS:
+        assert hasattr(model, "_connection") and callable(model._get_connection), (
+            f"PynamoDB no longer has Model._connection/_get_connection ({model.__name__}): "
+            "rewrite chalicelib.models.bind_tables")
+    bind_tables(settings)
+    connections = {id(model._get_connection().connection) for model in ALL_MODELS}
+    assert connections == {id(shared_connection())}, (
+        "PynamoDB models no longer share the connection bind_tables gives them")
+    shared = shared_connection()
+    for name in ("_tables", "add_meta_table", "get_meta_table"):
+        assert hasattr(shared, name), f"pynamodb.connection.Connection has no {name} any more"
+    for model in ALL_MODELS:
+        assert model.Meta.table_name in shared._tables, (
+            f"the shared connection does not know {model.Meta.table_name}: transactions "
+            "across tables would call DescribeTable")
+
+
+def test_pynamodb_models_describe_their_schema_and_ttl():
+    """infra/template/data.py builds the CloudFormation tables from Model._get_schema() and
+    Model._ttl_attribute()."""
+    for model in ALL_MODELS:
+        schema = model._get_schema()
+        assert {"key_schema", "attribute_definitions", "global_secondary_indexes"} <= set(
+            schema), f"Model._get_schema() changed shape ({model.__name__})"
+        assert callable(model._ttl_attribute), "Model._ttl_attribute() is gone"
+
+
+def test_chalice_local_request_handler_keeps_the_methods_the_local_gateway_overrides():
+    """local/api_server.py overrides ChaliceRequestHandler._generic_handle (the /api prefix,
+    one invocation at a time) and _send_error_response, and calls _send_http_response."""
+    from chalice.local import ChaliceRequestHandler
+
+    expected = {"_generic_handle": ["self"],
+                "_send_error_response": ["self", "error"],
+                "_send_http_response": ["self", "code", "headers", "body"]}
+    for name, parameters in expected.items():
+        method = getattr(ChaliceRequestHandler, name, None)
+        assert method is not None, f"chalice.local.ChaliceRequestHandler.{name} is gone"
+        assert list(inspect.signature(method).parameters) == parameters, (
+            f"chalice.local.ChaliceRequestHandler.{name} changed its parameters")
+    source = inspect.getsource(ChaliceRequestHandler._generic_handle)
+    assert "_send_error_response" in source and "_send_http_response" in source, (
+        "ChaliceRequestHandler._generic_handle no longer answers through the methods "
+        "local/api_server.py overrides")
