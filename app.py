@@ -28,11 +28,18 @@ from chalicelib.problems import rewrite_framework_error
 
 app = Chalice(app_name="moncompteelu")
 
-app.register_middleware(ConvertToMiddleware(partial(
-    logger.inject_lambda_context, correlation_id_path=correlation_paths.API_GATEWAY_REST,
-    clear_state=True)))
-app.register_middleware(ConvertToMiddleware(partial(
-    metrics.log_metrics, capture_cold_start_metric=True)))
+app.register_middleware(
+    ConvertToMiddleware(
+        partial(
+            logger.inject_lambda_context,
+            correlation_id_path=correlation_paths.API_GATEWAY_REST,
+            clear_state=True,
+        )
+    )
+)
+app.register_middleware(
+    ConvertToMiddleware(partial(metrics.log_metrics, capture_cold_start_metric=True))
+)
 app.register_middleware(ConvertToMiddleware(trace_lambda_handler))
 
 
@@ -42,8 +49,20 @@ def problem_details(event, get_response):
     return rewrite_framework_error(get_response(event))
 
 
-for blueprint in (health, docs, signup, accounts, sessions, franceconnect, me, password_resets,
-                  rights, catalogue, support, rne):
+for blueprint in (
+    health,
+    docs,
+    signup,
+    accounts,
+    sessions,
+    franceconnect,
+    me,
+    password_resets,
+    rights,
+    catalogue,
+    support,
+    rne,
+):
     app.register_blueprint(blueprint.bp)
 app.register_blueprint(rights.jobs)
 app.register_blueprint(support.workers)

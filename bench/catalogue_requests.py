@@ -27,7 +27,9 @@ def main() -> None:
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "bench.moto_server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         time.sleep(3)
         run(port, args.scale)
@@ -82,26 +84,36 @@ def run(port: int, scale: int) -> None:
         return result
 
     for attempt in ("first (credits the completed years)", "next"):
-        measure(f"GET /me/rights, {attempt}",
-                lambda: services.rights().summary(sessions.authenticate(token)))
-    measure("GET /me/rights/history", lambda: services.rights().history(
-        sessions.authenticate(token), None))
+        measure(
+            f"GET /me/rights, {attempt}",
+            lambda: services.rights().summary(sessions.authenticate(token)),
+        )
+    measure(
+        "GET /me/rights/history",
+        lambda: services.rights().history(sessions.authenticate(token), None),
+    )
     searches = [
         ("mandat, no keyword", {"catalogue": "mandat"}),
         ("mandat, q=budget", {"catalogue": "mandat", "q": "budget"}),
-        ("mandat, q=crise sauvegarde, departement=35", {"catalogue": "mandat",
-                                                       "q": "crise sauvegarde",
-                                                       "departement": "35"}),
-        ("activite-professionnelle, q=introuvable (no match)",
-         {"catalogue": "activite-professionnelle", "q": "introuvable"}),
-        ("reconversion, prix_max=2000, modalite=a_distance",
-         {"catalogue": "reconversion", "prix_max": "2000", "modalite": "a_distance"}),
+        (
+            "mandat, q=crise sauvegarde, departement=35",
+            {"catalogue": "mandat", "q": "crise sauvegarde", "departement": "35"},
+        ),
+        (
+            "activite-professionnelle, q=introuvable (no match)",
+            {"catalogue": "activite-professionnelle", "q": "introuvable"},
+        ),
+        (
+            "reconversion, prix_max=2000, modalite=a_distance",
+            {"catalogue": "reconversion", "prix_max": "2000", "modalite": "a_distance"},
+        ),
     ]
     for label, params in searches:
         page = measure(f"search page 1: {label}", lambda p=params: catalogue.search(p))
         if page["cursor"]:
-            measure("  page 2", lambda p=params, c=page["cursor"]: catalogue.search(
-                {**p, "cursor": c}))
+            measure(
+                "  page 2", lambda p=params, c=page["cursor"]: catalogue.search({**p, "cursor": c})
+            )
     print("\ntargets: rights call <= 3; search page <= 5 (+2 to check an élu's session)")
 
 

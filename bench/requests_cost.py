@@ -22,13 +22,21 @@ RUNS = 7
 
 
 def cold_import_seconds(module: str) -> float:
-    code = ("import time; t = time.perf_counter(); import " + module +
-            "; print(time.perf_counter() - t)")
+    code = (
+        "import time; t = time.perf_counter(); import "
+        + module
+        + "; print(time.perf_counter() - t)"
+    )
     samples = []
     for _ in range(RUNS):
-        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,  # noqa: S603
-                             capture_output=True, text=True,
-                             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}).stdout
+        out = subprocess.run(  # noqa: S603 - our own interpreter, our own code
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        ).stdout
         samples.append(float(out.strip().splitlines()[-1]))
     return statistics.median(samples)
 
@@ -47,8 +55,14 @@ def request_costs() -> list[tuple[str, int, dict]]:
     from tests.support.people import PASSWORD, signup_payload
 
     os.environ.update(stage_environment("local"))
-    os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-                       "AWS_DEFAULT_REGION": "eu-west-3", "AWS_REGION": "eu-west-3"})
+    os.environ.update(
+        {
+            "AWS_ACCESS_KEY_ID": "bench",
+            "AWS_SECRET_ACCESS_KEY": "bench",
+            "AWS_DEFAULT_REGION": "eu-west-3",
+            "AWS_REGION": "eu-west-3",
+        }
+    )
     os.environ.pop("AWS_ENDPOINT_URL", None)
     results = []
     with mock_aws():
@@ -57,13 +71,15 @@ def request_costs() -> list[tuple[str, int, dict]]:
         from app import app
 
         with Client(app, stage_name="local") as client:
+
             def call(label, method, path, body=None, token=None):
                 headers = {"Content-Type": "application/json"}
                 if token:
                     headers["Authorization"] = f"Bearer {token}"
                 with count_aws_calls() as calls:
-                    response = client.http.request(method, path, headers=headers,
-                                                   body=json.dumps(body) if body else b"")
+                    response = client.http.request(
+                        method, path, headers=headers, body=json.dumps(body) if body else b""
+                    )
                 by_operation = {f"{s}.{op}": n for (s, op), n in sorted(calls.items())}
                 results.append((label, dynamodb_calls(calls), by_operation))
                 return response
@@ -74,12 +90,20 @@ def request_costs() -> list[tuple[str, int, dict]]:
             payload = signup_payload()
             call("signup", "POST", "/accounts", payload)
             code = Outbox("eu-west-3").last_to(payload["email"]).code()
-            call("verification", "POST", "/accounts/verification",
-                 {"email": payload["email"], "code": code})
+            call(
+                "verification",
+                "POST",
+                "/accounts/verification",
+                {"email": payload["email"], "code": code},
+            )
             login_body = {"nir": payload["nir"][:13], "mot_de_passe": PASSWORD}
             token = json.loads(call("login", "POST", "/sessions", login_body).body)["token"]
-            call("login, wrong password", "POST", "/sessions",
-                 {**login_body, "mot_de_passe": "Pas-le-bon-mot-de-passe-1"})
+            call(
+                "login, wrong password",
+                "POST",
+                "/sessions",
+                {**login_body, "mot_de_passe": "Pas-le-bon-mot-de-passe-1"},
+            )
             call("login after a failure", "POST", "/sessions", login_body)
             call("GET /me", "GET", "/me", token=token)
             call("logout", "DELETE", "/sessions/current", token=token)
@@ -91,8 +115,10 @@ def main() -> None:
     app_s = cold_import_seconds("app")
     print(f"cold import, median of {RUNS} fresh interpreters")
     print(f"  boto3 alone      {boto3_s * 1000:7.0f} ms")
-    print(f"  app              {app_s * 1000:7.0f} ms   ratio {app_s / boto3_s:.2f} "
-          f"(target < 2.00: {'ok' if app_s < 2 * boto3_s else 'MISSED'})")
+    print(
+        f"  app              {app_s * 1000:7.0f} ms   ratio {app_s / boto3_s:.2f} "
+        f"(target < 2.00: {'ok' if app_s < 2 * boto3_s else 'MISSED'})"
+    )
     print("\nAWS calls per request (moto in-process)")
     print(f"  {'request':28} {'DynamoDB':>8}  all calls")
     for label, dynamodb, operations in request_costs():

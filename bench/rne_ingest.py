@@ -44,9 +44,15 @@ def _environment(port: int) -> None:
     from infra.stage_config import stage_environment
 
     os.environ.update(stage_environment("local"))
-    os.environ.update({"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-                       "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-                       "AWS_DEFAULT_REGION": "eu-west-3", "AWS_REGION": "eu-west-3"})
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+            "AWS_ACCESS_KEY_ID": "bench",
+            "AWS_SECRET_ACCESS_KEY": "bench",
+            "AWS_DEFAULT_REGION": "eu-west-3",
+            "AWS_REGION": "eu-west-3",
+        }
+    )
 
 
 def _seed_accounts(rows: int) -> int:
@@ -66,13 +72,25 @@ def _seed_accounts(rows: int) -> int:
                 continue
             nir_hash = f"bench{number:012d}"
             born = parse_date(row[9]).isoformat()
-            accounts.save(Account(
-                nir_hash, id=f"account-{number}", statut="active", created_at=now,
-                nom_naissance=row[6], prenoms=row[7], sexe=row[8], date_naissance=born,
-                lieu_naissance="75056", email=f"elu{number}@exemple.fr",
-                telephone="+33612345678", adresse=Address(ligne1="1 rue", code_postal="75001",
-                                                          commune="Paris", pays="France"),
-                password_hash="$argon2id$bench"))  # noqa: S106 - not a usable hash
+            accounts.save(
+                Account(
+                    nir_hash,
+                    id=f"account-{number}",
+                    statut="active",
+                    created_at=now,
+                    nom_naissance=row[6],
+                    prenoms=row[7],
+                    sexe=row[8],
+                    date_naissance=born,
+                    lieu_naissance="75056",
+                    email=f"elu{number}@exemple.fr",
+                    telephone="+33612345678",
+                    adresse=Address(
+                        ligne1="1 rue", code_postal="75001", commune="Paris", pays="France"
+                    ),
+                    password_hash="$argon2id$bench",  # noqa: S106 - not a usable hash
+                )
+            )
             for key in row_keys(parse_date(row[9]), row[8], row[6], row[7]):
                 index.save(IdentityIndex(key, accounts={nir_hash}))
             count += 1
@@ -86,8 +104,7 @@ def _relieve_moto() -> float:
 
     started = time.monotonic()
     # Through the ingestion's own connection: no new client, nothing left in its memory.
-    with __import__("unittest").mock.patch("botocore.client.BaseClient._make_api_call",
-                                           _original):
+    with __import__("unittest").mock.patch("botocore.client.BaseClient._make_api_call", _original):
         RneMandate.delete_table()
         RneMandate.create_table(wait=True, billing_mode="PAY_PER_REQUEST")
     return time.monotonic() - started
@@ -139,10 +156,19 @@ def child(rows: int, port: int, prepared: dict) -> None:
     s3, sqs = session.client("s3"), session.client("sqs")
     queue = sqs.get_queue_url(QueueName=settings.rne_queue_name)["QueueUrl"]
     head = s3.head_object(Bucket=settings.rne_bucket, Key=key)
-    event = {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
-                          "eventTime": "2026-11-26T12:00:00.000Z",
-                          "s3": {"bucket": {"name": settings.rne_bucket},
-                                 "object": {"key": key, "eTag": head["ETag"].strip('"')}}}]}
+    event = {
+        "Records": [
+            {
+                "eventSource": "aws:s3",
+                "eventName": "ObjectCreated:Put",
+                "eventTime": "2026-11-26T12:00:00.000Z",
+                "s3": {
+                    "bucket": {"name": settings.rne_bucket},
+                    "object": {"key": key, "eTag": head["ETag"].strip('"')},
+                },
+            }
+        ]
+    }
     ingestion = services.rne_ingestion()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.monotonic()
@@ -152,8 +178,10 @@ def child(rows: int, port: int, prepared: dict) -> None:
     with count_aws_calls() as calls:
         while messages:
             invocation_start = time.monotonic()
-            ingestion.handle_message(messages.pop(), lambda s=invocation_start: int(
-                timeout_ms - (time.monotonic() - s) * 1000))
+            ingestion.handle_message(
+                messages.pop(),
+                lambda s=invocation_start: int(timeout_ms - (time.monotonic() - s) * 1000),
+            )
             invocations += 1
             received = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)
             for message in received.get("Messages", []):
@@ -163,20 +191,33 @@ def child(rows: int, port: int, prepared: dict) -> None:
                 calls.seconds["relief"] = _relieve_moto()
     seconds = time.monotonic() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    report = json.loads(s3.get_object(Bucket=settings.rne_bucket,
-                                      Key=f"rne-reports/{key}.json")["Body"].read())
+    report = json.loads(
+        s3.get_object(Bucket=settings.rne_bucket, Key=f"rne-reports/{key}.json")["Body"].read()
+    )
     dynamodb = {op: n for (service, op), n in calls.items() if service == "dynamodb"}
-    print(json.dumps({
-        "rows": rows, "bytes": size, "accounts": accounts, "seconds": round(seconds, 1),
-        "invocations": invocations, "rows_per_second": round(rows / seconds),
-        "dynamodb_requests": sum(dynamodb.values()),
-        "dynamodb_per_1000_rows": round(sum(dynamodb.values()) * 1000 / rows, 1),
-        "dynamodb_by_operation": dynamodb,
-        "seconds_by_operation": {f"{k[0]}.{k[1]}" if isinstance(k, tuple) else k: round(v, 1)
-                                 for k, v in calls.seconds.most_common(6)},
-        "peak_rss_mib": round(peak_kib / 1024, 1),
-        "rss_before_ingestion_mib": round(rss_before / 1024, 1),
-        "report": report["compteurs"], "statut": report["statut"]}))
+    print(
+        json.dumps(
+            {
+                "rows": rows,
+                "bytes": size,
+                "accounts": accounts,
+                "seconds": round(seconds, 1),
+                "invocations": invocations,
+                "rows_per_second": round(rows / seconds),
+                "dynamodb_requests": sum(dynamodb.values()),
+                "dynamodb_per_1000_rows": round(sum(dynamodb.values()) * 1000 / rows, 1),
+                "dynamodb_by_operation": dynamodb,
+                "seconds_by_operation": {
+                    f"{k[0]}.{k[1]}" if isinstance(k, tuple) else k: round(v, 1)
+                    for k, v in calls.seconds.most_common(6)
+                },
+                "peak_rss_mib": round(peak_kib / 1024, 1),
+                "rss_before_ingestion_mib": round(rss_before / 1024, 1),
+                "report": report["compteurs"],
+                "statut": report["statut"],
+            }
+        )
+    )
 
 
 def _rss_mib(pid: int) -> float:
@@ -190,7 +231,10 @@ def run_size(rows: int) -> dict:
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "bench.moto_server", "-H", "127.0.0.1", "-p", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -200,10 +244,15 @@ def run_size(rows: int) -> dict:
             if time.monotonic() > deadline:
                 raise RuntimeError("moto server did not start")
             time.sleep(0.2)
+
         def step(*args: str) -> dict:
             out = subprocess.run(  # noqa: S603 - our own interpreter and module
                 [sys.executable, "-m", "bench.rne_ingest", *args, "--port", str(port)],
-                cwd=ROOT, check=True, capture_output=True, text=True).stdout
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             return json.loads(out.strip().splitlines()[-1])
 
         prepared = step("--setup", str(rows))
@@ -231,21 +280,29 @@ def main() -> None:
         child(args.child, args.port, json.loads(args.prepared))
         return
     results = [run_size(rows) for rows in args.rows]
-    print(f"{'rows':>8} {'MB':>6} {'s':>7} {'rows/s':>7} {'DynamoDB/1000 rows':>19} "
-          f"{'peak RSS MiB':>13} {'élus recognised':>16}")
+    print(
+        f"{'rows':>8} {'MB':>6} {'s':>7} {'rows/s':>7} {'DynamoDB/1000 rows':>19} "
+        f"{'peak RSS MiB':>13} {'élus recognised':>16}"
+    )
     for r in results:
-        print(f"{r['rows']:>8} {r['bytes'] / 1e6:>6.1f} {r['seconds']:>7.1f} "
-              f"{r['rows_per_second']:>7} {r['dynamodb_per_1000_rows']:>19} "
-              f"{r['peak_rss_mib']:>13} {r['report']['elus_reconnus']:>16}")
+        print(
+            f"{r['rows']:>8} {r['bytes'] / 1e6:>6.1f} {r['seconds']:>7.1f} "
+            f"{r['rows_per_second']:>7} {r['dynamodb_per_1000_rows']:>19} "
+            f"{r['peak_rss_mib']:>13} {r['report']['elus_reconnus']:>16}"
+        )
     for r in results:
-        print(f"\n{r['rows']} rows: {json.dumps(r['dynamodb_by_operation'])}; "
-              f"time waiting for AWS: {json.dumps(r['seconds_by_operation'])}; "
-              f"{r['invocations']} invocation(s); report {json.dumps(r['report'])}")
+        print(
+            f"\n{r['rows']} rows: {json.dumps(r['dynamodb_by_operation'])}; "
+            f"time waiting for AWS: {json.dumps(r['seconds_by_operation'])}; "
+            f"{r['invocations']} invocation(s); report {json.dumps(r['report'])}"
+        )
     if len(results) > 1:
         first, last = results[0], results[-1]
         growth = (last["peak_rss_mib"] - first["peak_rss_mib"]) / first["peak_rss_mib"] * 100
-        print(f"\npeak memory {first['rows']} -> {last['rows']} rows: {growth:+.1f}% "
-              "(target: within 10%)")
+        print(
+            f"\npeak memory {first['rows']} -> {last['rows']} rows: {growth:+.1f}% "
+            "(target: within 10%)"
+        )
     print("target: at most 60 DynamoDB requests per 1,000 rows")
 
 

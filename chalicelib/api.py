@@ -43,74 +43,128 @@ class Answer:
 
 def _locked_detail(error: accounts.AccountLocked) -> str:
     local = error.until.astimezone(PARIS)
-    return ("Trop de tentatives de connexion : votre compte est bloqué temporairement. "
-            f"Réessayez après {local:%H} h {local:%M}.")
+    return (
+        "Trop de tentatives de connexion : votre compte est bloqué temporairement. "
+        f"Réessayez après {local:%H} h {local:%M}."
+    )
 
 
 def _taken_detail(error: accounts.AlreadyTaken) -> str:
     if error.field == "nir":
-        return ("Un compte existe déjà pour ce numéro de sécurité sociale. Connectez-vous, ou "
-                "réinitialisez votre mot de passe si vous l'avez oublié.")
+        return (
+            "Un compte existe déjà pour ce numéro de sécurité sociale. Connectez-vous, ou "
+            "réinitialisez votre mot de passe si vous l'avez oublié."
+        )
     return "Un compte existe déjà avec cette adresse électronique."
 
 
 def _wrong_code_detail(error: accounts.WrongCode) -> str:
     left = error.attempts_left
-    return (f"Code incorrect. Il vous reste {left} essai{'s' if left > 1 else ''}."
-            if left > 0 else "Code incorrect. Demandez un nouveau code.")
+    return (
+        f"Code incorrect. Il vous reste {left} essai{'s' if left > 1 else ''}."
+        if left > 0
+        else "Code incorrect. Demandez un nouveau code."
+    )
 
 
 def _retry_after(error: Any) -> dict[str, str]:
     return {"Retry-After": str(error.retry_after_seconds)}
 
 
-_NOT_VERIFIED = ("Votre adresse électronique n'est pas encore vérifiée : saisissez le code reçu "
-                 "par courriel, ou demandez-en un nouveau.")
+_NOT_VERIFIED = (
+    "Votre adresse électronique n'est pas encore vérifiée : saisissez le code reçu "
+    "par courriel, ou demandez-en un nouveau."
+)
 _SESSION_GONE = "Votre session a expiré ou a été fermée : reconnectez-vous."
 
 # The one table: every refusal of the domain, as the API answers it.
 ANSWERS: dict[type[DomainError], Answer] = {
-    InvalidCursor: Answer(400, "curseur-invalide", "Le paramètre cursor est invalide : "
-                          "reprenez la pagination depuis le début.", field=lambda _: "cursor"),
-    TooManyRequests: Answer(429, "trop-de-demandes", lambda e: "Trop de demandes envoyées : "
-                            f"réessayez dans {max(1, e.retry_after_seconds // 60)} minute(s).",
-                            headers=_retry_after),
-    accounts.AlreadyTaken: Answer(409, "compte-existant", _taken_detail,
-                                  field=lambda e: e.field),
-    accounts.BadCredentials: Answer(401, "identifiants-incorrects", "Numéro de sécurité "
-                                    "sociale ou mot de passe incorrect. Vérifiez votre saisie "
-                                    "ou réinitialisez votre mot de passe."),
-    accounts.AccountLocked: Answer(429, "compte-bloque", _locked_detail, headers=_retry_after,
-                                   members=lambda e: {"reessayer_apres": e.until.astimezone(
-                                       UTC).isoformat()}),
+    InvalidCursor: Answer(
+        400,
+        "curseur-invalide",
+        "Le paramètre cursor est invalide : reprenez la pagination depuis le début.",
+        field=lambda _: "cursor",
+    ),
+    TooManyRequests: Answer(
+        429,
+        "trop-de-demandes",
+        lambda e: (
+            "Trop de demandes envoyées : "
+            f"réessayez dans {max(1, e.retry_after_seconds // 60)} minute(s)."
+        ),
+        headers=_retry_after,
+    ),
+    accounts.AlreadyTaken: Answer(409, "compte-existant", _taken_detail, field=lambda e: e.field),
+    accounts.BadCredentials: Answer(
+        401,
+        "identifiants-incorrects",
+        "Numéro de sécurité "
+        "sociale ou mot de passe incorrect. Vérifiez votre saisie "
+        "ou réinitialisez votre mot de passe.",
+    ),
+    accounts.AccountLocked: Answer(
+        429,
+        "compte-bloque",
+        _locked_detail,
+        headers=_retry_after,
+        members=lambda e: {"reessayer_apres": e.until.astimezone(UTC).isoformat()},
+    ),
     accounts.EmailNotVerified: Answer(403, "compte-non-verifie", _NOT_VERIFIED),
-    accounts.AlreadyActivated: Answer(409, "compte-deja-active", "Ce compte est déjà activé : "
-                                      "vous pouvez vous connecter."),
-    accounts.CodeExpired: Answer(410, "code-expire", "Ce code n'est plus valable (expiré ou "
-                                 "trop d'essais). Demandez un nouveau code."),
-    accounts.WrongCode: Answer(400, "donnees-invalides", _wrong_code_detail,
-                               field=lambda _: "code"),
-    accounts.ResetLinkGone: Answer(410, "lien-expire", "Ce lien de réinitialisation n'est "
-                                   "plus valable (il a expiré ou a déjà servi). Faites une "
-                                   "nouvelle demande."),
-    accounts.NotLoggedIn: Answer(401, "non-connecte", "Vous devez être connecté pour accéder à "
-                                 "ce service.", headers=lambda _: _BEARER),
-    accounts.SessionExpired: Answer(401, "session-expiree", _SESSION_GONE,
-                                    headers=lambda _: _BEARER),
-    catalogue.FormationNotFound: Answer(404, "formation-introuvable", "Cette formation "
-                                        "n'existe pas ou n'est plus proposée."),
+    accounts.AlreadyActivated: Answer(
+        409, "compte-deja-active", "Ce compte est déjà activé : vous pouvez vous connecter."
+    ),
+    accounts.CodeExpired: Answer(
+        410,
+        "code-expire",
+        "Ce code n'est plus valable (expiré ou trop d'essais). Demandez un nouveau code.",
+    ),
+    accounts.WrongCode: Answer(
+        400, "donnees-invalides", _wrong_code_detail, field=lambda _: "code"
+    ),
+    accounts.ResetLinkGone: Answer(
+        410,
+        "lien-expire",
+        "Ce lien de réinitialisation n'est "
+        "plus valable (il a expiré ou a déjà servi). Faites une "
+        "nouvelle demande.",
+    ),
+    accounts.NotLoggedIn: Answer(
+        401,
+        "non-connecte",
+        "Vous devez être connecté pour accéder à ce service.",
+        headers=lambda _: _BEARER,
+    ),
+    accounts.SessionExpired: Answer(
+        401, "session-expiree", _SESSION_GONE, headers=lambda _: _BEARER
+    ),
+    catalogue.FormationNotFound: Answer(
+        404, "formation-introuvable", "Cette formation n'existe pas ou n'est plus proposée."
+    ),
     catalogue.EluCatalogueLoginRequired: Answer(
-        401, "connexion-requise", "Connectez-vous pour consulter cette formation : elle fait "
-        "partie des catalogues réservés aux élus locaux.", headers=lambda _: _BEARER),
+        401,
+        "connexion-requise",
+        "Connectez-vous pour consulter cette formation : elle fait "
+        "partie des catalogues réservés aux élus locaux.",
+        headers=lambda _: _BEARER,
+    ),
     catalogue.NotAnElu: Answer(
-        403, "compte-elu-non-reconnu", "Ces formations sont réservées aux élus dont le compte "
+        403,
+        "compte-elu-non-reconnu",
+        "Ces formations sont réservées aux élus dont le compte "
         "est reconnu. Si vous êtes élu(e) et que votre compte élu ne s'affiche pas, demandez "
         "l'aide de la Caisse des Dépôts (page Aide, « Mon compte élu ne s'affiche pas »).",
-        members=lambda _: {"aide": "/aide"}),
-    SupportRequestNotFound: Answer(404, "demande-introuvable", "Aucune demande ne correspond à "
-                                   "cette référence et à cette adresse électronique."),
-    NoPendingIdentity: Answer(404, "franceconnect-expire", "Aucune identité FranceConnect en "
-                              "attente : reconnectez-vous avec FranceConnect."),
+        members=lambda _: {"aide": "/aide"},
+    ),
+    SupportRequestNotFound: Answer(
+        404,
+        "demande-introuvable",
+        "Aucune demande ne correspond à cette référence et à cette adresse électronique.",
+    ),
+    NoPendingIdentity: Answer(
+        404,
+        "franceconnect-expire",
+        "Aucune identité FranceConnect en attente : reconnectez-vous avec FranceConnect.",
+    ),
 }
 
 
@@ -120,16 +174,19 @@ def problem_for(error: DomainError) -> Problem:
         return invalid(error.errors, error.detail)
     answer = next((ANSWERS[c] for c in type(error).__mro__ if c in ANSWERS), None)
     if answer is None:
-        logger.error("Domain error without an answer", extra={"error_type":
-                                                              type(error).__name__})
+        logger.error("Domain error without an answer", extra={"error_type": type(error).__name__})
         count(Metric.UNHANDLED_ERROR)
         return generic(500)
     detail = answer.detail(error) if callable(answer.detail) else answer.detail
-    return Problem(answer.status, detail, slug=answer.slug,
-                   title="Données invalides" if answer.status == 400 and answer.field else None,
-                   errors=[FieldError(answer.field(error), detail)] if answer.field else [],
-                   headers=answer.headers(error) if answer.headers else {},
-                   extra=answer.members(error) if answer.members else {})
+    return Problem(
+        answer.status,
+        detail,
+        slug=answer.slug,
+        title="Données invalides" if answer.status == 400 and answer.field else None,
+        errors=[FieldError(answer.field(error), detail)] if answer.field else [],
+        headers=answer.headers(error) if answer.headers else {},
+        extra=answer.members(error) if answer.members else {},
+    )
 
 
 class ApiBlueprint(Blueprint):
@@ -160,8 +217,10 @@ def _problem_guard(view: Callable) -> Callable:
             return problem.to_response()
         except Exception as error:  # noqa: BLE001 - the last line of defence of a view
             # The exception type only: messages of library errors may quote user input.
-            logger.error("Unhandled error in view", extra={"error_type": type(error).__name__,
-                                                           "view": view.__name__})
+            logger.error(
+                "Unhandled error in view",
+                extra={"error_type": type(error).__name__, "view": view.__name__},
+            )
             count(Metric.UNHANDLED_ERROR)
             return generic(500).to_response()
 
@@ -174,13 +233,17 @@ def json_object(request: Request) -> dict[str, Any]:
     if len(raw) > MAX_BODY_BYTES:
         raise Problem(413, "La requête dépasse la taille autorisée (64 Ko).")
     if not raw.strip():
-        raise Problem(400, "Le corps de la requête est vide : un objet JSON est attendu.",
-                      slug="json-invalide")
+        raise Problem(
+            400,
+            "Le corps de la requête est vide : un objet JSON est attendu.",
+            slug="json-invalide",
+        )
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise Problem(400, "Le corps de la requête n'est pas un JSON valide.",
-                      slug="json-invalide") from None
+        raise Problem(
+            400, "Le corps de la requête n'est pas un JSON valide.", slug="json-invalide"
+        ) from None
     if not isinstance(body, dict):
         raise Problem(400, "Le corps de la requête doit être un objet JSON.", slug="json-invalide")
     return body

@@ -27,27 +27,38 @@ class Cursors:
         self._digest = digest
 
     def encode(self, kind: str, scope: str, position: dict[str, str]) -> str:
-        payload = base64.urlsafe_b64encode(
-            json.dumps(position, separators=(",", ":"), sort_keys=True).encode()
-        ).decode().rstrip("=")
+        payload = (
+            base64.urlsafe_b64encode(
+                json.dumps(position, separators=(",", ":"), sort_keys=True).encode()
+            )
+            .decode()
+            .rstrip("=")
+        )
         return f"{payload}.{self._mac(kind, scope, payload)}"
 
-    def decode(self, kind: str, scope: str, cursor: str | None,
-               keys: tuple[str, ...]) -> dict[str, str] | None:
+    def decode(
+        self, kind: str, scope: str, cursor: str | None, keys: tuple[str, ...]
+    ) -> dict[str, str] | None:
         """The position a cursor stands for, with exactly these keys (None: the first page);
         or InvalidCursor."""
         if not cursor:
             return None
         payload, _, mac = cursor.partition(".")
-        if len(cursor) > MAX_LENGTH or not cursor.isascii() or not hmac.compare_digest(
-                mac.encode(), self._mac(kind, scope, payload).encode()):
+        if (
+            len(cursor) > MAX_LENGTH
+            or not cursor.isascii()
+            or not hmac.compare_digest(mac.encode(), self._mac(kind, scope, payload).encode())
+        ):
             raise InvalidCursor()
         try:
             position = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
         except (ValueError, binascii.Error):
             raise InvalidCursor() from None
-        if not isinstance(position, dict) or set(position) != set(keys) or not all(
-                isinstance(v, str) for v in position.values()):
+        if (
+            not isinstance(position, dict)
+            or set(position) != set(keys)
+            or not all(isinstance(v, str) for v in position.values())
+        ):
             raise InvalidCursor()
         return position
 

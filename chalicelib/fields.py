@@ -56,8 +56,10 @@ class Text:
         if not isinstance(value, str):
             raise Invalid(f"{self.label} : du texte est attendu.")
         if has_control_characters(value):
-            raise Invalid(f"{self.label} : les retours à la ligne et caractères de contrôle ne "
-                          "sont pas acceptés.")
+            raise Invalid(
+                f"{self.label} : les retours à la ligne et caractères de contrôle ne "
+                "sont pas acceptés."
+            )
         value = " ".join(value.split())
         if len(value) > self.max_length:
             raise Invalid(f"{self.label} : {self.max_length} caractères au maximum.")
@@ -67,9 +69,11 @@ class Text:
         return value
 
     def schema(self) -> dict:
-        schema: dict[str, Any] = {"type": "string" if self.required else ["string", "null"],
-                                  "maxLength": self.max_length,
-                                  "description": self.description or self.label}
+        schema: dict[str, Any] = {
+            "type": "string" if self.required else ["string", "null"],
+            "maxLength": self.max_length,
+            "description": self.description or self.label,
+        }
         return {**schema, **self.extra_schema()}
 
     def extra_schema(self) -> dict:
@@ -82,8 +86,10 @@ class PersonName(Text):
 
     def refine(self, value: str, today: date | None) -> str:
         if not names.is_plausible_name(value):
-            raise Invalid(f"{self.label} : seuls les lettres, espaces, traits d'union et "
-                          "apostrophes sont acceptés.")
+            raise Invalid(
+                f"{self.label} : seuls les lettres, espaces, traits d'union et "
+                "apostrophes sont acceptés."
+            )
         return names.clean_display(value)
 
 
@@ -97,8 +103,9 @@ class Email(Text):
         try:
             checked = validate_email(value, check_deliverability=False)
         except EmailNotValidError:
-            raise Invalid(f"{self.label} : format invalide (exemple : "
-                          "prenom.nom@exemple.fr).") from None
+            raise Invalid(
+                f"{self.label} : format invalide (exemple : prenom.nom@exemple.fr)."
+            ) from None
         return normalise_email(checked.normalized)
 
     def extra_schema(self) -> dict:
@@ -118,8 +125,9 @@ class Phone(Text):
         except phonenumbers.NumberParseException:
             valid = False
         if not valid:
-            raise Invalid(f"{self.label} : numéro invalide (exemple : 06 12 34 56 78 ou "
-                          "+33 6 12 34 56 78).")
+            raise Invalid(
+                f"{self.label} : numéro invalide (exemple : 06 12 34 56 78 ou +33 6 12 34 56 78)."
+            )
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -135,8 +143,9 @@ class IsoDate(Text):
                 raise ValueError
             day = date.fromisoformat(value)
         except ValueError:
-            raise Invalid(f"{self.label} : format attendu AAAA-MM-JJ (par exemple "
-                          "1970-05-31).") from None
+            raise Invalid(
+                f"{self.label} : format attendu AAAA-MM-JJ (par exemple 1970-05-31)."
+            ) from None
         return self.check(day, today).isoformat()
 
     def check(self, day: date, today: date | None) -> date:
@@ -160,8 +169,9 @@ class BirthDate(IsoDate):
             raise Invalid(f"{self.label} : cette date est dans le futur.")
         age = age_on(day, today)
         if age < self.min_age:
-            raise Invalid(self.too_young or f"{self.label} : il faut avoir au moins "
-                                            f"{self.min_age} ans.")
+            raise Invalid(
+                self.too_young or f"{self.label} : il faut avoir au moins {self.min_age} ans."
+            )
         if age > self.max_age:
             raise Invalid(f"{self.label} : vérifiez l'année saisie.")
         return day
@@ -193,8 +203,9 @@ class Amount(Text):
             if not euros.is_finite() or euros < 0:
                 raise InvalidOperation
         except InvalidOperation:
-            raise Invalid(f"{self.label} : un montant en euros (exemple : 450 ou "
-                          "450,50).") from None
+            raise Invalid(
+                f"{self.label} : un montant en euros (exemple : 450 ou 450,50)."
+            ) from None
         return int((euros * 100).to_integral_value())
 
     def extra_schema(self) -> dict:
@@ -215,8 +226,9 @@ class Choice:
             return None
         if isinstance(value, str) and value in self.options:
             return value
-        raise Invalid(self.message or f"{self.label} : choisissez parmi "
-                      + ", ".join(self.options) + ".")
+        raise Invalid(
+            self.message or f"{self.label} : choisissez parmi " + ", ".join(self.options) + "."
+        )
 
     def schema(self) -> dict:
         choices: list[Any] = list(self.options)
@@ -233,14 +245,14 @@ class Form:
     description: str | None = None
     always_required: tuple[str, ...] = field(default=())
 
-    def validate(self, data: Mapping[str, Any], today: date | None = None,
-                 prefix: str = "") -> tuple[dict[str, Any], list[FieldError]]:
+    def validate(
+        self, data: Mapping[str, Any], today: date | None = None, prefix: str = ""
+    ) -> tuple[dict[str, Any], list[FieldError]]:
         cleaned: dict[str, Any] = {}
         errors: list[FieldError] = []
         for name, declared in self.fields.items():
             if isinstance(declared, Nested):
-                value, nested_errors = declared.validate(data.get(name), today,
-                                                         f"{prefix}{name}.")
+                value, nested_errors = declared.validate(data.get(name), today, f"{prefix}{name}.")
                 errors += nested_errors
                 if value is not None:
                     cleaned[name] = value
@@ -255,11 +267,12 @@ class Form:
         return cleaned, errors
 
     def schema(self) -> dict:
-        required = [n for n, f in self.fields.items() if f.required] + list(
-            self.always_required)
-        schema: dict[str, Any] = {"type": "object",
-                                  "properties": {n: f.schema() for n, f in self.fields.items()},
-                                  "required": list(dict.fromkeys(required))}
+        required = [n for n, f in self.fields.items() if f.required] + list(self.always_required)
+        schema: dict[str, Any] = {
+            "type": "object",
+            "properties": {n: f.schema() for n, f in self.fields.items()},
+            "required": list(dict.fromkeys(required)),
+        }
         if self.description:
             schema["description"] = self.description
         return schema
@@ -273,14 +286,18 @@ class Nested:
     form: Form
     required: bool = True
 
-    def validate(self, value: Any, today: date | None,
-                 prefix: str) -> tuple[dict | None, list[FieldError]]:
+    def validate(
+        self, value: Any, today: date | None, prefix: str
+    ) -> tuple[dict | None, list[FieldError]]:
         if not isinstance(value, dict):
             names_ = ", ".join(self.form.fields)
             if value is None and not self.required:
                 return None, []
-            return None, [FieldError(prefix.rstrip("."), f"{self.label} : ce champ est "
-                                                         f"obligatoire ({names_}).")]
+            return None, [
+                FieldError(
+                    prefix.rstrip("."), f"{self.label} : ce champ est obligatoire ({names_})."
+                )
+            ]
         cleaned, errors = self.form.validate(value, today, prefix)
         return (None if errors else cleaned), errors
 

@@ -17,12 +17,18 @@ class Email:
 
 
 class SesMailer:
-    def __init__(self, client, sender: str, sender_name: str = "Mon Compte Élu",
-                 configuration_set: str | None = None) -> None:
+    def __init__(
+        self,
+        client,
+        sender: str,
+        sender_name: str = "Mon Compte Élu",
+        configuration_set: str | None = None,
+    ) -> None:
         self._client = client
         # the configuration set publishes deliveries, bounces and complaints to CloudWatch
-        self._configuration = {"ConfigurationSetName": configuration_set} if configuration_set \
-            else {}
+        self._configuration = (
+            {"ConfigurationSetName": configuration_set} if configuration_set else {}
+        )
         self._sender = sender
         self._sender_name = sender_name
 

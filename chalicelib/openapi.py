@@ -22,8 +22,10 @@ def _json(schema: dict, description: str) -> dict:
 
 
 def _problem(description: str, schema: str = "Problem") -> dict:
-    return {"description": description,
-            "content": {"application/problem+json": {"schema": _ref(schema)}}}
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": _ref(schema)}},
+    }
 
 
 _STRING = {"type": "string"}
@@ -39,7 +41,10 @@ _SCHEMAS: dict[str, dict] = {
         "description": "RFC 9457 problem details, in French.",
         "required": ["type", "title", "status", "detail"],
         "properties": {
-            "type": _STRING, "title": _STRING, "status": {"type": "integer"}, "detail": _STRING,
+            "type": _STRING,
+            "title": _STRING,
+            "status": {"type": "integer"},
+            "detail": _STRING,
             "errors": {"type": "array", "items": _ref("FieldError")},
             "reessayer_apres": _DATETIME,
         },
@@ -48,70 +53,109 @@ _SCHEMAS: dict[str, dict] = {
         "allOf": [_ref("Problem"), {"type": "object", "required": ["errors"]}],
     },
     "FieldError": {
-        "type": "object", "required": ["champ", "message"],
+        "type": "object",
+        "required": ["champ", "message"],
         "properties": {"champ": _STRING, "message": _STRING},
     },
-    "Health": {"type": "object", "required": ["status"],
-               "properties": {"status": {"const": "ok"}}},
+    "Health": {"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}},
     "Identite": IDENTITE.schema(),
     "Contact": CONTACT.schema(),
     "Adresse": ADRESSE.schema(),
     "MotDePasse": MOT_DE_PASSE.schema(),
-    "AccountCreation": {"allOf": [_ref("Identite"), _ref("Contact"), _ref("Adresse"),
-                                  _ref("MotDePasse")]},
+    "AccountCreation": {
+        "allOf": [_ref("Identite"), _ref("Contact"), _ref("Adresse"), _ref("MotDePasse")]
+    },
     "AccountStatus": {
-        "type": "object", "required": ["id", "statut"],
-        "properties": {"id": _STRING,
-                       "statut": {"enum": ["en_attente_verification", "active"]},
-                       "franceconnect": {"const": "lie", "description": "Créé avec l'identité "
-                                                                         "FranceConnect."}},
+        "type": "object",
+        "required": ["id", "statut"],
+        "properties": {
+            "id": _STRING,
+            "statut": {"enum": ["en_attente_verification", "active"]},
+            "franceconnect": {"const": "lie", "description": "Créé avec l'identité FranceConnect."},
+        },
     },
     "FranceConnectIdentity": {
-        "type": "object", "required": ["identite", "modifiable"],
+        "type": "object",
+        "required": ["identite", "modifiable"],
         "properties": {
-            "identite": {"type": "object", "description": "Champs d'identité certifiés, à "
-                                                          "reprendre tels quels.",
-                         "required": ["nom_naissance", "prenoms", "sexe", "date_naissance"],
-                         "properties": {"nom_naissance": _STRING, "nom_usage": _NULLABLE_STRING,
-                                        "prenoms": _STRING, "sexe": {"enum": ["F", "M"]},
-                                        "date_naissance": _DATE, "lieu_naissance": _STRING}},
-            "email": _NULLABLE_STRING, "modifiable": {"const": False}},
+            "identite": {
+                "type": "object",
+                "description": "Champs d'identité certifiés, à reprendre tels quels.",
+                "required": ["nom_naissance", "prenoms", "sexe", "date_naissance"],
+                "properties": {
+                    "nom_naissance": _STRING,
+                    "nom_usage": _NULLABLE_STRING,
+                    "prenoms": _STRING,
+                    "sexe": {"enum": ["F", "M"]},
+                    "date_naissance": _DATE,
+                    "lieu_naissance": _STRING,
+                },
+            },
+            "email": _NULLABLE_STRING,
+            "modifiable": {"const": False},
+        },
     },
-    "StepValid": {"type": "object", "required": ["valide"],
-                  "properties": {"valide": {"const": True}}},
+    "StepValid": {
+        "type": "object",
+        "required": ["valide"],
+        "properties": {"valide": {"const": True}},
+    },
     "Verification": {
-        "type": "object", "required": ["email", "code"],
+        "type": "object",
+        "required": ["email", "code"],
         "properties": {"email": _STRING, "code": {"type": "string", "pattern": "^[0-9]{6}$"}},
     },
     "EmailOnly": {"type": "object", "required": ["email"], "properties": {"email": _STRING}},
     "Message": {"type": "object", "required": ["message"], "properties": {"message": _STRING}},
     "Login": {
-        "type": "object", "required": ["nir", "mot_de_passe"],
-        "properties": {"nir": {"type": "string", "description": "Les 13 premiers caractères, "
-                                                                "sans la clé."},
-                       "mot_de_passe": _STRING},
+        "type": "object",
+        "required": ["nir", "mot_de_passe"],
+        "properties": {
+            "nir": {"type": "string", "description": "Les 13 premiers caractères, sans la clé."},
+            "mot_de_passe": _STRING,
+        },
     },
     "Session": {
-        "type": "object", "required": ["token", "expires_at"],
-        "properties": {"token": _STRING, "expires_at": _DATETIME,
-                       "franceconnect": {"const": "lie", "description": "L'identité "
-                                         "FranceConnect en attente est liée à ce compte."}},
+        "type": "object",
+        "required": ["token", "expires_at"],
+        "properties": {
+            "token": _STRING,
+            "expires_at": _DATETIME,
+            "franceconnect": {
+                "const": "lie",
+                "description": "L'identité FranceConnect en attente est liée à ce compte.",
+            },
+        },
     },
     "Me": {
         "type": "object",
         "required": ["id", "prenoms", "nom", "email", "elu", "mandats"],
         "properties": {
-            "id": _STRING, "prenoms": _STRING, "nom": _STRING, "nom_naissance": _STRING,
-            "nom_usage": _NULLABLE_STRING, "email": _STRING, "telephone": _STRING,
-            "adresse": {"type": "object"}, "diplome": _NULLABLE_STRING,
+            "id": _STRING,
+            "prenoms": _STRING,
+            "nom": _STRING,
+            "nom_naissance": _STRING,
+            "nom_usage": _NULLABLE_STRING,
+            "email": _STRING,
+            "telephone": _STRING,
+            "adresse": {"type": "object"},
+            "diplome": _NULLABLE_STRING,
             "elu": {"type": "boolean"},
             "mandats": {"type": "array", "items": _ref("Mandat")},
         },
     },
     "Mandat": {
-        "type": "object", "description": "Un mandat en cours, tel que le RNE le publie.",
-        "required": ["type", "libelle", "collectivite", "code_territoire", "departement",
-                     "fonction", "date_debut"],
+        "type": "object",
+        "description": "Un mandat en cours, tel que le RNE le publie.",
+        "required": [
+            "type",
+            "libelle",
+            "collectivite",
+            "code_territoire",
+            "departement",
+            "fonction",
+            "date_debut",
+        ],
         "properties": {
             "type": {"enum": list(MANDATE_TYPES)},
             "libelle": _STRING,
@@ -123,79 +167,166 @@ _SCHEMAS: dict[str, dict] = {
         },
     },
     "Rights": {
-        "type": "object", "required": ["elu", "cpf_euros", "cpf_heures"],
+        "type": "object",
+        "required": ["elu", "cpf_euros", "cpf_heures"],
         "properties": {
-            "elu": {"oneOf": [{"type": "null"}, {
-                "type": "object", "required": ["montant_disponible", "plafond"],
-                "properties": {"montant_disponible": _AMOUNT, "plafond": _AMOUNT,
-                               "prochain_credit": {"type": ["string", "null"],
-                                                   "format": "date"}}}]},
-            "cpf_euros": {"oneOf": [{"type": "null"}, {
-                "type": "object", "required": ["montant_disponible"],
-                "properties": {"montant_disponible": _AMOUNT}}]},
-            "cpf_heures": {"oneOf": [{"type": "null"}, {
-                "type": "object", "required": ["heures_disponibles"],
-                "properties": {"heures_disponibles": {"type": "integer"}}}]},
+            "elu": {
+                "oneOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "required": ["montant_disponible", "plafond"],
+                        "properties": {
+                            "montant_disponible": _AMOUNT,
+                            "plafond": _AMOUNT,
+                            "prochain_credit": {"type": ["string", "null"], "format": "date"},
+                        },
+                    },
+                ]
+            },
+            "cpf_euros": {
+                "oneOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "required": ["montant_disponible"],
+                        "properties": {"montant_disponible": _AMOUNT},
+                    },
+                ]
+            },
+            "cpf_heures": {
+                "oneOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "required": ["heures_disponibles"],
+                        "properties": {"heures_disponibles": {"type": "integer"}},
+                    },
+                ]
+            },
         },
     },
     "RightsHistory": {
-        "type": "object", "required": ["operations", "cursor"],
+        "type": "object",
+        "required": ["operations", "cursor"],
         "properties": {
-            "operations": {"type": "array", "items": {
-                "type": "object", "required": ["date", "libelle", "montant", "sens", "source"],
-                "properties": {"date": _DATE, "libelle": _STRING, "montant": _AMOUNT,
-                               "sens": {"enum": ["credit", "debit"]}, "source": _STRING}}},
+            "operations": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["date", "libelle", "montant", "sens", "source"],
+                    "properties": {
+                        "date": _DATE,
+                        "libelle": _STRING,
+                        "montant": _AMOUNT,
+                        "sens": {"enum": ["credit", "debit"]},
+                        "source": _STRING,
+                    },
+                },
+            },
             "cursor": _NULLABLE_STRING,
         },
     },
     "FormationSummary": {
         "type": "object",
-        "required": ["id", "catalogue", "titre", "organisme", "prix", "duree_heures", "modalite",
-                     "lieu"],
+        "required": [
+            "id",
+            "catalogue",
+            "titre",
+            "organisme",
+            "prix",
+            "duree_heures",
+            "modalite",
+            "lieu",
+        ],
         "properties": {
-            "id": _STRING, "catalogue": {"enum": list(CATALOGUES)}, "titre": _STRING,
-            "organisme": _STRING, "prix": _AMOUNT, "duree_heures": {"type": "number"},
+            "id": _STRING,
+            "catalogue": {"enum": list(CATALOGUES)},
+            "titre": _STRING,
+            "organisme": _STRING,
+            "prix": _AMOUNT,
+            "duree_heures": {"type": "number"},
             "modalite": {"enum": list(MODALITES)},
-            "lieu": {"type": "object", "properties": {"commune": _NULLABLE_STRING,
-                                                      "departement": _NULLABLE_STRING}},
+            "lieu": {
+                "type": "object",
+                "properties": {"commune": _NULLABLE_STRING, "departement": _NULLABLE_STRING},
+            },
             "prochaine_session": {"type": ["string", "null"], "format": "date"},
         },
     },
     "FormationPage": {
-        "type": "object", "required": ["formations", "cursor"],
-        "properties": {"formations": {"type": "array", "items": _ref("FormationSummary")},
-                       "cursor": _NULLABLE_STRING},
+        "type": "object",
+        "required": ["formations", "cursor"],
+        "properties": {
+            "formations": {"type": "array", "items": _ref("FormationSummary")},
+            "cursor": _NULLABLE_STRING,
+        },
     },
     "Formation": {
         "type": "object",
-        "required": ["id", "catalogue", "titre", "objectifs", "organisme", "prix",
-                     "duree_heures", "modalite", "lieu", "sessions"],
+        "required": [
+            "id",
+            "catalogue",
+            "titre",
+            "objectifs",
+            "organisme",
+            "prix",
+            "duree_heures",
+            "modalite",
+            "lieu",
+            "sessions",
+        ],
         "properties": {
-            "id": _STRING, "catalogue": {"enum": list(CATALOGUES)}, "titre": _STRING,
-            "objectifs": _STRING, "prix": _AMOUNT, "duree_heures": {"type": "number"},
-            "modalite": {"enum": list(MODALITES)}, "lieu": {"type": "object"},
+            "id": _STRING,
+            "catalogue": {"enum": list(CATALOGUES)},
+            "titre": _STRING,
+            "objectifs": _STRING,
+            "prix": _AMOUNT,
+            "duree_heures": {"type": "number"},
+            "modalite": {"enum": list(MODALITES)},
+            "lieu": {"type": "object"},
             "prochaine_session": {"type": ["string", "null"], "format": "date"},
             "sessions": {"type": "array", "items": _DATE},
-            "organisme": {"type": "object", "required": ["nom", "siret"], "properties": {
-                "nom": _STRING, "siret": _STRING, "agrement": {"type": ["object", "null"]}}},
+            "organisme": {
+                "type": "object",
+                "required": ["nom", "siret"],
+                "properties": {
+                    "nom": _STRING,
+                    "siret": _STRING,
+                    "agrement": {"type": ["object", "null"]},
+                },
+            },
         },
     },
     "SupportRequest": SUPPORT_FORM.schema(),
-    "SupportAccepted": {"type": "object", "required": ["reference", "statut"],
-                        "properties": {"reference": _STRING, "statut": {"const": "recue"}}},
-    "SupportProcedure": {"type": "object", "required": ["message", "procedure"],
-                         "properties": {"message": _STRING, "procedure": _STRING}},
+    "SupportAccepted": {
+        "type": "object",
+        "required": ["reference", "statut"],
+        "properties": {"reference": _STRING, "statut": {"const": "recue"}},
+    },
+    "SupportProcedure": {
+        "type": "object",
+        "required": ["message", "procedure"],
+        "properties": {"message": _STRING, "procedure": _STRING},
+    },
     "SupportStatus": {
-        "type": "object", "required": ["reference", "statut"],
-        "properties": {"reference": _STRING, "situation": {"enum": list(SITUATIONS)},
-                       "recue_le": _DATETIME,
-                       "statut": {"enum": ["recue", "resolue_automatiquement", "transmise",
-                                           "echec"]}}},
-    "PasswordResetRequest": {"type": "object", "required": ["nir"],
-                             "properties": {"nir": _STRING}},
-    "PasswordResetDone": {"type": "object", "required": ["statut"],
-                          "properties": {"statut": {"const": "mot_de_passe_modifie"}}},
+        "type": "object",
+        "required": ["reference", "statut"],
+        "properties": {
+            "reference": _STRING,
+            "situation": {"enum": list(SITUATIONS)},
+            "recue_le": _DATETIME,
+            "statut": {"enum": ["recue", "resolue_automatiquement", "transmise", "echec"]},
+        },
+    },
+    "PasswordResetRequest": {"type": "object", "required": ["nir"], "properties": {"nir": _STRING}},
+    "PasswordResetDone": {
+        "type": "object",
+        "required": ["statut"],
+        "properties": {"statut": {"const": "mot_de_passe_modifie"}},
+    },
 }
+
 
 def _query_parameters(form_schema: dict) -> list[dict]:
     """A form's fields as query parameters (absent rather than null when optional)."""
@@ -206,9 +337,15 @@ def _query_parameters(form_schema: dict) -> list[dict]:
             schema["type"] = "string"
         if "enum" in schema:
             schema["enum"] = [v for v in schema["enum"] if v is not None]
-        parameters.append({"name": name, "in": "query", "schema": schema,
-                           "required": name in form_schema["required"],
-                           "description": form_schema["properties"][name]["description"]})
+        parameters.append(
+            {
+                "name": name,
+                "in": "query",
+                "schema": schema,
+                "required": name in form_schema["required"],
+                "description": form_schema["properties"][name]["description"],
+            }
+        )
     return parameters
 
 
@@ -217,122 +354,281 @@ _UNAUTHENTICATED = _problem("Non connecté, ou session expirée.")
 
 
 def _post(summary: str, body: str, responses: dict, **extra) -> dict:
-    return {"summary": summary, "requestBody": {"required": True, "content": {
-        "application/json": {"schema": _ref(body)}}}, "responses": responses, **extra}
+    return {
+        "summary": summary,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(body)}}},
+        "responses": responses,
+        **extra,
+    }
 
 
 _PATHS: dict[str, dict] = {
-    "/health": {"get": {"summary": "État du service", "responses": {
-        "200": _json(_ref("Health"), "Le service répond.")}}},
-    "/openapi.json": {"get": {"summary": "Cette description", "responses": {
-        "200": _json({"type": "object"}, "Description OpenAPI 3.1.")}}},
-    "/signup/steps/{step}": {"post": {
-        "summary": "Valider une étape du formulaire de création de compte",
-        "parameters": [{"name": "step", "in": "path", "required": True,
-                        "schema": {"enum": list(STEPS)}}],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "oneOf": [_ref("Identite"), _ref("Contact"), _ref("Adresse"),
-                      _ref("MotDePasse")]}}}},
-        "responses": {"200": _json(_ref("StepValid"), "Étape valide."), "400": _BAD_REQUEST,
-                      "404": _problem("Étape inconnue.")}}},
-    "/accounts": {"post": _post("Créer un compte (les 4 étapes)", "AccountCreation", {
-        "201": _json(_ref("AccountStatus"), "Compte créé; un code est envoyé par courriel."),
-        "400": _BAD_REQUEST,
-        "404": _problem("L'identité FranceConnect a expiré : recommencer avec FranceConnect."),
-        "409": _problem("Un compte existe déjà pour ce NIR ou cette adresse.")})},
-    "/accounts/verification": {"post": _post("Activer le compte avec le code reçu",
-                                             "Verification", {
-        "200": _json(_ref("AccountStatus"), "Compte activé."), "400": _BAD_REQUEST,
-        "409": _problem("Compte déjà activé."),
-        "410": _problem("Code expiré ou trop d'essais.")})},
-    "/accounts/verification-codes": {"post": _post("Recevoir un nouveau code", "EmailOnly", {
-        "202": _json(_ref("Message"), "Même réponse que le compte existe ou non."),
-        "400": _BAD_REQUEST})},
-    "/sessions": {"post": _post("Se connecter avec le NIR (13 caractères) et le mot de passe",
-                                "Login", {
-        "200": _json(_ref("Session"), "Connecté; la session est aussi posée en cookie."),
-        "400": _BAD_REQUEST,
-        "401": _problem("NIR ou mot de passe incorrect (même réponse)."),
-        "403": _problem("Adresse électronique pas encore vérifiée."),
-        "429": _problem("Compte bloqué temporairement (voir Retry-After).")})},
-    "/auth/franceconnect": {"get": {
-        "summary": "S'identifier avec FranceConnect : redirige vers FranceConnect",
-        "responses": {"303": {"description": "Vers FranceConnect (ou la page d'erreur si "
-                                             "FranceConnect est injoignable)."}}}},
-    "/auth/franceconnect/callback": {"get": {
-        "summary": "Retour de FranceConnect : redirige vers la page du résultat",
-        "parameters": [{"name": name, "in": "query", "schema": _STRING}
-                       for name in ("code", "state", "error")],
-        "responses": {"303": {"description": "Connecté (cookie de session), identité à "
-                                             "compléter (inscription ou liaison), refus ou "
-                                             "erreur (`motif`)."}}}},
-    "/auth/franceconnect/identity": {"get": {
-        "summary": "L'identité FranceConnect en attente, pour préremplir l'inscription",
-        "responses": {"200": _json(_ref("FranceConnectIdentity"), "Identité certifiée."),
-                      "404": _problem("Aucune identité en attente (ou expirée).")}}},
-    "/auth/franceconnect/logout": {"get": {
-        "summary": "Se déconnecter, et de FranceConnect si la session en vient",
-        "security": [{}, *_BEARER],
-        "responses": {"303": {"description": "Vers la déconnexion FranceConnect, ou l'accueil."}}}},
-    "/sessions/current": {"delete": {"summary": "Se déconnecter", "security": _BEARER,
-                                     "responses": {"204": {"description": "Déconnecté."},
-                                                   "401": _UNAUTHENTICATED}}},
-    "/me": {"get": {"summary": "Mon compte", "security": _BEARER, "responses": {
-        "200": _json(_ref("Me"), "Le compte de la personne connectée."),
-        "401": _UNAUTHENTICATED}}},
-    "/me/rights": {"get": {"summary": "Mes droits : DIF élus, CPF en euros ou en heures",
-                           "security": _BEARER, "responses": {
-        "200": _json(_ref("Rights"), "Les droits; `elu` vaut null hors compte élu reconnu."),
-        "401": _UNAUTHENTICATED}}},
-    "/me/rights/history": {"get": {
-        "summary": "Historique des opérations DIF élus, les plus récentes d'abord",
-        "security": _BEARER,
-        "parameters": [{"name": "cursor", "in": "query", "schema": _STRING}],
-        "responses": {"200": _json(_ref("RightsHistory"), "Une page d'opérations."),
-                      "400": _problem("Curseur invalide."), "401": _UNAUTHENTICATED}}},
-    "/formations": {"get": {
-        "summary": "Rechercher dans un catalogue (mandat et reconversion : élus reconnus)",
-        "parameters": [*_query_parameters(SEARCH.schema()),
-                       {"name": "cursor", "in": "query", "schema": _STRING}],
-        "responses": {"200": _json(_ref("FormationPage"), "Une page de résultats."),
-                      "400": _BAD_REQUEST,
-                      "401": _problem("Catalogue réservé aux élus : connectez-vous."),
-                      "403": _problem("Compte non reconnu comme élu : voir l'aide.")}}},
-    "/formations/{formation_id}": {"get": {
-        "summary": "Fiche formation",
-        "parameters": [{"name": "formation_id", "in": "path", "required": True,
-                        "schema": _STRING}],
-        "responses": {"200": _json(_ref("Formation"), "La fiche."),
-                      "401": _problem("Formation réservée aux élus : connectez-vous."),
-                      "403": _problem("Compte non reconnu comme élu : voir l'aide."),
-                      "404": _problem("Formation inconnue.")}}},
-    "/support-requests": {"post": {
-        **_post("Demander de l'aide (« Mon compte élu ne s'affiche pas »); public, ou lié au "
-                "compte si une session est envoyée", "SupportRequest", {
+    "/health": {
+        "get": {
+            "summary": "État du service",
+            "responses": {"200": _json(_ref("Health"), "Le service répond.")},
+        }
+    },
+    "/openapi.json": {
+        "get": {
+            "summary": "Cette description",
+            "responses": {"200": _json({"type": "object"}, "Description OpenAPI 3.1.")},
+        }
+    },
+    "/signup/steps/{step}": {
+        "post": {
+            "summary": "Valider une étape du formulaire de création de compte",
+            "parameters": [
+                {"name": "step", "in": "path", "required": True, "schema": {"enum": list(STEPS)}}
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "oneOf": [
+                                _ref("Identite"),
+                                _ref("Contact"),
+                                _ref("Adresse"),
+                                _ref("MotDePasse"),
+                            ]
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": _json(_ref("StepValid"), "Étape valide."),
+                "400": _BAD_REQUEST,
+                "404": _problem("Étape inconnue."),
+            },
+        }
+    },
+    "/accounts": {
+        "post": _post(
+            "Créer un compte (les 4 étapes)",
+            "AccountCreation",
+            {
+                "201": _json(
+                    _ref("AccountStatus"), "Compte créé; un code est envoyé par courriel."
+                ),
+                "400": _BAD_REQUEST,
+                "404": _problem(
+                    "L'identité FranceConnect a expiré : recommencer avec FranceConnect."
+                ),
+                "409": _problem("Un compte existe déjà pour ce NIR ou cette adresse."),
+            },
+        )
+    },
+    "/accounts/verification": {
+        "post": _post(
+            "Activer le compte avec le code reçu",
+            "Verification",
+            {
+                "200": _json(_ref("AccountStatus"), "Compte activé."),
+                "400": _BAD_REQUEST,
+                "409": _problem("Compte déjà activé."),
+                "410": _problem("Code expiré ou trop d'essais."),
+            },
+        )
+    },
+    "/accounts/verification-codes": {
+        "post": _post(
+            "Recevoir un nouveau code",
+            "EmailOnly",
+            {
+                "202": _json(_ref("Message"), "Même réponse que le compte existe ou non."),
+                "400": _BAD_REQUEST,
+            },
+        )
+    },
+    "/sessions": {
+        "post": _post(
+            "Se connecter avec le NIR (13 caractères) et le mot de passe",
+            "Login",
+            {
+                "200": _json(_ref("Session"), "Connecté; la session est aussi posée en cookie."),
+                "400": _BAD_REQUEST,
+                "401": _problem("NIR ou mot de passe incorrect (même réponse)."),
+                "403": _problem("Adresse électronique pas encore vérifiée."),
+                "429": _problem("Compte bloqué temporairement (voir Retry-After)."),
+            },
+        )
+    },
+    "/auth/franceconnect": {
+        "get": {
+            "summary": "S'identifier avec FranceConnect : redirige vers FranceConnect",
+            "responses": {
+                "303": {
+                    "description": "Vers FranceConnect (ou la page d'erreur si "
+                    "FranceConnect est injoignable)."
+                }
+            },
+        }
+    },
+    "/auth/franceconnect/callback": {
+        "get": {
+            "summary": "Retour de FranceConnect : redirige vers la page du résultat",
+            "parameters": [
+                {"name": name, "in": "query", "schema": _STRING}
+                for name in ("code", "state", "error")
+            ],
+            "responses": {
+                "303": {
+                    "description": "Connecté (cookie de session), identité à "
+                    "compléter (inscription ou liaison), refus ou "
+                    "erreur (`motif`)."
+                }
+            },
+        }
+    },
+    "/auth/franceconnect/identity": {
+        "get": {
+            "summary": "L'identité FranceConnect en attente, pour préremplir l'inscription",
+            "responses": {
+                "200": _json(_ref("FranceConnectIdentity"), "Identité certifiée."),
+                "404": _problem("Aucune identité en attente (ou expirée)."),
+            },
+        }
+    },
+    "/auth/franceconnect/logout": {
+        "get": {
+            "summary": "Se déconnecter, et de FranceConnect si la session en vient",
+            "security": [{}, *_BEARER],
+            "responses": {
+                "303": {"description": "Vers la déconnexion FranceConnect, ou l'accueil."}
+            },
+        }
+    },
+    "/sessions/current": {
+        "delete": {
+            "summary": "Se déconnecter",
+            "security": _BEARER,
+            "responses": {"204": {"description": "Déconnecté."}, "401": _UNAUTHENTICATED},
+        }
+    },
+    "/me": {
+        "get": {
+            "summary": "Mon compte",
+            "security": _BEARER,
+            "responses": {
+                "200": _json(_ref("Me"), "Le compte de la personne connectée."),
+                "401": _UNAUTHENTICATED,
+            },
+        }
+    },
+    "/me/rights": {
+        "get": {
+            "summary": "Mes droits : DIF élus, CPF en euros ou en heures",
+            "security": _BEARER,
+            "responses": {
+                "200": _json(
+                    _ref("Rights"), "Les droits; `elu` vaut null hors compte élu reconnu."
+                ),
+                "401": _UNAUTHENTICATED,
+            },
+        }
+    },
+    "/me/rights/history": {
+        "get": {
+            "summary": "Historique des opérations DIF élus, les plus récentes d'abord",
+            "security": _BEARER,
+            "parameters": [{"name": "cursor", "in": "query", "schema": _STRING}],
+            "responses": {
+                "200": _json(_ref("RightsHistory"), "Une page d'opérations."),
+                "400": _problem("Curseur invalide."),
+                "401": _UNAUTHENTICATED,
+            },
+        }
+    },
+    "/formations": {
+        "get": {
+            "summary": "Rechercher dans un catalogue (mandat et reconversion : élus reconnus)",
+            "parameters": [
+                *_query_parameters(SEARCH.schema()),
+                {"name": "cursor", "in": "query", "schema": _STRING},
+            ],
+            "responses": {
+                "200": _json(_ref("FormationPage"), "Une page de résultats."),
+                "400": _BAD_REQUEST,
+                "401": _problem("Catalogue réservé aux élus : connectez-vous."),
+                "403": _problem("Compte non reconnu comme élu : voir l'aide."),
+            },
+        }
+    },
+    "/formations/{formation_id}": {
+        "get": {
+            "summary": "Fiche formation",
+            "parameters": [
+                {"name": "formation_id", "in": "path", "required": True, "schema": _STRING}
+            ],
+            "responses": {
+                "200": _json(_ref("Formation"), "La fiche."),
+                "401": _problem("Formation réservée aux élus : connectez-vous."),
+                "403": _problem("Compte non reconnu comme élu : voir l'aide."),
+                "404": _problem("Formation inconnue."),
+            },
+        }
+    },
+    "/support-requests": {
+        "post": {
+            **_post(
+                "Demander de l'aide (« Mon compte élu ne s'affiche pas »); public, ou lié au "
+                "compte si une session est envoyée",
+                "SupportRequest",
+                {
                     "202": _json(_ref("SupportAccepted"), "Demande enregistrée et transmise."),
-                    "200": _json(_ref("SupportProcedure"), "Cas 1 (en activité) : la "
-                                 "procédure de Mon Compte Formation, rien n'est transmis."),
-                    "400": _BAD_REQUEST, "401": _UNAUTHENTICATED,
-                    "429": _problem("Trop de demandes (par adresse ou par IP).")}),
-        "security": [{}, *_BEARER]}},
-    "/support-requests/{reference}": {"get": {
-        "summary": "Suivre sa demande : même session, ou référence et adresse électronique",
-        "security": [{}, *_BEARER],
-        "parameters": [{"name": "reference", "in": "path", "required": True, "schema": _STRING},
-                       {"name": "email", "in": "query", "schema": _STRING}],
-        "responses": {"200": _json(_ref("SupportStatus"), "L'état de la demande."),
-                      "401": _UNAUTHENTICATED,
-                      "404": _problem("Pas de demande pour cette référence et ce demandeur.")}}},
-    "/password-resets": {"post": _post("Demander un lien de réinitialisation",
-                                       "PasswordResetRequest", {
-        "202": _json(_ref("Message"), "Même réponse que le compte existe ou non."),
-        "400": _BAD_REQUEST})},
-    "/password-resets/{token}": {"post": {
-        **_post("Choisir un nouveau mot de passe (ferme toutes les sessions)", "MotDePasse", {
-            "200": _json(_ref("PasswordResetDone"), "Mot de passe modifié."),
-            "400": _BAD_REQUEST, "410": _problem("Lien expiré ou déjà utilisé.")}),
-        "parameters": [{"name": "token", "in": "path", "required": True,
-                        "schema": _STRING}]}},
+                    "200": _json(
+                        _ref("SupportProcedure"),
+                        "Cas 1 (en activité) : la "
+                        "procédure de Mon Compte Formation, rien n'est transmis.",
+                    ),
+                    "400": _BAD_REQUEST,
+                    "401": _UNAUTHENTICATED,
+                    "429": _problem("Trop de demandes (par adresse ou par IP)."),
+                },
+            ),
+            "security": [{}, *_BEARER],
+        }
+    },
+    "/support-requests/{reference}": {
+        "get": {
+            "summary": "Suivre sa demande : même session, ou référence et adresse électronique",
+            "security": [{}, *_BEARER],
+            "parameters": [
+                {"name": "reference", "in": "path", "required": True, "schema": _STRING},
+                {"name": "email", "in": "query", "schema": _STRING},
+            ],
+            "responses": {
+                "200": _json(_ref("SupportStatus"), "L'état de la demande."),
+                "401": _UNAUTHENTICATED,
+                "404": _problem("Pas de demande pour cette référence et ce demandeur."),
+            },
+        }
+    },
+    "/password-resets": {
+        "post": _post(
+            "Demander un lien de réinitialisation",
+            "PasswordResetRequest",
+            {
+                "202": _json(_ref("Message"), "Même réponse que le compte existe ou non."),
+                "400": _BAD_REQUEST,
+            },
+        )
+    },
+    "/password-resets/{token}": {
+        "post": {
+            **_post(
+                "Choisir un nouveau mot de passe (ferme toutes les sessions)",
+                "MotDePasse",
+                {
+                    "200": _json(_ref("PasswordResetDone"), "Mot de passe modifié."),
+                    "400": _BAD_REQUEST,
+                    "410": _problem("Lien expiré ou déjà utilisé."),
+                },
+            ),
+            "parameters": [{"name": "token", "in": "path", "required": True, "schema": _STRING}],
+        }
+    },
 }
 
 
@@ -351,8 +647,11 @@ def _with_common_errors(paths: dict) -> dict:
 def spec() -> dict:
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Mon Compte Élu", "version": "1.0.0",
-                 "description": "API de Mon Compte Élu : comptes, droits DIF élus, catalogues."},
+        "info": {
+            "title": "Mon Compte Élu",
+            "version": "1.0.0",
+            "description": "API de Mon Compte Élu : comptes, droits DIF élus, catalogues.",
+        },
         "servers": [{"url": "/api"}],
         "paths": _with_common_errors(_PATHS),
         "components": {

@@ -58,8 +58,11 @@ def cursors():
 def mailer():
     from .mailer import SesMailer
 
-    return SesMailer(aws_session().client("sesv2"), get_settings().mail_sender,
-                     configuration_set=get_settings().ses_configuration_set)
+    return SesMailer(
+        aws_session().client("sesv2"),
+        get_settings().mail_sender,
+        configuration_set=get_settings().ses_configuration_set,
+    )
 
 
 def _queue_sender(queue_name: str):
@@ -90,8 +93,9 @@ def elu_recognition():
 def signup():
     from .accounts.signup import Signup
 
-    return Signup(store=account_store(), mailer=mailer(), hasher=keyed_hasher(),
-                  elu=elu_recognition())
+    return Signup(
+        store=account_store(), mailer=mailer(), hasher=keyed_hasher(), elu=elu_recognition()
+    )
 
 
 @lru_cache(maxsize=1)
@@ -99,24 +103,32 @@ def sessions():
     from .accounts.sessions import Sessions
 
     settings = bound_settings()
-    return Sessions(store=account_store(), hasher=keyed_hasher(), elu=elu_recognition(),
-                    session_ttl=timedelta(minutes=settings.session_ttl_minutes))
+    return Sessions(
+        store=account_store(),
+        hasher=keyed_hasher(),
+        elu=elu_recognition(),
+        session_ttl=timedelta(minutes=settings.session_ttl_minutes),
+    )
 
 
 @lru_cache(maxsize=1)
 def password_resets():
     from .accounts.password_reset import PasswordResets
 
-    return PasswordResets(store=account_store(), mailer=mailer(), hasher=keyed_hasher(),
-                          elu=elu_recognition(), public_url=bound_settings().public_url)
+    return PasswordResets(
+        store=account_store(),
+        mailer=mailer(),
+        hasher=keyed_hasher(),
+        elu=elu_recognition(),
+        public_url=bound_settings().public_url,
+    )
 
 
 @lru_cache(maxsize=1)
 def franceconnect_links():
     from .accounts.franceconnect_links import FranceConnectLinks
 
-    return FranceConnectLinks(store=account_store(), sessions=sessions(),
-                              elu=elu_recognition())
+    return FranceConnectLinks(store=account_store(), sessions=sessions(), elu=elu_recognition())
 
 
 # --- RNE ------------------------------------------------------------------------------------
@@ -134,8 +146,11 @@ def rne_ingestion():
     from .rne.s3_store import RneObjects
 
     settings = bound_settings()
-    return RneIngestion(objects=RneObjects(aws_session().client("s3")), store=rne_store(),
-                        send_continuation=_queue_sender(settings.rne_queue_name))
+    return RneIngestion(
+        objects=RneObjects(aws_session().client("s3")),
+        store=rne_store(),
+        send_continuation=_queue_sender(settings.rne_queue_name),
+    )
 
 
 # --- rights and catalogue -------------------------------------------------------------------
@@ -176,10 +191,12 @@ def support_desk():
     from .support.store import RateLimitStore
 
     settings = bound_settings()
-    return SupportDesk(store=support_store(),
-                       limiter=RateLimiter(RateLimitStore(), keyed_hasher().digest),
-                       send_to_queue=_queue_sender(settings.support_queue_name),
-                       clock=utc_now)
+    return SupportDesk(
+        store=support_store(),
+        limiter=RateLimiter(RateLimitStore(), keyed_hasher().digest),
+        send_to_queue=_queue_sender(settings.support_queue_name),
+        clock=utc_now,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -188,8 +205,14 @@ def support_worker():
     from .support.worker import SupportWorker
 
     settings = bound_settings()
-    return SupportWorker(store=support_store(), rne=rne_store(), rights=rights(),
-                         mailer=mailer(), mailbox=settings.support_mailbox, clock=utc_now)
+    return SupportWorker(
+        store=support_store(),
+        rne=rne_store(),
+        rights=rights(),
+        mailer=mailer(),
+        mailbox=settings.support_mailbox,
+        clock=utc_now,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -200,8 +223,9 @@ def _idempotency():
     )
 
     settings = bound_settings()
-    persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table,
-                                           boto3_session=aws_session())
+    persistence = DynamoDBPersistenceLayer(
+        table_name=settings.idempotency_table, boto3_session=aws_session()
+    )
     # A request is handled once for a day; a message stuck "in progress" is retried after
     # the function's timeout.
     config = IdempotencyConfig(event_key_jmespath="reference", expires_after_seconds=86_400)
@@ -216,11 +240,11 @@ def idempotent_support_processor(context):
     config.register_lambda_context(context)
     worker = support_worker()
 
-    @idempotent_function(data_keyword_argument="message", config=config,
-                         persistence_store=persistence)
+    @idempotent_function(
+        data_keyword_argument="message", config=config, persistence_store=persistence
+    )
     def process(message: dict) -> dict:
-        return {"reference": message["reference"],
-                "statut": worker.process(message["reference"])}
+        return {"reference": message["reference"], "statut": worker.process(message["reference"])}
 
     return process
 
@@ -232,11 +256,15 @@ def oidc_client():
     from .franceconnect.client import OidcClient, OidcConfig
 
     settings = get_settings()
-    return OidcClient(OidcConfig(
-        issuer=settings.franceconnect_issuer, client_id=settings.franceconnect_client_id,
-        client_secret=secret(settings.franceconnect_client_secret),
-        redirect_uri=settings.franceconnect_redirect_uri,
-        post_logout_uri=settings.franceconnect_post_logout_uri))
+    return OidcClient(
+        OidcConfig(
+            issuer=settings.franceconnect_issuer,
+            client_id=settings.franceconnect_client_id,
+            client_secret=secret(settings.franceconnect_client_secret),
+            redirect_uri=settings.franceconnect_redirect_uri,
+            post_logout_uri=settings.franceconnect_post_logout_uri,
+        )
+    )
 
 
 @lru_cache(maxsize=1)
@@ -246,15 +274,36 @@ def franceconnect():
     from .franceconnect.store import FcStore
 
     bound_settings()
-    return FranceConnectLogin(client=oidc_client, store=FcStore(),
-                              links=franceconnect_links(), clock=utc_now)
+    return FranceConnectLogin(
+        client=oidc_client, store=FcStore(), links=franceconnect_links(), clock=utc_now
+    )
 
 
-_FACTORIES = (get_settings, aws_session, bound_settings, _secrets_provider, keyed_hasher,
-              cursors, mailer, account_store, elu_recognition, signup, sessions,
-              password_resets, franceconnect_links, rne_store, rne_ingestion, rights, catalogue,
-              support_store, support_desk, support_worker, _idempotency, oidc_client,
-              franceconnect)
+_FACTORIES = (
+    get_settings,
+    aws_session,
+    bound_settings,
+    _secrets_provider,
+    keyed_hasher,
+    cursors,
+    mailer,
+    account_store,
+    elu_recognition,
+    signup,
+    sessions,
+    password_resets,
+    franceconnect_links,
+    rne_store,
+    rne_ingestion,
+    rights,
+    catalogue,
+    support_store,
+    support_desk,
+    support_worker,
+    _idempotency,
+    oidc_client,
+    franceconnect,
+)
 
 
 def reset() -> None:

@@ -20,12 +20,17 @@ NO_RESOURCE_LEVEL = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 def problems(template: dict) -> list[str]:
     found = []
     items = template["Resources"]
-    functions = {name: r for name, r in items.items()
-                 if r["Type"] in ("AWS::Serverless::Function", "AWS::Lambda::Function")}
+    functions = {
+        name: r
+        for name, r in items.items()
+        if r["Type"] in ("AWS::Serverless::Function", "AWS::Lambda::Function")
+    }
     declared = {function_id(f.name): f for f in resources.FUNCTIONS}
     if set(functions) != set(declared):
-        found.append(f"functions {sorted(functions)} differ from those declared in "
-                     f"infra/resources.py {sorted(declared)}")
+        found.append(
+            f"functions {sorted(functions)} differ from those declared in "
+            f"infra/resources.py {sorted(declared)}"
+        )
     roles = Counter()
     for name, function in functions.items():
         role = function["Properties"].get("Role")
@@ -36,7 +41,9 @@ def problems(template: dict) -> list[str]:
         if name in declared:
             properties = function["Properties"]
             if (properties.get("Timeout"), properties.get("MemorySize")) != (
-                    declared[name].timeout, declared[name].memory):
+                declared[name].timeout,
+                declared[name].memory,
+            ):
                 found.append(f"{name}: timeout or memory differs from infra/resources.py")
     found += [f"role {role} is shared by {n} functions" for role, n in roles.items() if n > 1]
     for role in roles:
@@ -50,8 +57,10 @@ def _statement_problems(role: str, statements: list[dict]) -> list[str]:
     for statement in statements:
         actions = _as_list(statement["Action"])
         if statement["Effect"] != "Allow":
-            found.append(f"{role}: a {statement['Effect']} statement (Chalice's placeholder "
-                         "policy was not replaced)")
+            found.append(
+                f"{role}: a {statement['Effect']} statement (Chalice's placeholder "
+                "policy was not replaced)"
+            )
             continue
         found += [f"{role}: wildcard action {a}" for a in actions if "*" in a]
         if "*" in _as_list(statement["Resource"]) and not set(actions) <= NO_RESOURCE_LEVEL:

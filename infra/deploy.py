@@ -16,10 +16,12 @@ import time
 from pathlib import Path
 
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"]  # roles; the SAM transform
-PARAMETERS_FROM_ENV = {"AlarmEmail": "ALARM_EMAIL",
-                       "RneRejectRateThreshold": "RNE_REJECT_RATE_THRESHOLD",
-                       "LoginFailureThreshold": "LOGIN_FAILURE_THRESHOLD",
-                       "Api5xxRateThreshold": "API_5XX_RATE_THRESHOLD"}
+PARAMETERS_FROM_ENV = {
+    "AlarmEmail": "ALARM_EMAIL",
+    "RneRejectRateThreshold": "RNE_REJECT_RATE_THRESHOLD",
+    "LoginFailureThreshold": "LOGIN_FAILURE_THRESHOLD",
+    "Api5xxRateThreshold": "API_5XX_RATE_THRESHOLD",
+}
 
 
 def stack_name(stage: str) -> str:
@@ -33,7 +35,8 @@ def with_code_location(template: dict, bucket: str, key: str) -> dict:
     for resource in document["Resources"].values():
         properties = resource.get("Properties", {})
         if resource.get("Type") == "AWS::Serverless::Function" and isinstance(
-                properties.get("CodeUri"), str):
+            properties.get("CodeUri"), str
+        ):
             properties["CodeUri"] = {"Bucket": bucket, "Key": key}
     return document
 
@@ -55,8 +58,9 @@ def prepare(stage: str, package: Path, s3, bucket: str) -> str:
     code = (package / "deployment.zip").read_bytes()
     code_key = f"{stack_name(stage)}/code-{_digest(code)}.zip"
     upload(s3, bucket, code_key, code)
-    template = with_code_location(json.loads((package / "sam.json").read_text("utf-8")),
-                                  bucket, code_key)
+    template = with_code_location(
+        json.loads((package / "sam.json").read_text("utf-8")), bucket, code_key
+    )
     body = json.dumps(template).encode()
     template_key = f"{stack_name(stage)}/template-{_digest(body)}.json"
     upload(s3, bucket, template_key, body)  # templates over 51 kB must come from S3
@@ -64,8 +68,9 @@ def prepare(stage: str, package: Path, s3, bucket: str) -> str:
     return f"https://{bucket}.s3.{region}.amazonaws.com/{template_key}"
 
 
-def create_change_set(cloudformation, stage: str, template_url: str,
-                      environ: dict[str, str]) -> tuple[str, list[dict]]:
+def create_change_set(
+    cloudformation, stage: str, template_url: str, environ: dict[str, str]
+) -> tuple[str, list[dict]]:
     name = stack_name(stage)
     try:
         status = cloudformation.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
@@ -74,16 +79,22 @@ def create_change_set(cloudformation, stage: str, template_url: str,
         kind = "CREATE"
     change_set = f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
     cloudformation.create_change_set(
-        StackName=name, ChangeSetName=change_set, ChangeSetType=kind,
-        TemplateURL=template_url, Capabilities=CAPABILITIES,
-        Parameters=[{"ParameterKey": key, "ParameterValue": environ[variable]}
-                    for key, variable in PARAMETERS_FROM_ENV.items() if variable in environ],
-        Tags=[{"Key": "application", "Value": "mon-compte-elu"}, {"Key": "stage", "Value": stage}])
+        StackName=name,
+        ChangeSetName=change_set,
+        ChangeSetType=kind,
+        TemplateURL=template_url,
+        Capabilities=CAPABILITIES,
+        Parameters=[
+            {"ParameterKey": key, "ParameterValue": environ[variable]}
+            for key, variable in PARAMETERS_FROM_ENV.items()
+            if variable in environ
+        ],
+        Tags=[{"Key": "application", "Value": "mon-compte-elu"}, {"Key": "stage", "Value": stage}],
+    )
     description = cloudformation.describe_change_set(StackName=name, ChangeSetName=change_set)
     while description["Status"] in ("CREATE_PENDING", "CREATE_IN_PROGRESS"):
         time.sleep(5)
-        description = cloudformation.describe_change_set(StackName=name,
-                                                         ChangeSetName=change_set)
+        description = cloudformation.describe_change_set(StackName=name, ChangeSetName=change_set)
     if description["Status"] == "FAILED":
         reason = description.get("StatusReason", "")
         if "didn't contain changes" in reason or "No updates" in reason:
@@ -99,20 +110,32 @@ def publish_web(s3, bucket: str, root=None) -> int:
 
     uploaded = 0
     for key, path in web_files.files(*([root] if root else [])):
-        s3.put_object(Bucket=bucket, Key=key, Body=path.read_bytes(),
-                      ContentType=web_files.content_type(path), CacheControl="no-cache")
+        s3.put_object(
+            Bucket=bucket,
+            Key=key,
+            Body=path.read_bytes(),
+            ContentType=web_files.content_type(path),
+            CacheControl="no-cache",
+        )
         uploaded += 1
     return uploaded
 
 
 def publish_web_of_stack(session, stage: str) -> None:
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in session.client(
-        "cloudformation").describe_stacks(StackName=stack_name(stage))["Stacks"][0].get(
-        "Outputs", [])}
+    outputs = {
+        o["OutputKey"]: o["OutputValue"]
+        for o in session.client("cloudformation")
+        .describe_stacks(StackName=stack_name(stage))["Stacks"][0]
+        .get("Outputs", [])
+    }
     count = publish_web(session.client("s3"), outputs["WebBucketName"])
     session.client("cloudfront").create_invalidation(
-        DistributionId=outputs["WebDistributionId"], InvalidationBatch={
-            "Paths": {"Quantity": 1, "Items": ["/*"]}, "CallerReference": str(time.time())})
+        DistributionId=outputs["WebDistributionId"],
+        InvalidationBatch={
+            "Paths": {"Quantity": 1, "Items": ["/*"]},
+            "CallerReference": str(time.time()),
+        },
+    )
     print(f"Site : {count} fichiers publiés, cache CloudFront invalidé ({outputs['WebUrl']}).")
 
 
@@ -122,8 +145,7 @@ def main(argv: list[str], environ: dict[str, str]) -> int:
     stage, package = argv[0], Path(argv[1])
     bucket = environ.get("ARTIFACT_BUCKET")
     if not bucket:
-        print("ARTIFACT_BUCKET est requis : un bucket S3 du compte pour le code.",
-              file=sys.stderr)
+        print("ARTIFACT_BUCKET est requis : un bucket S3 du compte pour le code.", file=sys.stderr)
         return 2
     session = boto3.session.Session()
     cloudformation = session.client("cloudformation")
@@ -134,8 +156,10 @@ def main(argv: list[str], environ: dict[str, str]) -> int:
         publish_web_of_stack(session, stage)
         return 0
     for change in changes:
-        print(f"{change['Action']:8} {change['LogicalResourceId']} ({change['ResourceType']})"
-              + (" — remplacement" if change.get("Replacement") == "True" else ""))
+        print(
+            f"{change['Action']:8} {change['LogicalResourceId']} ({change['ResourceType']})"
+            + (" — remplacement" if change.get("Replacement") == "True" else "")
+        )
     if environ.get("REVIEW_ONLY"):
         print(f"Jeu de modifications {change_set} prêt, non appliqué.")
         return 0

@@ -26,8 +26,9 @@ def main(argv: list[str]) -> int:
     from chalicelib.clock import paris_today
 
     path = Path(argv[0])
-    report = import_catalogue(path.read_bytes(), path.name, paris_today(),
-                              services.catalogue().save)
+    report = import_catalogue(
+        path.read_bytes(), path.name, paris_today(), services.catalogue().save
+    )
     print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     return 1 if report.rejets else 0
 

@@ -45,12 +45,21 @@ def _buckets(settings: Settings, session) -> None:
             continue
         except ClientError:
             pass
-        extra = ({} if settings.region == "us-east-1" else
-                 {"CreateBucketConfiguration": {"LocationConstraint": settings.region}})
+        extra = (
+            {}
+            if settings.region == "us-east-1"
+            else {"CreateBucketConfiguration": {"LocationConstraint": settings.region}}
+        )
         s3.create_bucket(Bucket=name, **extra)
-        s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
-            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
-            "RestrictPublicBuckets": True})
+        s3.put_public_access_block(
+            Bucket=name,
+            PublicAccessBlockConfiguration={
+                "BlockPublicAcls": True,
+                "IgnorePublicAcls": True,
+                "BlockPublicPolicy": True,
+                "RestrictPublicBuckets": True,
+            },
+        )
         s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
 
 
@@ -59,19 +68,25 @@ def _queues(settings: Settings, session) -> dict[str, str]:
     urls = {}
     for queue in resources.QUEUES:
         # a dead-letter queue may feed a function too (support): same visibility rule
-        common = {"VisibilityTimeout": str(queue.visibility_timeout),
-                  "MessageRetentionPeriod": str(resources.MESSAGE_RETENTION_SECONDS)}
-        dlq_url = sqs.create_queue(QueueName=getattr(settings, queue.dlq_settings_field),
-                                   Attributes=common)["QueueUrl"]
+        common = {
+            "VisibilityTimeout": str(queue.visibility_timeout),
+            "MessageRetentionPeriod": str(resources.MESSAGE_RETENTION_SECONDS),
+        }
+        dlq_url = sqs.create_queue(
+            QueueName=getattr(settings, queue.dlq_settings_field), Attributes=common
+        )["QueueUrl"]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
-            "Attributes"]["QueueArn"]
+            "Attributes"
+        ]["QueueArn"]
         urls[queue.settings_field] = sqs.create_queue(
             QueueName=getattr(settings, queue.settings_field),
             Attributes={
                 **common,
-                "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn,
-                                             "maxReceiveCount": str(queue.max_receives)}),
-            })["QueueUrl"]
+                "RedrivePolicy": json.dumps(
+                    {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(queue.max_receives)}
+                ),
+            },
+        )["QueueUrl"]
         urls[queue.dlq_settings_field] = dlq_url
     return urls
 
@@ -80,15 +95,24 @@ def _bucket_notifications(settings: Settings, session) -> None:
     s3, sqs = session.client("s3"), session.client("sqs")
     for notification in resources.BUCKET_NOTIFICATIONS:
         queue_url = sqs.get_queue_url(QueueName=getattr(settings, notification.queue_field))[
-            "QueueUrl"]
+            "QueueUrl"
+        ]
         queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-            "Attributes"]["QueueArn"]
+            "Attributes"
+        ]["QueueArn"]
         s3.put_bucket_notification_configuration(
             Bucket=getattr(settings, notification.bucket_field),
-            NotificationConfiguration={"QueueConfigurations": [
-                {"QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*"],
-                 "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": prefix}]}}}
-                for prefix in notification.prefixes]})
+            NotificationConfiguration={
+                "QueueConfigurations": [
+                    {
+                        "QueueArn": queue_arn,
+                        "Events": ["s3:ObjectCreated:*"],
+                        "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": prefix}]}},
+                    }
+                    for prefix in notification.prefixes
+                ]
+            },
+        )
 
 
 def _sender_identities(settings: Settings, session) -> None:
@@ -105,14 +129,17 @@ def _sender_identities(settings: Settings, session) -> None:
 def _secrets(settings: Settings, session) -> None:
     client = session.client("secretsmanager")
     for field in resources.SECRETS:
-        _unless_exists(client.create_secret, Name=getattr(settings, field),
-                       SecretString=secrets.token_hex(32))
+        _unless_exists(
+            client.create_secret, Name=getattr(settings, field), SecretString=secrets.token_hex(32)
+        )
 
 
 def _unless_exists(create, **kwargs) -> None:
     try:
         create(**kwargs)
     except ClientError as error:
-        if error.response["Error"]["Code"] not in ("AlreadyExistsException",
-                                                   "ResourceExistsException"):
+        if error.response["Error"]["Code"] not in (
+            "AlreadyExistsException",
+            "ResourceExistsException",
+        ):
             raise

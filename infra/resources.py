@@ -32,8 +32,14 @@ class Access:
 
     def resources(self) -> set[str]:
         """The Settings fields of everything it names (the sender's for email)."""
-        named = {*self.read_tables, *self.write_tables, *self.send_queues, *self.read_buckets,
-                 *self.write_buckets, *self.read_secrets}
+        named = {
+            *self.read_tables,
+            *self.write_tables,
+            *self.send_queues,
+            *self.read_buckets,
+            *self.write_buckets,
+            *self.read_secrets,
+        }
         return named | {"mail_sender"} if self.send_email else named
 
 
@@ -99,26 +105,73 @@ EVENT_SOURCES = (
 )
 
 FUNCTIONS = (
-    Function("api_handler", timeout=29, memory=1024, access=Access(  # argon2id wants memory
-        read_tables=("formations_table", "rne_ingestions_table", "rne_mandates_table"),
-        write_tables=("accounts_table", "account_emails_table", "sessions_table",
-                      "password_resets_table", "support_requests_table", "rate_limits_table",
-                      "identity_index_table", "rights_ledger_table", "franceconnect_table"),
-        send_queues=("support_queue_name",), send_email=True,
-        read_secrets=("nir_hmac_key_secret", "franceconnect_client_secret"))),
-    Function("rne_ingest", timeout=RNE_INGEST_TIMEOUT, memory=1024, access=Access(
-        write_tables=("accounts_table", "rne_mandates_table", "identity_index_table",
-                      "rne_ingestions_table", "rights_ledger_table"),
-        send_queues=("rne_queue_name",), read_buckets=("rne_bucket",),
-        write_buckets=("rne_bucket",))),
-    Function("credit_dif_annuel", timeout=300, memory=512, access=Access(
-        read_tables=("rne_mandates_table",),
-        write_tables=("accounts_table", "rights_ledger_table"))),
-    Function("support_worker", timeout=SUPPORT_WORKER_TIMEOUT, memory=512, access=Access(
-        read_tables=("rne_mandates_table", "identity_index_table"),
-        write_tables=("support_requests_table", "idempotency_table", "accounts_table",
-                      "rights_ledger_table"),
-        send_email=True)),
-    Function("support_dead_letters", timeout=SUPPORT_WORKER_TIMEOUT, memory=256, access=Access(
-        write_tables=("support_requests_table",))),
+    Function(
+        "api_handler",
+        timeout=29,
+        memory=1024,
+        access=Access(  # argon2id wants memory
+            read_tables=("formations_table", "rne_ingestions_table", "rne_mandates_table"),
+            write_tables=(
+                "accounts_table",
+                "account_emails_table",
+                "sessions_table",
+                "password_resets_table",
+                "support_requests_table",
+                "rate_limits_table",
+                "identity_index_table",
+                "rights_ledger_table",
+                "franceconnect_table",
+            ),
+            send_queues=("support_queue_name",),
+            send_email=True,
+            read_secrets=("nir_hmac_key_secret", "franceconnect_client_secret"),
+        ),
+    ),
+    Function(
+        "rne_ingest",
+        timeout=RNE_INGEST_TIMEOUT,
+        memory=1024,
+        access=Access(
+            write_tables=(
+                "accounts_table",
+                "rne_mandates_table",
+                "identity_index_table",
+                "rne_ingestions_table",
+                "rights_ledger_table",
+            ),
+            send_queues=("rne_queue_name",),
+            read_buckets=("rne_bucket",),
+            write_buckets=("rne_bucket",),
+        ),
+    ),
+    Function(
+        "credit_dif_annuel",
+        timeout=300,
+        memory=512,
+        access=Access(
+            read_tables=("rne_mandates_table",),
+            write_tables=("accounts_table", "rights_ledger_table"),
+        ),
+    ),
+    Function(
+        "support_worker",
+        timeout=SUPPORT_WORKER_TIMEOUT,
+        memory=512,
+        access=Access(
+            read_tables=("rne_mandates_table", "identity_index_table"),
+            write_tables=(
+                "support_requests_table",
+                "idempotency_table",
+                "accounts_table",
+                "rights_ledger_table",
+            ),
+            send_email=True,
+        ),
+    ),
+    Function(
+        "support_dead_letters",
+        timeout=SUPPORT_WORKER_TIMEOUT,
+        memory=256,
+        access=Access(write_tables=("support_requests_table",)),
+    ),
 )

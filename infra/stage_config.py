@@ -20,5 +20,7 @@ def stage_environment(stage: str) -> dict[str, str]:
     config = json.loads(CONFIG.read_text(encoding="utf-8"))
     if stage not in config["stages"]:
         raise KeyError(f"unknown stage {stage!r}; stages: {', '.join(config['stages'])}")
-    return {**config.get("environment_variables", {}),
-            **config["stages"][stage].get("environment_variables", {})}
+    return {
+        **config.get("environment_variables", {}),
+        **config["stages"][stage].get("environment_variables", {}),
+    }

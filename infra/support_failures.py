@@ -27,8 +27,9 @@ def main(argv: list[str]) -> int:
         print(f"{request.reference}  {request.created_at:%Y-%m-%d %H:%M}  {request.situation}")
         if "--retry" in argv:
             request.update(actions=[SupportRequest.statut.set(RECEIVED)])
-            sqs.send_message(QueueUrl=queue_url,
-                             MessageBody=json.dumps({"reference": request.reference}))
+            sqs.send_message(
+                QueueUrl=queue_url, MessageBody=json.dumps({"reference": request.reference})
+            )
     print(f"{len(failed)} demande(s) en échec" + (" renvoyée(s)" if "--retry" in argv else ""))
     return 0
 

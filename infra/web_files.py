@@ -9,9 +9,16 @@ import mimetypes
 from pathlib import Path
 
 WEB_ROOT = Path(__file__).resolve().parent.parent / "web"  # the web client
-TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-         ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".json": "application/json",
-         ".ico": "image/x-icon", ".png": "image/png", ".txt": "text/plain; charset=utf-8"}
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".json": "application/json",
+    ".ico": "image/x-icon",
+    ".png": "image/png",
+    ".txt": "text/plain; charset=utf-8",
+}
 
 
 def resolve(url_path: str, root: Path = WEB_ROOT) -> Path | None:
@@ -19,8 +26,11 @@ def resolve(url_path: str, root: Path = WEB_ROOT) -> Path | None:
     relative = url_path.split("?", 1)[0].split("#", 1)[0].strip("/")
     if relative and any(part in ("..", "") for part in relative.split("/")):
         return None
-    candidates = [root / "index.html"] if not relative else [
-        root / relative, root / f"{relative}.html", root / relative / "index.html"]
+    candidates = (
+        [root / "index.html"]
+        if not relative
+        else [root / relative, root / f"{relative}.html", root / relative / "index.html"]
+    )
     for candidate in candidates:
         resolved = candidate.resolve()
         if resolved.is_file() and resolved.is_relative_to(root.resolve()):
@@ -29,11 +39,15 @@ def resolve(url_path: str, root: Path = WEB_ROOT) -> Path | None:
 
 
 def content_type(path: Path) -> str:
-    return TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or \
-        "application/octet-stream"
+    return (
+        TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    )
 
 
 def files(root: Path = WEB_ROOT) -> list[tuple[str, Path]]:
     """(key, file) of everything to publish."""
-    return [(path.relative_to(root).as_posix(), path) for path in sorted(root.rglob("*"))
-            if path.is_file()]
+    return [
+        (path.relative_to(root).as_posix(), path)
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    ]

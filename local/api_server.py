@@ -29,7 +29,7 @@ class ApiRequestHandler(ChaliceRequestHandler):
         path, sep, query = self.path.partition("?")
         if path != PREFIX and not path.startswith(PREFIX + "/"):
             return self._send_web_file(path)
-        self.path = (path[len(PREFIX):] or "/") + sep + query
+        self.path = (path[len(PREFIX) :] or "/") + sep + query
         with ONE_AT_A_TIME:
             return super()._generic_handle()
 
@@ -44,8 +44,9 @@ class ApiRequestHandler(ChaliceRequestHandler):
             status = 200
         body = found.read_bytes() if found else b"Introuvable"
         self.send_response(status)
-        self.send_header("Content-Type", web_files.content_type(found) if found else
-                         "text/plain; charset=utf-8")
+        self.send_header(
+            "Content-Type", web_files.content_type(found) if found else "text/plain; charset=utf-8"
+        )
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-cache")
         self.send_header("X-Content-Type-Options", "nosniff")
@@ -71,8 +72,9 @@ class ApiRequestHandler(ChaliceRequestHandler):
 def start(app, host: str, port: int) -> LocalDevServer:
     """Start serving in a daemon thread; call `.shutdown()` on the result to stop. Connections
     are served on threads (static files at once), invocations of the app one at a time."""
-    config = Config.create(chalice_stage="local", app_name=app.app_name, lambda_timeout=30,
-                           lambda_memory_size=512)
+    config = Config.create(
+        chalice_stage="local", app_name=app.app_name, lambda_timeout=30, lambda_memory_size=512
+    )
     server = LocalDevServer(app, config, host, port, handler_cls=ApiRequestHandler)
     threading.Thread(target=server.server.serve_forever, name="api", daemon=True).start()
     return server

@@ -14,34 +14,62 @@ from stdnum import luhn
 from chalicelib.catalogue.importer import COLUMNS
 
 MANDAT = [
-    ("Les finances locales : construire et voter le budget communal",
-     "Comprendre la structure du budget, les grands équilibres et le calendrier budgétaire."),
-    ("Urbanisme : le plan local d'urbanisme et les autorisations d'urbanisme",
-     "Maîtriser l'élaboration du PLU et l'instruction des permis de construire."),
-    ("Prise de parole en public pour les élus locaux",
-     "Préparer une intervention, convaincre en conseil municipal, répondre aux médias."),
-    ("Marchés publics : les fondamentaux pour les élus",
-     "Connaître les procédures, les seuils et le rôle de l'élu dans la commande publique."),
-    ("Le statut de l'élu local : droits, devoirs et indemnités",
-     "Connaître les garanties, la formation, la protection fonctionnelle et la déontologie."),
-    ("Présider et animer un conseil municipal",
-     "Maîtriser l'ordre du jour, le quorum, les délibérations et la police de l'assemblée."),
-    ("Intercommunalité : compétences et gouvernance",
-     "Comprendre les transferts de compétences et le fonctionnement de l'EPCI."),
-    ("Gestion de crise et plan communal de sauvegarde",
-     "Organiser la réponse de la commune aux risques majeurs et informer la population."),
-    ("Transition écologique et sobriété énergétique des bâtiments publics",
-     "Piloter un programme de rénovation énergétique et mobiliser les financements."),
-    ("Démocratie participative et concertation citoyenne",
-     "Concevoir un budget participatif et animer une concertation."),
-    ("Laïcité et gestion du fait religieux dans les services publics locaux",
-     "Appliquer le principe de laïcité au quotidien des services municipaux."),
-    ("Protection de l'enfance : le rôle du département",
-     "Comprendre l'aide sociale à l'enfance et la coordination des acteurs."),
-    ("Ressources humaines territoriales pour les élus employeurs",
-     "Recruter, gérer les carrières et dialoguer avec les représentants du personnel."),
-    ("Responsabilité pénale et prévention des conflits d'intérêts",
-     "Identifier les risques juridiques et adopter les bons réflexes déontologiques."),
+    (
+        "Les finances locales : construire et voter le budget communal",
+        "Comprendre la structure du budget, les grands équilibres et le calendrier budgétaire.",
+    ),
+    (
+        "Urbanisme : le plan local d'urbanisme et les autorisations d'urbanisme",
+        "Maîtriser l'élaboration du PLU et l'instruction des permis de construire.",
+    ),
+    (
+        "Prise de parole en public pour les élus locaux",
+        "Préparer une intervention, convaincre en conseil municipal, répondre aux médias.",
+    ),
+    (
+        "Marchés publics : les fondamentaux pour les élus",
+        "Connaître les procédures, les seuils et le rôle de l'élu dans la commande publique.",
+    ),
+    (
+        "Le statut de l'élu local : droits, devoirs et indemnités",
+        "Connaître les garanties, la formation, la protection fonctionnelle et la déontologie.",
+    ),
+    (
+        "Présider et animer un conseil municipal",
+        "Maîtriser l'ordre du jour, le quorum, les délibérations et la police de l'assemblée.",
+    ),
+    (
+        "Intercommunalité : compétences et gouvernance",
+        "Comprendre les transferts de compétences et le fonctionnement de l'EPCI.",
+    ),
+    (
+        "Gestion de crise et plan communal de sauvegarde",
+        "Organiser la réponse de la commune aux risques majeurs et informer la population.",
+    ),
+    (
+        "Transition écologique et sobriété énergétique des bâtiments publics",
+        "Piloter un programme de rénovation énergétique et mobiliser les financements.",
+    ),
+    (
+        "Démocratie participative et concertation citoyenne",
+        "Concevoir un budget participatif et animer une concertation.",
+    ),
+    (
+        "Laïcité et gestion du fait religieux dans les services publics locaux",
+        "Appliquer le principe de laïcité au quotidien des services municipaux.",
+    ),
+    (
+        "Protection de l'enfance : le rôle du département",
+        "Comprendre l'aide sociale à l'enfance et la coordination des acteurs.",
+    ),
+    (
+        "Ressources humaines territoriales pour les élus employeurs",
+        "Recruter, gérer les carrières et dialoguer avec les représentants du personnel.",
+    ),
+    (
+        "Responsabilité pénale et prévention des conflits d'intérêts",
+        "Identifier les risques juridiques et adopter les bons réflexes déontologiques.",
+    ),
 ]
 RECONVERSION = [
     ("Bilan de compétences", "Faire le point sur ses compétences et construire un projet."),
@@ -63,13 +91,31 @@ ACTIVITE = [
     ("Gestion de projet : méthodes agiles", "Piloter un projet par itérations."),
     ("Word et PowerPoint : documents professionnels", "Produire des documents soignés."),
 ]
-ORGANISMES = ["Institut de formation des élus de l'Ouest", "Académie des territoires",
-              "Centre d'études municipales", "Formations Républiques & Territoires",
-              "École des collectivités du Sud", "Atelier des élus locaux", "Campus Compétences",
-              "Institut Horizons Formation", "Ateliers du Numérique Solidaire"]
-PLACES = [("Rennes", "35"), ("Nantes", "44"), ("Lyon", "69"), ("Lille", "59"),
-          ("Bordeaux", "33"), ("Toulouse", "31"), ("Strasbourg", "67"), ("Marseille", "13"),
-          ("Paris", "75"), ("Ajaccio", "2A"), ("Saint-Denis", "974"), ("Brest", "29")]
+ORGANISMES = [
+    "Institut de formation des élus de l'Ouest",
+    "Académie des territoires",
+    "Centre d'études municipales",
+    "Formations Républiques & Territoires",
+    "École des collectivités du Sud",
+    "Atelier des élus locaux",
+    "Campus Compétences",
+    "Institut Horizons Formation",
+    "Ateliers du Numérique Solidaire",
+]
+PLACES = [
+    ("Rennes", "35"),
+    ("Nantes", "44"),
+    ("Lyon", "69"),
+    ("Lille", "59"),
+    ("Bordeaux", "33"),
+    ("Toulouse", "31"),
+    ("Strasbourg", "67"),
+    ("Marseille", "13"),
+    ("Paris", "75"),
+    ("Ajaccio", "2A"),
+    ("Saint-Denis", "974"),
+    ("Brest", "29"),
+]
 
 
 def siret_for(index: int) -> str:
@@ -93,30 +139,37 @@ def demo_records(today: date, scale: int = 1, seed: int = 7) -> Iterator[dict]:
     rng = random.Random(seed)
     number = 0
     for catalogue, themes, count, price_per_hour in (
-            ("mandat", MANDAT, 120, (35, 80)), ("reconversion", RECONVERSION, 80, (20, 60)),
-            ("activite-professionnelle", ACTIVITE, 100, (15, 50))):
+        ("mandat", MANDAT, 120, (35, 80)),
+        ("reconversion", RECONVERSION, 80, (20, 60)),
+        ("activite-professionnelle", ACTIVITE, 100, (15, 50)),
+    ):
         for _ in range(count * scale):
             number += 1
             title, objectives = rng.choice(themes)
             organisme = rng.randrange(len(ORGANISMES))
-            hours = rng.choice([7, 14, 21, 35, 70] if catalogue != "reconversion"
-                               else [24, 70, 140, 400])
+            hours = rng.choice(
+                [7, 14, 21, 35, 70] if catalogue != "reconversion" else [24, 70, 140, 400]
+            )
             modalite = rng.choice(["presentiel", "presentiel", "a_distance", "mixte"])
             commune, departement = rng.choice(PLACES)
             first = today + timedelta(days=rng.randrange(7, 200))
             sessions = [first + timedelta(days=60 * k) for k in range(rng.randrange(1, 4))]
             yield {
-                "id": f"F{number:05d}", "catalogue": catalogue,
-                "titre": title + (f" (niveau {rng.choice([1, 2])})" if rng.random() < .3 else ""),
-                "objectifs": objectives, "duree_heures": hours,
+                "id": f"F{number:05d}",
+                "catalogue": catalogue,
+                "titre": title + (f" (niveau {rng.choice([1, 2])})" if rng.random() < 0.3 else ""),
+                "objectifs": objectives,
+                "duree_heures": hours,
                 "prix_euros": hours * rng.randrange(*price_per_hour),
                 "modalite": modalite,
                 "commune": "" if modalite == "a_distance" else commune,
                 "departement": "" if modalite == "a_distance" else departement,
                 "sessions": "|".join(s.isoformat() for s in sessions),
-                "organisme_nom": ORGANISMES[organisme], "organisme_siret": siret_for(organisme),
+                "organisme_nom": ORGANISMES[organisme],
+                "organisme_siret": siret_for(organisme),
                 "agrement_numero": f"AGR-{2024 + organisme % 2}-{organisme:04d}"
-                if catalogue == "mandat" else "",
+                if catalogue == "mandat"
+                else "",
                 "agrement_debut": "2024-01-01" if catalogue == "mandat" else "",
                 "agrement_fin": "2028-12-31" if catalogue == "mandat" else "",
             }

@@ -46,21 +46,50 @@ class Tamper:
 
 # Fictional people. Camille and Joël have demo accounts (local/seed.py); Anne-Sophie has none.
 DEMO_IDENTITIES = (
-    {"id": "camille", "given_name": "Camille", "family_name": "BERNARD",
-     "preferred_username": "DURAND", "birthdate": "1975-03-08", "gender": "female",
-     "birthplace": "35238", "birthcountry": "99100", "email": "camille.durand@exemple.fr"},
-    {"id": "joel", "given_name": "Joël", "family_name": "BRUNET", "preferred_username": "",
-     "birthdate": "1955-05-02", "gender": "male", "birthplace": "01053",
-     "birthcountry": "99100", "email": "joel.brunet@exemple.fr"},
-    {"id": "anne-sophie", "given_name": "Anne-Sophie Claire", "family_name": "PERRIN",
-     "preferred_username": "MARCHAND", "birthdate": "1982-11-05", "gender": "female",
-     "birthplace": "44109", "birthcountry": "99100", "email": "as.marchand@exemple.fr"},
+    {
+        "id": "camille",
+        "given_name": "Camille",
+        "family_name": "BERNARD",
+        "preferred_username": "DURAND",
+        "birthdate": "1975-03-08",
+        "gender": "female",
+        "birthplace": "35238",
+        "birthcountry": "99100",
+        "email": "camille.durand@exemple.fr",
+    },
+    {
+        "id": "joel",
+        "given_name": "Joël",
+        "family_name": "BRUNET",
+        "preferred_username": "",
+        "birthdate": "1955-05-02",
+        "gender": "male",
+        "birthplace": "01053",
+        "birthcountry": "99100",
+        "email": "joel.brunet@exemple.fr",
+    },
+    {
+        "id": "anne-sophie",
+        "given_name": "Anne-Sophie Claire",
+        "family_name": "PERRIN",
+        "preferred_username": "MARCHAND",
+        "birthdate": "1982-11-05",
+        "gender": "female",
+        "birthplace": "44109",
+        "birthcountry": "99100",
+        "email": "as.marchand@exemple.fr",
+    },
 )
 
 
 class LocalFranceConnect:
-    def __init__(self, host: str, port: int, clients: dict[str, Client],
-                 identities: tuple[dict, ...] = DEMO_IDENTITIES) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        clients: dict[str, Client],
+        identities: tuple[dict, ...] = DEMO_IDENTITIES,
+    ) -> None:
         self.clients = clients
         self.identities = {identity["id"]: identity for identity in identities}
         self.tamper = Tamper()
@@ -79,14 +108,24 @@ class LocalFranceConnect:
         """The provider knowing the stage's API as its client, by the client secret the stage
         was provisioned with (port 0: any free port)."""
         secret = session.client("secretsmanager").get_secret_value(
-            SecretId=settings.franceconnect_client_secret)["SecretString"]
-        return cls(host, port, {settings.franceconnect_client_id: Client(
-            secret, (settings.franceconnect_redirect_uri,),
-            (settings.franceconnect_post_logout_uri,))})
+            SecretId=settings.franceconnect_client_secret
+        )["SecretString"]
+        return cls(
+            host,
+            port,
+            {
+                settings.franceconnect_client_id: Client(
+                    secret,
+                    (settings.franceconnect_redirect_uri,),
+                    (settings.franceconnect_post_logout_uri,),
+                )
+            },
+        )
 
     def start(self) -> LocalFranceConnect:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
-                                        name="franceconnect")
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, daemon=True, name="franceconnect"
+        )
         self._thread.start()
         return self
 
@@ -108,11 +147,19 @@ class LocalFranceConnect:
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "userinfo_signing_alg_values_supported": ["RS256"],
-            "token_endpoint_auth_methods_supported": ["client_secret_post",
-                                                      "client_secret_basic"],
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
             "code_challenge_methods_supported": ["S256"],
-            "scopes_supported": ["openid", "given_name", "family_name", "preferred_username",
-                                 "birthdate", "gender", "birthplace", "birthcountry", "email"],
+            "scopes_supported": [
+                "openid",
+                "given_name",
+                "family_name",
+                "preferred_username",
+                "birthdate",
+                "gender",
+                "birthplace",
+                "birthcountry",
+                "email",
+            ],
             "acr_values_supported": ["eidas1"],
         }
 
@@ -124,22 +171,35 @@ class LocalFranceConnect:
         if client is None or query.get("redirect_uri") not in client.redirect_uris:
             return 400, {}, _page("Demande refusée", "Client ou adresse de retour inconnus.")
         missing = [p for p in ("state", "nonce", "code_challenge") if not query.get(p)]
-        if query.get("response_type") != "code" or "openid" not in query.get(
-                "scope", "").split() or missing or query.get("code_challenge_method") != "S256":
-            return _redirect(query["redirect_uri"], error="invalid_request",
-                             state=query.get("state", ""))
+        if (
+            query.get("response_type") != "code"
+            or "openid" not in query.get("scope", "").split()
+            or missing
+            or query.get("code_challenge_method") != "S256"
+        ):
+            return _redirect(
+                query["redirect_uri"], error="invalid_request", state=query.get("state", "")
+            )
         request_id = secrets.token_urlsafe(16)
         with self._lock:
             self._requests[request_id] = dict(query)
         choices = "".join(
             f'<li><a class="identite" href="/authorize/consent?demande={request_id}&amp;'
             f'identite={html.escape(i["id"])}">Continuer en tant que '
-            f'{html.escape(i["given_name"])} {html.escape(i["family_name"])}</a></li>'
-            for i in self.identities.values())
-        return 200, {}, _page("FranceConnect (local)", f"<ul>{choices}</ul><p><a class="
-                                                        f'"refus" href="/authorize/consent?'
-                                                        f'demande={request_id}&amp;refus=1">'
-                                                        "Annuler</a></p>")
+            f"{html.escape(i['given_name'])} {html.escape(i['family_name'])}</a></li>"
+            for i in self.identities.values()
+        )
+        return (
+            200,
+            {},
+            _page(
+                "FranceConnect (local)",
+                f"<ul>{choices}</ul><p><a class="
+                f'"refus" href="/authorize/consent?'
+                f'demande={request_id}&amp;refus=1">'
+                "Annuler</a></p>",
+            ),
+        )
 
     def consent(self, query: dict[str, str]) -> tuple[int, dict, str]:
         with self._lock:
@@ -147,14 +207,20 @@ class LocalFranceConnect:
         if request is None:
             return 400, {}, _page("Demande expirée", "Recommencez depuis le service.")
         if query.get("refus"):
-            return _redirect(request["redirect_uri"], error="access_denied",
-                             error_description="L'usager a annulé la connexion.",
-                             state=request["state"])
+            return _redirect(
+                request["redirect_uri"],
+                error="access_denied",
+                error_description="L'usager a annulé la connexion.",
+                state=request["state"],
+            )
         identity = self.identities[query["identite"]]
         code = secrets.token_urlsafe(24)
         with self._lock:
-            self._codes[code] = {"request": request, "identity": identity,
-                                 "expires": time.time() + CODE_TTL}
+            self._codes[code] = {
+                "request": request,
+                "identity": identity,
+                "expires": time.time() + CODE_TTL,
+            }
         return _redirect(request["redirect_uri"], code=code, state=request["state"])
 
     def token(self, form: dict[str, str], authorization: str) -> tuple[int, dict, str]:
@@ -166,40 +232,68 @@ class LocalFranceConnect:
             return _json(401, {"error": "invalid_client"})
         with self._lock:
             grant = self._codes.pop(form.get("code", ""), None)  # a code serves once
-        if (grant is None or grant["expires"] < time.time()
-                or grant["request"]["client_id"] != client_id
-                or grant["request"]["redirect_uri"] != form.get("redirect_uri")
-                or form.get("grant_type") != "authorization_code"):
+        if (
+            grant is None
+            or grant["expires"] < time.time()
+            or grant["request"]["client_id"] != client_id
+            or grant["request"]["redirect_uri"] != form.get("redirect_uri")
+            or form.get("grant_type") != "authorization_code"
+        ):
             return _json(400, {"error": "invalid_grant"})
-        challenge = base64.urlsafe_b64encode(hashlib.sha256(
-            form.get("code_verifier", "").encode()).digest()).rstrip(b"=").decode()
+        challenge = (
+            base64.urlsafe_b64encode(
+                hashlib.sha256(form.get("code_verifier", "").encode()).digest()
+            )
+            .rstrip(b"=")
+            .decode()
+        )
         if challenge != grant["request"]["code_challenge"]:
             return _json(400, {"error": "invalid_grant", "error_description": "PKCE"})
         access_token = secrets.token_urlsafe(32)
         sub = self.subject(grant["identity"], client_id)
         with self._lock:
-            self._tokens[access_token] = {"identity": grant["identity"], "client_id": client_id,
-                                          "sub": sub, "scope": grant["request"]["scope"]}
-        claims = {"iss": self.issuer, "sub": sub, "aud": client_id,
-                  "iat": int(time.time()), "exp": int(time.time()) + TOKEN_TTL,
-                  "nonce": grant["request"]["nonce"], "acr": "eidas1",
-                  "at_hash": _half_hash(access_token)}
+            self._tokens[access_token] = {
+                "identity": grant["identity"],
+                "client_id": client_id,
+                "sub": sub,
+                "scope": grant["request"]["scope"],
+            }
+        claims = {
+            "iss": self.issuer,
+            "sub": sub,
+            "aud": client_id,
+            "iat": int(time.time()),
+            "exp": int(time.time()) + TOKEN_TTL,
+            "nonce": grant["request"]["nonce"],
+            "acr": "eidas1",
+            "at_hash": _half_hash(access_token),
+        }
         claims.update(self.tamper.id_token_claims)
         for name in self.tamper.drop_claims:
             claims.pop(name, None)
         key = self._foreign if self.tamper.foreign_key else self._key
         id_token = jwt.encode({"alg": "RS256", "kid": "local-1"}, claims, key)
-        return _json(200, {"access_token": access_token, "token_type": "Bearer",
-                           "expires_in": TOKEN_TTL, "id_token": id_token,
-                           "scope": grant["request"]["scope"]})
+        return _json(
+            200,
+            {
+                "access_token": access_token,
+                "token_type": "Bearer",
+                "expires_in": TOKEN_TTL,
+                "id_token": id_token,
+                "scope": grant["request"]["scope"],
+            },
+        )
 
     def userinfo(self, authorization: str) -> tuple[int, dict, str]:
         grant = self._tokens.get(authorization.removeprefix("Bearer ").strip())
         if grant is None:
             return _json(401, {"error": "invalid_token"})
         scopes = set(grant["scope"].split())
-        claims = {name: value for name, value in grant["identity"].items()
-                  if name in scopes and value != ""}
+        claims = {
+            name: value
+            for name, value in grant["identity"].items()
+            if name in scopes and value != ""
+        }
         claims.update(sub=grant["sub"], iss=self.issuer, aud=grant["client_id"])
         body = jwt.encode({"alg": "RS256", "kid": "local-1"}, claims, self._key)
         return 200, {"Content-Type": "application/jwt"}, body
@@ -225,9 +319,12 @@ class LocalFranceConnect:
 def _signing_keys() -> tuple[RSAKey, RSAKey]:
     """Its key, and another with the same id (to forge signatures in tests). Made once per
     process: RSA key generation takes a while."""
-    return (RSAKey.generate_key(2048, parameters={"kid": "local-1", "use": "sig",
-                                                  "alg": "RS256"}, private=True),
-            RSAKey.generate_key(2048, parameters={"kid": "local-1"}, private=True))
+    return (
+        RSAKey.generate_key(
+            2048, parameters={"kid": "local-1", "use": "sig", "alg": "RS256"}, private=True
+        ),
+        RSAKey.generate_key(2048, parameters={"kid": "local-1"}, private=True),
+    )
 
 
 def _half_hash(value: str) -> str:
@@ -241,13 +338,18 @@ def _redirect(uri: str, **params: str) -> tuple[int, dict, str]:
 
 
 def _json(status: int, body: dict) -> tuple[int, dict, str]:
-    return status, {"Content-Type": "application/json", "Cache-Control": "no-store"}, json.dumps(
-        body)
+    return (
+        status,
+        {"Content-Type": "application/json", "Cache-Control": "no-store"},
+        json.dumps(body),
+    )
 
 
 def _page(title: str, content: str) -> str:
-    return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title}'
-            f"</title></head><body><h1>{title}</h1>{content}</body></html>")
+    return (
+        f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title}'
+        f"</title></head><body><h1>{title}</h1>{content}</body></html>"
+    )
 
 
 def _handler(provider: LocalFranceConnect):

@@ -21,8 +21,9 @@ from local.invocations import ONE_AT_A_TIME
 
 
 class EventRelay:
-    def __init__(self, app, settings, session, sources: tuple[EventSource, ...],
-                 timeout_seconds: int = 300) -> None:
+    def __init__(
+        self, app, settings, session, sources: tuple[EventSource, ...], timeout_seconds: int = 300
+    ) -> None:
         # handler_map holds each function wrapped with its middleware, as Lambda runs it.
         self._functions = app.handler_map
         self._settings = settings
@@ -39,9 +40,11 @@ class EventRelay:
             if source.function not in self._functions:
                 raise LookupError(f"no @app.lambda_function named {source.function!r}")
             url = self._sqs.get_queue_url(QueueName=getattr(self._settings, source.queue_field))[
-                "QueueUrl"]
+                "QueueUrl"
+            ]
             arn = self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
-                "Attributes"]["QueueArn"]
+                "Attributes"
+            ]["QueueArn"]
             self._queues.append((source, url, arn))
 
     def start(self) -> None:
@@ -63,28 +66,37 @@ class EventRelay:
         received = 0
         for source, url, arn in self._queues:
             messages = self._sqs.receive_message(
-                QueueUrl=url, MaxNumberOfMessages=min(source.batch_size, 10),
-                WaitTimeSeconds=wait_seconds, AttributeNames=["All"],
-                MessageAttributeNames=["All"]).get("Messages", [])
+                QueueUrl=url,
+                MaxNumberOfMessages=min(source.batch_size, 10),
+                WaitTimeSeconds=wait_seconds,
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
+            ).get("Messages", [])
             received += len(messages)
             if messages:
                 self._deliver(source, url, arn, messages)
         return received
 
     def _deliver(self, source: EventSource, url: str, arn: str, messages: list) -> None:
-        event = {"Records": [{
-            "messageId": m["MessageId"],
-            "receiptHandle": m["ReceiptHandle"],
-            "body": m["Body"],
-            "attributes": m.get("Attributes", {}),
-            "messageAttributes": m.get("MessageAttributes", {}),
-            "md5OfBody": m.get("MD5OfBody"),
-            "eventSource": "aws:sqs",
-            "eventSourceARN": arn,
-            "awsRegion": arn.split(":")[3],
-        } for m in messages]}
-        context = LambdaContext(function_name=source.function, memory_size=1024,
-                                max_runtime_ms=self._timeout_ms)
+        event = {
+            "Records": [
+                {
+                    "messageId": m["MessageId"],
+                    "receiptHandle": m["ReceiptHandle"],
+                    "body": m["Body"],
+                    "attributes": m.get("Attributes", {}),
+                    "messageAttributes": m.get("MessageAttributes", {}),
+                    "md5OfBody": m.get("MD5OfBody"),
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": arn,
+                    "awsRegion": arn.split(":")[3],
+                }
+                for m in messages
+            ]
+        }
+        context = LambdaContext(
+            function_name=source.function, memory_size=1024, max_runtime_ms=self._timeout_ms
+        )
         try:
             with ONE_AT_A_TIME:
                 result = self._functions[source.function](event, context) or {}
@@ -94,6 +106,10 @@ class EventRelay:
         failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
         done = [m for m in messages if m["MessageId"] not in failed]
         if done:
-            self._sqs.delete_message_batch(QueueUrl=url, Entries=[
-                {"Id": str(uuid.uuid4()), "ReceiptHandle": m["ReceiptHandle"]} for m in done])
+            self._sqs.delete_message_batch(
+                QueueUrl=url,
+                Entries=[
+                    {"Id": str(uuid.uuid4()), "ReceiptHandle": m["ReceiptHandle"]} for m in done
+                ],
+            )
         self.delivered += len(done)

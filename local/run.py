@@ -26,8 +26,10 @@ def _port(name: str, default: int) -> int:
 def _ensure_free(port: int, name: str) -> None:
     with socket.socket() as probe:
         if probe.connect_ex((HOST, port)) == 0:
-            sys.exit(f"Le port {port} ({name}) est déjà utilisé : arrêtez le programme qui "
-                     f"l'occupe ou choisissez-en un autre, par exemple {name}={port + 1}.")
+            sys.exit(
+                f"Le port {port} ({name}) est déjà utilisé : arrêtez le programme qui "
+                f"l'occupe ou choisissez-en un autre, par exemple {name}={port + 1}."
+            )
 
 
 def _wait_for(url: str, seconds: float = 30) -> None:
@@ -56,15 +58,19 @@ def main() -> None:
     from infra.stage_config import stage_environment
 
     os.environ.update(stage_environment("local"))
-    os.environ.update({
-        "AWS_ENDPOINT_URL": f"http://{HOST}:{moto_port}",
-        "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
-        "AWS_DEFAULT_REGION": "eu-west-3", "AWS_REGION": "eu-west-3",
-        "PUBLIC_URL": f"http://{HOST}:{api_port}",
-        "FRANCECONNECT_ISSUER": f"http://{HOST}:{fc_port}",
-        "FRANCECONNECT_REDIRECT_URI": f"http://{HOST}:{api_port}/api/auth/franceconnect/callback",
-        "FRANCECONNECT_POST_LOGOUT_URI": f"http://{HOST}:{api_port}/?deconnexion=1",
-    })
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": f"http://{HOST}:{moto_port}",
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_DEFAULT_REGION": "eu-west-3",
+            "AWS_REGION": "eu-west-3",
+            "PUBLIC_URL": f"http://{HOST}:{api_port}",
+            "FRANCECONNECT_ISSUER": f"http://{HOST}:{fc_port}",
+            "FRANCECONNECT_REDIRECT_URI": f"http://{HOST}:{api_port}/api/auth/franceconnect/callback",
+            "FRANCECONNECT_POST_LOGOUT_URI": f"http://{HOST}:{api_port}/?deconnexion=1",
+        }
+    )
 
     import logging
 
@@ -102,27 +108,34 @@ def main() -> None:
     relay.start()
     _wait_for(f"http://{HOST}:{api_port}/api/health")
 
-    print(f"""
+    print(
+        f"""
 Mon Compte Élu tourne en local.
   Site web     http://{HOST}:{api_port}/
   API          http://{HOST}:{api_port}/api  (santé : /api/health, description : /api/openapi.json)
   AWS (moto)   http://{HOST}:{moto_port}  (tableau de bord : /moto-api/)
   Bucket RNE   s3://{settings.rne_bucket}
-  File support {queue_urls.get('support_queue_name')}
+  File support {queue_urls.get("support_queue_name")}
   Courriels    envoyés via SES (moto) : http://{HOST}:{moto_port}/moto-api/data.json
-  Relais       {', '.join(f"{getattr(settings, s.queue_field)} -> {s.function}"
-                         for s in EVENT_SOURCES)}
+  Relais       {
+            ", ".join(f"{getattr(settings, s.queue_field)} -> {s.function}" for s in EVENT_SOURCES)
+        }
   Comptes démo ({created} créé(s)), mot de passe {seed.DEMO_PASSWORD} :
     Camille Durand (née Bernard)  NIR {seed.DEMO_NIR[:13]}
     Joël Brunet                   NIR {seed.DEMO_ELU_NIR[:13]}
-  Catalogue    {catalogue['importees']} formations de démonstration (3 catalogues)
+  Catalogue    {catalogue["importees"]} formations de démonstration (3 catalogues)
   FranceConnect (local) {franceconnect.issuer} : GET /api/auth/franceconnect dans un
                navigateur (Camille, liée à son compte ; Anne-Sophie, sans compte : inscription)
   Fichier RNE  AWS_ENDPOINT_URL=http://{HOST}:{moto_port} aws s3 cp \
-{seed.DEMO_RNE_FILE.relative_to(Path.cwd()) if seed.DEMO_RNE_FILE.is_relative_to(Path.cwd())
- else seed.DEMO_RNE_FILE} s3://{settings.rne_bucket}/prefectures/35/
+{
+            seed.DEMO_RNE_FILE.relative_to(Path.cwd())
+            if seed.DEMO_RNE_FILE.is_relative_to(Path.cwd())
+            else seed.DEMO_RNE_FILE
+        } s3://{settings.rne_bucket}/prefectures/35/
                (reconnaît Camille Durand ; rapport sous s3://{settings.rne_bucket}/rne-reports/)
-Ctrl-C pour tout arrêter.""", flush=True)
+Ctrl-C pour tout arrêter.""",
+        flush=True,
+    )
 
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -26,18 +26,41 @@ def _nir(body: str) -> str:
 DEMO_NIR = _nir("2750335238042")  # born March 1975 in Rennes (35238)
 DEMO_ELU_NIR = _nir("1550501053117")  # born May 1955 in Bourg-en-Bresse (01053)
 
-_ADDRESS = {"ligne1": "1 place de la Mairie", "code_postal": "35000", "commune": "Rennes",
-            "pays": "France"}
+_ADDRESS = {
+    "ligne1": "1 place de la Mairie",
+    "code_postal": "35000",
+    "commune": "Rennes",
+    "pays": "France",
+}
 DEMO_ACCOUNTS = [
-    {"nir": DEMO_NIR, "nom_naissance": "Bernard", "nom_usage": "Durand", "prenoms": "Camille",
-     "sexe": "F", "date_naissance": "1975-03-08", "lieu_naissance": "35238",
-     "email": "camille.durand@exemple.fr", "telephone": "06 12 34 56 78", "adresse": _ADDRESS,
-     "mot_de_passe": DEMO_PASSWORD, "diplome": "niveau_6"},
-    {"nir": DEMO_ELU_NIR, "nom_naissance": "Brunet", "nom_usage": None, "prenoms": "Joël",
-     "sexe": "M", "date_naissance": "1955-05-02", "lieu_naissance": "01053",
-     "email": "joel.brunet@exemple.fr", "telephone": "06 98 76 54 32",
-     "adresse": {**_ADDRESS, "code_postal": "01000", "commune": "Bourg-en-Bresse"},
-     "mot_de_passe": DEMO_PASSWORD, "diplome": None},
+    {
+        "nir": DEMO_NIR,
+        "nom_naissance": "Bernard",
+        "nom_usage": "Durand",
+        "prenoms": "Camille",
+        "sexe": "F",
+        "date_naissance": "1975-03-08",
+        "lieu_naissance": "35238",
+        "email": "camille.durand@exemple.fr",
+        "telephone": "06 12 34 56 78",
+        "adresse": _ADDRESS,
+        "mot_de_passe": DEMO_PASSWORD,
+        "diplome": "niveau_6",
+    },
+    {
+        "nir": DEMO_ELU_NIR,
+        "nom_naissance": "Brunet",
+        "nom_usage": None,
+        "prenoms": "Joël",
+        "sexe": "M",
+        "date_naissance": "1955-05-02",
+        "lieu_naissance": "01053",
+        "email": "joel.brunet@exemple.fr",
+        "telephone": "06 98 76 54 32",
+        "adresse": {**_ADDRESS, "code_postal": "01000", "commune": "Bourg-en-Bresse"},
+        "mot_de_passe": DEMO_PASSWORD,
+        "diplome": None,
+    },
 ]
 
 
@@ -52,8 +75,9 @@ def seed_demo_catalogue() -> dict:
     from local.demo_catalogue import demo_catalogue_csv
 
     today = paris_today()
-    return import_catalogue(demo_catalogue_csv(today), "catalogue.csv", today,
-                            services.catalogue().save).as_dict()
+    return import_catalogue(
+        demo_catalogue_csv(today), "catalogue.csv", today, services.catalogue().save
+    ).as_dict()
 
 
 def seed_demo_accounts() -> int:
@@ -66,7 +90,11 @@ def seed_demo_accounts() -> int:
         except AlreadyTaken:
             continue
         signup.activate(account)
-        account.update(actions=[getattr(type(account), name).set(value)
-                                for name, value in DEMO_CPF[data["nir"]].items()])
+        account.update(
+            actions=[
+                getattr(type(account), name).set(value)
+                for name, value in DEMO_CPF[data["nir"]].items()
+            ]
+        )
         created += 1
     return created

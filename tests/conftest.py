@@ -52,8 +52,9 @@ def franceconnect(aws, monkeypatch):
     stage provisioned), and the API pointed at it."""
     from local.franceconnect_provider import LocalFranceConnect
 
-    provider = LocalFranceConnect.for_stage(aws, boto3.session.Session(region_name=REGION),
-                                            "127.0.0.1", 0).start()
+    provider = LocalFranceConnect.for_stage(
+        aws, boto3.session.Session(region_name=REGION), "127.0.0.1", 0
+    ).start()
     monkeypatch.setenv("FRANCECONNECT_ISSUER", provider.issuer)
     services.reset()
     # Read now: the test client's stage environment (the configured issuer) cannot change it.
@@ -101,8 +102,9 @@ def active_account(api, outbox):
     payload = signup_payload()
     assert api.post("/accounts", payload).status == 201
     code = outbox.last_to(payload["email"]).code()
-    assert api.post("/accounts/verification", {"email": payload["email"], "code": code}
-                    ).status == 200
+    assert (
+        api.post("/accounts/verification", {"email": payload["email"], "code": code}).status == 200
+    )
     return payload, payload["nir"][:13]
 
 

@@ -11,9 +11,11 @@ _SIGNATURE = "L'équipe Mon Compte Élu — Caisse des Dépôts"
 
 def _html(paragraphs: list[str]) -> str:
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return ('<!doctype html><html lang="fr"><head><meta charset="utf-8"></head>'
-            f'<body style="font-family: Arial, sans-serif; color: #161616">{body}'
-            f"<p>{escape(_SIGNATURE)}</p></body></html>")
+    return (
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8"></head>'
+        f'<body style="font-family: Arial, sans-serif; color: #161616">{body}'
+        f"<p>{escape(_SIGNATURE)}</p></body></html>"
+    )
 
 
 def verification_code(to: str, prenoms: str, code: str, minutes: int) -> Email:
@@ -25,30 +27,49 @@ def verification_code(to: str, prenoms: str, code: str, minutes: int) -> Email:
         "demande, ignorez ce message : aucun compte ne sera activé.",
     ]
     text = "\n\n".join([greeting, *lines, _SIGNATURE])
-    html = _html([escape(greeting), escape(lines[0]),
-                  f'<strong style="font-size: 1.5em; letter-spacing: .2em">{escape(code)}'
-                  "</strong>", escape(lines[2])])
+    html = _html(
+        [
+            escape(greeting),
+            escape(lines[0]),
+            f'<strong style="font-size: 1.5em; letter-spacing: .2em">{escape(code)}</strong>',
+            escape(lines[2]),
+        ]
+    )
     return Email(to=to, subject="Votre code de vérification Mon Compte Élu", text=text, html=html)
 
 
 def password_reset(to: str, prenoms: str, link: str, minutes: int) -> Email:
     greeting = f"Bonjour {prenoms},"
     intro = "Vous avez demandé à réinitialiser le mot de passe de votre compte."
-    outro = (f"Ce lien est valable {minutes} minutes et ne sert qu'une fois. Si vous n'avez rien "
-             "demandé, ignorez ce message : votre mot de passe reste inchangé.")
-    text = "\n\n".join([greeting, intro, f"Choisissez un nouveau mot de passe : {link}", outro,
-                        _SIGNATURE])
-    html = _html([escape(greeting), escape(intro),
-                  f'<a href="{escape(link, quote=True)}">Choisir un nouveau mot de passe</a>',
-                  escape(outro)])
+    outro = (
+        f"Ce lien est valable {minutes} minutes et ne sert qu'une fois. Si vous n'avez rien "
+        "demandé, ignorez ce message : votre mot de passe reste inchangé."
+    )
+    text = "\n\n".join(
+        [greeting, intro, f"Choisissez un nouveau mot de passe : {link}", outro, _SIGNATURE]
+    )
+    html = _html(
+        [
+            escape(greeting),
+            escape(intro),
+            f'<a href="{escape(link, quote=True)}">Choisir un nouveau mot de passe</a>',
+            escape(outro),
+        ]
+    )
     return Email(to=to, subject="Réinitialisation de votre mot de passe", text=text, html=html)
 
 
 def password_changed(to: str, prenoms: str) -> Email:
     greeting = f"Bonjour {prenoms},"
-    body = ("Le mot de passe de votre compte vient d'être modifié et toutes vos sessions ont été "
-            "fermées. Si vous n'êtes pas à l'origine de ce changement, faites immédiatement une "
-            "nouvelle demande de réinitialisation et contactez l'assistance.")
+    body = (
+        "Le mot de passe de votre compte vient d'être modifié et toutes vos sessions ont été "
+        "fermées. Si vous n'êtes pas à l'origine de ce changement, faites immédiatement une "
+        "nouvelle demande de réinitialisation et contactez l'assistance."
+    )
     text = "\n\n".join([greeting, body, _SIGNATURE])
-    return Email(to=to, subject="Votre mot de passe a été modifié", text=text,
-                 html=_html([escape(greeting), escape(body)]))
+    return Email(
+        to=to,
+        subject="Votre mot de passe a été modifié",
+        text=text,
+        html=_html([escape(greeting), escape(body)]),
+    )

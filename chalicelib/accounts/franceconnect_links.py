@@ -21,8 +21,13 @@ from .store import AccountStore
 
 
 class FranceConnectLinks:
-    def __init__(self, store: AccountStore, sessions: Sessions, elu: EluRecognition,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        store: AccountStore,
+        sessions: Sessions,
+        elu: EluRecognition,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         self._store = store
         self._sessions = sessions
         self._elu = elu
@@ -43,26 +48,30 @@ class FranceConnectLinks:
         """The active accounts typed with this identity (see `is_same_person`)."""
         holders = self._elu.accounts_answering_to(identity.keys())
         found = [self._store.get(nir_hash) for nir_hash in sorted(holders)]
-        return [a for a in found if a is not None and a.statut == ACTIVE
-                and is_same_person(identity, a)]
+        return [
+            a for a in found if a is not None and a.statut == ACTIVE and is_same_person(identity, a)
+        ]
 
     def link(self, account: Account, identity: FcIdentity, link_key: str) -> None:
         """Link, then search the RNE with the certified identity too."""
         certified = FcIdentityAttribute(**identity.as_dict())
-        self._store.link_franceconnect(account, FcLink(link_key, nir_hash=account.nir_hash,
-                                                       linked_at=self._now()),
-                                       certified, keys_of_account(account) | identity.keys())
+        self._store.link_franceconnect(
+            account,
+            FcLink(link_key, nir_hash=account.nir_hash, linked_at=self._now()),
+            certified,
+            keys_of_account(account) | identity.keys(),
+        )
         account.franceconnect = certified
         count(Metric.FRANCECONNECT_LINKED)
         self._elu.recognise(account)
 
-    def link_to_session(self, session: NewSession, identity: FcIdentity,
-                        link_key: str) -> None:
+    def link_to_session(self, session: NewSession, identity: FcIdentity, link_key: str) -> None:
         """The person just logged in with NIR and password, bringing an identity."""
         self.link(self._sessions.account(session.nir_hash), identity, link_key)
 
-    def log_in(self, account: Account, identity: FcIdentity, link_key: str,
-               id_token: str) -> NewSession:
+    def log_in(
+        self, account: Account, identity: FcIdentity, link_key: str, id_token: str
+    ) -> NewSession:
         if account.statut != ACTIVE:
             raise EmailNotVerified()
         known = account.franceconnect.as_dict() if account.franceconnect else None

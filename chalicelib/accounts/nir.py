@@ -33,14 +33,19 @@ def validate_full(value: str) -> str:
     try:
         stdnum_nir.validate(number)
     except stdnum_errors.InvalidLength:
-        raise InvalidNir("Le numéro de sécurité sociale comporte 15 caractères : 13 chiffres "
-                         "puis la clé de 2 chiffres.") from None
+        raise InvalidNir(
+            "Le numéro de sécurité sociale comporte 15 caractères : 13 chiffres "
+            "puis la clé de 2 chiffres."
+        ) from None
     except stdnum_errors.InvalidFormat:
-        raise InvalidNir("Le numéro de sécurité sociale ne contient que des chiffres (2A ou 2B "
-                         "pour les personnes nées en Corse).") from None
+        raise InvalidNir(
+            "Le numéro de sécurité sociale ne contient que des chiffres (2A ou 2B "
+            "pour les personnes nées en Corse)."
+        ) from None
     except stdnum_errors.InvalidChecksum:
-        raise InvalidNir("La clé ne correspond pas au numéro de sécurité sociale : vérifiez "
-                         "votre saisie.") from None
+        raise InvalidNir(
+            "La clé ne correspond pas au numéro de sécurité sociale : vérifiez votre saisie."
+        ) from None
     if number[0] not in _SEX_OF_DIGIT:
         raise InvalidNir("Le premier chiffre du numéro de sécurité sociale doit être 1 ou 2.")
     return number
@@ -53,8 +58,9 @@ def login_body(value: str) -> str:
     if len(number) == 15:
         return validate_full(number)[:13]
     if not _BODY.match(number):
-        raise InvalidNir("Saisissez les 13 premiers caractères de votre numéro de sécurité "
-                         "sociale, sans la clé.")
+        raise InvalidNir(
+            "Saisissez les 13 premiers caractères de votre numéro de sécurité sociale, sans la clé."
+        )
     return number
 
 
@@ -62,15 +68,20 @@ def consistency_errors(number: str, sexe: str | None, birth: date | None) -> lis
     """What contradicts the sex and birth date typed beside a valid NIR (French messages)."""
     problems = []
     if sexe in ("F", "M") and _SEX_OF_DIGIT.get(number[0]) != sexe:
-        problems.append("Le premier chiffre du numéro de sécurité sociale ne correspond pas au "
-                        "sexe indiqué.")
+        problems.append(
+            "Le premier chiffre du numéro de sécurité sociale ne correspond pas au sexe indiqué."
+        )
     if birth is not None:
         if number[1:3] != f"{birth.year % 100:02d}":
-            problems.append("L'année de naissance du numéro de sécurité sociale ne correspond "
-                            "pas à la date de naissance indiquée.")
+            problems.append(
+                "L'année de naissance du numéro de sécurité sociale ne correspond "
+                "pas à la date de naissance indiquée."
+            )
         month = int(number[3:5])
         # 20 and above mark a month unknown to the civil register: nothing to compare.
         if 1 <= month <= 12 and month != birth.month:
-            problems.append("Le mois de naissance du numéro de sécurité sociale ne correspond "
-                            "pas à la date de naissance indiquée.")
+            problems.append(
+                "Le mois de naissance du numéro de sécurité sociale ne correspond "
+                "pas à la date de naissance indiquée."
+            )
     return problems

@@ -25,9 +25,15 @@ RESET_TOKEN_TTL = timedelta(minutes=30)
 
 
 class PasswordResets:
-    def __init__(self, store: AccountStore, mailer: SesMailer,
-                 hasher: keyed_hashing.KeyedHasher, elu: EluRecognition, public_url: str,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        store: AccountStore,
+        mailer: SesMailer,
+        hasher: keyed_hashing.KeyedHasher,
+        elu: EluRecognition,
+        public_url: str,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         self._store = store
         self._mailer = mailer
         self._hasher = hasher
@@ -49,12 +55,17 @@ class PasswordResets:
         if account.reset_requested_at and now - account.reset_requested_at < RESEND_COOLDOWN:
             return
         token = keyed_hashing.new_token()
-        reset = PasswordReset(keyed_hashing.token_hash(token), nir_hash=account.nir_hash,
-                              expires_at=now + RESET_TOKEN_TTL)
+        reset = PasswordReset(
+            keyed_hashing.token_hash(token),
+            nir_hash=account.nir_hash,
+            expires_at=now + RESET_TOKEN_TTL,
+        )
         self._store.create_reset(account, reset, now)
         link = f"{self._public_url}/mot-de-passe/nouveau?jeton={token}"
-        send_quietly(self._mailer, emails.password_reset(account.email, account.prenoms, link,
-                                                         minutes(RESET_TOKEN_TTL)))
+        send_quietly(
+            self._mailer,
+            emails.password_reset(account.email, account.prenoms, link, minutes(RESET_TOKEN_TTL)),
+        )
 
     def reset(self, token: str, password: str) -> None:
         now = self._now()
@@ -64,8 +75,12 @@ class PasswordResets:
             account = self._store.get(reset.nir_hash)
         if account is None:
             raise ResetLinkGone()
-        words = (account.nom_naissance, account.nom_usage or "", account.prenoms,
-                 account.date_naissance[:4])
+        words = (
+            account.nom_naissance,
+            account.nom_usage or "",
+            account.prenoms,
+            account.date_naissance[:4],
+        )
         if not isinstance(password, str):
             raise invalid_field("mot_de_passe", "Mot de passe : ce champ est obligatoire.")
         errors = passwords.rule_errors(password, words)
@@ -73,8 +88,9 @@ class PasswordResets:
             raise InvalidForm([FieldError("mot_de_passe", message) for message in errors])
         was_pending = account.statut == PENDING
         try:
-            self._store.complete_reset(reset, account, passwords.hash_password(password), now,
-                                       keys_of_account(account))
+            self._store.complete_reset(
+                reset, account, passwords.hash_password(password), now, keys_of_account(account)
+            )
         except Conflict:
             raise ResetLinkGone() from None
         count(Metric.PASSWORD_RESET_COMPLETED)

@@ -38,8 +38,10 @@ def rule_errors(password: str, personal_words: tuple[str, ...] = ()) -> list[str
     if _is_made_of_known_words(password, personal_words) or (
         _strength(password, personal_words) < MIN_STRENGTH
     ):
-        return ["Ce mot de passe est trop courant ou trop facile à deviner (mot usuel, suite de "
-                "chiffres, nom ou date de naissance) : choisissez-en un autre."]
+        return [
+            "Ce mot de passe est trop courant ou trop facile à deviner (mot usuel, suite de "
+            "chiffres, nom ou date de naissance) : choisissez-en un autre."
+        ]
     return []
 
 

@@ -45,9 +45,14 @@ def account_locked(until: datetime, now: datetime) -> AccountLocked:
 
 
 class Sessions:
-    def __init__(self, store: AccountStore, hasher: keyed_hashing.KeyedHasher,
-                 elu: EluRecognition, session_ttl: timedelta = timedelta(minutes=60),
-                 clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        store: AccountStore,
+        hasher: keyed_hashing.KeyedHasher,
+        elu: EluRecognition,
+        session_ttl: timedelta = timedelta(minutes=60),
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         self._store = store
         self._hasher = hasher
         self._elu = elu
@@ -65,8 +70,9 @@ class Sessions:
             passwords.verify_password(passwords.decoy_hash(), password)
             count(Metric.LOGIN_FAILED)
             raise BadCredentials()
-        state = FailureState(account.failed_logins or 0, account.failures_since,
-                             account.locked_until)
+        state = FailureState(
+            account.failed_logins or 0, account.failures_since, account.locked_until
+        )
         if state.is_locked(now):
             raise account_locked(state.locked_until, now)
         if not passwords.verify_password(account.password_hash, password):
@@ -76,8 +82,11 @@ class Sessions:
         if account.statut != ACTIVE:
             raise EmailNotVerified()
         self._elu.at_login(account)
-        rehash = (passwords.hash_password(password)
-                  if passwords.needs_rehash(account.password_hash) else None)
+        rehash = (
+            passwords.hash_password(password)
+            if passwords.needs_rehash(account.password_hash)
+            else None
+        )
         if not state.is_clean or rehash:
             self._store.record_login_success(account, rehash)
         count(Metric.LOGIN_SUCCEEDED)
@@ -87,17 +96,25 @@ class Sessions:
         token = keyed_hashing.new_token()
         now = self._now()
         expires_at = now + self._session_ttl
-        self._store.create_session(Session(keyed_hashing.token_hash(token),
-                                           nir_hash=account.nir_hash,
-                                           auth_epoch=account.auth_epoch or 0, created_at=now,
-                                           expires_at=expires_at, fc_id_token=fc_id_token))
-        return NewSession(token, expires_at, int(self._session_ttl.total_seconds()),
-                          account.nir_hash)
+        self._store.create_session(
+            Session(
+                keyed_hashing.token_hash(token),
+                nir_hash=account.nir_hash,
+                auth_epoch=account.auth_epoch or 0,
+                created_at=now,
+                expires_at=expires_at,
+                fc_id_token=fc_id_token,
+            )
+        )
+        return NewSession(
+            token, expires_at, int(self._session_ttl.total_seconds()), account.nir_hash
+        )
 
     def _record_failure(self, account: Account, now: datetime) -> None:
         for _ in range(3):
-            state = FailureState(account.failed_logins or 0, account.failures_since,
-                                 account.locked_until).after_failure(now)
+            state = FailureState(
+                account.failed_logins or 0, account.failures_since, account.locked_until
+            ).after_failure(now)
             try:
                 self._store.record_login_failure(account, state)
             except Conflict:
@@ -105,8 +122,9 @@ class Sessions:
                 continue
             if state.locked_until:
                 count(Metric.ACCOUNT_LOCKED)
-                logger.info("Account locked after repeated login failures",
-                            extra={"account_id": account.id})
+                logger.info(
+                    "Account locked after repeated login failures", extra={"account_id": account.id}
+                )
             return
 
     def authenticate(self, token: str | None) -> Account:
@@ -117,8 +135,11 @@ class Sessions:
         account = None
         if session is not None and now < session.expires_at:
             account = self._store.get(session.nir_hash)
-        if (account is None or account.statut != ACTIVE
-                or (account.auth_epoch or 0) != session.auth_epoch):
+        if (
+            account is None
+            or account.statut != ACTIVE
+            or (account.auth_epoch or 0) != session.auth_epoch
+        ):
             raise SessionExpired()
         return account
 

@@ -39,17 +39,23 @@ def minutes(delta: timedelta) -> int:
 
 
 class Signup:
-    def __init__(self, store: AccountStore, mailer: SesMailer,
-                 hasher: keyed_hashing.KeyedHasher, elu: EluRecognition,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        store: AccountStore,
+        mailer: SesMailer,
+        hasher: keyed_hashing.KeyedHasher,
+        elu: EluRecognition,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         self._store = store
         self._mailer = mailer
         self._hasher = hasher
         self._elu = elu
         self._now = clock
 
-    def create_account(self, data: dict[str, Any],
-                       franceconnect: tuple[FcIdentity, str] | None = None) -> Account:
+    def create_account(
+        self, data: dict[str, Any], franceconnect: tuple[FcIdentity, str] | None = None
+    ) -> Account:
         """A pending account. Through FranceConnect, (identity, link key): the identity fields
         are the certified ones, whatever the form says, and the account is linked to it."""
         now = self._now()
@@ -90,8 +96,12 @@ class Signup:
             link = FcLink(link_key, nir_hash=nir_hash, linked_at=now)
         self._store.create_pending(account, claim, now, link)  # AlreadyTaken
         count(Metric.ACCOUNT_CREATED)
-        send_quietly(self._mailer, emails.verification_code(
-            account.email, account.prenoms, code, minutes(VERIFICATION_CODE_TTL)))
+        send_quietly(
+            self._mailer,
+            emails.verification_code(
+                account.email, account.prenoms, code, minutes(VERIFICATION_CODE_TTL)
+            ),
+        )
         return account
 
     def resend_code(self, email: str) -> None:
@@ -103,26 +113,38 @@ class Signup:
         if account.verification_sent_at and now - account.verification_sent_at < RESEND_COOLDOWN:
             return
         code = keyed_hashing.new_code()
-        self._store.save_verification_code(account, self._code_hash(account, code),
-                                           now + VERIFICATION_CODE_TTL, now)
-        send_quietly(self._mailer, emails.verification_code(
-            account.email, account.prenoms, code, minutes(VERIFICATION_CODE_TTL)))
+        self._store.save_verification_code(
+            account, self._code_hash(account, code), now + VERIFICATION_CODE_TTL, now
+        )
+        send_quietly(
+            self._mailer,
+            emails.verification_code(
+                account.email, account.prenoms, code, minutes(VERIFICATION_CODE_TTL)
+            ),
+        )
 
     def verify_email(self, email: str, code: str) -> Account:
         now = self._now()
         account = self._store.get_by_email(normalise_email(email))
         if account is None:
-            raise invalid_field("email", "Aucun compte en attente de vérification ne "
-                                         "correspond à cette adresse électronique.")
+            raise invalid_field(
+                "email",
+                "Aucun compte en attente de vérification ne "
+                "correspond à cette adresse électronique.",
+            )
         if account.statut == ACTIVE:
             raise AlreadyActivated()
         attempts = account.verification_attempts or 0
-        if (account.verification_code_hash is None or account.verification_expires_at is None
-                or now >= account.verification_expires_at
-                or attempts >= VERIFICATION_MAX_ATTEMPTS):
+        if (
+            account.verification_code_hash is None
+            or account.verification_expires_at is None
+            or now >= account.verification_expires_at
+            or attempts >= VERIFICATION_MAX_ATTEMPTS
+        ):
             raise CodeExpired()
-        if not keyed_hashing.same(self._code_hash(account, code.strip()),
-                                  account.verification_code_hash):
+        if not keyed_hashing.same(
+            self._code_hash(account, code.strip()), account.verification_code_hash
+        ):
             self._store.count_verification_failure(account)
             count(Metric.VERIFICATION_FAILED)
             raise WrongCode(VERIFICATION_MAX_ATTEMPTS - attempts - 1)

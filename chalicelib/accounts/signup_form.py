@@ -63,8 +63,10 @@ class BirthPlace(Text):
             return value.upper()
         if names.is_plausible_name(value):
             return value
-        raise Invalid("Lieu de naissance : indiquez le code INSEE de la commune (5 caractères) "
-                      "ou, si vous êtes né(e) à l'étranger, le pays.")
+        raise Invalid(
+            "Lieu de naissance : indiquez le code INSEE de la commune (5 caractères) "
+            "ou, si vous êtes né(e) à l'étranger, le pays."
+        )
 
 
 @dataclass(frozen=True)
@@ -92,34 +94,48 @@ class Password:
         return value
 
     def schema(self) -> dict:
-        return {"type": "string", "minLength": passwords.MIN_LENGTH,
-                "maxLength": passwords.MAX_LENGTH,
-                "description": "Majuscule, minuscule, chiffre et caractère spécial; pas un mot "
-                               "de passe courant."}
+        return {
+            "type": "string",
+            "minLength": passwords.MIN_LENGTH,
+            "maxLength": passwords.MAX_LENGTH,
+            "description": "Majuscule, minuscule, chiffre et caractère spécial; pas un mot "
+            "de passe courant.",
+        }
 
 
-IDENTITE = Form({
-    "nir": NirField("Numéro de sécurité sociale"),
-    "nom_naissance": PersonName("Nom de naissance"),
-    "nom_usage": PersonName("Nom d'usage", required=False),
-    "prenoms": PersonName("Prénom(s)"),
-    "sexe": Choice("Sexe", SEXES, message="Sexe : indiquez F (féminin) ou M (masculin)."),
-    "date_naissance": BirthDate("Date de naissance", min_age=MIN_AGE, max_age=MAX_AGE,
-                                too_young=f"Il faut avoir au moins {MIN_AGE} ans pour créer "
-                                          "un compte."),
-    "lieu_naissance": BirthPlace("Lieu de naissance", description="Code INSEE de la commune, "
-                                                                  "ou pays de naissance."),
-    "diplome": Choice("Diplôme le plus élevé (confidentiel)", DIPLOMES, required=False,
-                      message="Diplôme : choisissez une valeur de la liste."),
-})
+IDENTITE = Form(
+    {
+        "nir": NirField("Numéro de sécurité sociale"),
+        "nom_naissance": PersonName("Nom de naissance"),
+        "nom_usage": PersonName("Nom d'usage", required=False),
+        "prenoms": PersonName("Prénom(s)"),
+        "sexe": Choice("Sexe", SEXES, message="Sexe : indiquez F (féminin) ou M (masculin)."),
+        "date_naissance": BirthDate(
+            "Date de naissance",
+            min_age=MIN_AGE,
+            max_age=MAX_AGE,
+            too_young=f"Il faut avoir au moins {MIN_AGE} ans pour créer un compte.",
+        ),
+        "lieu_naissance": BirthPlace(
+            "Lieu de naissance", description="Code INSEE de la commune, ou pays de naissance."
+        ),
+        "diplome": Choice(
+            "Diplôme le plus élevé (confidentiel)",
+            DIPLOMES,
+            required=False,
+            message="Diplôme : choisissez une valeur de la liste.",
+        ),
+    }
+)
 CONTACT = Form({"email": Email("Adresse électronique"), "telephone": Phone("Téléphone")})
-ADRESSE_FIELDS = Form({
-    "ligne1": Text("Adresse"),
-    "code_postal": Text("Code postal", max_length=12),
-    "commune": Text("Commune", max_length=80),
-    "pays": Text("Pays", required=False, max_length=80,
-                 description="Pays (France si absent)"),
-})
+ADRESSE_FIELDS = Form(
+    {
+        "ligne1": Text("Adresse"),
+        "code_postal": Text("Code postal", max_length=12),
+        "commune": Text("Commune", max_length=80),
+        "pays": Text("Pays", required=False, max_length=80, description="Pays (France si absent)"),
+    }
+)
 ADRESSE = Form({"adresse": Nested("Adresse", ADRESSE_FIELDS)})
 MOT_DE_PASSE = Form({"mot_de_passe": Password()})
 
@@ -127,8 +143,9 @@ MOT_DE_PASSE = Form({"mot_de_passe": Password()})
 def validate_identite(data: dict[str, Any], today: date) -> StepResult:
     cleaned, errors = IDENTITE.validate(data, today)
     if "nir" in cleaned:
-        born = date.fromisoformat(cleaned["date_naissance"]) if "date_naissance" in cleaned \
-            else None
+        born = (
+            date.fromisoformat(cleaned["date_naissance"]) if "date_naissance" in cleaned else None
+        )
         problems = nir.consistency_errors(cleaned["nir"], cleaned.get("sexe"), born)
         if problems:
             errors += [FieldError("nir", message) for message in problems]
@@ -148,18 +165,32 @@ def validate_adresse(data: dict[str, Any], today: date) -> StepResult:
     cleaned, errors = ADRESSE_FIELDS.validate(adresse, today, prefix="adresse.")
     pays = cleaned.get("pays") or "France"
     code_postal = cleaned.get("code_postal")
-    if code_postal is not None and names.normalise(pays) == "FRANCE" and \
-            not _FRENCH_POSTCODE.match(code_postal):
-        errors.append(FieldError("adresse.code_postal",
-                                 "Code postal : 5 chiffres (exemple : 75015)."))
+    if (
+        code_postal is not None
+        and names.normalise(pays) == "FRANCE"
+        and not _FRENCH_POSTCODE.match(code_postal)
+    ):
+        errors.append(
+            FieldError("adresse.code_postal", "Code postal : 5 chiffres (exemple : 75015).")
+        )
     if errors:
         return StepResult({}, errors)
-    return StepResult({"adresse": {"ligne1": cleaned["ligne1"], "code_postal": code_postal,
-                                   "commune": cleaned["commune"], "pays": pays}}, [])
+    return StepResult(
+        {
+            "adresse": {
+                "ligne1": cleaned["ligne1"],
+                "code_postal": code_postal,
+                "commune": cleaned["commune"],
+                "pays": pays,
+            }
+        },
+        [],
+    )
 
 
-def validate_mot_de_passe(data: dict[str, Any], today: date,
-                          personal_words: tuple[str, ...] = ()) -> StepResult:
+def validate_mot_de_passe(
+    data: dict[str, Any], today: date, personal_words: tuple[str, ...] = ()
+) -> StepResult:
     cleaned, errors = MOT_DE_PASSE.validate(data, today)
     if errors:
         return StepResult({}, errors)
@@ -175,8 +206,12 @@ STEPS: dict[str, Callable[[dict[str, Any], date], StepResult]] = {
     "adresse": validate_adresse,
     "mot-de-passe": validate_mot_de_passe,
 }
-STEP_FORMS = {"identite": IDENTITE, "contact": CONTACT, "adresse": ADRESSE,
-              "mot-de-passe": MOT_DE_PASSE}
+STEP_FORMS = {
+    "identite": IDENTITE,
+    "contact": CONTACT,
+    "adresse": ADRESSE,
+    "mot-de-passe": MOT_DE_PASSE,
+}
 
 
 def personal_words(cleaned: Cleaned) -> tuple[str, ...]:

@@ -28,18 +28,21 @@ from .login_policy import FailureState
 
 class AccountStore:
     # --- accounts ---------------------------------------------------------------------------
-    def create_pending(self, account: Account, claim: AccountEmail, now: datetime,
-                       link: FcLink | None = None) -> None:
+    def create_pending(
+        self, account: Account, claim: AccountEmail, now: datetime, link: FcLink | None = None
+    ) -> None:
         """The account and its email claim (and, signing up through FranceConnect, the link of
         the FranceConnect identity), all or nothing."""
         expired_pending_account = (Account.statut == PENDING) & (Account.expires_at < now)
         expired_claim = AccountEmail.expires_at < now
         try:
             with TransactWrite(connection=shared_connection()) as transaction:
-                transaction.save(account, condition=Account.nir_hash.does_not_exist()
-                                 | expired_pending_account)
-                transaction.save(claim, condition=AccountEmail.email.does_not_exist()
-                                 | expired_claim)
+                transaction.save(
+                    account, condition=Account.nir_hash.does_not_exist() | expired_pending_account
+                )
+                transaction.save(
+                    claim, condition=AccountEmail.email.does_not_exist() | expired_claim
+                )
                 if link is not None:
                     transaction.save(link)
         except TransactWriteError as error:
@@ -64,14 +67,18 @@ class AccountStore:
         account = self.get(claim.nir_hash)
         return account if account is not None and account.email == email else None
 
-    def save_verification_code(self, account: Account, code_hash: str, expires_at: datetime,
-                               now: datetime) -> None:
-        account.update(actions=[
-            Account.verification_code_hash.set(code_hash),
-            Account.verification_expires_at.set(expires_at),
-            Account.verification_attempts.set(0),
-            Account.verification_sent_at.set(now),
-        ], condition=Account.statut == PENDING)
+    def save_verification_code(
+        self, account: Account, code_hash: str, expires_at: datetime, now: datetime
+    ) -> None:
+        account.update(
+            actions=[
+                Account.verification_code_hash.set(code_hash),
+                Account.verification_expires_at.set(expires_at),
+                Account.verification_attempts.set(0),
+                Account.verification_sent_at.set(now),
+            ],
+            condition=Account.statut == PENDING,
+        )
 
     def count_verification_failure(self, account: Account) -> None:
         account.update(actions=[Account.verification_attempts.add(1)])
@@ -80,19 +87,24 @@ class AccountStore:
         """Activate, and register the account under its identity keys in the same transaction
         (the RNE ingestion finds accounts through them)."""
         with TransactWrite(connection=shared_connection()) as transaction:
-            transaction.update(account, actions=self._activation_actions(),
-                               condition=Account.statut == PENDING)
-            transaction.update(AccountEmail(account.email), actions=[
-                AccountEmail.expires_at.remove()], condition=AccountEmail.nir_hash ==
-                account.nir_hash)
+            transaction.update(
+                account, actions=self._activation_actions(), condition=Account.statut == PENDING
+            )
+            transaction.update(
+                AccountEmail(account.email),
+                actions=[AccountEmail.expires_at.remove()],
+                condition=AccountEmail.nir_hash == account.nir_hash,
+            )
             self._register_identity(transaction, account, identity_keys)
 
     @staticmethod
-    def _register_identity(transaction: TransactWrite, account: Account,
-                           identity_keys: set[str]) -> None:
+    def _register_identity(
+        transaction: TransactWrite, account: Account, identity_keys: set[str]
+    ) -> None:
         for key in sorted(identity_keys):
-            transaction.update(IdentityIndex(key), actions=[
-                IdentityIndex.accounts.add({account.nir_hash})])
+            transaction.update(
+                IdentityIndex(key), actions=[IdentityIndex.accounts.add({account.nir_hash})]
+            )
 
     @staticmethod
     def _activation_actions() -> list:
@@ -107,19 +119,26 @@ class AccountStore:
     def record_login_failure(self, account: Account, state: FailureState) -> None:
         """Store the new failure state if nobody else changed it since it was read."""
         actions = [Account.failed_logins.set(state.count), Account.failures_since.set(state.since)]
-        actions.append(Account.locked_until.set(state.locked_until) if state.locked_until
-                       else Account.locked_until.remove())
+        actions.append(
+            Account.locked_until.set(state.locked_until)
+            if state.locked_until
+            else Account.locked_until.remove()
+        )
         try:
-            account.update(actions=actions,
-                           condition=Account.failed_logins == (account.failed_logins or 0))
+            account.update(
+                actions=actions, condition=Account.failed_logins == (account.failed_logins or 0)
+            )
         except UpdateError as error:
             if is_condition_failure(error):
                 raise Conflict() from None
             raise
 
     def record_login_success(self, account: Account, new_password_hash: str | None) -> None:
-        actions = [Account.failed_logins.set(0), Account.failures_since.remove(),
-                   Account.locked_until.remove()]
+        actions = [
+            Account.failed_logins.set(0),
+            Account.failures_since.remove(),
+            Account.locked_until.remove(),
+        ]
         if new_password_hash:
             actions.append(Account.password_hash.set(new_password_hash))
         account.update(actions=actions)
@@ -131,14 +150,18 @@ class AccountStore:
         except DoesNotExist:
             return None
 
-    def link_franceconnect(self, account: Account, link: FcLink, identity,
-                           identity_keys: set[str]) -> None:
+    def link_franceconnect(
+        self, account: Account, link: FcLink, identity, identity_keys: set[str]
+    ) -> None:
         """Link the identity to the account, keep it there, and register its identity keys
         for the RNE ingestion: one transaction."""
         with TransactWrite(connection=shared_connection()) as transaction:
             transaction.save(link)
-            transaction.update(account, actions=[Account.franceconnect.set(identity)],
-                               condition=Account.statut == ACTIVE)
+            transaction.update(
+                account,
+                actions=[Account.franceconnect.set(identity)],
+                condition=Account.statut == ACTIVE,
+            )
             self._register_identity(transaction, account, identity_keys)
 
     def forget_franceconnect_link(self, link: FcLink) -> None:
@@ -169,8 +192,14 @@ class AccountStore:
         except DoesNotExist:
             return None
 
-    def complete_reset(self, reset: PasswordReset, account: Account, password_hash: str,
-                       now: datetime, identity_keys: set[str]) -> None:
+    def complete_reset(
+        self,
+        reset: PasswordReset,
+        account: Account,
+        password_hash: str,
+        now: datetime,
+        identity_keys: set[str],
+    ) -> None:
         """Use the token once, set the password, end every session (new epoch), and activate an
         account still pending: following the emailed link proves the address."""
         actions = [
@@ -184,14 +213,19 @@ class AccountStore:
             actions += self._activation_actions()
         try:
             with TransactWrite(connection=shared_connection()) as transaction:
-                transaction.update(reset, actions=[PasswordReset.used_at.set(now)],
-                                   condition=PasswordReset.used_at.does_not_exist()
-                                   & (PasswordReset.expires_at > now))
+                transaction.update(
+                    reset,
+                    actions=[PasswordReset.used_at.set(now)],
+                    condition=PasswordReset.used_at.does_not_exist()
+                    & (PasswordReset.expires_at > now),
+                )
                 transaction.update(account, actions=actions)
                 if account.statut == PENDING:
-                    transaction.update(AccountEmail(account.email), actions=[
-                        AccountEmail.expires_at.remove()],
-                        condition=AccountEmail.nir_hash == account.nir_hash)
+                    transaction.update(
+                        AccountEmail(account.email),
+                        actions=[AccountEmail.expires_at.remove()],
+                        condition=AccountEmail.nir_hash == account.nir_hash,
+                    )
                     self._register_identity(transaction, account, identity_keys)
         except TransactWriteError as error:
             reasons = [getattr(r, "code", None) for r in (error.cancellation_reasons or [])]

@@ -29,9 +29,23 @@ CATALOGUES = ("mandat", "reconversion", "activite-professionnelle")
 ELUS_ONLY = ("mandat", "reconversion")  # for recognised élus only
 MODALITES = ("presentiel", "a_distance", "mixte")
 MAX_MANDATE_PRICE_PER_HOUR = Decimal("80")
-COLUMNS = ("id", "catalogue", "titre", "objectifs", "duree_heures", "prix_euros", "modalite",
-           "commune", "departement", "sessions", "organisme_nom", "organisme_siret",
-           "agrement_numero", "agrement_debut", "agrement_fin")
+COLUMNS = (
+    "id",
+    "catalogue",
+    "titre",
+    "objectifs",
+    "duree_heures",
+    "prix_euros",
+    "modalite",
+    "commune",
+    "departement",
+    "sessions",
+    "organisme_nom",
+    "organisme_siret",
+    "agrement_numero",
+    "agrement_debut",
+    "agrement_fin",
+)
 
 
 class InvalidFormation(ValueError):
@@ -45,8 +59,12 @@ class ImportReport:
     rejets: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"lignes_lues": self.lues, "importees": self.importees,
-                "rejetees": len(self.rejets), "rejets": self.rejets}
+        return {
+            "lignes_lues": self.lues,
+            "importees": self.importees,
+            "rejetees": len(self.rejets),
+            "rejets": self.rejets,
+        }
 
 
 def read_records(data: bytes, name: str) -> list[tuple[int, dict]]:
@@ -59,8 +77,10 @@ def read_records(data: bytes, name: str) -> list[tuple[int, dict]]:
             raise InvalidFormation(f"JSON illisible : {error}.") from None
         if not isinstance(items, list):
             raise InvalidFormation("Le fichier JSON doit contenir une liste de formations.")
-        return [(index, item if isinstance(item, dict) else {}) for index, item in
-                enumerate(items, start=1)]
+        return [
+            (index, item if isinstance(item, dict) else {})
+            for index, item in enumerate(items, start=1)
+        ]
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=";")
     missing = [c for c in ("id", "catalogue", "titre") if c not in (reader.fieldnames or [])]
     if missing:
@@ -74,12 +94,17 @@ FIELDS = {
     "catalogue": Choice("Catalogue", CATALOGUES),
     "titre": Text("Titre", max_length=300),
     "objectifs": Text("Objectifs", max_length=4000),
-    "modalite": Choice("Modalité", MODALITES, message="Modalité inconnue (attendu : "
-                       + ", ".join(MODALITES) + ")."),
+    "modalite": Choice(
+        "Modalité", MODALITES, message="Modalité inconnue (attendu : " + ", ".join(MODALITES) + ")."
+    ),
     "commune": Text("Commune", required=False, max_length=80),
-    "departement": Pattern("Département", required=False, max_length=3,
-                           pattern=r"\d{1,3}|2[AB]",
-                           message="Département : un code comme 35, 2A ou 974."),
+    "departement": Pattern(
+        "Département",
+        required=False,
+        max_length=3,
+        pattern=r"\d{1,3}|2[AB]",
+        message="Département : un code comme 35, 2A ou 974.",
+    ),
     "organisme_nom": Text("Nom de l'organisme", max_length=200),
     "organisme_siret": Text("SIRET de l'organisme", max_length=20),
     "agrement_numero": Text("Numéro d'agrément", required=False, max_length=50),
@@ -94,8 +119,9 @@ def _clean(record: dict, name: str):
     if value is not None and not isinstance(value, str):
         value = str(value)
     if name == "catalogue" and value and value.strip() not in CATALOGUES:
-        raise InvalidFormation(f"Catalogue inconnu « {value.strip()[:40]} » (attendu : "
-                               + ", ".join(CATALOGUES) + ").")
+        raise InvalidFormation(
+            f"Catalogue inconnu « {value.strip()[:40]} » (attendu : " + ", ".join(CATALOGUES) + ")."
+        )
     try:
         return FIELDS[name].clean(value.strip() if isinstance(value, str) else value)
     except Invalid as error:
@@ -126,18 +152,22 @@ def validate(record: dict, today: date) -> dict:
     agrement = {k: _clean(record, f"agrement_{k}") for k in ("numero", "debut", "fin")}
     if catalogue == "mandat":
         if not agrement["numero"]:
-            raise InvalidFormation("Formation liée au mandat sans numéro d'agrément du "
-                                   "ministère.")
+            raise InvalidFormation("Formation liée au mandat sans numéro d'agrément du ministère.")
         if not agrement["debut"] or not agrement["fin"]:
-            raise InvalidFormation("Dates de début et de fin de l'agrément manquantes "
-                                   "(AAAA-MM-JJ attendu).")
+            raise InvalidFormation(
+                "Dates de début et de fin de l'agrément manquantes (AAAA-MM-JJ attendu)."
+            )
         debut, fin = date.fromisoformat(agrement["debut"]), date.fromisoformat(agrement["fin"])
         if not debut <= today <= fin:
-            raise InvalidFormation(f"Agrément {agrement['numero']} non valide aujourd'hui "
-                                   f"(du {debut.isoformat()} au {fin.isoformat()}).")
+            raise InvalidFormation(
+                f"Agrément {agrement['numero']} non valide aujourd'hui "
+                f"(du {debut.isoformat()} au {fin.isoformat()})."
+            )
         if price / hours > MAX_MANDATE_PRICE_PER_HOUR:
-            raise InvalidFormation(f"Prix de {price / hours:.2f} € HT par heure : une formation "
-                                   "liée au mandat coûte au plus 80 € HT par heure.")
+            raise InvalidFormation(
+                f"Prix de {price / hours:.2f} € HT par heure : une formation "
+                "liée au mandat coûte au plus 80 € HT par heure."
+            )
     sessions = []
     for session in str(record.get("sessions") or "").replace(",", "|").split("|"):
         if session.strip():
@@ -159,9 +189,13 @@ def validate(record: dict, today: date) -> dict:
         "commune": _clean(record, "commune"),
         "departement": departement.zfill(2) if departement else None,
         "sessions": sorted(sessions),
-        "organisme": {"nom": _clean(record, "organisme_nom"),
-                      "siret": number, "agrement_numero": agrement["numero"],
-                      "agrement_debut": agrement["debut"], "agrement_fin": agrement["fin"]},
+        "organisme": {
+            "nom": _clean(record, "organisme_nom"),
+            "siret": number,
+            "agrement_numero": agrement["numero"],
+            "agrement_debut": agrement["debut"],
+            "agrement_fin": agrement["fin"],
+        },
     }
 
 

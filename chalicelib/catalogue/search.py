@@ -26,8 +26,32 @@ from .store import CatalogueStore, Filters
 
 PAGE_SIZE = 20
 MAX_QUERIES = 5
-_STOPWORDS = {"LE", "LA", "LES", "L", "DE", "DES", "DU", "D", "ET", "EN", "A", "AU", "AUX", "UN",
-              "UNE", "POUR", "SUR", "DANS", "PAR", "SON", "SA", "SES"}
+_STOPWORDS = {
+    "LE",
+    "LA",
+    "LES",
+    "L",
+    "DE",
+    "DES",
+    "DU",
+    "D",
+    "ET",
+    "EN",
+    "A",
+    "AU",
+    "AUX",
+    "UN",
+    "UNE",
+    "POUR",
+    "SUR",
+    "DANS",
+    "PAR",
+    "SON",
+    "SA",
+    "SES",
+}
+
+
 def words(text: str) -> list[str]:
     return [w for w in re.split(r"[^A-Z0-9]+", normalise(text)) if w]
 
@@ -44,9 +68,21 @@ def check_access(catalogue: str, account: Callable[[], Account | None]) -> None:
         raise NotAnElu()
 
 
+def sort_key(formation: dict) -> str:
+    # " #" sorts before any letter: a title comes before its longer variants.
+    return f"{normalise(formation['titre'])[:100]} #{formation['id']}"
+
+
+def vocabulary(formation: dict) -> str:
+    """ " WORD WORD ... ": the normalised words a search finds the formation by."""
+    text = f"{formation['titre']} {formation['objectifs']} {formation['organisme']['nom']}"
+    return " " + " ".join(sorted(set(words(text)))) + " "
+
+
 class Catalogue:
-    def __init__(self, store: CatalogueStore, cursors: Cursors,
-                 clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, store: CatalogueStore, cursors: Cursors, clock: Callable[[], datetime]
+    ) -> None:
         self._store = store
         self._cursors = cursors
         self._now = clock
@@ -54,13 +90,9 @@ class Catalogue:
     # --- storage ----------------------------------------------------------------------------
     def save(self, formations: list[dict]) -> None:
         """Formations as the importer validated them, with their search words and order."""
-        self._store.save([{
-            **data,
-            # " #" sorts before any letter: a title comes before its longer variants.
-            "tri": f"{normalise(data['titre'])[:100]} #{data['id']}",
-            "mots": " " + " ".join(sorted(set(words(
-                f"{data['titre']} {data['objectifs']} {data['organisme']['nom']}")))) + " ",
-        } for data in formations])
+        self._store.save(
+            [{**data, "tri": sort_key(data), "mots": vocabulary(data)} for data in formations]
+        )
 
     def get(self, formation_id: str) -> Formation:
         formation = self._store.get(formation_id)
@@ -74,20 +106,25 @@ class Catalogue:
         catalogue = cleaned.get("catalogue", "")
         start = None
         try:
-            start = self._cursors.decode("catalogue", catalogue, params.get("cursor"),
-                                         ("id", "tri"))
+            start = self._cursors.decode(
+                "catalogue", catalogue, params.get("cursor"), ("id", "tri")
+            )
         except InvalidCursor:
             errors.append(FieldError("cursor", "Curseur invalide : reprenez la recherche."))
         if errors:
             raise InvalidForm(errors)
         departement = cleaned.get("departement")
         filters = Filters(
-            terms=tuple(dict.fromkeys(w for w in words(cleaned.get("q", ""))
-                                      if w not in _STOPWORDS)),
+            terms=tuple(
+                dict.fromkeys(w for w in words(cleaned.get("q", "")) if w not in _STOPWORDS)
+            ),
             departement=departement.zfill(2) if departement else None,
-            modalite=cleaned.get("modalite"), prix_max_centimes=cleaned.get("prix_max"))
-        pages = self._store.pages(catalogue, filters, start,
-                                  page_size=None if filters.any else PAGE_SIZE + 1)
+            modalite=cleaned.get("modalite"),
+            prix_max_centimes=cleaned.get("prix_max"),
+        )
+        pages = self._store.pages(
+            catalogue, filters, start, page_size=None if filters.any else PAGE_SIZE + 1
+        )
         found: list[Formation] = []
         cursor = None
         for _, (items, last) in zip(range(MAX_QUERIES), pages, strict=False):
@@ -100,8 +137,10 @@ class Catalogue:
             if cursor is None or len(found) == PAGE_SIZE:
                 break
         today = self._now().date().isoformat()
-        return {"formations": [summary(f, today) for f in found],
-                "cursor": self._cursors.encode("catalogue", catalogue, cursor) if cursor else None}
+        return {
+            "formations": [summary(f, today) for f in found],
+            "cursor": self._cursors.encode("catalogue", catalogue, cursor) if cursor else None,
+        }
 
 
 def summary(formation: Formation, today: str) -> dict:
@@ -121,9 +160,18 @@ def summary(formation: Formation, today: str) -> dict:
 
 def detail(formation: Formation, today: str) -> dict:
     organisme = formation.organisme
-    agrement = ({"numero": organisme.agrement_numero, "debut": organisme.agrement_debut,
-                 "fin": organisme.agrement_fin} if organisme.agrement_numero else None)
-    return {**summary(formation, today), "objectifs": formation.objectifs,
-            "organisme": {"nom": organisme.nom, "siret": organisme.siret,
-                          "agrement": agrement},
-            "sessions": list(formation.sessions or [])}
+    agrement = (
+        {
+            "numero": organisme.agrement_numero,
+            "debut": organisme.agrement_debut,
+            "fin": organisme.agrement_fin,
+        }
+        if organisme.agrement_numero
+        else None
+    )
+    return {
+        **summary(formation, today),
+        "objectifs": formation.objectifs,
+        "organisme": {"nom": organisme.nom, "siret": organisme.siret, "agrement": agrement},
+        "sessions": list(formation.sessions or []),
+    }

@@ -19,8 +19,9 @@ class Filters:
 
     @property
     def any(self) -> bool:
-        return bool(self.terms or self.departement or self.modalite
-                    or self.prix_max_centimes is not None)
+        return bool(
+            self.terms or self.departement or self.modalite or self.prix_max_centimes is not None
+        )
 
 
 class CatalogueStore:
@@ -36,8 +37,9 @@ class CatalogueStore:
         except Formation.DoesNotExist:
             return None
 
-    def pages(self, catalogue: str, filters: Filters, after: dict[str, str] | None,
-              page_size: int | None) -> Iterator[tuple[list[Formation], dict[str, str] | None]]:
+    def pages(
+        self, catalogue: str, filters: Filters, after: dict[str, str] | None, page_size: int | None
+    ) -> Iterator[tuple[list[Formation], dict[str, str] | None]]:
         """Pages of a search, each with the position to go on from (None: the end). `after`
         is such a position, or that of the last formation shown."""
         condition = None
@@ -45,17 +47,23 @@ class CatalogueStore:
             condition &= Formation.mots.contains(f" {term}")
         if filters.departement:
             condition &= (Formation.departement == filters.departement) | (
-                Formation.modalite == "a_distance")
+                Formation.modalite == "a_distance"
+            )
         if filters.modalite:
             condition &= Formation.modalite == filters.modalite
         if filters.prix_max_centimes is not None:
             condition &= Formation.prix_centimes <= filters.prix_max_centimes
-        start = ({"id": {"S": after["id"]}, "catalogue": {"S": catalogue},
-                  "tri": {"S": after["tri"]}} if after else None)
-        results = Formation.catalogue_index.query(catalogue, filter_condition=condition,
-                                                  last_evaluated_key=start,
-                                                  page_size=page_size)
+        start = (
+            {"id": {"S": after["id"]}, "catalogue": {"S": catalogue}, "tri": {"S": after["tri"]}}
+            if after
+            else None
+        )
+        results = Formation.catalogue_index.query(
+            catalogue, filter_condition=condition, last_evaluated_key=start, page_size=page_size
+        )
         for page in results.page_iter:
             last = page.get("LastEvaluatedKey")
-            yield ([Formation.from_raw_data(raw) for raw in page.get("Items", [])],
-                   {"id": last["id"]["S"], "tri": last["tri"]["S"]} if last else None)
+            yield (
+                [Formation.from_raw_data(raw) for raw in page.get("Items", [])],
+                {"id": last["id"]["S"], "tri": last["tri"]["S"]} if last else None,
+            )

@@ -12,8 +12,17 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 ALGORITHMS = ("RS256", "ES256")  # what FranceConnect signs with; never "none", never HMAC
-SCOPES = ("openid", "given_name", "family_name", "preferred_username", "birthdate", "gender",
-          "birthplace", "birthcountry", "email")
+SCOPES = (
+    "openid",
+    "given_name",
+    "family_name",
+    "preferred_username",
+    "birthdate",
+    "gender",
+    "birthplace",
+    "birthcountry",
+    "email",
+)
 LEEWAY_SECONDS = 60
 METADATA_MAX_AGE = 3600
 TIMEOUT_SECONDS = 5
@@ -77,9 +86,13 @@ class OidcClient:
         from authlib.integrations.requests_client import OAuth2Session
 
         session = OAuth2Session(
-            self._config.client_id, self._config.client_secret, scope=" ".join(SCOPES),
-            redirect_uri=self._config.redirect_uri, code_challenge_method="S256",
-            token_endpoint_auth_method="client_secret_post")  # noqa: S106 - a method name
+            self._config.client_id,
+            self._config.client_secret,
+            scope=" ".join(SCOPES),
+            redirect_uri=self._config.redirect_uri,
+            code_challenge_method="S256",
+            token_endpoint_auth_method="client_secret_post",  # noqa: S106 - a method name
+        )
         session.mount("https://", self._http.get_adapter("https://"))
         session.mount("http://", self._http.get_adapter("http://"))
         return session
@@ -87,8 +100,13 @@ class OidcClient:
     # --- the flow ---------------------------------------------------------------------------
     def authorization_url(self, state: str, nonce: str, code_verifier: str) -> str:
         url, _ = self._session().create_authorization_url(
-            self.metadata()["authorization_endpoint"], state=state, nonce=nonce,
-            code_verifier=code_verifier, acr_values="eidas1", prompt="login consent")
+            self.metadata()["authorization_endpoint"],
+            state=state,
+            nonce=nonce,
+            code_verifier=code_verifier,
+            acr_values="eidas1",
+            prompt="login consent",
+        )
         return url
 
     def exchange_code(self, code: str, code_verifier: str) -> dict:
@@ -98,8 +116,12 @@ class OidcClient:
 
         try:
             token = self._session().fetch_token(
-                self.metadata()["token_endpoint"], code=code, code_verifier=code_verifier,
-                grant_type="authorization_code", timeout=TIMEOUT_SECONDS)
+                self.metadata()["token_endpoint"],
+                code=code,
+                code_verifier=code_verifier,
+                grant_type="authorization_code",
+                timeout=TIMEOUT_SECONDS,
+            )
         except OAuthError as error:
             raise FranceConnectError("code_invalide", error.error or "") from None
         except (requests.RequestException, ValueError) as error:
@@ -115,13 +137,22 @@ class OidcClient:
 
         decoded = self._decode(token["id_token"])
         claims = CodeIDToken(
-            decoded.claims, decoded.header,
-            {"iss": {"essential": True, "values": [self.metadata()["issuer"]]},
-             "aud": {"essential": True}, "exp": {"essential": True},
-             "iat": {"essential": True}, "nonce": {"essential": True},
-             "sub": {"essential": True}},
-            {"nonce": nonce, "client_id": self._config.client_id,
-             "access_token": token["access_token"]})
+            decoded.claims,
+            decoded.header,
+            {
+                "iss": {"essential": True, "values": [self.metadata()["issuer"]]},
+                "aud": {"essential": True},
+                "exp": {"essential": True},
+                "iat": {"essential": True},
+                "nonce": {"essential": True},
+                "sub": {"essential": True},
+            },
+            {
+                "nonce": nonce,
+                "client_id": self._config.client_id,
+                "access_token": token["access_token"],
+            },
+        )
         self._validate(claims)
         return dict(claims)
 
@@ -132,16 +163,24 @@ class OidcClient:
         from authlib.oauth2.claims import JWTClaims
 
         try:
-            response = self._http.get(self.metadata()["userinfo_endpoint"], timeout=TIMEOUT_SECONDS,
-                                      headers={"Authorization": f"Bearer {access_token}"})
+            response = self._http.get(
+                self.metadata()["userinfo_endpoint"],
+                timeout=TIMEOUT_SECONDS,
+                headers={"Authorization": f"Bearer {access_token}"},
+            )
             response.raise_for_status()
         except requests.RequestException as error:
             raise FranceConnectError("fournisseur_indisponible", type(error).__name__) from None
         if response.headers.get("Content-Type", "").startswith("application/jwt"):
             decoded = self._decode(response.text.strip())
-            claims = JWTClaims(decoded.claims, decoded.header, {
-                "iss": {"essential": True, "values": [self.metadata()["issuer"]]},
-                "aud": {"essential": True, "values": [self._config.client_id]}})
+            claims = JWTClaims(
+                decoded.claims,
+                decoded.header,
+                {
+                    "iss": {"essential": True, "values": [self.metadata()["issuer"]]},
+                    "aud": {"essential": True, "values": [self._config.client_id]},
+                },
+            )
             self._validate(claims)
             claims = dict(claims)
         else:
@@ -154,9 +193,13 @@ class OidcClient:
         return claims
 
     def logout_url(self, id_token: str, state: str) -> str:
-        return f"{self.metadata()['end_session_endpoint']}?" + urlencode({
-            "id_token_hint": id_token, "state": state,
-            "post_logout_redirect_uri": self._config.post_logout_uri})
+        return f"{self.metadata()['end_session_endpoint']}?" + urlencode(
+            {
+                "id_token_hint": id_token,
+                "state": state,
+                "post_logout_redirect_uri": self._config.post_logout_uri,
+            }
+        )
 
     # --- JOSE -------------------------------------------------------------------------------
     def _decode(self, value: str):

@@ -36,8 +36,11 @@ class FcIdentity:
 
     @classmethod
     def from_claims(cls, claims: dict) -> FcIdentity:
-        missing = [name for name in ("family_name", "given_name", "birthdate", "gender")
-                   if not isinstance(claims.get(name), str) or not claims[name].strip()]
+        missing = [
+            name
+            for name in ("family_name", "given_name", "birthdate", "gender")
+            if not isinstance(claims.get(name), str) or not claims[name].strip()
+        ]
         if missing or claims["gender"] not in _GENDERS:
             raise UnusableIdentity("identité incomplète : " + ", ".join(missing or ["gender"]))
         try:
@@ -49,14 +52,16 @@ class FcIdentity:
         usage = clean_display(claims.get("preferred_username") or "") or None
         return cls(
             nom_naissance=clean_display(claims["family_name"]),
-            nom_usage=usage if usage and normalise(usage) != normalise(
-                claims["family_name"]) else None,
+            nom_usage=usage
+            if usage and normalise(usage) != normalise(claims["family_name"])
+            else None,
             prenoms=clean_display(claims["given_name"]),
             sexe=_GENDERS[claims["gender"]],
             date_naissance=claims["birthdate"],
             # born in France: the commune's code; abroad: the country's code
-            lieu_naissance=place if _INSEE.match(place) else (
-                country if country and country != FRANCE else None),
+            lieu_naissance=place
+            if _INSEE.match(place)
+            else (country if country and country != FRANCE else None),
             email=(claims.get("email") or "").strip().lower() or None,
         )
 
@@ -65,14 +70,19 @@ class FcIdentity:
 
     def keys(self) -> set[str]:
         """Its identity keys, as the RNE matching computes them for an account."""
-        return account_keys(self.nom_naissance, self.nom_usage, self.prenoms, self.sexe,
-                            self.date_naissance)
+        return account_keys(
+            self.nom_naissance, self.nom_usage, self.prenoms, self.sexe, self.date_naissance
+        )
 
     def signup_fields(self) -> dict:
         """The signup fields it fills in, which the person cannot change."""
-        fields = {"nom_naissance": self.nom_naissance, "nom_usage": self.nom_usage,
-                  "prenoms": self.prenoms, "sexe": self.sexe,
-                  "date_naissance": self.date_naissance}
+        fields = {
+            "nom_naissance": self.nom_naissance,
+            "nom_usage": self.nom_usage,
+            "prenoms": self.prenoms,
+            "sexe": self.sexe,
+            "date_naissance": self.date_naissance,
+        }
         if self.lieu_naissance:
             fields["lieu_naissance"] = self.lieu_naissance
         return fields
@@ -84,10 +94,16 @@ def is_same_person(identity: FcIdentity, account) -> bool:
     known. Enough to link without asking, since FranceConnect certified the identity."""
     if (account.date_naissance, account.sexe) != (identity.date_naissance, identity.sexe):
         return False
-    typed = account_keys(account.nom_naissance, account.nom_usage, account.prenoms,
-                         account.sexe, account.date_naissance)
+    typed = account_keys(
+        account.nom_naissance,
+        account.nom_usage,
+        account.prenoms,
+        account.sexe,
+        account.date_naissance,
+    )
     if not typed & identity.keys():
         return False
     place = (account.lieu_naissance or "").upper()
-    return not (identity.lieu_naissance and _INSEE.match(place)
-                and place != identity.lieu_naissance)
+    return not (
+        identity.lieu_naissance and _INSEE.match(place) and place != identity.lieu_naissance
+    )

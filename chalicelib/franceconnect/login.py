@@ -56,8 +56,13 @@ def _pending_key(handle: str) -> str:
 
 
 class FranceConnectLogin:
-    def __init__(self, client: Callable[[], OidcClient], store: FcStore,
-                 links: FranceConnectLinks, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        client: Callable[[], OidcClient],
+        store: FcStore,
+        links: FranceConnectLinks,
+        clock: Callable[[], datetime],
+    ) -> None:
         self._client = client
         self._store = store
         self._links = links
@@ -69,9 +74,15 @@ class FranceConnectLogin:
         verifier = keyed_hashing.new_token() + keyed_hashing.new_token()
         url = self._client().authorization_url(state, nonce, verifier)
         now = self._now()
-        self._store.save_state(FcLoginState(_state_key(state), nonce=nonce,
-                                            code_verifier=verifier, created_at=now,
-                                            expires_at=now + STATE_TTL))
+        self._store.save_state(
+            FcLoginState(
+                _state_key(state),
+                nonce=nonce,
+                code_verifier=verifier,
+                created_at=now,
+                expires_at=now + STATE_TTL,
+            )
+        )
         return Started(url, state)
 
     def finish(self, params: dict[str, str], browser_state: str | None) -> Outcome:
@@ -83,8 +94,10 @@ class FranceConnectLogin:
             outcome = Outcome("erreur", motif="compte_non_verifie")
         if outcome.statut in ("erreur", "refuse"):
             count(Metric.FRANCECONNECT_LOGIN_FAILED)
-            logger.info("FranceConnect login not completed",
-                        extra={"statut": outcome.statut, "motif": outcome.motif})
+            logger.info(
+                "FranceConnect login not completed",
+                extra={"statut": outcome.statut, "motif": outcome.motif},
+            )
         return outcome
 
     def _finish(self, params: dict[str, str], browser_state: str | None) -> Outcome:
@@ -104,8 +117,7 @@ class FranceConnectLogin:
         token = client.exchange_code(params["code"], login.code_verifier)
         claims = client.verify_id_token(token, login.nonce)
         try:
-            identity = FcIdentity.from_claims(client.userinfo(token["access_token"],
-                                                              claims["sub"]))
+            identity = FcIdentity.from_claims(client.userinfo(token["access_token"], claims["sub"]))
         except UnusableIdentity:
             raise FranceConnectError("identite_incomplete") from None
         key = link_key(claims["sub"])
@@ -114,13 +126,20 @@ class FranceConnectLogin:
             same = self._links.accounts_of_identity(identity)
             account = same[0] if len(same) == 1 else None
         if account is not None:
-            return Outcome("connecte", session=self._links.log_in(
-                account, identity, key, token["id_token"]))
+            return Outcome(
+                "connecte", session=self._links.log_in(account, identity, key, token["id_token"])
+            )
         handle = keyed_hashing.new_token()
         now = self._now()
-        self._store.save_pending(FcPendingIdentity(
-            _pending_key(handle), sub_hash=key, id_token=token["id_token"],
-            identite=FcIdentityAttribute(**identity.as_dict()), expires_at=now + PENDING_TTL))
+        self._store.save_pending(
+            FcPendingIdentity(
+                _pending_key(handle),
+                sub_hash=key,
+                id_token=token["id_token"],
+                identite=FcIdentityAttribute(**identity.as_dict()),
+                expires_at=now + PENDING_TTL,
+            )
+        )
         count(Metric.FRANCECONNECT_SIGNUP_STARTED)
         return Outcome("a_completer", pending=handle)
 
@@ -135,8 +154,9 @@ class FranceConnectLogin:
     def signed_up(self, handle: str) -> None:
         self._store.delete_pending(_pending_key(handle))
 
-    def link_after_login(self, identity: FcIdentity, key: str, handle: str,
-                         session: NewSession) -> None:
+    def link_after_login(
+        self, identity: FcIdentity, key: str, handle: str, session: NewSession
+    ) -> None:
         """The person logged in with NIR and password, bringing an identity: link them."""
         self._links.link_to_session(session, identity, key)
         self._store.delete_pending(_pending_key(handle))

@@ -18,5 +18,10 @@ def resend_verification_code():
     body = json_object(bp.current_request)
     email = require_text(body, "email", "Adresse électronique : ce champ est obligatoire.")
     services.signup().resend_code(email)
-    return json_response({"message": "Si un compte attend sa vérification à cette adresse, un "
-                                     "nouveau code vient d'y être envoyé."}, status=202)
+    return json_response(
+        {
+            "message": "Si un compte attend sa vérification à cette adresse, un "
+            "nouveau code vient d'y être envoyé."
+        },
+        status=202,
+    )

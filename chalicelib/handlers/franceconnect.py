@@ -33,8 +33,11 @@ PENDING_COOKIE = "mce_fc_attente"
 
 
 def _redirect(location: str, cookies: list[str]) -> Response:
-    return Response(body="", status_code=303, headers={
-        "Location": location, "Cache-Control": "no-store", "Set-Cookie": cookies})
+    return Response(
+        body="",
+        status_code=303,
+        headers={"Location": location, "Cache-Control": "no-store", "Set-Cookie": cookies},
+    )
 
 
 def _page(path: str, **params: str) -> str:
@@ -47,17 +50,18 @@ def start_franceconnect():
     try:
         started = services.franceconnect().start()
     except FranceConnectError as error:
-        return _redirect(_page("/connexion/franceconnect", statut="erreur", motif=error.motif),
-                         [])
-    return _redirect(started.url, [cookie(STATE_COOKIE, started.state,
-                                          int(STATE_TTL.total_seconds()))])
+        return _redirect(_page("/connexion/franceconnect", statut="erreur", motif=error.motif), [])
+    return _redirect(
+        started.url, [cookie(STATE_COOKIE, started.state, int(STATE_TTL.total_seconds()))]
+    )
 
 
 @bp.route("/auth/franceconnect/callback", methods=["GET"])
 def franceconnect_callback():
     request = bp.current_request
-    outcome = services.franceconnect().finish(dict(request.query_params or {}),
-                                              read_cookie(request, STATE_COOKIE))
+    outcome = services.franceconnect().finish(
+        dict(request.query_params or {}), read_cookie(request, STATE_COOKIE)
+    )
     cookies = [cookie(STATE_COOKIE, "", 0)]
     if outcome.statut == "connecte":
         cookies.append(session_cookie(outcome.session.token, outcome.session.max_age_seconds))
@@ -65,16 +69,18 @@ def franceconnect_callback():
     if outcome.statut == "a_completer":
         cookies.append(cookie(PENDING_COOKIE, outcome.pending, int(PENDING_TTL.total_seconds())))
         return _redirect(_page("/inscription", franceconnect="identite"), cookies)
-    return _redirect(_page("/connexion/franceconnect", statut=outcome.statut,
-                           motif=outcome.motif or ""), cookies)
+    return _redirect(
+        _page("/connexion/franceconnect", statut=outcome.statut, motif=outcome.motif or ""), cookies
+    )
 
 
 @bp.route("/auth/franceconnect/identity", methods=["GET"])
 def franceconnect_identity():
-    identity, _ = services.franceconnect().pending(read_cookie(bp.current_request,
-                                                               PENDING_COOKIE))
-    return json_response({"identite": identity.signup_fields(), "email": identity.email,
-                          "modifiable": False}, headers={"Cache-Control": "no-store"})
+    identity, _ = services.franceconnect().pending(read_cookie(bp.current_request, PENDING_COOKIE))
+    return json_response(
+        {"identite": identity.signup_fields(), "email": identity.email, "modifiable": False},
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @bp.route("/auth/franceconnect/logout", methods=["GET"])

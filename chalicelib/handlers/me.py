@@ -8,17 +8,24 @@ bp = ApiBlueprint(__name__)
 def me():
     account = current_account(bp.current_request)
     adresse = account.adresse
-    return json_response({
-        "id": account.id,
-        "prenoms": account.prenoms,
-        "nom": account.nom,
-        "nom_naissance": account.nom_naissance,
-        "nom_usage": account.nom_usage,
-        "email": account.email,
-        "telephone": account.telephone,
-        "adresse": {"ligne1": adresse.ligne1, "code_postal": adresse.code_postal,
-                    "commune": adresse.commune, "pays": adresse.pays},
-        "diplome": account.diplome,
-        "elu": bool(account.elu),
-        "mandats": services.elu_recognition().mandates(account),
-    }, headers={"Cache-Control": "no-store"})
+    return json_response(
+        {
+            "id": account.id,
+            "prenoms": account.prenoms,
+            "nom": account.nom,
+            "nom_naissance": account.nom_naissance,
+            "nom_usage": account.nom_usage,
+            "email": account.email,
+            "telephone": account.telephone,
+            "adresse": {
+                "ligne1": adresse.ligne1,
+                "code_postal": adresse.code_postal,
+                "commune": adresse.commune,
+                "pays": adresse.pays,
+            },
+            "diplome": account.diplome,
+            "elu": bool(account.elu),
+            "mandats": services.elu_recognition().mandates(account),
+        },
+        headers={"Cache-Control": "no-store"},
+    )

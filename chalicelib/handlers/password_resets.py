@@ -7,12 +7,20 @@ bp = ApiBlueprint(__name__)
 @bp.route("/password-resets", methods=["POST"])
 def request_password_reset():
     body = json_object(bp.current_request)
-    nir = require_text(body, "nir", "Numéro de sécurité sociale : saisissez les 13 premiers "
-                                    "caractères, sans la clé.")
+    nir = require_text(
+        body,
+        "nir",
+        "Numéro de sécurité sociale : saisissez les 13 premiers caractères, sans la clé.",
+    )
     services.password_resets().request(nir)
-    return json_response({"message": "Si un compte correspond à ce numéro, un courriel contenant "
-                                     "un lien de réinitialisation vient d'être envoyé à son "
-                                     "adresse électronique."}, status=202)
+    return json_response(
+        {
+            "message": "Si un compte correspond à ce numéro, un courriel contenant "
+            "un lien de réinitialisation vient d'être envoyé à son "
+            "adresse électronique."
+        },
+        status=202,
+    )
 
 
 @bp.route("/password-resets/{token}", methods=["POST"])

@@ -18,8 +18,9 @@ def my_rights():
 def my_rights_history():
     account = current_account(bp.current_request)
     cursor = (bp.current_request.query_params or {}).get("cursor")
-    return json_response(services.rights().history(account, cursor),
-                         headers={"Cache-Control": "no-store"})
+    return json_response(
+        services.rights().history(account, cursor), headers={"Cache-Control": "no-store"}
+    )
 
 
 @jobs.schedule(Rate(1, unit=Rate.DAYS), name="credit_dif_annuel")

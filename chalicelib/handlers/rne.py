@@ -25,6 +25,9 @@ def rne_ingest(event, context):
         logger.append_keys(message_id=record.message_id)
         ingestion.handle_message(json.loads(record.body), context.get_remaining_time_in_millis)
 
-    return process_partial_response(event=event, record_handler=handle,
-                                    processor=BatchProcessor(event_type=EventType.SQS),
-                                    context=context)
+    return process_partial_response(
+        event=event,
+        record_handler=handle,
+        processor=BatchProcessor(event_type=EventType.SQS),
+        context=context,
+    )

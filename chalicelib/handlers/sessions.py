@@ -18,8 +18,11 @@ bp = ApiBlueprint(__name__)
 @bp.route("/sessions", methods=["POST"])
 def login():
     body = json_object(bp.current_request)
-    nir = require_text(body, "nir", "Numéro de sécurité sociale : saisissez les 13 premiers "
-                                    "caractères, sans la clé.")
+    nir = require_text(
+        body,
+        "nir",
+        "Numéro de sécurité sociale : saisissez les 13 premiers caractères, sans la clé.",
+    )
     password = require_text(body, "mot_de_passe", "Mot de passe : ce champ est obligatoire.")
     pending = pending_identity(bp.current_request, required=False)
     session = services.sessions().login(nir, password)
@@ -29,8 +32,13 @@ def login():
         services.franceconnect().link_after_login(*pending, session)
         answer["franceconnect"] = "lie"
         cookies.append(forget_pending_cookie())
-    return json_response(answer, headers={"Set-Cookie": cookies if len(cookies) > 1 else cookies[0],
-                                          "Cache-Control": "no-store"})
+    return json_response(
+        answer,
+        headers={
+            "Set-Cookie": cookies if len(cookies) > 1 else cookies[0],
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.route("/sessions/current", methods=["DELETE"])

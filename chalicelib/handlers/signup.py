@@ -13,8 +13,9 @@ bp = ApiBlueprint(__name__)
 def validate_step(step):
     validate = STEPS.get(step)
     if validate is None:
-        raise Problem(404, "Étape inconnue : les étapes sont " + ", ".join(STEPS) + ".",
-                      slug="etape-inconnue")
+        raise Problem(
+            404, "Étape inconnue : les étapes sont " + ", ".join(STEPS) + ".", slug="etape-inconnue"
+        )
     result = validate(json_object(bp.current_request), paris_today())
     if result.errors:
         raise InvalidForm(result.errors)
@@ -32,5 +33,8 @@ def create_account():
     if pending is None:
         return json_response({"id": account.id, "statut": account.statut}, status=201)
     services.franceconnect().signed_up(pending[2])
-    return json_response({"id": account.id, "statut": account.statut, "franceconnect": "lie"},
-                         status=201, headers={"Set-Cookie": forget_pending_cookie()})
+    return json_response(
+        {"id": account.id, "statut": account.statut, "franceconnect": "lie"},
+        status=201,
+        headers={"Set-Cookie": forget_pending_cookie()},
+    )

@@ -26,9 +26,10 @@ def submit_support_request():
 def support_request_status(reference):
     request = bp.current_request
     email = (request.query_params or {}).get("email")
-    return json_response(services.support_desk().status(reference, optional_account(request),
-                                                        email),
-                         headers={"Cache-Control": "no-store"})
+    return json_response(
+        services.support_desk().status(reference, optional_account(request), email),
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @workers.lambda_function(name="support_worker")
@@ -47,9 +48,12 @@ def support_worker(event, context):
         logger.append_keys(message_id=record.message_id)
         process(message=json.loads(record.body))
 
-    return process_partial_response(event=event, record_handler=handle,
-                                    processor=BatchProcessor(event_type=EventType.SQS),
-                                    context=context)
+    return process_partial_response(
+        event=event,
+        record_handler=handle,
+        processor=BatchProcessor(event_type=EventType.SQS),
+        context=context,
+    )
 
 
 @workers.lambda_function(name="support_dead_letters")

@@ -11,15 +11,48 @@ from .rights import LedgerEntry
 from .rne import IdentityIndex, RneFile, RneMandate, RneScope
 from .support import IdempotencyRecord, RateLimit, SupportRequest
 
-ALL_MODELS = (Account, AccountEmail, Session, PasswordReset, RneMandate, IdentityIndex, RneFile,
-              RneScope, LedgerEntry, Formation, SupportRequest, RateLimit, IdempotencyRecord,
-              FcLoginState, FcPendingIdentity, FcLink)
+ALL_MODELS = (
+    Account,
+    AccountEmail,
+    Session,
+    PasswordReset,
+    RneMandate,
+    IdentityIndex,
+    RneFile,
+    RneScope,
+    LedgerEntry,
+    Formation,
+    SupportRequest,
+    RateLimit,
+    IdempotencyRecord,
+    FcLoginState,
+    FcPendingIdentity,
+    FcLink,
+)
 
-__all__ = ["ALL_MODELS", "Account", "AccountEmail", "Address", "FcLink", "FcLoginState",
-           "FcPendingIdentity", "Formation", "IdempotencyRecord",
-           "IdentityIndex", "LedgerEntry", "PasswordReset", "RateLimit", "RneFile", "RneMandate",
-           "RneScope", "Session", "SupportRequest", "bind_tables", "is_condition_failure",
-           "shared_connection"]
+__all__ = [
+    "ALL_MODELS",
+    "Account",
+    "AccountEmail",
+    "Address",
+    "FcLink",
+    "FcLoginState",
+    "FcPendingIdentity",
+    "Formation",
+    "IdempotencyRecord",
+    "IdentityIndex",
+    "LedgerEntry",
+    "PasswordReset",
+    "RateLimit",
+    "RneFile",
+    "RneMandate",
+    "RneScope",
+    "Session",
+    "SupportRequest",
+    "bind_tables",
+    "is_condition_failure",
+    "shared_connection",
+]
 
 
 def is_condition_failure(error: Exception) -> bool:
@@ -40,8 +73,12 @@ def bind_tables(settings) -> None:
     one per model, and each costs about 0.1 s of cold start.
     """
     wanted = {model: getattr(settings, model.Meta.settings_field) for model in ALL_MODELS}
-    if all(model._connection is not None and model.Meta.table_name == name
-           and model.Meta.region == settings.region for model, name in wanted.items()):
+    if all(
+        model._connection is not None
+        and model.Meta.table_name == name
+        and model.Meta.region == settings.region
+        for model, name in wanted.items()
+    ):
         return
     shared = None
     for model, name in wanted.items():

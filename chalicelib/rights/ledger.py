@@ -16,5 +16,6 @@ def due_for(account: Account, start: str | None, today: date) -> list[Credit]:
     if not start:
         return []
     years = {int(y) for y in account.dif_annees or ()}
-    return due_credits(date.fromisoformat(start), today, int(account.dif_solde_centimes or 0),
-                       years)
+    return due_credits(
+        date.fromisoformat(start), today, int(account.dif_solde_centimes or 0), years
+    )

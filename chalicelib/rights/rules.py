@@ -27,9 +27,17 @@ class RulePeriod:
 @lru_cache(maxsize=1)
 def periods() -> tuple[RulePeriod, ...]:
     data = json.loads(RULES_FILE.read_text(encoding="utf-8"))
-    found = sorted((RulePeriod(date.fromisoformat(p["debut"]), int(p["credit_annuel_centimes"]),
-                               int(p["plafond_centimes"])) for p in data["periodes"]),
-                   key=lambda p: p.debut)
+    found = sorted(
+        (
+            RulePeriod(
+                date.fromisoformat(p["debut"]),
+                int(p["credit_annuel_centimes"]),
+                int(p["plafond_centimes"]),
+            )
+            for p in data["periodes"]
+        ),
+        key=lambda p: p.debut,
+    )
     return tuple(found)
 
 
@@ -68,9 +76,13 @@ class Credit:
         return self.day.year
 
 
-def due_credits(mandate_start: date, today: date, balance_centimes: int,
-                credited_years: set[int],
-                table: tuple[RulePeriod, ...] | None = None) -> list[Credit]:
+def due_credits(
+    mandate_start: date,
+    today: date,
+    balance_centimes: int,
+    credited_years: set[int],
+    table: tuple[RulePeriod, ...] | None = None,
+) -> list[Credit]:
     """The credits not yet made, in order, each capped by the ceiling of its day given the
     balance it finds (earlier credits of the list included)."""
     due = []

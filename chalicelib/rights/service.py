@@ -23,8 +23,7 @@ HISTORY = "historique"
 
 
 class RightsService:
-    def __init__(self, store: RightsStore, cursors: Cursors,
-                 clock: Callable[[], datetime]) -> None:
+    def __init__(self, store: RightsStore, cursors: Cursors, clock: Callable[[], datetime]) -> None:
         self._store = store
         self._cursors = cursors
         self._now = clock
@@ -50,9 +49,9 @@ class RightsService:
                 continue
             # What the transaction did, without reading the account again.
             account.dif_solde_centimes = int(account.dif_solde_centimes or 0) + sum(
-                c.montant_centimes for c in due)
-            account.dif_annees = {int(y) for y in account.dif_annees or ()} | {
-                c.year for c in due}
+                c.montant_centimes for c in due
+            )
+            account.dif_annees = {int(y) for y in account.dif_annees or ()} | {c.year for c in due}
             count(Metric.DIF_CREDITED, len(due))
             return len(due)
         return 0
@@ -85,28 +84,46 @@ class RightsService:
             elu = {
                 "montant_disponible": euros(int(account.dif_solde_centimes or 0)),
                 "plafond": euros(rule.plafond_centimes) if rule else None,
-                "prochain_credit": (next_credit(date.fromisoformat(account.dif_debut),
-                                                today).isoformat()
-                                    if account.dif_debut else None),
+                "prochain_credit": (
+                    next_credit(date.fromisoformat(account.dif_debut), today).isoformat()
+                    if account.dif_debut
+                    else None
+                ),
             }
         return {
             "elu": elu,
-            "cpf_euros": ({"montant_disponible": euros(int(account.cpf_euros_centimes))}
-                          if account.cpf_euros_centimes is not None else None),
-            "cpf_heures": ({"heures_disponibles": int(account.cpf_heures)}
-                           if account.cpf_heures is not None else None),
+            "cpf_euros": (
+                {"montant_disponible": euros(int(account.cpf_euros_centimes))}
+                if account.cpf_euros_centimes is not None
+                else None
+            ),
+            "cpf_heures": (
+                {"heures_disponibles": int(account.cpf_heures)}
+                if account.cpf_heures is not None
+                else None
+            ),
         }
 
     def history(self, account: Account, cursor: str | None) -> dict:
         """One page of the ledger, newest first. The cursor is signed for this account: it
         carries a position in the ledger, never the account's key."""
         position = self._cursors.decode(HISTORY, account.nir_hash, cursor, ("sk",))
-        entries, last = self._store.history(account.nir_hash,
-                                            position["sk"] if position else None, PAGE_SIZE)
-        operations = [{"date": e.date, "libelle": e.libelle,
-                       "montant": euros(abs(int(e.montant_centimes))),
-                       "sens": "credit" if e.montant_centimes >= 0 else "debit",
-                       "source": e.source} for e in entries]
-        return {"operations": operations,
-                "cursor": self._cursors.encode(HISTORY, account.nir_hash, {"sk": last})
-                if last else None}
+        entries, last = self._store.history(
+            account.nir_hash, position["sk"] if position else None, PAGE_SIZE
+        )
+        operations = [
+            {
+                "date": e.date,
+                "libelle": e.libelle,
+                "montant": euros(abs(int(e.montant_centimes))),
+                "sens": "credit" if e.montant_centimes >= 0 else "debit",
+                "source": e.source,
+            }
+            for e in entries
+        ]
+        return {
+            "operations": operations,
+            "cursor": self._cursors.encode(HISTORY, account.nir_hash, {"sk": last})
+            if last
+            else None,
+        }

@@ -25,19 +25,45 @@ def credit_operations(account: Account, due: list[Credit], now: datetime) -> lis
     and credits the completed years together)."""
     if not due:
         return []
-    operations: list[tuple] = [("update", account, [
-        Account.dif_solde_centimes.add(sum(c.montant_centimes for c in due)),
-        Account.dif_annees.add({c.year for c in due})])]
+    operations: list[tuple] = [
+        (
+            "update",
+            account,
+            [
+                Account.dif_solde_centimes.add(sum(c.montant_centimes for c in due)),
+                Account.dif_annees.add({c.year for c in due}),
+            ],
+        )
+    ]
     for credit in due:
-        operations.append(("save", LedgerEntry(account.nir_hash, f"annee#{credit.year}",
-                                               date=credit.day.isoformat(), created_at=now),
-                           LedgerEntry.sk.does_not_exist()))
+        operations.append(
+            (
+                "save",
+                LedgerEntry(
+                    account.nir_hash,
+                    f"annee#{credit.year}",
+                    date=credit.day.isoformat(),
+                    created_at=now,
+                ),
+                LedgerEntry.sk.does_not_exist(),
+            )
+        )
         if credit.montant_centimes:
-            operations.append(("save", LedgerEntry(
-                account.nir_hash, f"{credit.day.isoformat()}#credit#{credit.year}",
-                date=credit.day.isoformat(), libelle=f"{CREDIT_LABEL} {credit.year}",
-                montant_centimes=credit.montant_centimes, source="DIF élus", created_at=now),
-                None))
+            operations.append(
+                (
+                    "save",
+                    LedgerEntry(
+                        account.nir_hash,
+                        f"{credit.day.isoformat()}#credit#{credit.year}",
+                        date=credit.day.isoformat(),
+                        libelle=f"{CREDIT_LABEL} {credit.year}",
+                        montant_centimes=credit.montant_centimes,
+                        source="DIF élus",
+                        created_at=now,
+                    ),
+                    None,
+                )
+            )
     return operations
 
 
@@ -62,17 +88,23 @@ class RightsStore:
         account.refresh(consistent_read=True)
 
     def set_mandate_start(self, account: Account, start: str | None) -> None:
-        account.update(actions=[Account.dif_debut.set(start) if start
-                                else Account.dif_debut.remove()])
+        account.update(
+            actions=[Account.dif_debut.set(start) if start else Account.dif_debut.remove()]
+        )
 
-    def history(self, nir_hash: str, after: str | None,
-                limit: int) -> tuple[list[LedgerEntry], str | None]:
+    def history(
+        self, nir_hash: str, after: str | None, limit: int
+    ) -> tuple[list[LedgerEntry], str | None]:
         """Dated entries, newest first, from after `after` (a sort key); and the sort key to
         go on from, if more may follow."""
         start = {"account": {"S": nir_hash}, "sk": {"S": after}} if after else None
-        page = LedgerEntry.query(nir_hash, LedgerEntry.sk < ":",  # dated entries only
-                                 scan_index_forward=False, limit=limit,
-                                 last_evaluated_key=start)
+        page = LedgerEntry.query(
+            nir_hash,
+            LedgerEntry.sk < ":",  # dated entries only
+            scan_index_forward=False,
+            limit=limit,
+            last_evaluated_key=start,
+        )
         entries = list(page)
         last = page.last_evaluated_key
         return entries, (last["sk"]["S"] if last else None)

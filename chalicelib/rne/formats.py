@@ -14,8 +14,25 @@ from dataclasses import dataclass
 
 from ..names import normalise
 
-_STOPWORDS = {"de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "aux", "en", "elu",
-              "elue", "n", "no", "numero"}
+_STOPWORDS = {
+    "de",
+    "du",
+    "des",
+    "la",
+    "le",
+    "les",
+    "l",
+    "d",
+    "a",
+    "au",
+    "aux",
+    "en",
+    "elu",
+    "elue",
+    "n",
+    "no",
+    "numero",
+}
 
 # canonical field -> slugs seen in the published files
 FIELD_SLUGS: dict[str, tuple[str, ...]] = {
@@ -100,43 +117,100 @@ class MandateType:
     has_departement: bool = True
 
 
-MANDATE_TYPES = {t.code: t for t in (
-    MandateType("CM", "Conseiller municipal", ("conseillers municipaux", "cm", "municipaux"),
-                ("commune_code",), "commune_libelle"),
-    MandateType("MAIRE", "Maire", ("maires", "maire", "mai"), ("commune_code",),
-                "commune_libelle"),
-    MandateType("EPCI", "Conseiller communautaire", ("communautaires", "epci"),
-                ("epci_code",), "epci_libelle"),
-    MandateType("CD", "Conseiller départemental", ("departementaux", "cd"), ("canton_code",),
-                "canton_libelle"),
-    MandateType("CR", "Conseiller régional", ("regionaux", "cr"), ("region_code",),
-                "region_libelle"),
-    MandateType("CA", "Conseiller d'arrondissement", ("arrondissement", "arrondissements", "ca"),
-                ("secteur_code", "secteur_libelle", "commune_code"), "secteur_libelle"),
-    MandateType("CSP", "Membre de l'assemblée d'une collectivité à statut particulier",
-                ("statut particulier", "csp"), ("csp_code",), "csp_libelle"),
-    MandateType("SEN", "Sénateur", ("senateurs", "senateur", "sen"),
-                ("departement_code", "csp_code"), "departement_libelle"),
-    MandateType("DEP", "Député", ("deputes", "depute", "dep"), ("circ_legislative_code",),
-                "circ_legislative_libelle"),
-    MandateType("RPE", "Représentant au Parlement européen",
-                ("parlement europeen", "europeen", "rpe"), (), None, has_departement=False),
-    MandateType("CFE", "Conseiller des Français de l'étranger",
-                ("fde", "francais etranger", "consulaires", "cfe"),
-                ("circ_consulaire_code",), "circ_consulaire_libelle", has_departement=False),
-    MandateType("AFE", "Membre de l'Assemblée des Français de l'étranger",
-                ("afe", "assemblee francais etranger"),
-                ("circ_afe_code", "circ_consulaire_code"), "circ_afe_libelle",
-                has_departement=False),
-)}
+MANDATE_TYPES = {
+    t.code: t
+    for t in (
+        MandateType(
+            "CM",
+            "Conseiller municipal",
+            ("conseillers municipaux", "cm", "municipaux"),
+            ("commune_code",),
+            "commune_libelle",
+        ),
+        MandateType(
+            "MAIRE", "Maire", ("maires", "maire", "mai"), ("commune_code",), "commune_libelle"
+        ),
+        MandateType(
+            "EPCI",
+            "Conseiller communautaire",
+            ("communautaires", "epci"),
+            ("epci_code",),
+            "epci_libelle",
+        ),
+        MandateType(
+            "CD",
+            "Conseiller départemental",
+            ("departementaux", "cd"),
+            ("canton_code",),
+            "canton_libelle",
+        ),
+        MandateType(
+            "CR", "Conseiller régional", ("regionaux", "cr"), ("region_code",), "region_libelle"
+        ),
+        MandateType(
+            "CA",
+            "Conseiller d'arrondissement",
+            ("arrondissement", "arrondissements", "ca"),
+            ("secteur_code", "secteur_libelle", "commune_code"),
+            "secteur_libelle",
+        ),
+        MandateType(
+            "CSP",
+            "Membre de l'assemblée d'une collectivité à statut particulier",
+            ("statut particulier", "csp"),
+            ("csp_code",),
+            "csp_libelle",
+        ),
+        MandateType(
+            "SEN",
+            "Sénateur",
+            ("senateurs", "senateur", "sen"),
+            ("departement_code", "csp_code"),
+            "departement_libelle",
+        ),
+        MandateType(
+            "DEP",
+            "Député",
+            ("deputes", "depute", "dep"),
+            ("circ_legislative_code",),
+            "circ_legislative_libelle",
+        ),
+        MandateType(
+            "RPE",
+            "Représentant au Parlement européen",
+            ("parlement europeen", "europeen", "rpe"),
+            (),
+            None,
+            has_departement=False,
+        ),
+        MandateType(
+            "CFE",
+            "Conseiller des Français de l'étranger",
+            ("fde", "francais etranger", "consulaires", "cfe"),
+            ("circ_consulaire_code",),
+            "circ_consulaire_libelle",
+            has_departement=False,
+        ),
+        MandateType(
+            "AFE",
+            "Membre de l'Assemblée des Français de l'étranger",
+            ("afe", "assemblee francais etranger"),
+            ("circ_afe_code", "circ_consulaire_code"),
+            "circ_afe_libelle",
+            has_departement=False,
+        ),
+    )
+}
 
 
 def type_from_key(key: str) -> str | None:
     """The mandate type an object key names, if any ("elus-maires-mai.csv" -> MAIRE)."""
     name = " " + " ".join(re.split(r"[^a-z0-9]+", normalise(key.rsplit("/", 1)[-1]).lower())) + " "
     # Longest phrases first: "conseillers municipaux" before "cm", "afe" before "fde"...
-    candidates = sorted(((phrase, t.code) for t in MANDATE_TYPES.values()
-                         for phrase in t.key_words), key=lambda pc: -len(pc[0]))
+    candidates = sorted(
+        ((phrase, t.code) for t in MANDATE_TYPES.values() for phrase in t.key_words),
+        key=lambda pc: -len(pc[0]),
+    )
     for phrase, code in candidates:
         if f" {phrase} " in name:
             return code

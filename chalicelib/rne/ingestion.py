@@ -44,9 +44,11 @@ NATIONAL = "*"
 
 @dataclass
 class ChunkOutcome:
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("lignes_lues", "acceptees", "rejetees", "elus_reconnus", "correspondances_ambigues"),
-        0))
+    counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(
+            ("lignes_lues", "acceptees", "rejetees", "elus_reconnus", "correspondances_ambigues"), 0
+        )
+    )
     rejects: list[dict] = field(default_factory=list)
     ambiguities: list[dict] = field(default_factory=list)
     departements: set[str] = field(default_factory=set)
@@ -60,8 +62,11 @@ def file_pk(bucket: str, key: str, version: str | None, etag: str | None) -> str
 def _snapshot_instant(value: str) -> str:
     """The snapshot time, ISO in UTC: the `date-instantane` metadata of the object (a date or a
     timestamp) when the sender gives it, else the upload time."""
-    instant = (parse_iso_timestamp(value) if "T" in value
-               else datetime.fromisoformat(value[:10] + "T00:00:00+00:00"))
+    instant = (
+        parse_iso_timestamp(value)
+        if "T" in value
+        else datetime.fromisoformat(value[:10] + "T00:00:00+00:00")
+    )
     return instant.astimezone(UTC).isoformat()
 
 
@@ -79,10 +84,14 @@ def scope_from_key(key: str) -> set[str] | None:
 
 
 class RneIngestion:
-    def __init__(self, objects: RneObjects, store: RneStore,
-                 send_continuation: Callable[[dict], None],
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 chunk_rows: int = CHUNK_ROWS) -> None:
+    def __init__(
+        self,
+        objects: RneObjects,
+        store: RneStore,
+        send_continuation: Callable[[dict], None],
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        chunk_rows: int = CHUNK_ROWS,
+    ) -> None:
         self._objects = objects
         self._store = store
         self._send_continuation = send_continuation
@@ -97,24 +106,39 @@ class RneIngestion:
                 self._continue(state, remaining_ms)
             return
         for record in body.get("Records", []):
-            if record.get("eventSource") != "aws:s3" or not record.get(
-                    "eventName", "").startswith("ObjectCreated"):
+            if record.get("eventSource") != "aws:s3" or not record.get("eventName", "").startswith(
+                "ObjectCreated"
+            ):
                 continue
             s3 = record["s3"]
             key = unquote_plus(s3["object"]["key"])
             if key.startswith(INTERNAL_PREFIXES):
                 continue
-            self._start(s3["bucket"]["name"], key, s3["object"].get("versionId"),
-                        s3["object"].get("eTag"), record.get("eventTime"), remaining_ms)
+            self._start(
+                s3["bucket"]["name"],
+                key,
+                s3["object"].get("versionId"),
+                s3["object"].get("eTag"),
+                record.get("eventTime"),
+                remaining_ms,
+            )
 
     # --- a new upload -----------------------------------------------------------------------
-    def _start(self, bucket: str, key: str, version: str | None, etag: str | None,
-               event_time: str | None, remaining_ms: Callable[[], int]) -> None:
+    def _start(
+        self,
+        bucket: str,
+        key: str,
+        version: str | None,
+        etag: str | None,
+        event_time: str | None,
+        remaining_ms: Callable[[], int],
+    ) -> None:
         pk = file_pk(bucket, key, version, etag)
         logger.append_keys(rne_file=pk, s3_key=key)
         now = self._now()
-        state = self._store.claim_file(pk, self._owner(), now, now + LEASE, bucket=bucket,
-                                       key=key, version=version, etag=etag)
+        state = self._store.claim_file(
+            pk, self._owner(), now, now + LEASE, bucket=bucket, key=key, version=version, etag=etag
+        )
         if state is None:
             logger.info("RNE file already processed or in progress: nothing to do")
             return
@@ -125,8 +149,9 @@ class RneIngestion:
     def _prepare(self, state, event_time: str | None) -> bool:
         """Read the header, decide type, scope and snapshot; False if the file stops here."""
         head = self._objects.head(state.bucket, state.key, state.version)
-        instantane = _snapshot_instant(head.metadata.get("date-instantane") or event_time
-                                       or head.last_modified.isoformat())
+        instantane = _snapshot_instant(
+            head.metadata.get("date-instantane") or event_time or head.last_modified.isoformat()
+        )
         try:
             body = self._objects.open(state.bucket, state.key, state.version)
             try:
@@ -139,17 +164,25 @@ class RneIngestion:
         fields = set(file_format.columns.values())
         mandate_type = formats.mandate_type(state.key, fields)
         if mandate_type is None:
-            self._reject_file(state, "Type de mandat indéterminé : les colonnes conviennent aux "
-                                     "sénateurs comme aux assemblées à statut particulier. "
-                                     "Nommez le fichier d'après le type (par exemple "
-                                     "elus-senateurs-sen.csv).", file_format)
+            self._reject_file(
+                state,
+                "Type de mandat indéterminé : les colonnes conviennent aux "
+                "sénateurs comme aux assemblées à statut particulier. "
+                "Nommez le fichier d'après le type (par exemple "
+                "elus-senateurs-sen.csv).",
+                file_format,
+            )
             return False
         kind = formats.MANDATE_TYPES[mandate_type]
         portee = scope_from_key(state.key) if kind.has_departement else {"FR"}
         newer = self._newer_snapshot(mandate_type, portee, instantane)
         if newer:
-            self._reject_file(state, f"Un instantané plus récent ({newer}) a déjà été traité "
-                                     "pour ce périmètre : ce fichier ne change rien.", file_format)
+            self._reject_file(
+                state,
+                f"Un instantané plus récent ({newer}) a déjà été traité "
+                "pour ce périmètre : ce fichier ne change rien.",
+                file_format,
+            )
             return False
         content = f"contenu#{state.etag}#{mandate_type}#{','.join(sorted(portee or ['auto']))}"
         if state.etag:
@@ -157,22 +190,35 @@ class RneIngestion:
             if original and original != state.pk:
                 previous = self._store.get_file(original)
                 if previous is not None and previous.statut == "termine":
-                    self._store.end_file(state, "ignore", self._now(),
-                                         motif="Contenu identique à un fichier déjà traité ("
-                                               f"{previous.key}) : rien à changer.")
+                    self._store.end_file(
+                        state,
+                        "ignore",
+                        self._now(),
+                        motif="Contenu identique à un fichier déjà traité ("
+                        f"{previous.key}) : rien à changer.",
+                    )
                     self._write_report(state, "ignore", state.motif or "", file_format, [], [])
                     return False
         self._store.save_format(state, file_format.as_dict(), mandate_type, portee, instantane)
-        logger.info("RNE file accepted", extra={"mandate_type": mandate_type,
-                                                 "encoding": file_format.encoding,
-                                                 "header_line": file_format.header_line})
+        logger.info(
+            "RNE file accepted",
+            extra={
+                "mandate_type": mandate_type,
+                "encoding": file_format.encoding,
+                "header_line": file_format.header_line,
+            },
+        )
         return True
 
-    def _newer_snapshot(self, mandate_type: str, portee: set[str] | None,
-                        instantane: str) -> str | None:
+    def _newer_snapshot(
+        self, mandate_type: str, portee: set[str] | None, instantane: str
+    ) -> str | None:
         known = {d: s["instantane"] for d, s in self._store.snapshots(mandate_type).items()}
-        relevant = known.values() if portee in (None, {NATIONAL}) else [
-            known[d] for d in portee or () if d in known]
+        relevant = (
+            known.values()
+            if portee in (None, {NATIONAL})
+            else [known[d] for d in portee or () if d in known]
+        )
         newer = [s for s in relevant if s > instantane]
         return max(newer) if newer else None
 
@@ -215,8 +261,8 @@ class RneIngestion:
             items += [f"{alias}|alias|{original}" for alias in keys[1:]]
         for scope, items in by_scope.items():
             self._objects.put_json(
-                state.bucket, f"{self._state_prefix(state.pk, scope)}{first_line:010d}.json",
-                items)
+                state.bucket, f"{self._state_prefix(state.pk, scope)}{first_line:010d}.json", items
+            )
 
     @staticmethod
     def _state_prefix(pk: str, scope: str) -> str:
@@ -248,10 +294,11 @@ class RneIngestion:
                     raise InvalidRow(row.problem)
                 mandate = parse_row(row.fields, state.mandate_type, today)
                 if restrict and mandate.departement not in restrict:
-                    raise InvalidRow(f"Département {mandate.departement} hors du périmètre du "
-                                     f"dépôt ({', '.join(sorted(restrict))}).")
-                keys = row_keys(mandate.date_naissance, mandate.sexe, mandate.nom,
-                                mandate.prenom)
+                    raise InvalidRow(
+                        f"Département {mandate.departement} hors du périmètre du "
+                        f"dépôt ({', '.join(sorted(restrict))})."
+                    )
+                keys = row_keys(mandate.date_naissance, mandate.sexe, mandate.nom, mandate.prenom)
                 key = (keys[0], mandate.mandate_key)
                 if key in accepted:
                     raise InvalidRow(f"Doublon de la ligne {accepted[key][0]}.")
@@ -264,8 +311,9 @@ class RneIngestion:
         outcome.counts["rejetees"] = len(outcome.rejects)
 
         rows = list(accepted.values())
-        self._store.put_mandates([(keys, mandate) for _, keys, mandate in rows], state.pk,
-                                 state.instantane[:10])
+        self._store.put_mandates(
+            [(keys, mandate) for _, keys, mandate in rows], state.pk, state.instantane[:10]
+        )
         self._write_lists(state, chunk[0].line, rows)
         links = link_rows(self._store, rows, self._now())
         outcome.counts["elus_reconnus"] = links.newly_recognised
@@ -273,40 +321,53 @@ class RneIngestion:
         outcome.ambiguities = links.ambiguities
 
         if outcome.rejects or outcome.ambiguities:
-            self._objects.put_json(state.bucket,
-                                   f"{PARTS_PREFIX}{state.pk}/{chunk[0].line:010d}.json",
-                                   {"rejets": outcome.rejects,
-                                    "ambiguites": outcome.ambiguities})
+            self._objects.put_json(
+                state.bucket,
+                f"{PARTS_PREFIX}{state.pk}/{chunk[0].line:010d}.json",
+                {"rejets": outcome.rejects, "ambiguites": outcome.ambiguities},
+            )
         last = chunk[-1]
-        self._store.checkpoint(state, last.end_offset, last.line + 1, outcome.counts,
-                               outcome.departements)
-        for name, metric in (("lignes_lues", Metric.RNE_ROWS_READ),
-                             ("acceptees", Metric.RNE_ROWS_ACCEPTED),
-                             ("rejetees", Metric.RNE_ROWS_REJECTED),
-                             ("elus_reconnus", Metric.ELU_RECOGNISED),
-                             ("correspondances_ambigues", Metric.RNE_AMBIGUOUS_MATCH)):
+        self._store.checkpoint(
+            state, last.end_offset, last.line + 1, outcome.counts, outcome.departements
+        )
+        for name, metric in (
+            ("lignes_lues", Metric.RNE_ROWS_READ),
+            ("acceptees", Metric.RNE_ROWS_ACCEPTED),
+            ("rejetees", Metric.RNE_ROWS_REJECTED),
+            ("elus_reconnus", Metric.ELU_RECOGNISED),
+            ("correspondances_ambigues", Metric.RNE_AMBIGUOUS_MATCH),
+        ):
             count(metric, outcome.counts[name])
 
     # --- end of file ------------------------------------------------------------------------
     def _finish(self, state, seconds: float) -> None:
         closed = self._close_absent(state)
         scopes = self._closed_scopes(state)
-        self._store.record_snapshots(state.mandate_type, [s.split("#", 1)[1] for s in scopes],
-                                     state.instantane, state.pk)
+        self._store.record_snapshots(
+            state.mandate_type, [s.split("#", 1)[1] for s in scopes], state.instantane, state.pk
+        )
         rejects, ambiguities = self._collect_parts(state)
         report_key = self._report_key(state)
-        self._store.end_file(state, "termine", self._now(), rapport=report_key,
-                             counts={"mandats_fermes": closed})
-        self._write_report(state, "termine", None, FileFormat.from_dict(state.format.as_dict()),
-                           rejects, ambiguities)
+        self._store.end_file(
+            state, "termine", self._now(), rapport=report_key, counts={"mandats_fermes": closed}
+        )
+        self._write_report(
+            state,
+            "termine",
+            None,
+            FileFormat.from_dict(state.format.as_dict()),
+            rejects,
+            ambiguities,
+        )
         self._store.mark_ingestion_finished(self._now())
         count(Metric.RNE_MANDATES_CLOSED, closed)
         count(Metric.RNE_FILE_PROCESSED)
         metrics.add_metric(name=Metric.RNE_FILE_PROCESSING_TIME, unit="Seconds", value=seconds)
         counters = state.compteurs.as_dict()
         # per file, so that one prefecture's broken export raises the alarm on its own
-        metrics.add_metric(name=Metric.RNE_FILE_REJECT_RATE, unit="Percent",
-                           value=reject_rate(counters))
+        metrics.add_metric(
+            name=Metric.RNE_FILE_REJECT_RATE, unit="Percent", value=reject_rate(counters)
+        )
         logger.info("RNE file ingested", extra={"compteurs": counters})
 
     def _closed_scopes(self, state) -> set[str]:
@@ -316,7 +377,8 @@ class RneIngestion:
         portee = set(state.portee or ())
         if NATIONAL in portee:
             departements = set(self._store.snapshots(state.mandate_type)) | set(
-                state.departements_vus or ())
+                state.departements_vus or ()
+            )
         elif portee:
             departements = portee
         else:
@@ -355,22 +417,38 @@ class RneIngestion:
     def _report_key(self, state) -> str:
         return f"{REPORTS_PREFIX}{state.key}.json"
 
-    def _write_report(self, state, statut: str, motif: str | None,
-                      file_format: FileFormat | None, rejects: list, ambiguities: list) -> None:
+    def _write_report(
+        self,
+        state,
+        statut: str,
+        motif: str | None,
+        file_format: FileFormat | None,
+        rejects: list,
+        ambiguities: list,
+    ) -> None:
         counters = state.compteurs.as_dict() if state.compteurs else {}
         report = {
             "fichier": {"bucket": state.bucket, "cle": state.key, "version": state.version},
             "statut": statut,
             "motif": motif,
             "type_mandat": state.mandate_type,
-            "libelle_type_mandat": (formats.MANDATE_TYPES[state.mandate_type].libelle
-                                    if state.mandate_type else None),
+            "libelle_type_mandat": (
+                formats.MANDATE_TYPES[state.mandate_type].libelle if state.mandate_type else None
+            ),
             "perimetre": sorted(self._closed_scopes(state)) if statut == "termine" else None,
             "instantane": state.instantane,
             "format": file_format.as_dict() if file_format else None,
-            "compteurs": {name: int(counters.get(name, 0)) for name in (
-                "lignes_lues", "acceptees", "rejetees", "elus_reconnus",
-                "correspondances_ambigues", "mandats_fermes")},
+            "compteurs": {
+                name: int(counters.get(name, 0))
+                for name in (
+                    "lignes_lues",
+                    "acceptees",
+                    "rejetees",
+                    "elus_reconnus",
+                    "correspondances_ambigues",
+                    "mandats_fermes",
+                )
+            },
             "rejets": rejects,
             "ambiguites": ambiguities,
             "traite_le": self._now().isoformat(),
@@ -378,8 +456,9 @@ class RneIngestion:
         self._objects.put_json(state.bucket, self._report_key(state), report, indent=1)
 
     def _reject_file(self, state, motif: str, file_format: FileFormat | None = None) -> None:
-        self._store.end_file(state, "rejete", self._now(), motif=motif,
-                             rapport=self._report_key(state))
+        self._store.end_file(
+            state, "rejete", self._now(), motif=motif, rapport=self._report_key(state)
+        )
         self._write_report(state, "rejete", motif, file_format, [], [])
         count(Metric.RNE_FILE_REJECTED)
         logger.warning("RNE file rejected", extra={"motif": motif})

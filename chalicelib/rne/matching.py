@@ -47,20 +47,33 @@ def _first_names(prenoms: str) -> set[str]:
     return {v for v in variants if normalise(v)}
 
 
-def account_keys(nom_naissance: str, nom_usage: str | None, prenoms: str, sexe: str,
-                 born: date | str) -> set[str]:
-    return {person_key(born, sexe, surname, first)
-            for surname in _surnames(nom_naissance, nom_usage)
-            for first in _first_names(prenoms)}
+def account_keys(
+    nom_naissance: str, nom_usage: str | None, prenoms: str, sexe: str, born: date | str
+) -> set[str]:
+    return {
+        person_key(born, sexe, surname, first)
+        for surname in _surnames(nom_naissance, nom_usage)
+        for first in _first_names(prenoms)
+    }
 
 
 def keys_of_account(account) -> set[str]:
     """Every identity key of an account: the identity typed at signup and, once linked, the one
     FranceConnect certified (it may spell the names as the civil register does)."""
-    keys = account_keys(account.nom_naissance, account.nom_usage, account.prenoms, account.sexe,
-                        account.date_naissance)
+    keys = account_keys(
+        account.nom_naissance,
+        account.nom_usage,
+        account.prenoms,
+        account.sexe,
+        account.date_naissance,
+    )
     certified = getattr(account, "franceconnect", None)
     if certified is not None:
-        keys |= account_keys(certified.nom_naissance, certified.nom_usage, certified.prenoms,
-                             certified.sexe, certified.date_naissance)
+        keys |= account_keys(
+            certified.nom_naissance,
+            certified.nom_usage,
+            certified.prenoms,
+            certified.sexe,
+            certified.date_naissance,
+        )
     return keys

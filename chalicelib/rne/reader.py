@@ -37,17 +37,25 @@ class FileFormat:
     labels: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"encodage": self.encoding, "separateur": self.delimiter,
-                "ligne_entete": self.header_line, "debut_donnees": self.data_offset,
-                "colonnes": {str(i): f for i, f in self.columns.items()},
-                "libelles": self.labels}
+        return {
+            "encodage": self.encoding,
+            "separateur": self.delimiter,
+            "ligne_entete": self.header_line,
+            "debut_donnees": self.data_offset,
+            "colonnes": {str(i): f for i, f in self.columns.items()},
+            "libelles": self.labels,
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> FileFormat:
-        return cls(encoding=data["encodage"], delimiter=data["separateur"],
-                   header_line=int(data["ligne_entete"]), data_offset=int(data["debut_donnees"]),
-                   columns={int(i): f for i, f in data["colonnes"].items()},
-                   labels=list(data.get("libelles", [])))
+        return cls(
+            encoding=data["encodage"],
+            delimiter=data["separateur"],
+            header_line=int(data["ligne_entete"]),
+            data_offset=int(data["debut_donnees"]),
+            columns={int(i): f for i, f in data["colonnes"].items()},
+            labels=list(data.get("libelles", [])),
+        )
 
 
 @dataclass(frozen=True)
@@ -58,8 +66,9 @@ class Row:
     problem: str | None = None  # why the row could not be read
 
 
-def iter_lines(stream: BinaryIO, start_offset: int = 0,
-               chunk_size: int = 64 * 1024) -> Iterator[tuple[bytes, int]]:
+def iter_lines(
+    stream: BinaryIO, start_offset: int = 0, chunk_size: int = 64 * 1024
+) -> Iterator[tuple[bytes, int]]:
     """(line without its ending, offset after the ending), for LF, CRLF and lone CR alike."""
     buffer = b""
     buffer_start = start_offset
@@ -75,7 +84,7 @@ def iter_lines(stream: BinaryIO, start_offset: int = 0,
                 break
             if match.group() == b"\r" and match.end() == len(buffer) and not eof:
                 break  # a CR at the end of the buffer may be the first half of CRLF
-            yield buffer[position:match.start()], buffer_start + match.end()
+            yield buffer[position : match.start()], buffer_start + match.end()
             position = match.end()
         buffer_start += position
         buffer = buffer[position:]
@@ -126,7 +135,7 @@ def detect_format(stream: BinaryIO, key: str = "") -> FileFormat:
         if number > MAX_PREAMBLE_LINES:
             break
         if number == 1 and raw.startswith(_BOM):
-            raw = raw[len(_BOM):]
+            raw = raw[len(_BOM) :]
         text = raw.decode(encoding, errors="replace")
         for delimiter in DELIMITERS:
             if delimiter not in text:
@@ -135,21 +144,26 @@ def detect_format(stream: BinaryIO, key: str = "") -> FileFormat:
             columns = formats.map_header(labels)
             missing = formats.missing_required(columns)
             if not missing:
-                return FileFormat(encoding, delimiter, number, end, columns,
-                                  [label.strip() for label in labels])
+                return FileFormat(
+                    encoding, delimiter, number, end, columns, [label.strip() for label in labels]
+                )
             if len(columns) >= 2 and (best_missing is None or len(missing) < len(best_missing)):
                 best_missing = missing
     if best_missing:
-        raise NotAnRneFile("En-tête incomplet : colonnes obligatoires absentes ("
-                           + ", ".join(best_missing) + ").")
-    raise NotAnRneFile("Ce fichier n'est pas un fichier du Répertoire national des élus : aucune "
-                       f"ligne d'en-tête reconnue dans les {MAX_PREAMBLE_LINES} premières lignes "
-                       "(colonnes attendues : nom, prénom, sexe, date de naissance, date de "
-                       "début du mandat).")
+        raise NotAnRneFile(
+            "En-tête incomplet : colonnes obligatoires absentes (" + ", ".join(best_missing) + ")."
+        )
+    raise NotAnRneFile(
+        "Ce fichier n'est pas un fichier du Répertoire national des élus : aucune "
+        f"ligne d'en-tête reconnue dans les {MAX_PREAMBLE_LINES} premières lignes "
+        "(colonnes attendues : nom, prénom, sexe, date de naissance, date de "
+        "début du mandat)."
+    )
 
 
-def iter_rows(stream: BinaryIO, file_format: FileFormat, start_offset: int,
-              first_line: int) -> Iterator[Row]:
+def iter_rows(
+    stream: BinaryIO, file_format: FileFormat, start_offset: int, first_line: int
+) -> Iterator[Row]:
     """The data rows from `start_offset` (the beginning of line `first_line`). Blank lines are
     skipped; a row whose cells do not fit the header comes with a `problem`."""
     position = {"line": first_line - 1, "end": start_offset, "undecodable": False}
@@ -175,21 +189,35 @@ def iter_rows(stream: BinaryIO, file_format: FileFormat, start_offset: int,
         except StopIteration:
             return
         except csv.Error as error:
-            yield Row(position["line"], position["end"], None,
-                      f"Ligne illisible (guillemets mal fermés ?) : {error}.")
+            yield Row(
+                position["line"],
+                position["end"],
+                None,
+                f"Ligne illisible (guillemets mal fermés ?) : {error}.",
+            )
             continue
         if not any(cell.strip() for cell in cells):
             continue
         if position["undecodable"]:
-            yield Row(position["line"], position["end"], None,
-                      f"Caractères illisibles dans l'encodage {encoding}.")
+            yield Row(
+                position["line"],
+                position["end"],
+                None,
+                f"Caractères illisibles dans l'encodage {encoding}.",
+            )
             continue
         extra = [c for c in cells[width:] if c.strip()]
         if extra:
-            yield Row(position["line"], position["end"], None,
-                      f"{len(cells)} colonnes au lieu de {width} : séparateur présent dans une "
-                      "valeur non protégée par des guillemets ?")
+            yield Row(
+                position["line"],
+                position["end"],
+                None,
+                f"{len(cells)} colonnes au lieu de {width} : séparateur présent dans une "
+                "valeur non protégée par des guillemets ?",
+            )
             continue
-        fields = {name: cells[index].strip() if index < len(cells) else ""
-                  for index, name in file_format.columns.items()}
+        fields = {
+            name: cells[index].strip() if index < len(cells) else ""
+            for index, name in file_format.columns.items()
+        }
         yield Row(position["line"], position["end"], fields)

@@ -27,8 +27,9 @@ class Links:
     ambiguities: list[dict] = field(default_factory=list)
 
 
-def link_rows(store: RneStore, rows: list[tuple[int, list[str], MandateRow]],
-              now: datetime) -> Links:
+def link_rows(
+    store: RneStore, rows: list[tuple[int, list[str], MandateRow]], now: datetime
+) -> Links:
     """rows: (line number, identity keys, mandate). One request per 100 distinct keys, one per
     100 accounts found, plus one update per account that gains a mandate."""
     links = Links()
@@ -57,8 +58,9 @@ def link_rows(store: RneStore, rows: list[tuple[int, list[str], MandateRow]],
             changes.append((account, new_refs, start_by_account[nir_hash]))
     store.link_many(changes, now, now.astimezone(PARIS).date())
     for line, found in ambiguous:
-        links.ambiguities.append({"ligne": line, "comptes": sorted(
-            accounts[h].id for h in found if h in accounts)})
+        links.ambiguities.append(
+            {"ligne": line, "comptes": sorted(accounts[h].id for h in found if h in accounts)}
+        )
     return links
 
 
@@ -83,8 +85,10 @@ class Recognition:
             others = holders.get(key, set()) - {account.nir_hash}
             if others:
                 count(Metric.RNE_AMBIGUOUS_MATCH)
-                logger.warning("Identity shared by several accounts: not linked",
-                               extra={"account_id": account.id, "accounts": len(others) + 1})
+                logger.warning(
+                    "Identity shared by several accounts: not linked",
+                    extra={"account_id": account.id, "accounts": len(others) + 1},
+                )
                 continue
             refs |= {mandate.ref for mandate in mandates}
             starts += [mandate.date_debut for mandate in mandates if not mandate.fin]
@@ -109,8 +113,9 @@ class Recognition:
         if account.elu:
             return False
         last = self._last_ingestion()
-        return last is not None and (account.rne_checked_at is None
-                                     or account.rne_checked_at < last)
+        return last is not None and (
+            account.rne_checked_at is None or account.rne_checked_at < last
+        )
 
     def _last_ingestion(self) -> datetime | None:
         # Read at most once a minute per container: login must stay a couple of key lookups.
@@ -124,7 +129,15 @@ class Recognition:
 
         mandates = self._store.mandates_by_ref(account.rne_mandats or ())
         current = sorted((m for m in mandates if not m.fin), key=lambda m: (m.date_debut, m.type))
-        return [{"type": m.type, "libelle": MANDATE_TYPES[m.type].libelle,
-                 "collectivite": m.collectivite, "code_territoire": m.territoire,
-                 "departement": m.departement, "fonction": m.fonction,
-                 "date_debut": m.date_debut} for m in current]
+        return [
+            {
+                "type": m.type,
+                "libelle": MANDATE_TYPES[m.type].libelle,
+                "collectivite": m.collectivite,
+                "code_territoire": m.territoire,
+                "departement": m.departement,
+                "fonction": m.fonction,
+                "date_debut": m.date_debut,
+            }
+            for m in current
+        ]

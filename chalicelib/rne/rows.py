@@ -10,8 +10,10 @@ from .. import names
 from .formats import MANDATE_TYPES, MandateType
 
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
-                  r"(?:\s*(?:Z|[+-]\d{2}(?::?\d{2})?))?)?$")
+_ISO = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?:\s*(?:Z|[+-]\d{2}(?::?\d{2})?))?)?$"
+)
 _SEXES = {"M": "M", "F": "F", "H": "M", "MASCULIN": "M", "FEMININ": "F"}
 
 
@@ -75,8 +77,9 @@ def _date(fields: dict[str, str], name: str, label: str, required: bool) -> date
     try:
         return parse_date(raw)
     except ValueError:
-        raise InvalidRow(f"{label} illisible : « {raw[:20]} » (attendu JJ/MM/AAAA ou "
-                         "AAAA-MM-JJ).") from None
+        raise InvalidRow(
+            f"{label} illisible : « {raw[:20]} » (attendu JJ/MM/AAAA ou AAAA-MM-JJ)."
+        ) from None
 
 
 def _territory(kind: MandateType, fields: dict[str, str], dept: str | None) -> tuple[str, str]:
@@ -109,15 +112,27 @@ def parse_row(fields: dict[str, str], type_code: str, today: date) -> MandateRow
     if not date(1900, 1, 1) <= born <= today:
         raise InvalidRow(f"Date de naissance invraisemblable : {born.isoformat()}.")
     start = _date(fields, "date_debut_mandat", "Date de début du mandat", required=True)
-    function_start = _date(fields, "date_debut_fonction", "Date de début de la fonction",
-                           required=False)
-    dept = departement_code(fields.get("departement_code", "")
-                            or fields.get("section_code", "")) if kind.has_departement else None
+    function_start = _date(
+        fields, "date_debut_fonction", "Date de début de la fonction", required=False
+    )
+    dept = (
+        departement_code(fields.get("departement_code", "") or fields.get("section_code", ""))
+        if kind.has_departement
+        else None
+    )
     territoire, collectivite = _territory(kind, fields, dept)
     return MandateRow(
-        type=type_code, nom=nom, prenom=prenom, sexe=sexe, date_naissance=born, date_debut=start,
-        territoire=territoire, collectivite=collectivite, departement=dept,
-        fonction=fields.get("fonction_libelle") or None, date_debut_fonction=function_start,
+        type=type_code,
+        nom=nom,
+        prenom=prenom,
+        sexe=sexe,
+        date_naissance=born,
+        date_debut=start,
+        territoire=territoire,
+        collectivite=collectivite,
+        departement=dept,
+        fonction=fields.get("fonction_libelle") or None,
+        date_debut_fonction=function_start,
     )
 
 

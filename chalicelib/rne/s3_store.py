@@ -23,8 +23,11 @@ class RneObjects:
     # --- uploaded files ---------------------------------------------------------------------
     def head(self, bucket: str, key: str, version: str | None) -> ObjectHead:
         head = self._s3.head_object(**_args(bucket, key, version))
-        return ObjectHead(head["ContentLength"], head["LastModified"],
-                          {k.lower(): v for k, v in head.get("Metadata", {}).items()})
+        return ObjectHead(
+            head["ContentLength"],
+            head["LastModified"],
+            {k.lower(): v for k, v in head.get("Metadata", {}).items()},
+        )
 
     def open(self, bucket: str, key: str, version: str | None, offset: int = 0) -> BinaryIO:
         """The file's bytes from `offset`, streamed; close it when done."""
@@ -33,23 +36,30 @@ class RneObjects:
 
     # --- what the ingestion writes ----------------------------------------------------------
     def put_json(self, bucket: str, key: str, data: Any, indent: int | None = None) -> None:
-        self._s3.put_object(Bucket=bucket, Key=key, ContentType="application/json",
-                            Body=json.dumps(data, ensure_ascii=False, indent=indent).encode())
+        self._s3.put_object(
+            Bucket=bucket,
+            Key=key,
+            ContentType="application/json",
+            Body=json.dumps(data, ensure_ascii=False, indent=indent).encode(),
+        )
 
     def read_json(self, bucket: str, key: str) -> Any:
         return json.loads(self._s3.get_object(Bucket=bucket, Key=key)["Body"].read())
 
     def keys_under(self, bucket: str, prefix: str) -> list[str]:
         keys = []
-        for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=bucket,
-                                                                       Prefix=prefix):
+        for page in self._s3.get_paginator("list_objects_v2").paginate(
+            Bucket=bucket, Prefix=prefix
+        ):
             keys += [item["Key"] for item in page.get("Contents", [])]
         return sorted(keys)
 
     def delete(self, bucket: str, keys: list[str]) -> None:
         for start in range(0, len(keys), 1000):
-            self._s3.delete_objects(Bucket=bucket, Delete={
-                "Objects": [{"Key": k} for k in keys[start:start + 1000]], "Quiet": True})
+            self._s3.delete_objects(
+                Bucket=bucket,
+                Delete={"Objects": [{"Key": k} for k in keys[start : start + 1000]], "Quiet": True},
+            )
 
 
 def _args(bucket: str, key: str, version: str | None) -> dict:

@@ -23,13 +23,21 @@ LAST_INGESTION = "etat#derniere-ingestion"
 
 class RneStore:
     # --- files: state, lease, checkpoints ---------------------------------------------------
-    def claim_file(self, pk: str, owner: str, now: datetime, lease_until: datetime,
-                   **attributes) -> RneFile | None:
+    def claim_file(
+        self, pk: str, owner: str, now: datetime, lease_until: datetime, **attributes
+    ) -> RneFile | None:
         """Create the file's state if new, then take its lease; None when the file is already
         done or another invocation holds it."""
         try:
-            RneFile(pk, statut="en_cours", started_at=now, offset=0, next_line=1,
-                    compteurs=Counters(), **attributes).save(condition=RneFile.pk.does_not_exist())
+            RneFile(
+                pk,
+                statut="en_cours",
+                started_at=now,
+                offset=0,
+                next_line=1,
+                compteurs=Counters(),
+                **attributes,
+            ).save(condition=RneFile.pk.does_not_exist())
         except PutError as error:
             if not is_condition_failure(error):
                 raise
@@ -37,11 +45,15 @@ class RneStore:
         if state.statut != "en_cours":
             return None
         try:
-            state.update(actions=[RneFile.lease_owner.set(owner),
-                                  RneFile.lease_until.set(lease_until)],
-                         condition=(RneFile.statut == "en_cours")
-                         & (RneFile.lease_until.does_not_exist() | (RneFile.lease_until < now)
-                            | (RneFile.lease_owner == owner)))
+            state.update(
+                actions=[RneFile.lease_owner.set(owner), RneFile.lease_until.set(lease_until)],
+                condition=(RneFile.statut == "en_cours")
+                & (
+                    RneFile.lease_until.does_not_exist()
+                    | (RneFile.lease_until < now)
+                    | (RneFile.lease_owner == owner)
+                ),
+            )
         except UpdateError as error:
             if is_condition_failure(error):
                 return None
@@ -54,31 +66,59 @@ class RneStore:
         except DoesNotExist:
             return None
 
-    def save_format(self, state: RneFile, file_format: dict, mandate_type: str,
-                    portee: set[str] | None, instantane: str) -> None:
-        actions = [RneFile.format.set(file_format), RneFile.mandate_type.set(mandate_type),
-                   RneFile.instantane.set(instantane), RneFile.offset.set(
-                       file_format["debut_donnees"]),
-                   RneFile.next_line.set(file_format["ligne_entete"] + 1)]
+    def save_format(
+        self,
+        state: RneFile,
+        file_format: dict,
+        mandate_type: str,
+        portee: set[str] | None,
+        instantane: str,
+    ) -> None:
+        actions = [
+            RneFile.format.set(file_format),
+            RneFile.mandate_type.set(mandate_type),
+            RneFile.instantane.set(instantane),
+            RneFile.offset.set(file_format["debut_donnees"]),
+            RneFile.next_line.set(file_format["ligne_entete"] + 1),
+        ]
         if portee:
             actions.append(RneFile.portee.set(portee))
         state.update(actions=actions, condition=RneFile.lease_owner == state.lease_owner)
 
-    def checkpoint(self, state: RneFile, offset: int, next_line: int, counts: dict[str, int],
-                   departements: set[str]) -> None:
+    def checkpoint(
+        self,
+        state: RneFile,
+        offset: int,
+        next_line: int,
+        counts: dict[str, int],
+        departements: set[str],
+    ) -> None:
         """Progress and counters move together, and only for the lease holder."""
         actions = [RneFile.offset.set(offset), RneFile.next_line.set(next_line)]
-        actions += [getattr(RneFile.compteurs, name).add(value)
-                    for name, value in counts.items() if value]
+        actions += [
+            getattr(RneFile.compteurs, name).add(value) for name, value in counts.items() if value
+        ]
         if departements:
             actions.append(RneFile.departements_vus.add(departements))
-        state.update(actions=actions, condition=(RneFile.lease_owner == state.lease_owner)
-                     & (RneFile.offset == state.offset))
+        state.update(
+            actions=actions,
+            condition=(RneFile.lease_owner == state.lease_owner) & (RneFile.offset == state.offset),
+        )
 
-    def end_file(self, state: RneFile, statut: str, now: datetime, motif: str | None = None,
-                 rapport: str | None = None, counts: dict[str, int] | None = None) -> None:
-        actions = [RneFile.statut.set(statut), RneFile.finished_at.set(now),
-                   RneFile.lease_until.remove()]
+    def end_file(
+        self,
+        state: RneFile,
+        statut: str,
+        now: datetime,
+        motif: str | None = None,
+        rapport: str | None = None,
+        counts: dict[str, int] | None = None,
+    ) -> None:
+        actions = [
+            RneFile.statut.set(statut),
+            RneFile.finished_at.set(now),
+            RneFile.lease_until.remove(),
+        ]
         if motif:
             actions.append(RneFile.motif.set(motif))
         if rapport:
@@ -88,8 +128,10 @@ class RneStore:
         state.update(actions=actions)
 
     def release(self, state: RneFile, now: datetime) -> None:
-        state.update(actions=[RneFile.lease_until.set(now)],
-                     condition=RneFile.lease_owner == state.lease_owner)
+        state.update(
+            actions=[RneFile.lease_until.set(now)],
+            condition=RneFile.lease_owner == state.lease_owner,
+        )
 
     def claim_content(self, pk: str, original: str) -> str | None:
         """Mark a content as processed by `original`; answer the earlier file if any."""
@@ -110,8 +152,9 @@ class RneStore:
             return {}
         return dict(scope.instantanes.as_dict()) if scope.instantanes else {}
 
-    def record_snapshots(self, mandate_type: str, departements: Iterable[str],
-                         instantane: str, file_pk: str) -> None:
+    def record_snapshots(
+        self, mandate_type: str, departements: Iterable[str], instantane: str, file_pk: str
+    ) -> None:
         current = self.snapshots(mandate_type)
         current.update({d: {"instantane": instantane, "fichier": file_pk} for d in departements})
         RneScope(f"portees#{mandate_type}", instantanes=current).save()
@@ -126,31 +169,42 @@ class RneStore:
             return None
 
     # --- mandates ---------------------------------------------------------------------------
-    def put_mandates(self, rows: list[tuple[list[str], MandateRow]], file_pk: str,
-                     vu_le: str) -> None:
+    def put_mandates(
+        self, rows: list[tuple[list[str], MandateRow]], file_pk: str, vu_le: str
+    ) -> None:
         """rows: (identity keys, the first being the row's own, mandate)."""
         with RneMandate.batch_write() as batch:
             for keys, row in rows:
                 values = {
-                    "scope": row.scope, "type": row.type, "territoire": row.territoire,
-                    "collectivite": row.collectivite, "departement": row.departement,
-                    "fonction": row.fonction, "date_debut": row.date_debut.isoformat(),
-                    "date_debut_fonction": (row.date_debut_fonction.isoformat()
-                                            if row.date_debut_fonction else None),
-                    "nom": row.nom, "prenom": row.prenom, "fichier": file_pk, "vu_le": vu_le}
+                    "scope": row.scope,
+                    "type": row.type,
+                    "territoire": row.territoire,
+                    "collectivite": row.collectivite,
+                    "departement": row.departement,
+                    "fonction": row.fonction,
+                    "date_debut": row.date_debut.isoformat(),
+                    "date_debut_fonction": (
+                        row.date_debut_fonction.isoformat() if row.date_debut_fonction else None
+                    ),
+                    "nom": row.nom,
+                    "prenom": row.prenom,
+                    "fichier": file_pk,
+                    "vu_le": vu_le,
+                }
                 batch.save(RneMandate(keys[0], row.mandate_key, **values))
                 original = f"{keys[0]}|{row.mandate_key}"
                 for alias in keys[1:]:
-                    batch.save(RneMandate(alias, f"alias|{original}", alias_of=original,
-                                          **values))
+                    batch.save(RneMandate(alias, f"alias|{original}", alias_of=original, **values))
 
     def close_mandate(self, person_key: str, mandate_key: str, fin: str, file_pk: str) -> bool:
         """Close a mandate the snapshot `file_pk` did not list (if nobody relisted it since)."""
         try:
             RneMandate(person_key, mandate_key).update(
                 actions=[RneMandate.fin.set(fin)],
-                condition=RneMandate.person_key.exists() & (RneMandate.fichier != file_pk)
-                & RneMandate.fin.does_not_exist())
+                condition=RneMandate.person_key.exists()
+                & (RneMandate.fichier != file_pk)
+                & RneMandate.fin.does_not_exist(),
+            )
         except UpdateError as error:
             if is_condition_failure(error):
                 return False
@@ -178,8 +232,9 @@ class RneStore:
     def link(self, account: Account, refs: set[str], start: str | None, now: datetime) -> None:
         account.update(actions=self._link_actions(account, refs, start, now))
 
-    def link_many(self, links: list[tuple[Account, set[str], str | None]], now: datetime,
-                  today) -> None:
+    def link_many(
+        self, links: list[tuple[Account, set[str], str | None]], now: datetime, today
+    ) -> None:
         """A chunk of RNE rows links its élus in as few requests as DynamoDB allows (100
         actions a transaction); a newly recognised élu gets the completed years of mandate
         credited in the same transaction."""
@@ -188,8 +243,11 @@ class RneStore:
 
         pending: list[tuple] = []  # (operation, item, actions or condition)
         for account, refs, start in links:
-            earliest = min(s for s in (start, account.dif_debut) if s) if (
-                start or account.dif_debut) else None
+            earliest = (
+                min(s for s in (start, account.dif_debut) if s)
+                if (start or account.dif_debut)
+                else None
+            )
             operations = credit_operations(account, due_for(account, earliest, today), now)
             link = ("update", account, self._link_actions(account, refs, start, now))
             if operations:  # one update of the account: the link and the credits together
@@ -204,8 +262,7 @@ class RneStore:
             transact(pending)
 
     @staticmethod
-    def _link_actions(account: Account, refs: set[str], start: str | None,
-                      now: datetime) -> list:
+    def _link_actions(account: Account, refs: set[str], start: str | None, now: datetime) -> list:
         """Recognised, these mandates added, and the earliest mandate start kept for the DIF."""
         actions = [Account.elu.set(True), Account.rne_checked_at.set(now)]
         if refs:

@@ -12,21 +12,25 @@ from ..fields import BirthDate, Choice, Email, Form, Text
 SITUATIONS = {
     "creation_impossible_actif": "Je travaille et je ne parviens pas à créer mon compte",
     "creation_impossible_retraite": "Je suis retraité(e) ou j'ai plus de 70 ans et je ne "
-                                    "parviens pas à créer mon compte",
+    "parviens pas à créer mon compte",
     "droits_elu_invisibles": "Mon compte élu ne s'affiche pas",
 }
-FORM = Form({
-    "situation": Choice("Situation", SITUATIONS),
-    "nom_naissance": Text("Nom de naissance", max_length=100),
-    "nom_usage": Text("Nom d'usage ou marital", required=False, max_length=100),
-    "prenoms": Text("Prénom(s)", max_length=150),
-    "date_naissance": BirthDate("Date de naissance"),
-    "lieu_naissance": Text("Lieu de naissance", max_length=120),
-    "collectivite": Text("Collectivité du mandat"),
-    "email": Email("Adresse électronique"),
-})
-FAQ_URL = ("https://www.moncompteformation.gouv.fr/espace-public/"
-           "je-nai-pas-de-numero-de-securite-sociale-ou-je-ne-parviens-pas-creer-mon-compte")
+FORM = Form(
+    {
+        "situation": Choice("Situation", SITUATIONS),
+        "nom_naissance": Text("Nom de naissance", max_length=100),
+        "nom_usage": Text("Nom d'usage ou marital", required=False, max_length=100),
+        "prenoms": Text("Prénom(s)", max_length=150),
+        "date_naissance": BirthDate("Date de naissance"),
+        "lieu_naissance": Text("Lieu de naissance", max_length=120),
+        "collectivite": Text("Collectivité du mandat"),
+        "email": Email("Adresse électronique"),
+    }
+)
+FAQ_URL = (
+    "https://www.moncompteformation.gouv.fr/espace-public/"
+    "je-nai-pas-de-numero-de-securite-sociale-ou-je-ne-parviens-pas-creer-mon-compte"
+)
 
 
 def validate(data: dict[str, Any], today: date) -> tuple[dict[str, str], list[FieldError]]:

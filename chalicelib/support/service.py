@@ -29,8 +29,13 @@ def new_reference(now: datetime) -> str:
 
 
 class SupportDesk:
-    def __init__(self, store: SupportStore, limiter: RateLimiter,
-                 send_to_queue: Callable[[dict], None], clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        store: SupportStore,
+        limiter: RateLimiter,
+        send_to_queue: Callable[[dict], None],
+        clock: Callable[[], datetime],
+    ) -> None:
         self._store = store
         self._limiter = limiter
         self._send = send_to_queue
@@ -44,18 +49,26 @@ class SupportDesk:
         if cleaned["situation"] == "creation_impossible_actif":
             return 200, {
                 "message": "Vous êtes en activité : suivez la procédure de Mon Compte "
-                           "Formation pour les personnes qui ne parviennent pas à créer leur "
-                           "compte (foire aux questions). Votre demande n'a pas été transmise.",
+                "Formation pour les personnes qui ne parviennent pas à créer leur "
+                "compte (foire aux questions). Votre demande n'a pas été transmise.",
                 "procedure": FAQ_URL,
             }
         self._limiter.hit("ip", source_ip, *PER_IP, now)
         self._limiter.hit("email", cleaned["email"], *PER_EMAIL, now)
         reference = new_reference(now)
         identity = {k: v for k, v in cleaned.items() if k not in ("situation", "email")}
-        self._store.create(SupportRequest(
-            reference, statut=RECEIVED, situation=cleaned["situation"], identite=identity,
-            email=cleaned["email"], account=account.nir_hash if account else None,
-            created_at=now, expires_at=now + KEEP_REQUESTS))
+        self._store.create(
+            SupportRequest(
+                reference,
+                statut=RECEIVED,
+                situation=cleaned["situation"],
+                identite=identity,
+                email=cleaned["email"],
+                account=account.nir_hash if account else None,
+                created_at=now,
+                expires_at=now + KEEP_REQUESTS,
+            )
+        )
         self._send({"reference": reference})
         count(Metric.SUPPORT_REQUEST_RECEIVED)
         return 202, {"reference": reference, "statut": RECEIVED}
@@ -65,9 +78,13 @@ class SupportDesk:
         request = self._store.get(reference)
         allowed = request is not None and (
             (account is not None and request.account == account.nir_hash)
-            or (email is not None and normalise_email(email) == request.email))
+            or (email is not None and normalise_email(email) == request.email)
+        )
         if not allowed:
             raise SupportRequestNotFound()
-        return {"reference": request.reference, "statut": request.statut,
-                "situation": request.situation, "recue_le": request.created_at.isoformat()}
-
+        return {
+            "reference": request.reference,
+            "statut": request.statut,
+            "situation": request.situation,
+            "recue_le": request.created_at.isoformat(),
+        }

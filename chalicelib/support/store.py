@@ -35,10 +35,10 @@ class RateLimitStore:
     def hit(self, key: str, limit: int, window_end: datetime) -> bool:
         """Count one hit under `key` until `window_end`; False when `limit` was reached."""
         try:
-            RateLimit(key).update(actions=[RateLimit.hits.add(1),
-                                           RateLimit.expires_at.set(window_end)],
-                                  condition=RateLimit.hits.does_not_exist()
-                                  | (RateLimit.hits < limit))
+            RateLimit(key).update(
+                actions=[RateLimit.hits.add(1), RateLimit.expires_at.set(window_end)],
+                condition=RateLimit.hits.does_not_exist() | (RateLimit.hits < limit),
+            )
         except UpdateError as error:
             if is_condition_failure(error):
                 return False

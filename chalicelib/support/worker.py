@@ -28,8 +28,15 @@ from .store import SupportStore
 
 
 class SupportWorker:
-    def __init__(self, store: SupportStore, rne: RneStore, rights: RightsService,
-                 mailer: SesMailer, mailbox: str, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        store: SupportStore,
+        rne: RneStore,
+        rights: RightsService,
+        mailer: SesMailer,
+        mailbox: str,
+        clock: Callable[[], datetime],
+    ) -> None:
         self._store = store
         self._rne = rne
         self._rights = rights
@@ -50,8 +57,9 @@ class SupportWorker:
         account = self._account(request)
         verdict = self._try_recognition(request, account)
         if verdict is None:
-            self._set(request, statut=AUTO_RESOLVED,
-                      verification="Reconnu automatiquement dans le RNE.")
+            self._set(
+                request, statut=AUTO_RESOLVED, verification="Reconnu automatiquement dans le RNE."
+            )
             count(Metric.SUPPORT_REQUEST_AUTO_RESOLVED)
             self._notify(request, emails.resolved(request))
             return AUTO_RESOLVED
@@ -84,10 +92,17 @@ class SupportWorker:
             return "Demande envoyée sans être connecté : aucune vérification automatique."
         identity = request.identite.as_dict()
         if not _consistent(account, identity):
-            return ("L'identité déclarée ne correspond pas à celle du compte (date de naissance "
-                    "ou noms) : pas de reconnaissance automatique.")
-        keys = account_keys(identity["nom_naissance"], identity.get("nom_usage"),
-                            identity["prenoms"], account.sexe, identity["date_naissance"])
+            return (
+                "L'identité déclarée ne correspond pas à celle du compte (date de naissance "
+                "ou noms) : pas de reconnaissance automatique."
+            )
+        keys = account_keys(
+            identity["nom_naissance"],
+            identity.get("nom_usage"),
+            identity["prenoms"],
+            account.sexe,
+            identity["date_naissance"],
+        )
         found = {k: [m for m in self._rne.mandates_of(k) if not m.fin] for k in sorted(keys)}
         found = {k: ms for k, ms in found.items() if ms}
         officials = {m.ref.split("|", 1)[0] for ms in found.values() for m in ms}
@@ -126,8 +141,8 @@ def _consistent(account: Account, identity: dict) -> bool:
     if identity.get("date_naissance") != account.date_naissance:
         return False
     account_names = {normalise(n) for n in (account.nom_naissance, account.nom_usage) if n}
-    given = {normalise(n) for n in (identity.get("nom_naissance"), identity.get("nom_usage"))
-             if n}
+    given = {normalise(n) for n in (identity.get("nom_naissance"), identity.get("nom_usage")) if n}
     first_names = set(normalise(account.prenoms).split())
-    return bool(account_names & given) and bool(first_names & set(
-        normalise(identity.get("prenoms", "")).split()))
+    return bool(account_names & given) and bool(
+        first_names & set(normalise(identity.get("prenoms", "")).split())
+    )

@@ -24,13 +24,24 @@ def routes() -> list[tuple[str, str]]:
 def template(stage: str) -> dict:
     settings = Settings.from_env(stage_environment(stage))
     resources: dict = {}
-    for part in (data.data_key(), data.tables(settings), data.buckets(settings),
-                 data.secrets(settings), messaging.queues(settings),
-                 messaging.bucket_notifications(settings), messaging.event_sources(settings),
-                 messaging.email(settings), iam.roles(settings), functions.functions(settings),
-                 api.rest_api(settings), api.firewall(settings),
-                 web.web(settings), dashboards.dashboards(settings, routes()), alarms.topic(),
-                 alarms.alarms(settings)):
+    for part in (
+        data.data_key(),
+        data.tables(settings),
+        data.buckets(settings),
+        data.secrets(settings),
+        messaging.queues(settings),
+        messaging.bucket_notifications(settings),
+        messaging.event_sources(settings),
+        messaging.email(settings),
+        iam.roles(settings),
+        functions.functions(settings),
+        api.rest_api(settings),
+        api.firewall(settings),
+        web.web(settings),
+        dashboards.dashboards(settings, routes()),
+        alarms.topic(),
+        alarms.alarms(settings),
+    ):
         resources = merge(resources, part)
     return {
         "AWSTemplateFormatVersion": "2010-09-09",

@@ -12,47 +12,96 @@ from .naming import DATA_KEY, function_id, function_name, resource_id
 
 TOPIC = "AlarmTopic"
 PARAMETERS = {
-    "AlarmEmail": {"Type": "String", "Default": "",
-                   "Description": "Adresse qui reçoit les alarmes (vide : aucune)."},
-    "RneRejectRateThreshold": {"Type": "Number", "Default": 5, "MinValue": 0, "MaxValue": 100,
-                               "Description": "Taux de rejet (%) d'un fichier RNE qui alerte."},
-    "LoginFailureThreshold": {"Type": "Number", "Default": 300, "MinValue": 1,
-                              "Description": "Échecs de connexion en 5 minutes qui alertent."},
-    "Api5xxRateThreshold": {"Type": "Number", "Default": 1, "MinValue": 0, "MaxValue": 100,
-                            "Description": "Part (%) de réponses 5XX de l'API qui alerte."},
+    "AlarmEmail": {
+        "Type": "String",
+        "Default": "",
+        "Description": "Adresse qui reçoit les alarmes (vide : aucune).",
+    },
+    "RneRejectRateThreshold": {
+        "Type": "Number",
+        "Default": 5,
+        "MinValue": 0,
+        "MaxValue": 100,
+        "Description": "Taux de rejet (%) d'un fichier RNE qui alerte.",
+    },
+    "LoginFailureThreshold": {
+        "Type": "Number",
+        "Default": 300,
+        "MinValue": 1,
+        "Description": "Échecs de connexion en 5 minutes qui alertent.",
+    },
+    "Api5xxRateThreshold": {
+        "Type": "Number",
+        "Default": 1,
+        "MinValue": 0,
+        "MaxValue": 100,
+        "Description": "Part (%) de réponses 5XX de l'API qui alerte.",
+    },
 }
 CONDITIONS = {"HasAlarmEmail": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]}}
 
 
 def topic() -> dict:
     return {
-        TOPIC: {"Type": "AWS::SNS::Topic", "Properties": {
-            "DisplayName": "Mon Compte Élu : alarmes",
-            "KmsMasterKeyId": {"Ref": DATA_KEY}}},
-        "AlarmTopicPolicy": {"Type": "AWS::SNS::TopicPolicy", "Properties": {
-            "Topics": [{"Ref": TOPIC}],
-            "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
-                "Sid": "CloudWatchAlarms", "Effect": "Allow",
-                "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                "Action": "sns:Publish", "Resource": {"Ref": TOPIC},
-                "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
-            }]}}},
-        "AlarmEmailSubscription": {"Type": "AWS::SNS::Subscription",
-                                   "Condition": "HasAlarmEmail", "Properties": {
-            "TopicArn": {"Ref": TOPIC}, "Protocol": "email",
-            "Endpoint": {"Ref": "AlarmEmail"}}},
+        TOPIC: {
+            "Type": "AWS::SNS::Topic",
+            "Properties": {
+                "DisplayName": "Mon Compte Élu : alarmes",
+                "KmsMasterKeyId": {"Ref": DATA_KEY},
+            },
+        },
+        "AlarmTopicPolicy": {
+            "Type": "AWS::SNS::TopicPolicy",
+            "Properties": {
+                "Topics": [{"Ref": TOPIC}],
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "CloudWatchAlarms",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                            "Action": "sns:Publish",
+                            "Resource": {"Ref": TOPIC},
+                            "Condition": {
+                                "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+                            },
+                        }
+                    ],
+                },
+            },
+        },
+        "AlarmEmailSubscription": {
+            "Type": "AWS::SNS::Subscription",
+            "Condition": "HasAlarmEmail",
+            "Properties": {
+                "TopicArn": {"Ref": TOPIC},
+                "Protocol": "email",
+                "Endpoint": {"Ref": "AlarmEmail"},
+            },
+        },
     }
 
 
-def _alarm(description: str, *, threshold, metric: dict | None = None,
-           metrics: list | None = None, comparison: str = "GreaterThanThreshold",
-           periods: int = 1) -> dict:
+def _alarm(
+    description: str,
+    *,
+    threshold,
+    metric: dict | None = None,
+    metrics: list | None = None,
+    comparison: str = "GreaterThanThreshold",
+    periods: int = 1,
+) -> dict:
     properties = {
         "AlarmDescription": description,
-        "ComparisonOperator": comparison, "Threshold": threshold,
-        "EvaluationPeriods": periods, "DatapointsToAlarm": periods,
+        "ComparisonOperator": comparison,
+        "Threshold": threshold,
+        "EvaluationPeriods": periods,
+        "DatapointsToAlarm": periods,
         "TreatMissingData": "notBreaching",
-        "AlarmActions": [{"Ref": TOPIC}], "OKActions": [{"Ref": TOPIC}]}
+        "AlarmActions": [{"Ref": TOPIC}],
+        "OKActions": [{"Ref": TOPIC}],
+    }
     if metric:
         properties.update(Period=300, **metric)
     else:
@@ -61,8 +110,12 @@ def _alarm(description: str, *, threshold, metric: dict | None = None,
 
 
 def _code_metric(name: str, stat: str = "Sum") -> dict:
-    return {"Namespace": NAMESPACE, "MetricName": name, "Statistic": stat,
-            "Dimensions": [{"Name": "service", "Value": SERVICE}]}
+    return {
+        "Namespace": NAMESPACE,
+        "MetricName": name,
+        "Statistic": stat,
+        "Dimensions": [{"Name": "service", "Value": SERVICE}],
+    }
 
 
 def alarms(settings: Settings) -> dict:
@@ -71,38 +124,81 @@ def alarms(settings: Settings) -> dict:
         name = getattr(settings, queue.dlq_settings_field)
         out[resource_id(queue.dlq_settings_field) + "NotEmptyAlarm"] = _alarm(
             f"Des messages sont en échec définitif dans {name} : ils n'ont pas pu être traités "
-            f"après {queue.max_receives} tentatives.", threshold=0, metric={
-                "Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible",
-                "Statistic": "Maximum", "Dimensions": [{"Name": "QueueName", "Value": name}]})
+            f"après {queue.max_receives} tentatives.",
+            threshold=0,
+            metric={
+                "Namespace": "AWS/SQS",
+                "MetricName": "ApproximateNumberOfMessagesVisible",
+                "Statistic": "Maximum",
+                "Dimensions": [{"Name": "QueueName", "Value": name}],
+            },
+        )
     for function in resources.FUNCTIONS:
         name = function_name(function, settings)
         out[function_id(function.name) + "ErrorsAlarm"] = _alarm(
-            f"La fonction {name} échoue.", threshold=0, metric={
-                "Namespace": "AWS/Lambda", "MetricName": "Errors", "Statistic": "Sum",
-                "Dimensions": [{"Name": "FunctionName", "Value": name}]})
-    api = [{"Name": "ApiName", "Value": api_name(settings)},
-           {"Name": "Stage", "Value": API_STAGE}]
+            f"La fonction {name} échoue.",
+            threshold=0,
+            metric={
+                "Namespace": "AWS/Lambda",
+                "MetricName": "Errors",
+                "Statistic": "Sum",
+                "Dimensions": [{"Name": "FunctionName", "Value": name}],
+            },
+        )
+    api = [{"Name": "ApiName", "Value": api_name(settings)}, {"Name": "Stage", "Value": API_STAGE}]
     out["Api5xxRateAlarm"] = _alarm(
         "L'API répond trop souvent par une erreur 5XX.",
-        threshold={"Ref": "Api5xxRateThreshold"}, periods=2, metrics=[
-            {"Id": "errors", "ReturnData": False, "MetricStat": {"Period": 300, "Stat": "Sum",
-             "Metric": {"Namespace": "AWS/ApiGateway", "MetricName": "5XXError",
-                        "Dimensions": api}}},
-            {"Id": "requests", "ReturnData": False, "MetricStat": {"Period": 300, "Stat": "Sum",
-             "Metric": {"Namespace": "AWS/ApiGateway", "MetricName": "Count",
-                        "Dimensions": api}}},
+        threshold={"Ref": "Api5xxRateThreshold"},
+        periods=2,
+        metrics=[
+            {
+                "Id": "errors",
+                "ReturnData": False,
+                "MetricStat": {
+                    "Period": 300,
+                    "Stat": "Sum",
+                    "Metric": {
+                        "Namespace": "AWS/ApiGateway",
+                        "MetricName": "5XXError",
+                        "Dimensions": api,
+                    },
+                },
+            },
+            {
+                "Id": "requests",
+                "ReturnData": False,
+                "MetricStat": {
+                    "Period": 300,
+                    "Stat": "Sum",
+                    "Metric": {
+                        "Namespace": "AWS/ApiGateway",
+                        "MetricName": "Count",
+                        "Dimensions": api,
+                    },
+                },
+            },
             # below 20 requests in 5 minutes a single error is not a rate
-            {"Id": "rate", "Label": "Part de 5XX (%)", "ReturnData": True,
-             "Expression": "IF(requests >= 20, 100 * errors / requests, 0)"}])
+            {
+                "Id": "rate",
+                "Label": "Part de 5XX (%)",
+                "ReturnData": True,
+                "Expression": "IF(requests >= 20, 100 * errors / requests, 0)",
+            },
+        ],
+    )
     out["RneRejectRateAlarm"] = _alarm(
         "Un fichier RNE a un taux de lignes rejetées au-dessus du seuil : voir son rapport.",
         threshold={"Ref": "RneRejectRateThreshold"},
-        metric=_code_metric(Metric.RNE_FILE_REJECT_RATE, "Maximum"))
+        metric=_code_metric(Metric.RNE_FILE_REJECT_RATE, "Maximum"),
+    )
     out["RneFileRejectedAlarm"] = _alarm(
         "Un fichier déposé a été refusé en entier (ce n'est pas un fichier du RNE lisible).",
-        threshold=0, metric=_code_metric(Metric.RNE_FILE_REJECTED))
+        threshold=0,
+        metric=_code_metric(Metric.RNE_FILE_REJECTED),
+    )
     out["LoginFailureSpikeAlarm"] = _alarm(
         "Pic d'échecs de connexion : possible attaque par essais de mots de passe.",
         threshold={"Ref": "LoginFailureThreshold"},
-        metric=_code_metric(Metric.LOGIN_FAILED))
+        metric=_code_metric(Metric.LOGIN_FAILED),
+    )
     return out

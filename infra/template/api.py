@@ -16,12 +16,20 @@ STAGE_ID = f"{API_ID}{API_STAGE}Stage"  # the stage resource SAM derives from it
 RATE_LIMIT_PER_IP = 1000  # requests per 5 minutes, far above any person's use
 
 # No path parameters (they may hold reset tokens), no identity, no body.
-ACCESS_LOG_FORMAT = json.dumps({
-    "requestId": "$context.requestId", "ip": "$context.identity.sourceIp",
-    "requestTime": "$context.requestTime", "method": "$context.httpMethod",
-    "route": "$context.resourcePath", "status": "$context.status",
-    "latencyMs": "$context.responseLatency", "integrationError": "$context.integrationErrorMessage",
-    "wafStatus": "$context.waf.status"}, separators=(",", ":"))
+ACCESS_LOG_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "ip": "$context.identity.sourceIp",
+        "requestTime": "$context.requestTime",
+        "method": "$context.httpMethod",
+        "route": "$context.resourcePath",
+        "status": "$context.status",
+        "latencyMs": "$context.responseLatency",
+        "integrationError": "$context.integrationErrorMessage",
+        "wafStatus": "$context.waf.status",
+    },
+    separators=(",", ":"),
+)
 
 
 def api_name(settings: Settings) -> str:
@@ -30,68 +38,145 @@ def api_name(settings: Settings) -> str:
 
 def rest_api(settings: Settings) -> dict:
     return {
-        API_ID: {"DependsOn": ["ApiGatewayAccount"], "Metadata": {"checkov": {"skip": [{
-            "id": "CKV_AWS_120", "comment": "No cache: answers are personal (a cached /me "
-                                           "could be served to someone else)."}]}},
-                 "Properties": {
-            "Name": api_name(settings),
-            "TracingEnabled": True,
-            "MethodSettings": [{"ResourcePath": "/*", "HttpMethod": "*", "MetricsEnabled": True,
-                                "LoggingLevel": "ERROR", "DataTraceEnabled": False,
-                                "ThrottlingRateLimit": 200, "ThrottlingBurstLimit": 400}],
-            "AccessLogSetting": {"DestinationArn": {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]},
-                                 "Format": ACCESS_LOG_FORMAT}}},
+        API_ID: {
+            "DependsOn": ["ApiGatewayAccount"],
+            "Metadata": {
+                "checkov": {
+                    "skip": [
+                        {
+                            "id": "CKV_AWS_120",
+                            "comment": "No cache: answers are personal (a cached /me "
+                            "could be served to someone else).",
+                        }
+                    ]
+                }
+            },
+            "Properties": {
+                "Name": api_name(settings),
+                "TracingEnabled": True,
+                "MethodSettings": [
+                    {
+                        "ResourcePath": "/*",
+                        "HttpMethod": "*",
+                        "MetricsEnabled": True,
+                        "LoggingLevel": "ERROR",
+                        "DataTraceEnabled": False,
+                        "ThrottlingRateLimit": 200,
+                        "ThrottlingBurstLimit": 400,
+                    }
+                ],
+                "AccessLogSetting": {
+                    "DestinationArn": {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]},
+                    "Format": ACCESS_LOG_FORMAT,
+                },
+            },
+        },
         "ApiAccessLogs": log_group(f"/mce/{settings.stage}/api-access"),
         # API Gateway writes logs with one role per account and region.
-        "ApiGatewayAccount": {"Type": "AWS::ApiGateway::Account", "Properties": {
-            "CloudWatchRoleArn": {"Fn::GetAtt": ["ApiGatewayLogsRole", "Arn"]}}},
-        "ApiGatewayLogsRole": {"Type": "AWS::IAM::Role", "Properties": {
-            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"},
-                "Action": "sts:AssumeRole"}]},
-            "ManagedPolicyArns": [{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/"
-                                              "service-role/AmazonAPIGatewayPushToCloudWatchLogs"}]}},
+        "ApiGatewayAccount": {
+            "Type": "AWS::ApiGateway::Account",
+            "Properties": {"CloudWatchRoleArn": {"Fn::GetAtt": ["ApiGatewayLogsRole", "Arn"]}},
+        },
+        "ApiGatewayLogsRole": {
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "AssumeRolePolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "apigateway.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                },
+                "ManagedPolicyArns": [
+                    {
+                        "Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/"
+                        "service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+                    }
+                ],
+            },
+        },
     }
 
 
 def firewall(settings: Settings) -> dict:
     def managed(name: str, priority: int) -> dict:
-        return {"Name": name, "Priority": priority, "OverrideAction": {"None": {}},
-                "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": name}},
-                "VisibilityConfig": _visibility(name)}
+        return {
+            "Name": name,
+            "Priority": priority,
+            "OverrideAction": {"None": {}},
+            "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": name}},
+            "VisibilityConfig": _visibility(name),
+        }
 
     return {
-        "ApiFirewall": {"Type": "AWS::WAFv2::WebACL", "Properties": {
-            "Name": f"mce-{settings.stage}-api", "Scope": "REGIONAL",
-            "DefaultAction": {"Allow": {}}, "VisibilityConfig": _visibility("api"),
-            "Rules": [
-                # Behind CloudFront the caller is an edge: count the viewer's address, which
-                # CloudFront puts first in X-Forwarded-For.
-                {"Name": "rate-per-ip", "Priority": 0, "Action": {"Block": {}},
-                 "Statement": {"RateBasedStatement": {
-                     "Limit": RATE_LIMIT_PER_IP, "AggregateKeyType": "FORWARDED_IP",
-                     "ForwardedIPConfig": {"HeaderName": "X-Forwarded-For",
-                                           "FallbackBehavior": "MATCH"}}},
-                 "VisibilityConfig": _visibility("rate-per-ip")},
-                managed("AWSManagedRulesCommonRuleSet", 1),
-                managed("AWSManagedRulesKnownBadInputsRuleSet", 2)]}},
-        "ApiFirewallAssociation": {"Type": "AWS::WAFv2::WebACLAssociation",
-                                   "DependsOn": [STAGE_ID], "Properties": {
-            "WebACLArn": {"Fn::GetAtt": ["ApiFirewall", "Arn"]},
-            "ResourceArn": {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::"
-                                       f"/restapis/${{{API_ID}}}/stages/{API_STAGE}"}}},
+        "ApiFirewall": {
+            "Type": "AWS::WAFv2::WebACL",
+            "Properties": {
+                "Name": f"mce-{settings.stage}-api",
+                "Scope": "REGIONAL",
+                "DefaultAction": {"Allow": {}},
+                "VisibilityConfig": _visibility("api"),
+                "Rules": [
+                    # Behind CloudFront the caller is an edge: count the viewer's address, which
+                    # CloudFront puts first in X-Forwarded-For.
+                    {
+                        "Name": "rate-per-ip",
+                        "Priority": 0,
+                        "Action": {"Block": {}},
+                        "Statement": {
+                            "RateBasedStatement": {
+                                "Limit": RATE_LIMIT_PER_IP,
+                                "AggregateKeyType": "FORWARDED_IP",
+                                "ForwardedIPConfig": {
+                                    "HeaderName": "X-Forwarded-For",
+                                    "FallbackBehavior": "MATCH",
+                                },
+                            }
+                        },
+                        "VisibilityConfig": _visibility("rate-per-ip"),
+                    },
+                    managed("AWSManagedRulesCommonRuleSet", 1),
+                    managed("AWSManagedRulesKnownBadInputsRuleSet", 2),
+                ],
+            },
+        },
+        "ApiFirewallAssociation": {
+            "Type": "AWS::WAFv2::WebACLAssociation",
+            "DependsOn": [STAGE_ID],
+            "Properties": {
+                "WebACLArn": {"Fn::GetAtt": ["ApiFirewall", "Arn"]},
+                "ResourceArn": {
+                    "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::"
+                    f"/restapis/${{{API_ID}}}/stages/{API_STAGE}"
+                },
+            },
+        },
         # WAF requires this prefix; the session cookie and bearer token are never logged.
         "ApiFirewallLogs": log_group(f"aws-waf-logs-mce-{settings.stage}"),
-        "ApiFirewallLogging": {"Type": "AWS::WAFv2::LoggingConfiguration",
-                               "DependsOn": ["ApiFirewallLogs"], "Properties": {
-            "ResourceArn": {"Fn::GetAtt": ["ApiFirewall", "Arn"]},
-            # the ARN without the ":*" that GetAtt of a log group ends with, or WAF refuses it
-            "LogDestinationConfigs": [arn("logs", f"log-group:aws-waf-logs-mce-{settings.stage}")],
-            "RedactedFields": [{"SingleHeader": {"Name": "authorization"}},
-                               {"SingleHeader": {"Name": "cookie"}}]}},
+        "ApiFirewallLogging": {
+            "Type": "AWS::WAFv2::LoggingConfiguration",
+            "DependsOn": ["ApiFirewallLogs"],
+            "Properties": {
+                "ResourceArn": {"Fn::GetAtt": ["ApiFirewall", "Arn"]},
+                # the ARN without the ":*" that GetAtt of a log group ends with, or WAF refuses it
+                "LogDestinationConfigs": [
+                    arn("logs", f"log-group:aws-waf-logs-mce-{settings.stage}")
+                ],
+                "RedactedFields": [
+                    {"SingleHeader": {"Name": "authorization"}},
+                    {"SingleHeader": {"Name": "cookie"}},
+                ],
+            },
+        },
     }
 
 
 def _visibility(name: str) -> dict:
-    return {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True,
-            "MetricName": name.replace("-", "")}
+    return {
+        "SampledRequestsEnabled": True,
+        "CloudWatchMetricsEnabled": True,
+        "MetricName": name.replace("-", ""),
+    }

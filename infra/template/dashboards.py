@@ -18,14 +18,28 @@ M = Metric
 BUSINESS = (
     ("Inscriptions", (M.ACCOUNT_CREATED, M.ACCOUNT_VERIFIED, M.VERIFICATION_FAILED)),
     ("Connexions", (M.LOGIN_SUCCEEDED, M.LOGIN_FAILED, M.ACCOUNT_LOCKED)),
-    ("Connexions FranceConnect", (M.FRANCECONNECT_LOGIN_SUCCEEDED, M.FRANCECONNECT_LOGIN_FAILED,
-                                  M.FRANCECONNECT_LINKED, M.FRANCECONNECT_SIGNUP_STARTED)),
+    (
+        "Connexions FranceConnect",
+        (
+            M.FRANCECONNECT_LOGIN_SUCCEEDED,
+            M.FRANCECONNECT_LOGIN_FAILED,
+            M.FRANCECONNECT_LINKED,
+            M.FRANCECONNECT_SIGNUP_STARTED,
+        ),
+    ),
     ("Mots de passe oubliés", (M.PASSWORD_RESET_REQUESTED, M.PASSWORD_RESET_COMPLETED)),
     ("Élus reconnus", (M.ELU_RECOGNISED, M.RNE_AMBIGUOUS_MATCH, M.DIF_CREDITED)),
     ("RNE : lignes", (M.RNE_ROWS_READ, M.RNE_ROWS_ACCEPTED, M.RNE_ROWS_REJECTED)),
     ("RNE : fichiers", (M.RNE_FILE_PROCESSED, M.RNE_FILE_REJECTED, M.RNE_MANDATES_CLOSED)),
-    ("Demandes d'aide", (M.SUPPORT_REQUEST_RECEIVED, M.SUPPORT_REQUEST_AUTO_RESOLVED,
-                         M.SUPPORT_REQUEST_FORWARDED, M.SUPPORT_REQUEST_FAILED)),
+    (
+        "Demandes d'aide",
+        (
+            M.SUPPORT_REQUEST_RECEIVED,
+            M.SUPPORT_REQUEST_AUTO_RESOLVED,
+            M.SUPPORT_REQUEST_FORWARDED,
+            M.SUPPORT_REQUEST_FAILED,
+        ),
+    ),
 )
 OPERATIONS = (
     ("Emails envoyés / en échec", (M.EMAIL_SENT, M.EMAIL_SEND_FAILED)),
@@ -37,8 +51,9 @@ def dashboards(settings: Settings, routes: list[tuple[str, str]]) -> dict:
     """`routes`: (method, path) of every API route, for the per-route widgets."""
     return {
         "BusinessDashboard": _dashboard(f"mce-{settings.stage}-metier", business(settings)),
-        "OperationsDashboard": _dashboard(f"mce-{settings.stage}-exploitation",
-                                          operations(settings, routes)),
+        "OperationsDashboard": _dashboard(
+            f"mce-{settings.stage}-exploitation", operations(settings, routes)
+        ),
     }
 
 
@@ -46,8 +61,10 @@ def _dashboard(name: str, widgets: list[dict]) -> dict:
     for index, widget in enumerate(widgets):  # two per row
         widget.update(x=12 * (index % 2), y=6 * (index // 2), width=12, height=6)
     body = json.dumps({"widgets": widgets}, ensure_ascii=False)
-    return {"Type": "AWS::CloudWatch::Dashboard", "Properties": {
-        "DashboardName": name, "DashboardBody": {"Fn::Sub": body}}}
+    return {
+        "Type": "AWS::CloudWatch::Dashboard",
+        "Properties": {"DashboardName": name, "DashboardBody": {"Fn::Sub": body}},
+    }
 
 
 def _code_metrics(title: str, names, stat: str = "Sum") -> dict:
@@ -55,38 +72,66 @@ def _code_metrics(title: str, names, stat: str = "Sum") -> dict:
 
 
 def _metric_widget(title: str, metrics: list, stat: str = "Sum") -> dict:
-    return {"type": "metric", "properties": {
-        "title": title, "region": "${AWS::Region}", "view": "timeSeries", "stat": stat,
-        "period": 300, "metrics": metrics}}
+    return {
+        "type": "metric",
+        "properties": {
+            "title": title,
+            "region": "${AWS::Region}",
+            "view": "timeSeries",
+            "stat": stat,
+            "period": 300,
+            "metrics": metrics,
+        },
+    }
 
 
 def business(settings: Settings) -> list[dict]:
     rne_ingest = next(f for f in resources.FUNCTIONS if f.name == "rne_ingest")
-    return [*(_code_metrics(title, names) for title, names in BUSINESS),
-            _code_metrics("RNE : taux de rejet d'un fichier (%, max)",
-                          (M.RNE_FILE_REJECT_RATE,), "Maximum"),
-            {"type": "log", "properties": {
+    return [
+        *(_code_metrics(title, names) for title, names in BUSINESS),
+        _code_metrics(
+            "RNE : taux de rejet d'un fichier (%, max)", (M.RNE_FILE_REJECT_RATE,), "Maximum"
+        ),
+        {
+            "type": "log",
+            "properties": {
                 "title": "RNE : lignes lues, acceptées, rejetées par fichier",
-                "region": "${AWS::Region}", "view": "table",
+                "region": "${AWS::Region}",
+                "view": "table",
                 "query": f"SOURCE '{log_group_name(rne_ingest, settings)}' "
-                         "| filter message = 'RNE file ingested' "
-                         "| fields @timestamp, s3_key, compteurs.lignes_lues as lues, "
-                         "compteurs.acceptees as acceptees, compteurs.rejetees as rejetees, "
-                         "compteurs.elus_reconnus as elus_reconnus "
-                         "| sort @timestamp desc | limit 100"}}]
+                "| filter message = 'RNE file ingested' "
+                "| fields @timestamp, s3_key, compteurs.lignes_lues as lues, "
+                "compteurs.acceptees as acceptees, compteurs.rejetees as rejetees, "
+                "compteurs.elus_reconnus as elus_reconnus "
+                "| sort @timestamp desc | limit 100",
+            },
+        },
+    ]
 
 
 def operations(settings: Settings, routes: list[tuple[str, str]]) -> list[dict]:
     def per_route(metric: str, stat: str) -> list:
-        return [["AWS/ApiGateway", metric, "ApiName", api_name(settings), "Stage", API_STAGE,
-                 "Method", method, "Resource", path, {"stat": stat, "label": f"{method} {path}"}]
-                for method, path in routes]
+        return [
+            [
+                "AWS/ApiGateway",
+                metric,
+                "ApiName",
+                api_name(settings),
+                "Stage",
+                API_STAGE,
+                "Method",
+                method,
+                "Resource",
+                path,
+                {"stat": stat, "label": f"{method} {path}"},
+            ]
+            for method, path in routes
+        ]
 
     functions = [function_name(f, settings) for f in resources.FUNCTIONS]
 
     def per_function(metric: str, stat: str) -> list:
-        return [["AWS/Lambda", metric, "FunctionName", name, {"stat": stat}]
-                for name in functions]
+        return [["AWS/Lambda", metric, "FunctionName", name, {"stat": stat}] for name in functions]
 
     queues = [getattr(settings, q.settings_field) for q in resources.QUEUES]
     dlqs = [getattr(settings, q.dlq_settings_field) for q in resources.QUEUES]
@@ -99,32 +144,67 @@ def operations(settings: Settings, routes: list[tuple[str, str]]) -> list[dict]:
         _metric_widget("Fonctions : erreurs", per_function("Errors", "Sum")),
         _metric_widget("Fonctions : limitations (throttles)", per_function("Throttles", "Sum")),
         _metric_widget("Fonctions : durée p99 (ms)", per_function("Duration", "p99")),
-        _metric_widget("Fonctions : démarrages à froid", [
-            [NAMESPACE, M.COLD_START, "function_name", name, "service", SERVICE]
-            for name in functions]),
-        _metric_widget("Files : âge du plus vieux message (s)", [
-            ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", q] for q in queues],
-            "Maximum"),
-        _metric_widget("Files d'échec (DLQ) : messages en attente", [
-            ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q] for q in dlqs],
-            "Maximum"),
-        _metric_widget("DynamoDB : requêtes limitées", [
-            ["AWS/DynamoDB", metric, "TableName", table]
-            for table in tables for metric in ("ReadThrottleEvents", "WriteThrottleEvents")]),
-        _metric_widget("SES : envois, remises, rebonds, plaintes", [
-            ["AWS/SES", metric, "ses:configuration-set", settings.ses_configuration_set]
-            for metric in ("Send", "Delivery", "Bounce", "Complaint", "Reject")]),
-        _metric_widget("Pare-feu : requêtes bloquées", [
-            ["AWS/WAFV2", "BlockedRequests", "WebACL", f"mce-{settings.stage}-api",
-             "Region", "${AWS::Region}", "Rule", "ALL"]]),
-        _code_metrics("RNE : durée de traitement d'un fichier (s, max)",
-                      (M.RNE_FILE_PROCESSING_TIME,), "Maximum"),
+        _metric_widget(
+            "Fonctions : démarrages à froid",
+            [
+                [NAMESPACE, M.COLD_START, "function_name", name, "service", SERVICE]
+                for name in functions
+            ],
+        ),
+        _metric_widget(
+            "Files : âge du plus vieux message (s)",
+            [["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", q] for q in queues],
+            "Maximum",
+        ),
+        _metric_widget(
+            "Files d'échec (DLQ) : messages en attente",
+            [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q] for q in dlqs],
+            "Maximum",
+        ),
+        _metric_widget(
+            "DynamoDB : requêtes limitées",
+            [
+                ["AWS/DynamoDB", metric, "TableName", table]
+                for table in tables
+                for metric in ("ReadThrottleEvents", "WriteThrottleEvents")
+            ],
+        ),
+        _metric_widget(
+            "SES : envois, remises, rebonds, plaintes",
+            [
+                ["AWS/SES", metric, "ses:configuration-set", settings.ses_configuration_set]
+                for metric in ("Send", "Delivery", "Bounce", "Complaint", "Reject")
+            ],
+        ),
+        _metric_widget(
+            "Pare-feu : requêtes bloquées",
+            [
+                [
+                    "AWS/WAFV2",
+                    "BlockedRequests",
+                    "WebACL",
+                    f"mce-{settings.stage}-api",
+                    "Region",
+                    "${AWS::Region}",
+                    "Rule",
+                    "ALL",
+                ]
+            ],
+        ),
+        _code_metrics(
+            "RNE : durée de traitement d'un fichier (s, max)",
+            (M.RNE_FILE_PROCESSING_TIME,),
+            "Maximum",
+        ),
         *(_code_metrics(title, names) for title, names in OPERATIONS),
     ]
 
 
 def code_metric_names(dashboard_body: dict) -> set[str]:
     """The names of this service's metrics a dashboard body shows."""
-    return {line[1] for widget in dashboard_body["widgets"]
-            for line in widget["properties"].get("metrics", ())
-            if line[0] == NAMESPACE}
+    return {
+        line[1]
+        for widget in dashboard_body["widgets"]
+        for line in widget["properties"].get("metrics", ())
+        if line[0] == NAMESPACE
+    }

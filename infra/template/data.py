@@ -19,9 +19,13 @@ def private_versioned_bucket_properties() -> dict:
     return {
         "VersioningConfiguration": {"Status": "Enabled"},
         "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-        "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
-                                           "IgnorePublicAcls": True,
-                                           "RestrictPublicBuckets": True}}
+        "PublicAccessBlockConfiguration": {
+            "BlockPublicAcls": True,
+            "BlockPublicPolicy": True,
+            "IgnorePublicAcls": True,
+            "RestrictPublicBuckets": True,
+        },
+    }
 
 
 def table_definitions() -> dict[str, dict]:
@@ -30,17 +34,23 @@ def table_definitions() -> dict[str, dict]:
     tables: dict[str, dict] = {}
     for model in ALL_MODELS:
         schema = model._get_schema()
-        table = tables.setdefault(model.Meta.settings_field, {
-            "AttributeDefinitions": {}, "KeySchema": sorted(
-                schema["key_schema"], key=lambda key: key["KeyType"] != "HASH"),
-            "GlobalSecondaryIndexes": {}, "TimeToLive": None})
+        table = tables.setdefault(
+            model.Meta.settings_field,
+            {
+                "AttributeDefinitions": {},
+                "KeySchema": sorted(schema["key_schema"], key=lambda key: key["KeyType"] != "HASH"),
+                "GlobalSecondaryIndexes": {},
+                "TimeToLive": None,
+            },
+        )
         for attribute in schema["attribute_definitions"]:
             table["AttributeDefinitions"][attribute["AttributeName"]] = attribute
         for index in schema["global_secondary_indexes"]:
             table["GlobalSecondaryIndexes"][index["index_name"]] = {
                 "IndexName": index["index_name"],
                 "KeySchema": sorted(index["key_schema"], key=lambda k: k["KeyType"] != "HASH"),
-                "Projection": index["projection"]}
+                "Projection": index["projection"],
+            }
         ttl = model._ttl_attribute()
         if ttl is not None:
             table["TimeToLive"] = ttl.attr_name
@@ -53,21 +63,30 @@ def tables(settings: Settings) -> dict:
         properties = {
             "TableName": getattr(settings, field),
             "BillingMode": "PAY_PER_REQUEST",
-            "AttributeDefinitions": sorted(table["AttributeDefinitions"].values(),
-                                           key=lambda a: a["AttributeName"]),
+            "AttributeDefinitions": sorted(
+                table["AttributeDefinitions"].values(), key=lambda a: a["AttributeName"]
+            ),
             "KeySchema": table["KeySchema"],
             "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
-            "SSESpecification": {"SSEEnabled": True, "SSEType": "KMS",
-                                 "KMSMasterKeyId": {"Ref": DATA_KEY}},
+            "SSESpecification": {
+                "SSEEnabled": True,
+                "SSEType": "KMS",
+                "KMSMasterKeyId": {"Ref": DATA_KEY},
+            },
             "DeletionProtectionEnabled": settings.stage == "prod",
         }
         if table["GlobalSecondaryIndexes"]:
             properties["GlobalSecondaryIndexes"] = list(table["GlobalSecondaryIndexes"].values())
         if table["TimeToLive"]:
-            properties["TimeToLiveSpecification"] = {"AttributeName": table["TimeToLive"],
-                                                     "Enabled": True}
-        out[resource_id(field)] = {"Type": "AWS::DynamoDB::Table", **_KEEP,
-                                   "Properties": properties}
+            properties["TimeToLiveSpecification"] = {
+                "AttributeName": table["TimeToLive"],
+                "Enabled": True,
+            }
+        out[resource_id(field)] = {
+            "Type": "AWS::DynamoDB::Table",
+            **_KEEP,
+            "Properties": properties,
+        }
     return out
 
 
@@ -77,29 +96,78 @@ def data_key() -> dict:
     (the functions get their use of it from their own IAM policies)."""
     account_root = {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
     use = ["kms:Decrypt", "kms:GenerateDataKey*"]
-    return {DATA_KEY: {"Type": "AWS::KMS::Key", **_KEEP, "Properties": {
-        "Description": "Mon Compte Élu: données personnelles au repos",
-        "EnableKeyRotation": True,
-        "KeyPolicy": {"Version": "2012-10-17", "Statement": [
-            {"Sid": "AccountAdministration", "Effect": "Allow",
-             "Principal": {"AWS": account_root}, "Action": "kms:*", "Resource": "*"},
-            {"Sid": "LogsEncryptLogGroups", "Effect": "Allow",
-             "Principal": {"Service": {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}},
-             "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*",
-                        "kms:Describe*"], "Resource": "*",
-             "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": {"Fn::Sub":
-                 "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"}}}},
-            {"Sid": "S3NotifiesTheEncryptedQueue", "Effect": "Allow",
-             "Principal": {"Service": "s3.amazonaws.com"}, "Action": use, "Resource": "*",
-             "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}},
-            {"Sid": "CloudWatchAlarmsPublishToTheEncryptedTopic", "Effect": "Allow",
-             "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": use,
-             "Resource": "*",
-             "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}},
-        ]}}},
-        "DataKeyAlias": {"Type": "AWS::KMS::Alias", "Properties": {
-            "AliasName": {"Fn::Sub": "alias/${AWS::StackName}-data"},
-            "TargetKeyId": {"Ref": DATA_KEY}}}}
+    return {
+        DATA_KEY: {
+            "Type": "AWS::KMS::Key",
+            **_KEEP,
+            "Properties": {
+                "Description": "Mon Compte Élu: données personnelles au repos",
+                "EnableKeyRotation": True,
+                "KeyPolicy": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "AccountAdministration",
+                            "Effect": "Allow",
+                            "Principal": {"AWS": account_root},
+                            "Action": "kms:*",
+                            "Resource": "*",
+                        },
+                        {
+                            "Sid": "LogsEncryptLogGroups",
+                            "Effect": "Allow",
+                            "Principal": {
+                                "Service": {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}
+                            },
+                            "Action": [
+                                "kms:Encrypt*",
+                                "kms:Decrypt*",
+                                "kms:ReEncrypt*",
+                                "kms:GenerateDataKey*",
+                                "kms:Describe*",
+                            ],
+                            "Resource": "*",
+                            "Condition": {
+                                "ArnLike": {
+                                    "kms:EncryptionContext:aws:logs:arn": {
+                                        "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}"
+                                        ":${AWS::AccountId}:log-group:*"
+                                    }
+                                }
+                            },
+                        },
+                        {
+                            "Sid": "S3NotifiesTheEncryptedQueue",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "s3.amazonaws.com"},
+                            "Action": use,
+                            "Resource": "*",
+                            "Condition": {
+                                "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+                            },
+                        },
+                        {
+                            "Sid": "CloudWatchAlarmsPublishToTheEncryptedTopic",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                            "Action": use,
+                            "Resource": "*",
+                            "Condition": {
+                                "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+                            },
+                        },
+                    ],
+                },
+            },
+        },
+        "DataKeyAlias": {
+            "Type": "AWS::KMS::Alias",
+            "Properties": {
+                "AliasName": {"Fn::Sub": "alias/${AWS::StackName}-data"},
+                "TargetKeyId": {"Ref": DATA_KEY},
+            },
+        },
+    }
 
 
 def buckets(settings: Settings) -> dict:
@@ -108,68 +176,133 @@ def buckets(settings: Settings) -> dict:
     out = _access_logs_bucket(settings)
     for field in resources.BUCKETS:
         bucket_id = resource_id(field)
-        out[bucket_id] = {"Type": "AWS::S3::Bucket", **_KEEP, "Properties": {
-            "BucketName": getattr(settings, field),
-            # who read or wrote which file: the files hold every élu's identity
-            "LoggingConfiguration": {"DestinationBucketName": {"Ref": ACCESS_LOGS},
-                                     "LogFilePrefix": f"{getattr(settings, field)}/"},
-            **private_versioned_bucket_properties(),
-            "BucketEncryption": {"ServerSideEncryptionConfiguration": [{
-                "ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
-                                                  "KMSMasterKeyID": {"Ref": DATA_KEY}},
-                "BucketKeyEnabled": True}]},
-            # prefectures re-upload corrected files: old versions go after a year
-            "LifecycleConfiguration": {"Rules": [{
-                "Id": "old-versions", "Status": "Enabled",
-                "NoncurrentVersionExpiration": {"NoncurrentDays": 365},
-                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}]},
-        }}
+        out[bucket_id] = {
+            "Type": "AWS::S3::Bucket",
+            **_KEEP,
+            "Properties": {
+                "BucketName": getattr(settings, field),
+                # who read or wrote which file: the files hold every élu's identity
+                "LoggingConfiguration": {
+                    "DestinationBucketName": {"Ref": ACCESS_LOGS},
+                    "LogFilePrefix": f"{getattr(settings, field)}/",
+                },
+                **private_versioned_bucket_properties(),
+                "BucketEncryption": {
+                    "ServerSideEncryptionConfiguration": [
+                        {
+                            "ServerSideEncryptionByDefault": {
+                                "SSEAlgorithm": "aws:kms",
+                                "KMSMasterKeyID": {"Ref": DATA_KEY},
+                            },
+                            "BucketKeyEnabled": True,
+                        }
+                    ]
+                },
+                # prefectures re-upload corrected files: old versions go after a year
+                "LifecycleConfiguration": {
+                    "Rules": [
+                        {
+                            "Id": "old-versions",
+                            "Status": "Enabled",
+                            "NoncurrentVersionExpiration": {"NoncurrentDays": 365},
+                            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+                        }
+                    ]
+                },
+            },
+        }
         out[bucket_id + "Policy"] = bucket_policy(bucket_id)
     return out
 
 
 def _access_logs_bucket(settings: Settings) -> dict:
-    return {ACCESS_LOGS: {
-        "Type": "AWS::S3::Bucket", **_KEEP,
-        "Metadata": {"checkov": {"skip": [
-            {"id": "CKV_AWS_18", "comment": "The access logs bucket does not log itself."},
-            {"id": "CKV_AWS_145", "comment": "S3 delivers access logs only to a bucket "
-                                             "encrypted with S3-managed keys."}]}},
-        "Properties": {
-            "BucketName": {"Fn::Sub": f"mce-{settings.stage}-access-logs-${{AWS::AccountId}}"},
-            **private_versioned_bucket_properties(),
-            "BucketEncryption": {"ServerSideEncryptionConfiguration": [{
-                "ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
-            "LifecycleConfiguration": {"Rules": [{
-                "Id": "expire", "Status": "Enabled", "ExpirationInDays": 400,
-                "NoncurrentVersionExpiration": {"NoncurrentDays": 30}}]}}},
-        ACCESS_LOGS + "Policy": bucket_policy(ACCESS_LOGS, {
-            "Sid": "S3ServerAccessLogs", "Effect": "Allow",
-            "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
-            "Resource": {"Fn::Sub": f"${{{ACCESS_LOGS}.Arn}}/*"},
-            "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}})}
+    return {
+        ACCESS_LOGS: {
+            "Type": "AWS::S3::Bucket",
+            **_KEEP,
+            "Metadata": {
+                "checkov": {
+                    "skip": [
+                        {
+                            "id": "CKV_AWS_18",
+                            "comment": "The access logs bucket does not log itself.",
+                        },
+                        {
+                            "id": "CKV_AWS_145",
+                            "comment": "S3 delivers access logs only to a bucket "
+                            "encrypted with S3-managed keys.",
+                        },
+                    ]
+                }
+            },
+            "Properties": {
+                "BucketName": {"Fn::Sub": f"mce-{settings.stage}-access-logs-${{AWS::AccountId}}"},
+                **private_versioned_bucket_properties(),
+                "BucketEncryption": {
+                    "ServerSideEncryptionConfiguration": [
+                        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+                    ]
+                },
+                "LifecycleConfiguration": {
+                    "Rules": [
+                        {
+                            "Id": "expire",
+                            "Status": "Enabled",
+                            "ExpirationInDays": 400,
+                            "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+                        }
+                    ]
+                },
+            },
+        },
+        ACCESS_LOGS + "Policy": bucket_policy(
+            ACCESS_LOGS,
+            {
+                "Sid": "S3ServerAccessLogs",
+                "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": {"Fn::Sub": f"${{{ACCESS_LOGS}.Arn}}/*"},
+                "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
+            },
+        ),
+    }
 
 
 _SECRET_DESCRIPTIONS = {
     "nir_hmac_key_secret": "Clé HMAC des NIR, générée ici (ne jamais la changer : les comptes "
-                           "en dérivent)",
+    "en dérivent)",
     "franceconnect_client_secret": "Secret du client FranceConnect : y mettre celui que "
-                                   "FranceConnect a remis (la valeur générée n'est qu'un "
-                                   "bouche-trou)",
+    "FranceConnect a remis (la valeur générée n'est qu'un "
+    "bouche-trou)",
 }
 
 
 def secrets(settings: Settings) -> dict:
     """Generated by Secrets Manager, so nobody ever types the NIR key; FranceConnect's client
     secret is then set by an operator."""
-    return {resource_id(field): {
-        "Type": "AWS::SecretsManager::Secret", **_KEEP,
-        "Metadata": {"checkov": {"skip": [{
-            "id": "CKV2_AWS_57", "comment": "No rotation: the NIR key cannot change (account "
-                                            "keys derive from it), and FranceConnect's secret "
-                                            "is rotated by FranceConnect."}]}},
-        "Properties": {
-            "Name": getattr(settings, field), "Description": _SECRET_DESCRIPTIONS[field],
-            "KmsKeyId": {"Ref": DATA_KEY},
-            "GenerateSecretString": {"PasswordLength": 64, "ExcludePunctuation": True}}}
-        for field in resources.SECRETS}
+    return {
+        resource_id(field): {
+            "Type": "AWS::SecretsManager::Secret",
+            **_KEEP,
+            "Metadata": {
+                "checkov": {
+                    "skip": [
+                        {
+                            "id": "CKV2_AWS_57",
+                            "comment": "No rotation: the NIR key cannot change (account "
+                            "keys derive from it), and FranceConnect's secret "
+                            "is rotated by FranceConnect.",
+                        }
+                    ]
+                }
+            },
+            "Properties": {
+                "Name": getattr(settings, field),
+                "Description": _SECRET_DESCRIPTIONS[field],
+                "KmsKeyId": {"Ref": DATA_KEY},
+                "GenerateSecretString": {"PasswordLength": 64, "ExcludePunctuation": True},
+            },
+        }
+        for field in resources.SECRETS
+    }

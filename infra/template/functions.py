@@ -11,16 +11,28 @@ from . import parts
 from .naming import DATA_KEY, function_id, function_name, log_group_name
 
 _CHECKOV_SKIPS = [
-    {"id": "CKV_AWS_117", "comment": "No VPC: the functions reach only AWS APIs through IAM; "
-                                     "a VPC would add NAT costs and cold starts, no isolation."},
-    {"id": "CKV_AWS_116", "comment": "No asynchronous invocation needs a DLQ: the API is "
-                                     "synchronous, SQS-fed functions use their queue's DLQ, the "
-                                     "daily job is idempotent and runs again the next day."},
-    {"id": "CKV_AWS_115", "comment": "Concurrency is capped by each SQS event source's "
-                                     "MaximumConcurrency; the API is capped by the stage's "
-                                     "throttling and the WAF rate rule."},
-    {"id": "CKV_AWS_272", "comment": "Code signing needs a signing profile and pipeline the "
-                                     "project does not run; the package is built in CI."},
+    {
+        "id": "CKV_AWS_117",
+        "comment": "No VPC: the functions reach only AWS APIs through IAM; "
+        "a VPC would add NAT costs and cold starts, no isolation.",
+    },
+    {
+        "id": "CKV_AWS_116",
+        "comment": "No asynchronous invocation needs a DLQ: the API is "
+        "synchronous, SQS-fed functions use their queue's DLQ, the "
+        "daily job is idempotent and runs again the next day.",
+    },
+    {
+        "id": "CKV_AWS_115",
+        "comment": "Concurrency is capped by each SQS event source's "
+        "MaximumConcurrency; the API is capped by the stage's "
+        "throttling and the WAF rate rule.",
+    },
+    {
+        "id": "CKV_AWS_272",
+        "comment": "Code signing needs a signing profile and pipeline the "
+        "project does not run; the package is built in CI.",
+    },
 ]
 
 
@@ -38,5 +50,6 @@ def functions(settings: Settings) -> dict:
                 "MemorySize": function.memory,
                 "Tracing": "Active",
                 "KmsKeyArn": {"Fn::GetAtt": [DATA_KEY, "Arn"]},
-            }}
+            },
+        }
     return out

@@ -13,13 +13,27 @@ from ..resources import Function
 from .messaging import email_resources
 from .naming import DATA_KEY, arn, log_group_name, resource_id, role_id
 
-TABLE_READ = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
-              "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable")
-TABLE_WRITE = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-               "dynamodb:BatchWriteItem")
+TABLE_READ = (
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DescribeTable",
+)
+TABLE_WRITE = (
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+)
 QUEUE_SEND = ("sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes")
-QUEUE_CONSUME = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
-                 "sqs:GetQueueAttributes")
+QUEUE_CONSUME = (
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibility",
+    "sqs:GetQueueAttributes",
+)
 BUCKET_READ = ("s3:GetObject", "s3:ListBucket")
 BUCKET_WRITE = ("s3:PutObject", "s3:DeleteObject")
 EMAIL_SEND = ("ses:SendEmail", "ses:SendRawEmail")
@@ -36,9 +50,14 @@ class Grant:
 
 def grants(function: Function, settings: Settings) -> list[Grant]:
     access = function.access
-    out = [Grant(("logs:CreateLogStream", "logs:PutLogEvents"), None, (
-        arn("logs", f"log-group:{log_group_name(function, settings)}:*"),)),
-        Grant(KEY_USE, None, ({"Fn::GetAtt": [DATA_KEY, "Arn"]},))]
+    out = [
+        Grant(
+            ("logs:CreateLogStream", "logs:PutLogEvents"),
+            None,
+            (arn("logs", f"log-group:{log_group_name(function, settings)}:*"),),
+        ),
+        Grant(KEY_USE, None, ({"Fn::GetAtt": [DATA_KEY, "Arn"]},)),
+    ]
     for field in access.write_tables:
         out.append(_table_grant(field, TABLE_READ + TABLE_WRITE))
     for field in access.read_tables:
@@ -47,8 +66,13 @@ def grants(function: Function, settings: Settings) -> list[Grant]:
         out.append(Grant(QUEUE_SEND, field, ({"Fn::GetAtt": [resource_id(field), "Arn"]},)))
     for source in resources.EVENT_SOURCES:
         if source.function == function.name:
-            out.append(Grant(QUEUE_CONSUME, source.queue_field,
-                             ({"Fn::GetAtt": [resource_id(source.queue_field), "Arn"]},)))
+            out.append(
+                Grant(
+                    QUEUE_CONSUME,
+                    source.queue_field,
+                    ({"Fn::GetAtt": [resource_id(source.queue_field), "Arn"]},),
+                )
+            )
     for field in access.read_buckets:
         out.append(_bucket_grant(field, BUCKET_READ))
     for field in access.write_buckets:
@@ -62,33 +86,51 @@ def grants(function: Function, settings: Settings) -> list[Grant]:
 
 def _table_grant(field: str, actions: tuple[str, ...]) -> Grant:
     table = resource_id(field)
-    return Grant(actions, field, ({"Fn::GetAtt": [table, "Arn"]},
-                                  {"Fn::Sub": f"${{{table}.Arn}}/index/*"}))
+    return Grant(
+        actions, field, ({"Fn::GetAtt": [table, "Arn"]}, {"Fn::Sub": f"${{{table}.Arn}}/index/*"})
+    )
 
 
 def _bucket_grant(field: str, actions: tuple[str, ...]) -> Grant:
     bucket = resource_id(field)
-    return Grant(actions, field, ({"Fn::GetAtt": [bucket, "Arn"]},
-                                  {"Fn::Sub": f"${{{bucket}.Arn}}/*"}))
+    return Grant(
+        actions, field, ({"Fn::GetAtt": [bucket, "Arn"]}, {"Fn::Sub": f"${{{bucket}.Arn}}/*"})
+    )
 
 
 def allowed_actions(function: Function, settings: Settings, field: str | None) -> set[str]:
     """The IAM actions the function may perform on the resource named by this Settings field."""
-    return {action for grant in grants(function, settings) if grant.field == field
-            for action in grant.actions}
+    return {
+        action
+        for grant in grants(function, settings)
+        if grant.field == field
+        for action in grant.actions
+    }
 
 
 def roles(settings: Settings) -> dict:
     """Overrides of the roles Chalice generates: their policy becomes this one."""
     out = {}
     for function in resources.FUNCTIONS:
-        statements = [{"Effect": "Allow", "Action": list(grant.actions),
-                       "Resource": list(grant.resources)}
-                      for grant in grants(function, settings)]
-        statements.append({  # X-Ray has no resource-level permissions
-            "Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-            "Resource": "*"})
-        out[role_id(function.name)] = {"Properties": {"Policies": [{
-            "PolicyName": f"{role_id(function.name)}Policy",
-            "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]}}
+        statements = [
+            {"Effect": "Allow", "Action": list(grant.actions), "Resource": list(grant.resources)}
+            for grant in grants(function, settings)
+        ]
+        statements.append(
+            {  # X-Ray has no resource-level permissions
+                "Effect": "Allow",
+                "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+                "Resource": "*",
+            }
+        )
+        out[role_id(function.name)] = {
+            "Properties": {
+                "Policies": [
+                    {
+                        "PolicyName": f"{role_id(function.name)}Policy",
+                        "PolicyDocument": {"Version": "2012-10-17", "Statement": statements},
+                    }
+                ]
+            }
+        }
     return out

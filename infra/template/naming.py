@@ -10,12 +10,12 @@ _CHALICE_FUNCTION_IDS = {"api_handler": "APIHandler"}
 
 
 def logical_id(name: str) -> str:
-    """"rne_ingest" -> "RneIngest"."""
+    """ "rne_ingest" -> "RneIngest"."""
     return "".join(part.capitalize() for part in name.split("_"))
 
 
 def resource_id(settings_field: str) -> str:
-    """"accounts_table" -> "AccountsTable", "support_dlq_name" -> "SupportDlq"."""
+    """ "accounts_table" -> "AccountsTable", "support_dlq_name" -> "SupportDlq"."""
     return logical_id(settings_field.removesuffix("_name"))
 
 
@@ -39,5 +39,7 @@ def log_group_name(function, settings) -> str:
 
 def arn(service: str, resource: str) -> dict:
     """An ARN in this stack's partition, region and account."""
-    return {"Fn::Sub": f"arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:"
-                       f"{resource}"}
+    return {
+        "Fn::Sub": f"arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:"
+        f"{resource}"
+    }

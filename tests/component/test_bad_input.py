@@ -6,12 +6,15 @@ from chalicelib import services
 from tests.support.people import make_nir
 
 
-@pytest.mark.parametrize(("raw", "detail"), [
-    ("{pas du json", "n'est pas un JSON valide"),
-    ("[1, 2]", "doit être un objet JSON"),
-    ("", "est vide"),
-    ("\"texte\"", "doit être un objet JSON"),
-])
+@pytest.mark.parametrize(
+    ("raw", "detail"),
+    [
+        ("{pas du json", "n'est pas un JSON valide"),
+        ("[1, 2]", "doit être un objet JSON"),
+        ("", "est vide"),
+        ('"texte"', "doit être un objet JSON"),
+    ],
+)
 def test_malformed_bodies(api, raw, detail):
     response = api.post("/sessions", raw=raw)
     assert response.status == 400
@@ -31,11 +34,14 @@ def test_an_oversized_body_is_413(api):
     assert response.status == 413
 
 
-@pytest.mark.parametrize("body", [
-    {"nir": 123, "mot_de_passe": ["x"]},
-    {"nir": None},
-    {"nir": "\u0000" * 13, "mot_de_passe": "x"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"nir": 123, "mot_de_passe": ["x"]},
+        {"nir": None},
+        {"nir": "\u0000" * 13, "mot_de_passe": "x"},
+    ],
+)
 def test_wrong_types_are_field_errors(api, body):
     response = api.post("/sessions", body)
     assert response.status == 400
@@ -43,17 +49,32 @@ def test_wrong_types_are_field_errors(api, body):
 
 
 def test_wrong_types_in_signup_are_field_errors(api):
-    response = api.post("/accounts", {"nir": 12, "sexe": 1, "date_naissance": 19750314,
-                                      "adresse": {"ligne1": 3}, "mot_de_passe": True,
-                                      "email": ["x"], "telephone": {}})
+    response = api.post(
+        "/accounts",
+        {
+            "nir": 12,
+            "sexe": 1,
+            "date_naissance": 19750314,
+            "adresse": {"ligne1": 3},
+            "mot_de_passe": True,
+            "email": ["x"],
+            "telephone": {},
+        },
+    )
     assert response.status == 400
     champs = {e["champ"] for e in response.json["errors"]}
-    assert {"nir", "sexe", "date_naissance", "adresse.ligne1", "mot_de_passe", "email",
-            "telephone"} <= champs
+    assert {
+        "nir",
+        "sexe",
+        "date_naissance",
+        "adresse.ligne1",
+        "mot_de_passe",
+        "email",
+        "telephone",
+    } <= champs
 
 
-def test_an_unexpected_failure_is_a_generic_500_that_leaks_nothing(api, monkeypatch,
-                                                                  log_output):
+def test_an_unexpected_failure_is_a_generic_500_that_leaks_nothing(api, monkeypatch, log_output):
     secret_nir = make_nir("F", "1980-01-01")
 
     def explode(*_args, **_kwargs):

@@ -20,8 +20,10 @@ def relay_for(aws, app, function, queue_field="support_queue_name", batch_size=1
 
 def queue_counts(sqs, url):
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
-    return (int(attributes["ApproximateNumberOfMessages"]),
-            int(attributes["ApproximateNumberOfMessagesNotVisible"]))
+    return (
+        int(attributes["ApproximateNumberOfMessages"]),
+        int(attributes["ApproximateNumberOfMessagesNotVisible"]),
+    )
 
 
 def test_messages_reach_the_function_and_only_failures_stay(aws):
@@ -31,8 +33,13 @@ def test_messages_reach_the_function_and_only_failures_stay(aws):
     @app.lambda_function(name="on_message")
     def on_message(event, context):
         received.extend(event["Records"])
-        return {"batchItemFailures": [{"itemIdentifier": r["messageId"]}
-                                      for r in event["Records"] if r["body"] == "second"]}
+        return {
+            "batchItemFailures": [
+                {"itemIdentifier": r["messageId"]}
+                for r in event["Records"]
+                if r["body"] == "second"
+            ]
+        }
 
     relay, sqs, _ = relay_for(aws, app, "on_message")
     url = sqs.get_queue_url(QueueName=aws.support_queue_name)["QueueUrl"]

@@ -14,17 +14,23 @@ from tests.support.people import PASSWORD, make_nir, signup_payload
 from tests.support.rne_files import CURRENT_HEADER, municipal_row, write
 from tests.support.rne_world import RneWorld
 
-CAMILLE = {"nom_naissance": "Bernard", "nom_usage": "Durand", "prenoms": "Camille", "sexe": "F",
-           "date_naissance": "1975-03-08", "lieu_naissance": "35238"}
+CAMILLE = {
+    "nom_naissance": "Bernard",
+    "nom_usage": "Durand",
+    "prenoms": "Camille",
+    "sexe": "F",
+    "date_naissance": "1975-03-08",
+    "lieu_naissance": "35238",
+}
 
 
 def signed_up(api, outbox, **identity):
-    payload = signup_payload(**identity, nir=make_nir(identity["sexe"],
-                                                      identity["date_naissance"]))
+    payload = signup_payload(**identity, nir=make_nir(identity["sexe"], identity["date_naissance"]))
     assert api.post("/accounts", payload).status == 201
     code = outbox.last_to(payload["email"]).code()
-    assert api.post("/accounts/verification", {"email": payload["email"], "code": code}
-                    ).status == 200
+    assert (
+        api.post("/accounts/verification", {"email": payload["email"], "code": code}).status == 200
+    )
     return payload
 
 
@@ -32,12 +38,14 @@ def me_with_cookie(browser):
     return browser.get("/me")
 
 
-def test_an_account_typed_with_the_same_identity_is_linked_at_first_login(api, outbox,
-                                                                         browser):
+def test_an_account_typed_with_the_same_identity_is_linked_at_first_login(api, outbox, browser):
     signed_up(api, outbox, **CAMILLE)
     landing = browser.login("camille")
     assert (landing.status, landing.path, landing.params) == (
-        303, "/connexion/franceconnect", {"statut": "connecte"})
+        303,
+        "/connexion/franceconnect",
+        {"statut": "connecte"},
+    )
     assert me_with_cookie(browser).json_body["prenoms"] == "Camille"
     [account] = list(Account.scan())
     assert account.franceconnect.nom_naissance == "BERNARD"
@@ -46,33 +54,52 @@ def test_an_account_typed_with_the_same_identity_is_linked_at_first_login(api, o
     assert browser.login("camille").params == {"statut": "connecte"}  # by the link, now
 
 
-def test_without_an_account_the_signup_goes_on_with_the_certified_identity(api, outbox,
-                                                                          browser):
+def test_without_an_account_the_signup_goes_on_with_the_certified_identity(api, outbox, browser):
     landing = browser.login("anne-sophie")
     assert (landing.path, landing.params) == ("/inscription", {"franceconnect": "identite"})
     assert "mce_session" not in browser.cookies
     identity = browser.get("/auth/franceconnect/identity").json_body
-    assert identity == {"identite": {
-        "nom_naissance": "PERRIN", "nom_usage": "MARCHAND", "prenoms": "Anne-Sophie Claire",
-        "sexe": "F", "date_naissance": "1982-11-05", "lieu_naissance": "44109"},
-        "email": "as.marchand@exemple.fr", "modifiable": False}
+    assert identity == {
+        "identite": {
+            "nom_naissance": "PERRIN",
+            "nom_usage": "MARCHAND",
+            "prenoms": "Anne-Sophie Claire",
+            "sexe": "F",
+            "date_naissance": "1982-11-05",
+            "lieu_naissance": "44109",
+        },
+        "email": "as.marchand@exemple.fr",
+        "modifiable": False,
+    }
     # The form says otherwise: the certified identity wins.
-    payload = signup_payload(nir=make_nir("F", "1982-11-05", place="44109"),
-                             nom_naissance="Autre", prenoms="Quelqu'un", sexe="F",
-                             date_naissance="1982-11-05", email="as.marchand@exemple.fr")
+    payload = signup_payload(
+        nir=make_nir("F", "1982-11-05", place="44109"),
+        nom_naissance="Autre",
+        prenoms="Quelqu'un",
+        sexe="F",
+        date_naissance="1982-11-05",
+        email="as.marchand@exemple.fr",
+    )
     created = api.post("/accounts", payload, headers={"Cookie": browser.cookie_header()})
     assert (created.status, created.json["franceconnect"]) == (201, "lie")
     [account] = list(Account.scan())
     assert (account.nom_naissance, account.nom_usage, account.prenoms) == (
-        "PERRIN", "MARCHAND", "Anne-Sophie Claire")
+        "PERRIN",
+        "MARCHAND",
+        "Anne-Sophie Claire",
+    )
     browser.keep_cookies(created.headers)
     assert "mce_fc_attente" not in browser.cookies
     # Not verified yet: FranceConnect does not open it.
-    assert browser.login("anne-sophie").params == {"statut": "erreur",
-                                                   "motif": "compte_non_verifie"}
+    assert browser.login("anne-sophie").params == {
+        "statut": "erreur",
+        "motif": "compte_non_verifie",
+    }
     code = outbox.last_to("as.marchand@exemple.fr").code()
-    assert api.post("/accounts/verification", {"email": "as.marchand@exemple.fr",
-                                               "code": code}).status == 200
+    assert (
+        api.post("/accounts/verification", {"email": "as.marchand@exemple.fr", "code": code}).status
+        == 200
+    )
     assert browser.login("anne-sophie").params == {"statut": "connecte"}
     assert me_with_cookie(browser).status_code == 200
 
@@ -88,8 +115,11 @@ def test_a_signup_whose_nir_contradicts_the_certified_identity_is_refused(api, b
 def test_an_account_typed_differently_is_linked_by_logging_in_once(api, outbox, browser):
     payload = signed_up(api, outbox, **{**CAMILLE, "prenoms": "Camilla"})  # a typo
     assert browser.login("camille").path == "/inscription"
-    session = api.post("/sessions", {"nir": payload["nir"][:13], "mot_de_passe": PASSWORD},
-                       headers={"Cookie": browser.cookie_header()})
+    session = api.post(
+        "/sessions",
+        {"nir": payload["nir"][:13], "mot_de_passe": PASSWORD},
+        headers={"Cookie": browser.cookie_header()},
+    )
     assert (session.status, session.json["franceconnect"]) == (200, "lie")
     browser.keep_cookies(session.headers)
     browser.cookies.clear()
@@ -98,23 +128,30 @@ def test_an_account_typed_differently_is_linked_by_logging_in_once(api, outbox, 
     assert account.prenoms == "Camilla" and account.franceconnect.prenoms == "Camille"
 
 
-def test_the_certified_identity_recognises_an_elu_the_typed_one_missed(aws, api, outbox,
-                                                                       browser):
+def test_the_certified_identity_recognises_an_elu_the_typed_one_missed(aws, api, outbox, browser):
     payload = signed_up(api, outbox, **{**CAMILLE, "prenoms": "Camilla"})
     world = RneWorld(aws, api, outbox)
-    world.ingest("prefectures/35/cm.csv", write(CURRENT_HEADER, [
-        municipal_row("BERNARD", "Camille", "F", "08/03/1975", debut="28/06/2020")]))
-    token = api.post("/sessions", {"nir": payload["nir"][:13], "mot_de_passe": PASSWORD}
-                     ).json["token"]
+    world.ingest(
+        "prefectures/35/cm.csv",
+        write(
+            CURRENT_HEADER,
+            [municipal_row("BERNARD", "Camille", "F", "08/03/1975", debut="28/06/2020")],
+        ),
+    )
+    token = api.post("/sessions", {"nir": payload["nir"][:13], "mot_de_passe": PASSWORD}).json[
+        "token"
+    ]
     assert api.get("/me", token=token).json["elu"] is False
     browser.login("camille")
-    api.post("/sessions", {"nir": payload["nir"][:13], "mot_de_passe": PASSWORD},
-             headers={"Cookie": browser.cookie_header()})
+    api.post(
+        "/sessions",
+        {"nir": payload["nir"][:13], "mot_de_passe": PASSWORD},
+        headers={"Cookie": browser.cookie_header()},
+    )
     assert api.get("/me", token=token).json["elu"] is True
 
 
-def test_logout_ends_the_session_here_and_at_franceconnect(api, outbox, browser,
-                                                          franceconnect):
+def test_logout_ends_the_session_here_and_at_franceconnect(api, outbox, browser, franceconnect):
     signed_up(api, outbox, **CAMILLE)
     browser.login("camille")
     response = browser.get("/auth/franceconnect/logout")
@@ -124,8 +161,7 @@ def test_logout_ends_the_session_here_and_at_franceconnect(api, outbox, browser,
     assert end.startswith(franceconnect.issuer + "/session/end?")
     assert "id_token_hint" in parse_qs(urlparse(end).query)
     back = requests.get(end, allow_redirects=False, timeout=5)
-    assert back.status_code == 302 and back.headers["Location"].startswith(
-        "http://127.0.0.1:8000/")
+    assert back.status_code == 302 and back.headers["Location"].startswith("http://127.0.0.1:8000/")
     assert len(franceconnect.logouts) == 1
     assert me_with_cookie(browser).status_code == 401
 
@@ -162,24 +198,36 @@ def test_a_code_replayed_with_a_fresh_state_is_refused_by_the_provider(api, outb
     assert browser.come_back(replay).params == {"statut": "erreur", "motif": "code_invalide"}
 
 
-@pytest.mark.parametrize("tamper", [
-    {"foreign_key": True},
-    {"id_token_claims": {"aud": "un-autre-service"}},
-    {"id_token_claims": {"iss": "https://faux-franceconnect.example"}},
-    {"drop_claims": ("nonce",)},
-    {"id_token_claims": {"nonce": "pas-le-bon"}},
-    {"id_token_claims": {"exp": int(time.time()) - 3600, "iat": int(time.time()) - 7200}},
-    {"id_token_claims": {"at_hash": "AAAAAAAAAAAAAAAAAAAAAA"}},
-], ids=["tampered-signature", "wrong-audience", "wrong-issuer", "missing-nonce", "wrong-nonce",
-        "expired", "access-token-swapped"])
-def test_a_bad_id_token_ends_clearly_without_a_session(api, outbox, browser, franceconnect,
-                                                       tamper):
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        {"foreign_key": True},
+        {"id_token_claims": {"aud": "un-autre-service"}},
+        {"id_token_claims": {"iss": "https://faux-franceconnect.example"}},
+        {"drop_claims": ("nonce",)},
+        {"id_token_claims": {"nonce": "pas-le-bon"}},
+        {"id_token_claims": {"exp": int(time.time()) - 3600, "iat": int(time.time()) - 7200}},
+        {"id_token_claims": {"at_hash": "AAAAAAAAAAAAAAAAAAAAAA"}},
+    ],
+    ids=[
+        "tampered-signature",
+        "wrong-audience",
+        "wrong-issuer",
+        "missing-nonce",
+        "wrong-nonce",
+        "expired",
+        "access-token-swapped",
+    ],
+)
+def test_a_bad_id_token_ends_clearly_without_a_session(api, outbox, browser, franceconnect, tamper):
     signed_up(api, outbox, **CAMILLE)
     for name, value in tamper.items():
         setattr(franceconnect.tamper, name, value)
     landing = browser.login("camille")
-    assert (landing.status, landing.params) == (303, {"statut": "erreur",
-                                                      "motif": "jeton_invalide"})
+    assert (landing.status, landing.params) == (
+        303,
+        {"statut": "erreur", "motif": "jeton_invalide"},
+    )
     assert "mce_session" not in browser.cookies
 
 
@@ -193,7 +241,8 @@ def test_franceconnect_unreachable_is_a_clear_error(client, aws, monkeypatch):
     response = FcBrowser(client, None).get("/auth/franceconnect")
     assert response.status_code == 303
     assert response.headers["Location"].endswith(
-        "/connexion/franceconnect?statut=erreur&motif=fournisseur_indisponible")
+        "/connexion/franceconnect?statut=erreur&motif=fournisseur_indisponible"
+    )
 
 
 def test_no_token_code_or_state_reaches_the_logs(api, outbox, browser, log_output):

@@ -28,14 +28,18 @@ def test_tables_have_the_declared_keys_indexes_and_ttl(aws, declared):
     for table in tables:
         live = dynamodb.describe_table(TableName=table["TableName"])["Table"]
         assert live["KeySchema"] == table["KeySchema"], table["TableName"]
-        assert sorted(live["AttributeDefinitions"], key=lambda a: a["AttributeName"]) == \
-            table["AttributeDefinitions"]
-        assert {(i["IndexName"], json.dumps(i["KeySchema"]), i["Projection"]["ProjectionType"])
-                for i in live.get("GlobalSecondaryIndexes", [])} == {
+        assert (
+            sorted(live["AttributeDefinitions"], key=lambda a: a["AttributeName"])
+            == table["AttributeDefinitions"]
+        )
+        assert {
             (i["IndexName"], json.dumps(i["KeySchema"]), i["Projection"]["ProjectionType"])
-            for i in table.get("GlobalSecondaryIndexes", [])}
-        ttl = dynamodb.describe_time_to_live(TableName=table["TableName"])[
-            "TimeToLiveDescription"]
+            for i in live.get("GlobalSecondaryIndexes", [])
+        } == {
+            (i["IndexName"], json.dumps(i["KeySchema"]), i["Projection"]["ProjectionType"])
+            for i in table.get("GlobalSecondaryIndexes", [])
+        }
+        ttl = dynamodb.describe_time_to_live(TableName=table["TableName"])["TimeToLiveDescription"]
         expected = table.get("TimeToLiveSpecification", {}).get("AttributeName")
         assert ttl.get("AttributeName") == expected, table["TableName"]
 
@@ -58,13 +62,14 @@ def test_the_bucket_notifies_the_declared_queue_for_the_declared_prefixes(aws, d
     s3 = boto3.client("s3", region_name=REGION)
     [bucket] = [b for b in of_type(declared, "AWS::S3::Bucket") if "NotificationConfiguration" in b]
     live = s3.get_bucket_notification_configuration(Bucket=bucket["BucketName"])[
-        "QueueConfigurations"]
+        "QueueConfigurations"
+    ]
     wanted = bucket["NotificationConfiguration"]["QueueConfigurations"]
-    queue_names = {declared[c["Queue"]["Fn::GetAtt"][0]]["Properties"]["QueueName"]
-                   for c in wanted}
+    queue_names = {declared[c["Queue"]["Fn::GetAtt"][0]]["Properties"]["QueueName"] for c in wanted}
     assert {c["QueueArn"].rsplit(":", 1)[-1] for c in live} == queue_names
     assert sorted(c["Filter"]["Key"]["FilterRules"][0]["Value"] for c in live) == sorted(
-        c["Filter"]["S3Key"]["Rules"][0]["Value"] for c in wanted)
+        c["Filter"]["S3Key"]["Rules"][0]["Value"] for c in wanted
+    )
     versioning = s3.get_bucket_versioning(Bucket=bucket["BucketName"])
     assert versioning["Status"] == bucket["VersioningConfiguration"]["Status"]
 
@@ -74,7 +79,8 @@ def test_the_sender_identity_configuration_set_and_secret_exist_as_declared(aws,
     identities = {i["IdentityName"] for i in ses.list_email_identities()["EmailIdentities"]}
     assert {i["EmailIdentity"] for i in of_type(declared, "AWS::SES::EmailIdentity")} <= identities
     assert {c["Name"] for c in of_type(declared, "AWS::SES::ConfigurationSet")} <= set(
-        ses.list_configuration_sets()["ConfigurationSets"])
+        ses.list_configuration_sets()["ConfigurationSets"]
+    )
     secrets = boto3.client("secretsmanager", region_name=REGION)
     for secret in of_type(declared, "AWS::SecretsManager::Secret"):
         assert len(secrets.get_secret_value(SecretId=secret["Name"])["SecretString"]) >= 32

@@ -35,19 +35,24 @@ def function_calls(aws, client, monkeypatch):
                 return handler(*args)
             finally:
                 _running.reset(token)
+
         return run
 
     for function in resources.FUNCTIONS:
         if function.name in app.handler_map:
-            monkeypatch.setitem(app.handler_map, function.name,
-                                attributed(function.name, app.handler_map[function.name]))
+            monkeypatch.setitem(
+                app.handler_map,
+                function.name,
+                attributed(function.name, app.handler_map[function.name]),
+            )
     monkeypatch.setattr(type(app), "__call__", attributed("api_handler", type(app).__call__))
     with recording(_running.get) as calls:
         yield calls
 
 
 def test_each_function_is_allowed_what_it_does_and_granted_only_what_it_uses(
-        function_calls, aws, api, outbox, client, browser, monkeypatch):
+    function_calls, aws, api, outbox, client, browser, monkeypatch
+):
     world = RneWorld(aws, api, outbox)
     helene = _every_api_flow(api, outbox, world)
     _franceconnect_logins(api, browser)
@@ -64,8 +69,11 @@ def test_each_function_is_allowed_what_it_does_and_granted_only_what_it_uses(
     denied, unused = set(), set()
     for function in resources.FUNCTIONS:
         calls = by_function[function.name]
-        denied |= {(function.name, call.action, names[call.resource]) for call in calls
-                   if call.action not in allowed_actions(function, aws, names[call.resource])}
+        denied |= {
+            (function.name, call.action, names[call.resource])
+            for call in calls
+            if call.action not in allowed_actions(function, aws, names[call.resource])
+        }
         used = {names[call.resource] for call in calls}
         unused |= {(function.name, field) for field in function.access.resources() - used}
     assert not denied, "refused by the policies:\n" + "\n".join(map(str, sorted(denied)))
@@ -84,28 +92,43 @@ def _resource_names(settings) -> dict[str, str]:
 
 
 def _every_api_flow(api, outbox, world):
-    payload = world.person(nom_naissance="Roux", nom_usage=None, prenoms="Hélène",
-                           date_naissance="1968-09-02")
+    payload = world.person(
+        nom_naissance="Roux", nom_usage=None, prenoms="Hélène", date_naissance="1968-09-02"
+    )
     nir13 = payload["nir"][:13]
     assert api.post("/sessions", {"nir": nir13, "mot_de_passe": "faux"}).status == 401
     token = api.post("/sessions", {"nir": nir13, "mot_de_passe": PASSWORD}).json["token"]
-    for path in ("/me", "/me/rights", "/me/rights/history",
-                 "/formations?catalogue=activite-professionnelle"):
+    for path in (
+        "/me",
+        "/me/rights",
+        "/me/rights/history",
+        "/formations?catalogue=activite-professionnelle",
+    ):
         assert api.get(path, token=token).status == 200
     assert api.get("/formations/inconnue").status == 404
-    reference = api.post("/support-requests", {
-        "situation": "droits_elu_invisibles", "nom_naissance": "Roux", "prenoms": "Hélène",
-        "date_naissance": "1968-09-02", "lieu_naissance": "Rennes (35)",
-        "collectivite": "Commune de Rennes", "email": payload["email"]},
-        token=token).json["reference"]
+    reference = api.post(
+        "/support-requests",
+        {
+            "situation": "droits_elu_invisibles",
+            "nom_naissance": "Roux",
+            "prenoms": "Hélène",
+            "date_naissance": "1968-09-02",
+            "lieu_naissance": "Rennes (35)",
+            "collectivite": "Commune de Rennes",
+            "email": payload["email"],
+        },
+        token=token,
+    ).json["reference"]
     assert api.get(f"/support-requests/{reference}?email={payload['email']}").status == 200
     world.deliver()  # the support worker forwards it
     assert api.delete("/sessions/current", token=token).status == 204
     assert api.post("/password-resets", {"nir": nir13}).status == 202
     link = outbox.last_to(payload["email"]).link()
     reset_token = parse_qs(urlparse(link).query)["jeton"][0]
-    assert api.post(f"/password-resets/{reset_token}",
-                    {"mot_de_passe": "Jw9%riviere-Basalte"}).status == 200
+    assert (
+        api.post(f"/password-resets/{reset_token}", {"mot_de_passe": "Jw9%riviere-Basalte"}).status
+        == 200
+    )
     late = signup_payload()
     assert api.post("/signup/steps/identite", late).status == 200
     assert api.post("/accounts", late).status == 201
@@ -123,28 +146,50 @@ def _franceconnect_logins(api, browser):
 def _rne_ingestion_then_a_help_request_resolved_automatically(api, world, helene):
     # She signed up with her married name as birth name; the RNE lists her birth name.
     claire = world.person(nom_naissance="Lefèvre", nom_usage=None, prenoms="Claire")
-    world.ingest("prefectures/35/cm.csv", write(CURRENT_HEADER, [
-        municipal_row("ROUX", "Hélène", "F", "02/09/1968", debut="28/06/2020"),
-        municipal_row("MARTIN", "Claire", "F", "14/03/1975"),
-        municipal_row("BRUNET", "Joël", "M", "05/01/1955")]))
-    joel = world.person(nom_naissance="Brunet", nom_usage=None, prenoms="Joël", sexe="M",
-                        date_naissance="1955-01-05")  # recognised as his account is activated
+    world.ingest(
+        "prefectures/35/cm.csv",
+        write(
+            CURRENT_HEADER,
+            [
+                municipal_row("ROUX", "Hélène", "F", "02/09/1968", debut="28/06/2020"),
+                municipal_row("MARTIN", "Claire", "F", "14/03/1975"),
+                municipal_row("BRUNET", "Joël", "M", "05/01/1955"),
+            ],
+        ),
+    )
+    joel = world.person(
+        nom_naissance="Brunet",
+        nom_usage=None,
+        prenoms="Joël",
+        sexe="M",
+        date_naissance="1955-01-05",
+    )  # recognised as his account is activated
     assert world.me(joel)["elu"] is True
-    token = api.post("/sessions", {"nir": claire["nir"][:13], "mot_de_passe": PASSWORD}
-                     ).json["token"]
-    reference = api.post("/support-requests", {
-        "situation": "droits_elu_invisibles", "nom_naissance": "Martin", "nom_usage": "Lefèvre",
-        "prenoms": "Claire", "date_naissance": "1975-03-14", "lieu_naissance": "Rennes (35)",
-        "collectivite": "Commune de Rennes", "email": claire["email"]},
-        token=token).json["reference"]
+    token = api.post("/sessions", {"nir": claire["nir"][:13], "mot_de_passe": PASSWORD}).json[
+        "token"
+    ]
+    reference = api.post(
+        "/support-requests",
+        {
+            "situation": "droits_elu_invisibles",
+            "nom_naissance": "Martin",
+            "nom_usage": "Lefèvre",
+            "prenoms": "Claire",
+            "date_naissance": "1975-03-14",
+            "lieu_naissance": "Rennes (35)",
+            "collectivite": "Commune de Rennes",
+            "email": claire["email"],
+        },
+        token=token,
+    ).json["reference"]
     world.deliver()
     assert api.get(f"/support-requests/{reference}", token=token).json["statut"] == (
-        "resolue_automatiquement")
-    token = api.post("/sessions", {"nir": helene["nir"][:13],
-                                   "mot_de_passe": helene["mot_de_passe"]}).json["token"]
+        "resolue_automatiquement"
+    )
+    token = api.post(
+        "/sessions", {"nir": helene["nir"][:13], "mot_de_passe": helene["mot_de_passe"]}
+    ).json["token"]
     assert api.get("/me/rights", token=token).json["elu"]  # recognised as she logs in again
-
-
 
 
 def _a_yearly_credit_due(client):
@@ -153,16 +198,28 @@ def _a_yearly_credit_due(client):
     this_year = max(int(year) for year in account.dif_annees)
     account.update(actions=[Account.dif_annees.delete({this_year})])
     LedgerEntry(account.nir_hash, f"annee#{this_year}").delete()
-    result = client.lambda_.invoke("credit_dif_annuel", client.events.generate_cw_event(
-        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])).payload
+    result = client.lambda_.invoke(
+        "credit_dif_annuel",
+        client.events.generate_cw_event(
+            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+        ),
+    ).payload
     assert result == {"annees_creditees": 1}
 
 
 def _support_message_that_keeps_failing(api, world, monkeypatch):
-    api.post("/support-requests", {
-        "situation": "droits_elu_invisibles", "nom_naissance": "Martin", "prenoms": "Claire",
-        "date_naissance": "1975-03-14", "lieu_naissance": "Rennes (35)",
-        "collectivite": "Commune de Rennes", "email": "claire@exemple.fr"})
+    api.post(
+        "/support-requests",
+        {
+            "situation": "droits_elu_invisibles",
+            "nom_naissance": "Martin",
+            "prenoms": "Claire",
+            "date_naissance": "1975-03-14",
+            "lieu_naissance": "Rennes (35)",
+            "collectivite": "Commune de Rennes",
+            "email": "claire@exemple.fr",
+        },
+    )
     url = world.sqs.get_queue_url(QueueName=world.settings.support_queue_name)["QueueUrl"]
     world.sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "0"})
 

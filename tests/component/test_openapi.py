@@ -13,8 +13,12 @@ def test_the_document_describes_exactly_the_routes_of_the_app():
     from app import app
 
     routes = {(path, method.lower()) for path, methods in app.routes.items() for method in methods}
-    documented = {(path, method) for path, operations in spec()["paths"].items()
-                  for method in operations if method != "parameters"}
+    documented = {
+        (path, method)
+        for path, operations in spec()["paths"].items()
+        for method in operations
+        if method != "parameters"
+    }
     assert documented == routes
 
 
@@ -22,8 +26,10 @@ def test_every_operation_documents_its_success_and_a_request_body_where_it_takes
     for path, operations in spec()["paths"].items():
         for method, operation in operations.items():
             # success is a 2XX, or a 303 for the browser redirections of FranceConnect
-            assert any(code.startswith("2") or code == "303"
-                       for code in operation["responses"]), (path, method)
+            assert any(code.startswith("2") or code == "303" for code in operation["responses"]), (
+                path,
+                method,
+            )
             if method == "post":
                 assert "requestBody" in operation, path
 

@@ -57,8 +57,9 @@ def test_an_expired_or_unknown_link_is_gone(api, active_account, outbox):
     request_reset(api, nir13)
     token = token_from(outbox.last_to(payload["email"]))
     for reset in PasswordReset.scan():
-        reset.update(actions=[PasswordReset.expires_at.set(datetime.now(UTC)
-                                                           - timedelta(seconds=1))])
+        reset.update(
+            actions=[PasswordReset.expires_at.set(datetime.now(UTC) - timedelta(seconds=1))]
+        )
     assert api.post(f"/password-resets/{token}", {"mot_de_passe": NEW_PASSWORD}).status == 410
     assert api.post("/password-resets/inconnu", {"mot_de_passe": NEW_PASSWORD}).status == 410
 

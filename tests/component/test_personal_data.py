@@ -34,8 +34,10 @@ def run_every_account_flow(api, outbox, payload):
     api.post("/accounts", payload)  # 409
     code = outbox.last_to(payload["email"]).code()
     secrets.append(code)
-    api.post("/accounts/verification", {"email": payload["email"],
-                                        "code": f"{(int(code) + 1) % 10**6:06d}"})
+    api.post(
+        "/accounts/verification",
+        {"email": payload["email"], "code": f"{(int(code) + 1) % 10**6:06d}"},
+    )
     api.post("/accounts/verification", {"email": payload["email"], "code": code})
     api.post("/sessions", {"nir": nir13, "mot_de_passe": "Pas-le-bon-mot-de-passe-1"})
     token = api.post("/sessions", {"nir": payload["nir"], "mot_de_passe": PASSWORD}).json["token"]
@@ -79,9 +81,12 @@ def test_storage_holds_hashes_only(api, outbox, aws):
 
 def test_answers_never_echo_a_nir(api, outbox):
     payload = signup_payload()
-    bodies = [api.post("/accounts", payload).body, api.post("/accounts", payload).body,
-              api.post("/signup/steps/identite", {**payload, "sexe": "M"}).body,
-              api.post("/sessions", {"nir": payload["nir"][:13], "mot_de_passe": "x"}).body]
+    bodies = [
+        api.post("/accounts", payload).body,
+        api.post("/accounts", payload).body,
+        api.post("/signup/steps/identite", {**payload, "sexe": "M"}).body,
+        api.post("/sessions", {"nir": payload["nir"][:13], "mot_de_passe": "x"}).body,
+    ]
     text = b"".join(bodies).decode()
     assert [s for s in spellings_of(payload["nir"]) if s in text] == []
 
@@ -91,18 +96,43 @@ def test_email_bodies_and_help_request_details_are_never_logged(aws, api, outbox
 
     world = RneWorld(aws, api, outbox)
     run_every_account_flow(api, outbox, signup_payload())
-    details = {"nom_naissance": "Quéméneur", "nom_usage": "Le Goff", "prenoms": "Maëlle",
-               "date_naissance": "1971-07-23", "lieu_naissance": "Landerneau (29)",
-               "collectivite": "Commune de Plougastel-Daoulas"}
-    assert api.post("/support-requests", {"situation": "droits_elu_invisibles", **details,
-                                          "email": "maelle@exemple.fr"}).status == 202
+    details = {
+        "nom_naissance": "Quéméneur",
+        "nom_usage": "Le Goff",
+        "prenoms": "Maëlle",
+        "date_naissance": "1971-07-23",
+        "lieu_naissance": "Landerneau (29)",
+        "collectivite": "Commune de Plougastel-Daoulas",
+    }
+    assert (
+        api.post(
+            "/support-requests",
+            {"situation": "droits_elu_invisibles", **details, "email": "maelle@exemple.fr"},
+        ).status
+        == 202
+    )
     world.deliver()  # the worker emails the Caisse des Dépôts, then her
     logs = log_output()
     assert "SupportRequestForwarded" in logs  # we did capture the worker's output
     mails = outbox.all()
     assert len(mails) == 5  # code, reset link, reset done, the mailbox, her acknowledgement
-    lines = {line.strip() for mail in mails for line in mail.text.splitlines()
-             if len(line.strip()) > 25}
+    lines = {
+        line.strip() for mail in mails for line in mail.text.splitlines() if len(line.strip()) > 25
+    }
     assert leaked(logs, sorted(lines)) == []
-    assert leaked(logs, [details[k] for k in ("nom_naissance", "nom_usage", "lieu_naissance",
-                                             "collectivite", "date_naissance")]) == []
+    assert (
+        leaked(
+            logs,
+            [
+                details[k]
+                for k in (
+                    "nom_naissance",
+                    "nom_usage",
+                    "lieu_naissance",
+                    "collectivite",
+                    "date_naissance",
+                )
+            ],
+        )
+        == []
+    )

@@ -16,17 +16,23 @@ def rne(aws, api, outbox):
 
 
 def token_of(api, payload):
-    return api.post("/sessions", {"nir": payload["nir"][:13],
-                                  "mot_de_passe": PASSWORD}).json["token"]
+    return api.post("/sessions", {"nir": payload["nir"][:13], "mot_de_passe": PASSWORD}).json[
+        "token"
+    ]
 
 
 @pytest.fixture
 def elu(rne, api):
     """Hélène Roux, conseillère municipale since 28 June 2020: (payload, token)."""
-    helene = rne.person(nom_naissance="Roux", nom_usage=None, prenoms="Hélène",
-                        date_naissance="1968-09-02")
-    rne.ingest("prefectures/35/cm.csv", write(CURRENT_HEADER, [
-        municipal_row("ROUX", "Hélène", "F", "02/09/1968", debut="28/06/2020")]))
+    helene = rne.person(
+        nom_naissance="Roux", nom_usage=None, prenoms="Hélène", date_naissance="1968-09-02"
+    )
+    rne.ingest(
+        "prefectures/35/cm.csv",
+        write(
+            CURRENT_HEADER, [municipal_row("ROUX", "Hélène", "F", "02/09/1968", debut="28/06/2020")]
+        ),
+    )
     return helene, token_of(api, helene)
 
 
@@ -35,8 +41,9 @@ def catalogue(aws):
     from chalicelib.catalogue.importer import import_catalogue
     from chalicelib.clock import paris_today
 
-    report = import_catalogue(demo_catalogue_csv(paris_today()), "demo.csv", paris_today(),
-                              services.catalogue().save)
+    report = import_catalogue(
+        demo_catalogue_csv(paris_today()), "demo.csv", paris_today(), services.catalogue().save
+    )
     assert report.importees == 300
 
 
@@ -55,7 +62,9 @@ def test_the_history_is_the_ledger_newest_first_and_adds_up_to_the_balance(api, 
     _, token = elu
     history = api.get("/me/rights/history", token=token).json
     assert [(o["date"], o["montant"], o["sens"]) for o in history["operations"]] == [
-        ("2023-06-28", "400.00", "credit"), ("2022-06-28", "400.00", "credit")]
+        ("2023-06-28", "400.00", "credit"),
+        ("2022-06-28", "400.00", "credit"),
+    ]
     assert history["operations"][0]["libelle"] == "Crédit annuel DIF élus 2023"
     [account] = list(Account.scan())
     entries = [e for e in LedgerEntry.query(account.nir_hash) if e.montant_centimes]
@@ -70,12 +79,15 @@ def test_history_pages_with_an_opaque_cursor(api, elu, monkeypatch):
     first = api.get("/me/rights/history", token=token).json
     second = api.get(f"/me/rights/history?cursor={first['cursor']}", token=token).json
     assert [o["date"] for o in first["operations"] + second["operations"]] == [
-        "2023-06-28", "2022-06-28"]
+        "2023-06-28",
+        "2022-06-28",
+    ]
     assert api.get("/me/rights/history?cursor=nimportequoi", token=token).status == 400
 
 
 def test_a_history_cursor_carries_no_account_key_and_serves_its_owner_only(
-        api, elu, rne, monkeypatch):
+    api, elu, rne, monkeypatch
+):
     import base64
 
     from chalicelib.rights import service
@@ -86,8 +98,13 @@ def test_a_history_cursor_carries_no_account_key_and_serves_its_owner_only(
     [account] = list(Account.scan())
     readable = base64.urlsafe_b64decode(cursor.split(".")[0] + "==").decode()
     assert account.nir_hash not in cursor and account.nir_hash not in readable
-    other = rne.person(nom_naissance="Garnier", prenoms="Luc", sexe="M",
-                       date_naissance="1980-01-01", email="luc.garnier@exemple.fr")
+    other = rne.person(
+        nom_naissance="Garnier",
+        prenoms="Luc",
+        sexe="M",
+        date_naissance="1980-01-01",
+        email="luc.garnier@exemple.fr",
+    )
     other_token = token_of(api, other)
     foreign = api.get(f"/me/rights/history?cursor={cursor}", token=other_token)
     assert foreign.status == 400 and foreign.json["errors"][0]["champ"] == "cursor"
@@ -108,13 +125,15 @@ def test_tampered_catalogue_cursors_are_400s(api, catalogue):
 def test_the_yearly_credit_runs_twice_and_credits_once(api, elu, client):
     _, token = elu
     assert api.get("/me/rights", token=token).json["elu"]["montant_disponible"] == "800.00"
-    event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event",
-                                            detail={}, resources=[])
+    event = client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+    )
     [account] = list(Account.scan())
     # As if 700 € had been spent and this year's anniversary were still to come.
     this_year = max(int(y) for y in account.dif_annees)
-    account.update(actions=[Account.dif_solde_centimes.set(10_000),
-                            Account.dif_annees.delete({this_year})])
+    account.update(
+        actions=[Account.dif_solde_centimes.set(10_000), Account.dif_annees.delete({this_year})]
+    )
     LedgerEntry(account.nir_hash, f"annee#{this_year}").delete()
     first = client.lambda_.invoke("credit_dif_annuel", event).payload
     second = client.lambda_.invoke("credit_dif_annuel", event).payload
@@ -125,8 +144,11 @@ def test_the_yearly_credit_runs_twice_and_credits_once(api, elu, client):
 
 def test_cpf_rights_are_shown_apart_euros_or_hours(api, logged_in):
     _, token = logged_in
-    assert api.get("/me/rights", token=token).json == {"elu": None, "cpf_euros": None,
-                                                       "cpf_heures": None}
+    assert api.get("/me/rights", token=token).json == {
+        "elu": None,
+        "cpf_euros": None,
+        "cpf_heures": None,
+    }
     [account] = list(Account.scan())
     account.update(actions=[Account.cpf_heures.set(120)])
     assert api.get("/me/rights", token=token).json["cpf_heures"] == {"heures_disponibles": 120}
@@ -135,8 +157,10 @@ def test_cpf_rights_are_shown_apart_euros_or_hours(api, logged_in):
 def test_the_professional_catalogue_is_public_and_paginated(api, catalogue):
     seen, cursor = [], None
     while True:
-        page = api.get("/formations?catalogue=activite-professionnelle"
-                       + (f"&cursor={cursor}" if cursor else "")).json
+        page = api.get(
+            "/formations?catalogue=activite-professionnelle"
+            + (f"&cursor={cursor}" if cursor else "")
+        ).json
         seen += [f["id"] for f in page["formations"]]
         cursor = page["cursor"]
         if cursor is None:
@@ -146,8 +170,12 @@ def test_the_professional_catalogue_is_public_and_paginated(api, catalogue):
 
 def test_french_keyword_search_ignores_case_and_accents(api, catalogue):
     def ids(query):
-        return {f["id"] for f in api.get(
-            f"/formations?catalogue=activite-professionnelle&q={query}").json["formations"]}
+        return {
+            f["id"]
+            for f in api.get(f"/formations?catalogue=activite-professionnelle&q={query}").json[
+                "formations"
+            ]
+        }
 
     assert ids("comptabilite") == ids("COMPTABILITÉ") != set()
     assert ids("compta bases") <= ids("comptabilite")
@@ -155,11 +183,13 @@ def test_french_keyword_search_ignores_case_and_accents(api, catalogue):
 
 
 def test_filters(api, catalogue):
-    page = api.get("/formations?catalogue=activite-professionnelle&modalite=a_distance"
-                   "&prix_max=500").json
+    page = api.get(
+        "/formations?catalogue=activite-professionnelle&modalite=a_distance&prix_max=500"
+    ).json
     assert page["formations"]
-    assert all(f["modalite"] == "a_distance" and float(f["prix"]) <= 500
-               for f in page["formations"])
+    assert all(
+        f["modalite"] == "a_distance" and float(f["prix"]) <= 500 for f in page["formations"]
+    )
     local = api.get("/formations?catalogue=activite-professionnelle&departement=35").json
     assert all(f["lieu"]["departement"] in ("35", None) for f in local["formations"])
     bad = api.get("/formations?catalogue=loisirs&departement=XYZ&prix_max=cher")
@@ -195,8 +225,11 @@ def test_a_word_beginning_finds_the_formation_and_pages_never_repeat(api, catalo
     _, token = elu
     seen, cursor = [], None
     while True:
-        page = api.get("/formations?catalogue=mandat&q=budg&modalite=presentiel"
-                       + (f"&cursor={cursor}" if cursor else ""), token=token).json
+        page = api.get(
+            "/formations?catalogue=mandat&q=budg&modalite=presentiel"
+            + (f"&cursor={cursor}" if cursor else ""),
+            token=token,
+        ).json
         seen += page["formations"]
         cursor = page["cursor"]
         if cursor is None:
@@ -205,9 +238,16 @@ def test_a_word_beginning_finds_the_formation_and_pages_never_repeat(api, catalo
     from chalicelib.clock import paris_today
     from local.demo_catalogue import demo_records
 
-    expected = {r["id"] for r in demo_records(paris_today()) if r["catalogue"] == "mandat"
-                and r["modalite"] == "presentiel" and any(w.startswith("BUDG") for w in words(
-                    f"{r['titre']} {r['objectifs']} {r['organisme_nom']}"))}
+    expected = {
+        r["id"]
+        for r in demo_records(paris_today())
+        if r["catalogue"] == "mandat"
+        and r["modalite"] == "presentiel"
+        and any(
+            w.startswith("BUDG")
+            for w in words(f"{r['titre']} {r['objectifs']} {r['organisme_nom']}")
+        )
+    }
     assert len({f["id"] for f in seen}) == len(seen)  # no page repeats another
     assert {f["id"] for f in seen} == expected != set()  # and none is skipped
     from chalicelib.names import normalise

@@ -34,10 +34,17 @@ def test_an_official_listed_under_her_birth_name_is_recognised(rne):
     assert report["compteurs"]["elus_reconnus"] == 1
     me = rne.me(claire)
     assert me["elu"] is True
-    assert me["mandats"] == [{
-        "type": "CM", "libelle": "Conseiller municipal", "collectivite": "Rennes",
-        "code_territoire": "35238", "departement": "35", "fonction": None,
-        "date_debut": "2020-06-28"}]
+    assert me["mandats"] == [
+        {
+            "type": "CM",
+            "libelle": "Conseiller municipal",
+            "collectivite": "Rennes",
+            "code_territoire": "35238",
+            "departement": "35",
+            "fonction": None,
+            "date_debut": "2020-06-28",
+        }
+    ]
 
 
 def test_an_official_listed_under_her_married_name_is_recognised(rne):
@@ -54,8 +61,9 @@ def test_the_rne_may_hold_the_married_name_the_account_does_not(rne):
 
 
 def test_a_homonym_born_another_day_is_never_flagged(rne):
-    homonym = rne.person(nom_naissance="Martin", nom_usage=None, prenoms="Claire",
-                         date_naissance="1975-03-15")
+    homonym = rne.person(
+        nom_naissance="Martin", nom_usage=None, prenoms="Claire", date_naissance="1975-03-15"
+    )
     report = rne.ingest(CM_KEY, cm_file(CLAIRE_BIRTH_NAME))
     assert report["compteurs"]["elus_reconnus"] == 0
     assert rne.me(homonym)["elu"] is False
@@ -68,8 +76,7 @@ def test_two_accounts_for_one_official_flag_neither_and_are_listed(rne, log_outp
     assert report["compteurs"]["correspondances_ambigues"] == 1
     [ambiguity] = report["ambiguites"]
     assert ambiguity["ligne"] == 2
-    assert sorted(ambiguity["comptes"]) == sorted(
-        [rne.me(first)["id"], rne.me(second)["id"]])
+    assert sorted(ambiguity["comptes"]) == sorted([rne.me(first)["id"], rne.me(second)["id"]])
     assert rne.me(first)["elu"] is False and rne.me(second)["elu"] is False
     assert "RneAmbiguousMatch" in log_output()
 
@@ -95,8 +102,9 @@ def test_an_account_missed_by_ingestion_is_recognised_at_its_next_login(rne):
 def test_the_report_counts_and_lists_rejected_lines(rne):
     bad_date = municipal_row("ROUX", "Léa", "F", "31/02/1980")
     no_name = municipal_row("", "Léa", "F", "01/02/1980")
-    report = rne.ingest(CM_KEY, cm_file(CLAIRE_BIRTH_NAME, bad_date, OTHER, no_name,
-                                        CLAIRE_BIRTH_NAME))
+    report = rne.ingest(
+        CM_KEY, cm_file(CLAIRE_BIRTH_NAME, bad_date, OTHER, no_name, CLAIRE_BIRTH_NAME)
+    )
     counts = report["compteurs"]
     assert counts["lignes_lues"] == 5
     assert counts["lignes_lues"] == counts["acceptees"] + counts["rejetees"]
@@ -127,7 +135,12 @@ def test_the_same_event_delivered_twice_changes_nothing_the_second_time(rne):
     with count_aws_calls() as calls:
         ingestion.handle_message(json.loads(message["Body"]), lambda: 900_000)
     writes = {op for (service, op) in calls if service == "dynamodb"} & {
-        "BatchWriteItem", "PutItem", "UpdateItem", "TransactWriteItems", "DeleteItem"}
+        "BatchWriteItem",
+        "PutItem",
+        "UpdateItem",
+        "TransactWriteItems",
+        "DeleteItem",
+    }
     assert writes == {"PutItem"} or writes == set()  # at most the refused conditional claim
     assert [m.attribute_values for m in rne.mandates()] == before
 
@@ -143,8 +156,7 @@ def test_the_same_content_uploaded_again_is_ignored(rne):
 def test_a_newer_snapshot_closes_the_mandates_it_no_longer_lists(rne):
     claire = rne.person(nom_naissance="Martin", nom_usage=None, prenoms="Claire")
     rne.ingest(CM_KEY, cm_file(CLAIRE_BIRTH_NAME, OTHER), snapshot="2026-01-15")
-    report = rne.ingest("prefectures/35/cm-2026-06.csv", cm_file(OTHER),
-                        snapshot="2026-06-30")
+    report = rne.ingest("prefectures/35/cm-2026-06.csv", cm_file(OTHER), snapshot="2026-06-30")
     assert report["compteurs"]["mandats_fermes"] == 1
     closed = [m for m in rne.mandates() if m.fin]
     assert [(m.nom, m.fin) for m in closed] == [("MARTIN", "2026-06-30")]
@@ -154,29 +166,41 @@ def test_a_newer_snapshot_closes_the_mandates_it_no_longer_lists(rne):
 
 def test_a_prefecture_upload_never_closes_another_departement(rne):
     ille = municipal_row("MARTIN", "Claire", "F", "14/03/1975")
-    cotes = municipal_row("LE GALL", "Yann", "M", "02/02/1970", dept="22", commune="22278",
-                          libelle="Saint-Brieuc")
-    rne.ingest("national/elus-conseillers-municipaux-cm.csv", cm_file(ille, cotes),
-               snapshot="2026-01-01")
+    cotes = municipal_row(
+        "LE GALL", "Yann", "M", "02/02/1970", dept="22", commune="22278", libelle="Saint-Brieuc"
+    )
+    rne.ingest(
+        "national/elus-conseillers-municipaux-cm.csv", cm_file(ille, cotes), snapshot="2026-01-01"
+    )
     report = rne.ingest(CM_KEY, cm_file(OTHER, cotes), snapshot="2026-02-01")
     assert report["perimetre"] == ["CM#35"]
-    assert report["rejets"] == [{"ligne": 3, "motif": "Département 22 hors du périmètre du "
-                                                      "dépôt (35)."}]
+    assert report["rejets"] == [
+        {"ligne": 3, "motif": "Département 22 hors du périmètre du dépôt (35)."}
+    ]
     fins = {m.nom: m.fin for m in rne.mandates()}
     assert fins == {"MARTIN": "2026-02-01", "LE GALL": None, "DURAND": None}
 
 
 def test_an_older_snapshot_arriving_late_changes_nothing(rne):
     rne.ingest(CM_KEY, cm_file(OTHER), snapshot="2026-06-30")
-    report = rne.ingest("prefectures/35/ancien.csv", cm_file(CLAIRE_BIRTH_NAME),
-                        snapshot="2026-01-15")
+    report = rne.ingest(
+        "prefectures/35/ancien.csv", cm_file(CLAIRE_BIRTH_NAME), snapshot="2026-01-15"
+    )
     assert report["statut"] == "rejete" and "plus récent" in report["motif"]
     assert [m.nom for m in rne.mandates()] == ["DURAND"]
 
 
 def test_a_crash_mid_file_resumes_at_the_checkpoint_without_duplicates(rne, monkeypatch):
-    rows = [municipal_row(f"NOM{chr(65 + i // 26)}{chr(65 + i % 26)}", "Alix", "F",
-                          f"{1 + i % 28:02d}/01/1970", commune=f"35{i:03d}") for i in range(120)]
+    rows = [
+        municipal_row(
+            f"NOM{chr(65 + i // 26)}{chr(65 + i % 26)}",
+            "Alix",
+            "F",
+            f"{1 + i % 28:02d}/01/1970",
+            commune=f"35{i:03d}",
+        )
+        for i in range(120)
+    ]
     ingestion = services.rne_ingestion()
     monkeypatch.setattr(ingestion, "_chunk_rows", 25)
     store = ingestion._store
@@ -207,8 +231,16 @@ def test_a_crash_mid_file_resumes_at_the_checkpoint_without_duplicates(rne, monk
 
 
 def test_a_file_longer_than_one_invocation_is_handed_over_through_the_queue(rne, monkeypatch):
-    rows = [municipal_row(f"NOM{chr(65 + i // 26)}{chr(65 + i % 26)}", "Alix", "F",
-                          "01/01/1970", commune=f"35{i:03d}") for i in range(60)]
+    rows = [
+        municipal_row(
+            f"NOM{chr(65 + i // 26)}{chr(65 + i % 26)}",
+            "Alix",
+            "F",
+            "01/01/1970",
+            commune=f"35{i:03d}",
+        )
+        for i in range(60)
+    ]
     ingestion = services.rne_ingestion()
     monkeypatch.setattr(ingestion, "_chunk_rows", 20)
     from chalicelib.rne import ingestion as module
@@ -216,8 +248,9 @@ def test_a_file_longer_than_one_invocation_is_handed_over_through_the_queue(rne,
     monkeypatch.setattr(module, "HANDOFF_MARGIN_MS", 10**9)  # every chunk is the last one
     sent = []
     send = ingestion._send_continuation
-    monkeypatch.setattr(ingestion, "_send_continuation", lambda body: (sent.append(body),
-                                                                      send(body)))
+    monkeypatch.setattr(
+        ingestion, "_send_continuation", lambda body: (sent.append(body), send(body))
+    )
     rne.upload(CM_KEY, cm_file(*rows))
     rne.deliver()
     assert len(sent) == 2  # 3 chunks: two hand-overs, and none after the last chunk
@@ -233,15 +266,27 @@ def test_reports_do_not_trigger_ingestion_and_metrics_are_emitted(rne, log_outpu
     keys = [k for k in keys if not k.startswith("rne-etat/")]  # what the snapshot listed
     assert sorted(keys) == sorted([CM_KEY, f"rne-reports/{CM_KEY}.json"])  # parts cleaned up
     logs = log_output()
-    for metric in ("RneRowsRead", "RneRowsAccepted", "RneRowsRejected", "EluRecognised",
-                   "RneAmbiguousMatch", "RneMandatesClosed", "RneFileProcessingTime"):
+    for metric in (
+        "RneRowsRead",
+        "RneRowsAccepted",
+        "RneRowsRejected",
+        "EluRecognised",
+        "RneAmbiguousMatch",
+        "RneMandatesClosed",
+        "RneFileProcessingTime",
+    ):
         assert f'"{metric}"' in logs
 
 
-@pytest.mark.parametrize("name", ["2022-12_conseillers-departementaux_tab.csv",
-                                  "2023-12_conseillers-arrondissement_tab-iso-dates.csv",
-                                  "2024-04_conseillers-fde_semicolon.csv",
-                                  "2024-07_deputes_semicolon.csv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "2022-12_conseillers-departementaux_tab.csv",
+        "2023-12_conseillers-arrondissement_tab-iso-dates.csv",
+        "2024-04_conseillers-fde_semicolon.csv",
+        "2024-07_deputes_semicolon.csv",
+    ],
+)
 def test_real_samples_ingest_completely(rne, name):
     report = rne.ingest(f"national/{name}", sample(name))
     counts = report["compteurs"]
@@ -267,10 +312,16 @@ def test_each_file_reports_its_reject_rate_for_the_alarm(rne, log_output):
     rows = [municipal_row(name, "Anne", "F", "02/09/1968") for name in ("ROUX", "BLANC", "NOIR")]
     rows.append(municipal_row("GRIS", "Anne", "F", "31/02/1968"))  # no such date
     rne.ingest(CM_KEY, write(CURRENT_HEADER, rows))
-    emitted = [json.loads(line) for line in log_output().splitlines()
-               if line.startswith('{"_aws"') and "RneFileRejectRate" in line]
+    emitted = [
+        json.loads(line)
+        for line in log_output().splitlines()
+        if line.startswith('{"_aws"') and "RneFileRejectRate" in line
+    ]
     [metrics] = emitted
     assert metrics["RneFileRejectRate"] == [25.0]
-    [unit] = [m["Unit"] for m in metrics["_aws"]["CloudWatchMetrics"][0]["Metrics"]
-              if m["Name"] == "RneFileRejectRate"]
+    [unit] = [
+        m["Unit"]
+        for m in metrics["_aws"]["CloudWatchMetrics"][0]["Metrics"]
+        if m["Name"] == "RneFileRejectRate"
+    ]
     assert unit == "Percent"

@@ -70,7 +70,8 @@ def test_five_failures_lock_the_account_for_a_while(api, active_account):
 
 
 def test_once_the_lock_has_expired_the_right_password_works_and_clears_failures(
-        api, active_account):
+    api, active_account
+):
     _, nir13 = active_account
     for _ in range(5):
         login(api, nir13, "Pas-le-bon-mot-de-passe-1")

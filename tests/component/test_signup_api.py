@@ -7,14 +7,29 @@ from chalicelib.models import Account
 from tests.support.people import make_nir, signup_payload
 
 
-@pytest.mark.parametrize(("step", "body"), [
-    ("identite", {k: signup_payload()[k] for k in ("nir", "nom_naissance", "nom_usage",
-                                                   "prenoms", "sexe", "date_naissance",
-                                                   "lieu_naissance")}),
-    ("contact", {"email": "a@exemple.fr", "telephone": "0612345678"}),
-    ("adresse", {"adresse": signup_payload()["adresse"]}),
-    ("mot-de-passe", {"mot_de_passe": "Gv7#plume-Ardoise"}),
-])
+@pytest.mark.parametrize(
+    ("step", "body"),
+    [
+        (
+            "identite",
+            {
+                k: signup_payload()[k]
+                for k in (
+                    "nir",
+                    "nom_naissance",
+                    "nom_usage",
+                    "prenoms",
+                    "sexe",
+                    "date_naissance",
+                    "lieu_naissance",
+                )
+            },
+        ),
+        ("contact", {"email": "a@exemple.fr", "telephone": "0612345678"}),
+        ("adresse", {"adresse": signup_payload()["adresse"]}),
+        ("mot-de-passe", {"mot_de_passe": "Gv7#plume-Ardoise"}),
+    ],
+)
 def test_each_valid_step_is_accepted(api, step, body):
     response = api.post(f"/signup/steps/{step}", body)
     assert (response.status, response.json) == (200, {"valide": True})

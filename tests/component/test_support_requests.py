@@ -14,10 +14,16 @@ MAILBOX = "dfp_mcf_gestion-des-droits-et-formationen@caissedesdepots.fr"
 
 
 def request_body(**overrides):
-    body = {"situation": "droits_elu_invisibles", "nom_naissance": "Martin",
-            "nom_usage": "Lefèvre", "prenoms": "Claire", "date_naissance": "1975-03-14",
-            "lieu_naissance": "Rennes (35)", "collectivite": "Commune de Rennes",
-            "email": "claire.lefevre@exemple.fr"}
+    body = {
+        "situation": "droits_elu_invisibles",
+        "nom_naissance": "Martin",
+        "nom_usage": "Lefèvre",
+        "prenoms": "Claire",
+        "date_naissance": "1975-03-14",
+        "lieu_naissance": "Rennes (35)",
+        "collectivite": "Commune de Rennes",
+        "email": "claire.lefevre@exemple.fr",
+    }
     body.update(overrides)
     return body
 
@@ -35,16 +41,26 @@ def test_a_request_reaches_the_mailbox_then_the_requester(api, outbox, world):
     response = api.post("/support-requests", request_body())
     assert response.status == 202
     reference = response.json["reference"]
-    assert api.get(f"/support-requests/{reference}?email=claire.lefevre@exemple.fr"
-                   ).json["statut"] == "recue"
+    assert (
+        api.get(f"/support-requests/{reference}?email=claire.lefevre@exemple.fr").json["statut"]
+        == "recue"
+    )
     deliver(world)
     [mail] = outbox.to(MAILBOX)
     assert reference in mail.subject
     assert mail.reply_to == "claire.lefevre@exemple.fr"
-    for value in ("Martin", "Lefèvre", "Claire", "1975-03-14", "Rennes (35)",
-                  "Commune de Rennes", "sans être connecté"):
-        assert (value in mail.text and value.replace("è", "&egrave;") in mail.html) or \
-            value in mail.html
+    for value in (
+        "Martin",
+        "Lefèvre",
+        "Claire",
+        "1975-03-14",
+        "Rennes (35)",
+        "Commune de Rennes",
+        "sans être connecté",
+    ):
+        assert (
+            value in mail.text and value.replace("è", "&egrave;") in mail.html
+        ) or value in mail.html
     [ack] = outbox.to("claire.lefevre@exemple.fr")
     assert reference in ack.subject
     status = api.get(f"/support-requests/{reference}?email=CLAIRE.lefevre@exemple.fr").json
@@ -57,8 +73,9 @@ def test_case_1_points_to_the_procedure_and_sends_nothing(api, outbox, world):
     assert response.status == 200
     assert response.json["procedure"].startswith("https://www.moncompteformation.gouv.fr/")
     url = world.sqs.get_queue_url(QueueName=world.settings.support_queue_name)["QueueUrl"]
-    queued = world.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
-        "ApproximateNumberOfMessages"])["Attributes"]["ApproximateNumberOfMessages"]
+    queued = world.sqs.get_queue_attributes(
+        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
+    )["Attributes"]["ApproximateNumberOfMessages"]
     assert queued == "0" and list(SupportRequest.scan()) == []
     deliver(world)
     assert outbox.all() == []
@@ -79,24 +96,28 @@ def test_requests_are_rate_limited_per_email_and_per_ip(api):
     limited = api.post("/support-requests", request_body())
     assert limited.status == 429 and int(limited.headers["Retry-After"]) > 0
     for n in range(6):  # other addresses, same IP: 10 attempts an hour, the refused one counted
-        assert api.post("/support-requests", request_body(email=f"p{n}@exemple.fr")
-                        ).status == 202
+        assert api.post("/support-requests", request_body(email=f"p{n}@exemple.fr")).status == 202
     assert api.post("/support-requests", request_body(email="p10@exemple.fr")).status == 429
 
 
 def test_automatic_resolution_with_the_birth_name_given(api, outbox, world):
     # She signed up with her married name as birth name; the RNE lists her birth name.
     claire = world.person(nom_naissance="Lefèvre", nom_usage=None, prenoms="Claire")
-    world.ingest("prefectures/35/cm.csv", write(CURRENT_HEADER, [
-        municipal_row("MARTIN", "Claire", "F", "14/03/1975")]))
-    token = api.post("/sessions", {"nir": claire["nir"][:13],
-                                   "mot_de_passe": claire["mot_de_passe"]}).json["token"]
+    world.ingest(
+        "prefectures/35/cm.csv",
+        write(CURRENT_HEADER, [municipal_row("MARTIN", "Claire", "F", "14/03/1975")]),
+    )
+    token = api.post(
+        "/sessions", {"nir": claire["nir"][:13], "mot_de_passe": claire["mot_de_passe"]}
+    ).json["token"]
     assert api.get("/me", token=token).json["elu"] is False
-    reference = api.post("/support-requests", request_body(email=claire["email"]),
-                         token=token).json["reference"]
+    reference = api.post(
+        "/support-requests", request_body(email=claire["email"]), token=token
+    ).json["reference"]
     deliver(world)
     assert api.get(f"/support-requests/{reference}", token=token).json["statut"] == (
-        "resolue_automatiquement")
+        "resolue_automatiquement"
+    )
     assert api.get("/me", token=token).json["elu"] is True
     assert outbox.to(MAILBOX) == []
     assert "reconnu" in outbox.last_to(claire["email"]).subject
@@ -105,11 +126,22 @@ def test_automatic_resolution_with_the_birth_name_given(api, outbox, world):
 def sqs_event(world, messages):
     """An SQS event as Lambda builds it: each record with its own messageId."""
     url = world.sqs.get_queue_url(QueueName=world.settings.support_queue_name)["QueueUrl"]
-    return url, {"Records": [{
-        "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
-        "attributes": m.get("Attributes", {}), "messageAttributes": {}, "md5OfBody": "",
-        "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:eu-west-3:123:support",
-        "awsRegion": "eu-west-3"} for m in messages]}
+    return url, {
+        "Records": [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": m.get("Attributes", {}),
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:eu-west-3:123:support",
+                "awsRegion": "eu-west-3",
+            }
+            for m in messages
+        ]
+    }
 
 
 def take(world, count):
@@ -122,8 +154,7 @@ def take(world, count):
 
 def test_one_failing_message_is_retried_alone(api, outbox, world, client, monkeypatch):
     first = api.post("/support-requests", request_body(email="un@exemple.fr")).json["reference"]
-    second = api.post("/support-requests", request_body(email="deux@exemple.fr")
-                      ).json["reference"]
+    second = api.post("/support-requests", request_body(email="deux@exemple.fr")).json["reference"]
     mailer = services.mailer()
     send = mailer.send
 
@@ -143,7 +174,8 @@ def test_one_failing_message_is_retried_alone(api, outbox, world, client, monkey
     _, retry = sqs_event(world, [m for m in messages if m["MessageId"] == failed_id])
     assert client.lambda_.invoke("support_worker", retry).payload == {"batchItemFailures": []}
     assert sorted(m.subject for m in outbox.to(MAILBOX)) == sorted(
-        f"[Mon Compte Élu] Demande d'aide {r}" for r in (first, second))
+        f"[Mon Compte Élu] Demande d'aide {r}" for r in (first, second)
+    )
 
 
 def test_a_message_delivered_twice_sends_one_email(api, outbox, world, client):
@@ -158,7 +190,8 @@ def test_a_message_delivered_twice_sends_one_email(api, outbox, world, client):
 
 
 def test_a_poison_message_ends_in_the_dead_letter_queue_and_the_request_in_echec(
-        api, outbox, world, monkeypatch):
+    api, outbox, world, monkeypatch
+):
     reference = api.post("/support-requests", request_body()).json["reference"]
     url = world.sqs.get_queue_url(QueueName=world.settings.support_queue_name)["QueueUrl"]
     world.sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "0"})
@@ -185,7 +218,6 @@ def test_metrics_of_the_pipeline(api, world, log_output):
 def test_a_bad_body_is_a_clear_error(api):
     response = api.post("/support-requests", {"situation": "autre", "email": "x"})
     assert response.status == 400
-    assert {"situation", "nom_naissance", "email"} <= {e["champ"] for e in
-                                                       response.json["errors"]}
+    assert {"situation", "nom_naissance", "email"} <= {e["champ"] for e in response.json["errors"]}
     assert boto3  # the SES store is read through the outbox fixture
     assert json  # bodies are JSON

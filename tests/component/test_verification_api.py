@@ -30,8 +30,9 @@ def test_a_wrong_code_says_how_many_tries_are_left(api, outbox):
     email, code = signup(api, outbox)
     response = verify(api, email, wrong(code))
     assert response.status == 400
-    assert response.json["errors"] == [{"champ": "code",
-                                        "message": "Code incorrect. Il vous reste 4 essais."}]
+    assert response.json["errors"] == [
+        {"champ": "code", "message": "Code incorrect. Il vous reste 4 essais."}
+    ]
 
 
 def test_after_five_wrong_codes_even_the_right_one_is_refused(api, outbox):
@@ -46,16 +47,18 @@ def test_after_five_wrong_codes_even_the_right_one_is_refused(api, outbox):
 def test_a_code_older_than_fifteen_minutes_is_refused(api, outbox):
     email, code = signup(api, outbox)
     for account in Account.scan():
-        account.update(actions=[Account.verification_expires_at.set(
-            datetime.now(UTC) - timedelta(seconds=1))])
+        account.update(
+            actions=[Account.verification_expires_at.set(datetime.now(UTC) - timedelta(seconds=1))]
+        )
     assert verify(api, email, code).status == 410
 
 
 def test_a_new_code_replaces_the_old_one(api, outbox):
     email, old_code = signup(api, outbox)
     for account in Account.scan():  # past the one-minute cooldown between two emails
-        account.update(actions=[Account.verification_sent_at.set(
-            datetime.now(UTC) - timedelta(minutes=2))])
+        account.update(
+            actions=[Account.verification_sent_at.set(datetime.now(UTC) - timedelta(minutes=2))]
+        )
     response = api.post("/accounts/verification-codes", {"email": email})
     assert response.status == 202
     new_code = outbox.last_to(email).code()

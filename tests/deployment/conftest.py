@@ -19,7 +19,19 @@ def packaged(tmp_path_factory):
     build = tmp_path_factory.mktemp("build")
     (build / "infra.json").write_text(json.dumps(template("prod")), encoding="utf-8")
     env = {**os.environ, "AWS_DEFAULT_REGION": "eu-west-3"}
-    subprocess.run([BIN / "chalice", "package", "--stage", "prod", "--merge-template",
-                    build / "infra.json", build / "package"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            BIN / "chalice",
+            "package",
+            "--stage",
+            "prod",
+            "--merge-template",
+            build / "infra.json",
+            build / "package",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     return build / "package"

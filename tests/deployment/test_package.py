@@ -34,6 +34,9 @@ def test_chalice_functions_and_infra_resources_are_one_template(packaged):
 
 
 def test_cfn_lint_finds_no_error(packaged):
-    result = subprocess.run([BIN / "cfn-lint", "--regions", "eu-west-3", "--",
-                             packaged / "sam.json"], capture_output=True, text=True)
+    result = subprocess.run(
+        [BIN / "cfn-lint", "--regions", "eu-west-3", "--", packaged / "sam.json"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -45,23 +45,41 @@ class LocalSystem:
                 break
             time.sleep(0.2)
         raw = response.json()["ses"]["RawMessage"]
-        return [parse_raw(m["raw_data"], m["destinations"]) for m in raw
-                if address in m["destinations"]]
+        return [
+            parse_raw(m["raw_data"], m["destinations"]) for m in raw if address in m["destinations"]
+        ]
 
 
 @pytest.fixture(scope="session")
 def local_system(tmp_path_factory):
     moto_port, api_port, fc_port = free_port(), free_port(), free_port()
     output = tmp_path_factory.mktemp("local-system") / "output.log"
-    env = {**os.environ, "MOTO_PORT": str(moto_port), "API_PORT": str(api_port),
-           "FRANCECONNECT_PORT": str(fc_port), "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "MOTO_PORT": str(moto_port),
+        "API_PORT": str(api_port),
+        "FRANCECONNECT_PORT": str(fc_port),
+        "PYTHONUNBUFFERED": "1",
+    }
     env.pop("AWS_ENDPOINT_URL", None)
     with output.open("w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "local.run"], cwd=ROOT, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
-    system = LocalSystem(process, f"http://127.0.0.1:{api_port}/api",
-                         f"http://127.0.0.1:{moto_port}", moto_port, api_port, output,
-                         f"http://127.0.0.1:{fc_port}", fc_port)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "local.run"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    system = LocalSystem(
+        process,
+        f"http://127.0.0.1:{api_port}/api",
+        f"http://127.0.0.1:{moto_port}",
+        moto_port,
+        api_port,
+        output,
+        f"http://127.0.0.1:{fc_port}",
+        fc_port,
+    )
     deadline = time.monotonic() + 90
     while True:
         try:

@@ -23,8 +23,13 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 MAILBOX = "dfp_mcf_gestion-des-droits-et-formationen@caissedesdepots.fr"
 PASSWORD = "Lv6!chardon-Falaise"
-HELENE = {"nom_naissance": "Roux", "prenoms": "Hélène", "sexe": "F",
-          "date_naissance": "1968-09-02", "lieu_naissance": "35238"}
+HELENE = {
+    "nom_naissance": "Roux",
+    "prenoms": "Hélène",
+    "sexe": "F",
+    "date_naissance": "1968-09-02",
+    "lieu_naissance": "35238",
+}
 
 
 @pytest.fixture(scope="module")
@@ -68,17 +73,26 @@ def check(page, name: str) -> None:
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
         no_sideways_scroll = page.evaluate(
-            "document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
         assert no_sideways_scroll, f"{name} scrolls sideways at {width} px"
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def upload_rne(local_system, key: str, rows: list) -> None:
-    s3 = boto3.client("s3", endpoint_url=local_system.moto, region_name="eu-west-3",
-                      aws_access_key_id="local", aws_secret_access_key="local")
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=local_system.moto,
+        region_name="eu-west-3",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
     s3.put_object(Bucket="mce-local-rne", Key=key, Body=write(CURRENT_HEADER, rows))
-    s3.get_waiter("object_exists").wait(Bucket="mce-local-rne", Key=f"rne-reports/{key}.json",
-                                        WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    s3.get_waiter("object_exists").wait(
+        Bucket="mce-local-rne",
+        Key=f"rne-reports/{key}.json",
+        WaiterConfig={"Delay": 1, "MaxAttempts": 60},
+    )
 
 
 def log_in(page, nir: str, password: str) -> None:
@@ -88,7 +102,8 @@ def log_in(page, nir: str, password: str) -> None:
 
 
 def test_signup_recognition_rights_catalogue_history_logout_and_back_to_a_formation(
-        local_system, site, page):
+    local_system, site, page
+):
     nir = make_nir("F", HELENE["date_naissance"], place=HELENE["lieu_naissance"])
     email = "helene.roux.navigateur@exemple.fr"
 
@@ -137,9 +152,22 @@ def test_signup_recognition_rights_catalogue_history_logout_and_back_to_a_format
 
     # The prefecture's file lists her: she is an élue.
     # (in a département of its own: a file replaces what its département had)
-    upload_rne(local_system, "prefectures/56/navigateur-cm.csv", [
-        municipal_row("ROUX", "Hélène", "F", "02/09/1968", dept="56", commune="56121",
-                      libelle="Lorient", debut="28/06/2020")])
+    upload_rne(
+        local_system,
+        "prefectures/56/navigateur-cm.csv",
+        [
+            municipal_row(
+                "ROUX",
+                "Hélène",
+                "F",
+                "02/09/1968",
+                dept="56",
+                commune="56121",
+                libelle="Lorient",
+                debut="28/06/2020",
+            )
+        ],
+    )
 
     page.get_by_role("link", name="Me connecter").click()
     page.wait_for_url("**/connexion")
@@ -152,8 +180,9 @@ def test_signup_recognition_rights_catalogue_history_logout_and_back_to_a_format
     assert "Hélène ROUX" in page.get_by_role("banner").inner_text()
     check(page, "06-espace-elu")
 
-    page.get_by_role("link", name="Chercher les formations liées à l'exercice de mon mandat"
-                     ).click()
+    page.get_by_role(
+        "link", name="Chercher les formations liées à l'exercice de mon mandat"
+    ).click()
     page.wait_for_url("**/formations?catalogue=mandat")
     results = page.locator("#resultats li")
     results.first.wait_for()
@@ -226,16 +255,28 @@ def test_franceconnect_in_the_browser(local_system, site, page):
     check(page, "13-formation-introuvable")
 
 
-@pytest.mark.parametrize(("name", "path", "heading"), [
-    ("14-mot-de-passe-oublie", "/mot-de-passe/oubli", "Mot de passe oublié"),
-    ("15-nouveau-mot-de-passe", "/mot-de-passe/nouveau?jeton=exemple",
-     "Choisir un nouveau mot de passe"),
-    ("16-franceconnect-erreur", "/connexion/franceconnect?statut=erreur&motif=jeton_invalide",
-     "Connexion avec FranceConnect"),
-    ("17-recherche-publique", "/formations?catalogue=activite-professionnelle",
-     "Recherche de formation"),
-    ("18-page-introuvable", "/nulle-part", "Page introuvable"),
-])
+@pytest.mark.parametrize(
+    ("name", "path", "heading"),
+    [
+        ("14-mot-de-passe-oublie", "/mot-de-passe/oubli", "Mot de passe oublié"),
+        (
+            "15-nouveau-mot-de-passe",
+            "/mot-de-passe/nouveau?jeton=exemple",
+            "Choisir un nouveau mot de passe",
+        ),
+        (
+            "16-franceconnect-erreur",
+            "/connexion/franceconnect?statut=erreur&motif=jeton_invalide",
+            "Connexion avec FranceConnect",
+        ),
+        (
+            "17-recherche-publique",
+            "/formations?catalogue=activite-professionnelle",
+            "Recherche de formation",
+        ),
+        ("18-page-introuvable", "/nulle-part", "Page introuvable"),
+    ],
+)
 def test_every_other_page_is_accessible(local_system, site, page, name, path, heading):
     page.goto(site + path)
     page.get_by_role("heading", name=heading, level=1).wait_for()

@@ -32,34 +32,58 @@ def test_health_and_openapi(local_system):
 
 
 def test_the_demo_account_logs_in(local_system):
-    response = requests.post(f"{local_system.api}/sessions", timeout=10,
-                             json={"nir": DEMO_NIR[:13], "mot_de_passe": DEMO_PASSWORD})
+    response = requests.post(
+        f"{local_system.api}/sessions",
+        timeout=10,
+        json={"nir": DEMO_NIR[:13], "mot_de_passe": DEMO_PASSWORD},
+    )
     assert response.status_code == 200
-    me = requests.get(f"{local_system.api}/me", timeout=5,
-                      headers={"Authorization": f"Bearer {response.json()['token']}"}).json()
+    me = requests.get(
+        f"{local_system.api}/me",
+        timeout=5,
+        headers={"Authorization": f"Bearer {response.json()['token']}"},
+    ).json()
     assert (me["prenoms"], me["nom"]) == ("Camille", "Durand")
 
 
 def test_signup_email_code_login_me_logout_reset(local_system):
     api = local_system.api
     payload = signup_payload()
-    for step, fields in [("identite", ("nir", "nom_naissance", "nom_usage", "prenoms", "sexe",
-                                       "date_naissance", "lieu_naissance")),
-                         ("contact", ("email", "telephone")), ("adresse", ("adresse",)),
-                         ("mot-de-passe", ("mot_de_passe",))]:
-        response = requests.post(f"{api}/signup/steps/{step}", timeout=10,
-                                 json={k: payload[k] for k in fields})
+    for step, fields in [
+        (
+            "identite",
+            (
+                "nir",
+                "nom_naissance",
+                "nom_usage",
+                "prenoms",
+                "sexe",
+                "date_naissance",
+                "lieu_naissance",
+            ),
+        ),
+        ("contact", ("email", "telephone")),
+        ("adresse", ("adresse",)),
+        ("mot-de-passe", ("mot_de_passe",)),
+    ]:
+        response = requests.post(
+            f"{api}/signup/steps/{step}", timeout=10, json={k: payload[k] for k in fields}
+        )
         assert response.json() == {"valide": True}, response.text
     assert requests.post(f"{api}/accounts", json=payload, timeout=10).status_code == 201
 
     [mail] = local_system.emails_to(payload["email"])
-    verified = requests.post(f"{api}/accounts/verification", timeout=10,
-                             json={"email": payload["email"], "code": mail.code()})
+    verified = requests.post(
+        f"{api}/accounts/verification",
+        timeout=10,
+        json={"email": payload["email"], "code": mail.code()},
+    )
     assert verified.json()["statut"] == "active"
 
     browser = requests.Session()
-    login = browser.post(f"{api}/sessions", timeout=10,
-                         json={"nir": payload["nir"][:13], "mot_de_passe": PASSWORD})
+    login = browser.post(
+        f"{api}/sessions", timeout=10, json={"nir": payload["nir"][:13], "mot_de_passe": PASSWORD}
+    )
     assert login.status_code == 200
     assert "HttpOnly" in login.headers["Set-Cookie"]
     # requests keeps Secure cookies for http://127.0.0.1 only if told; send it as a browser would.
@@ -72,20 +96,34 @@ def test_signup_email_code_login_me_logout_reset(local_system):
     link = local_system.emails_to(payload["email"])[-1].link()
     token = parse_qs(urlparse(link).query)["jeton"][0]
     assert link.startswith(f"http://127.0.0.1:{local_system.api_port}/")
-    reset = requests.post(f"{api}/password-resets/{token}", timeout=10,
-                          json={"mot_de_passe": "Hv8$colline-Granit"})
+    reset = requests.post(
+        f"{api}/password-resets/{token}", timeout=10, json={"mot_de_passe": "Hv8$colline-Granit"}
+    )
     assert reset.status_code == 200
 
     # What the system printed meanwhile (request lines, JSON logs, metrics) keeps secrets out.
     output = local_system.output.read_text()
-    assert leaked(output, [payload["nir"], payload["nir"][:13], PASSWORD, mail.code(), token,
-                           login.json()["token"]]) == []
+    assert (
+        leaked(
+            output,
+            [
+                payload["nir"],
+                payload["nir"][:13],
+                PASSWORD,
+                mail.code(),
+                token,
+                login.json()["token"],
+            ],
+        )
+        == []
+    )
     assert "/password-resets/…" in output
 
 
 def login_token(api: str, nir: str) -> str:
-    response = requests.post(f"{api}/sessions", timeout=10,
-                             json={"nir": nir[:13], "mot_de_passe": DEMO_PASSWORD})
+    response = requests.post(
+        f"{api}/sessions", timeout=10, json={"nir": nir[:13], "mot_de_passe": DEMO_PASSWORD}
+    )
     assert response.status_code == 200, response.text
     return response.json()["token"]
 
@@ -94,23 +132,30 @@ def wait_until_elu(api: str, nir: str, seconds: float = 60) -> dict:
     deadline = time.monotonic() + seconds
     while True:
         # A new session each time: login is also when an account is searched in the RNE.
-        me = requests.get(f"{api}/me", timeout=5, headers={
-            "Authorization": f"Bearer {login_token(api, nir)}"}).json()
+        me = requests.get(
+            f"{api}/me", timeout=5, headers={"Authorization": f"Bearer {login_token(api, nir)}"}
+        ).json()
         if me["elu"] or time.monotonic() > deadline:
             return me
         time.sleep(0.5)
 
 
 def s3_client(local_system):
-    return boto3.client("s3", endpoint_url=local_system.moto, region_name="eu-west-3",
-                        aws_access_key_id="local", aws_secret_access_key="local")
+    return boto3.client(
+        "s3",
+        endpoint_url=local_system.moto,
+        region_name="eu-west-3",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
 
 
 def test_uploading_the_demo_rne_file_recognises_the_demo_account(local_system):
     api = local_system.api
     assert wait_until_elu(api, DEMO_NIR, seconds=0)["elu"] is False
-    s3_client(local_system).upload_file(str(DEMO_RNE_FILE), "mce-local-rne",
-                                        "prefectures/35/elus-conseillers-municipaux-cm.csv")
+    s3_client(local_system).upload_file(
+        str(DEMO_RNE_FILE), "mce-local-rne", "prefectures/35/elus-conseillers-municipaux-cm.csv"
+    )
     me = wait_until_elu(api, DEMO_NIR)
     assert me["elu"] is True
     assert [m["collectivite"] for m in me["mandats"]] == ["Rennes"]
@@ -122,8 +167,12 @@ def test_the_recognised_demo_elu_sees_rights_and_mandate_formations(local_system
     rights = requests.get(f"{api}/me/rights", headers=headers, timeout=10).json()
     assert rights["elu"]["montant_disponible"] == "800.00"  # in office since June 2020
     assert rights["cpf_euros"] == {"montant_disponible": "1250.00"}
-    page = requests.get(f"{api}/formations", headers=headers, timeout=10,
-                        params={"catalogue": "mandat", "q": "budget"}).json()
+    page = requests.get(
+        f"{api}/formations",
+        headers=headers,
+        timeout=10,
+        params={"catalogue": "mandat", "q": "budget"},
+    ).json()
     assert page["formations"]
     link = f"{api}/formations/{page['formations'][0]['id']}"
     logged_out = requests.get(link, timeout=10)
@@ -138,19 +187,31 @@ def test_uploading_a_real_sample_recognises_the_other_demo_account(local_system)
     assert me["elu"] is True and me["mandats"][0]["libelle"] == "Conseiller départemental"
     # The account is linked during the file; the report comes once the whole file is read.
     s3 = s3_client(local_system)
-    s3.get_waiter("object_exists").wait(Bucket="mce-local-rne",
-                                        Key=f"rne-reports/national/{sample.name}.json",
-                                        WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    s3.get_waiter("object_exists").wait(
+        Bucket="mce-local-rne",
+        Key=f"rne-reports/national/{sample.name}.json",
+        WaiterConfig={"Delay": 1, "MaxAttempts": 60},
+    )
     report = s3.get_object(Bucket="mce-local-rne", Key=f"rne-reports/national/{sample.name}.json")
     assert json.loads(report["Body"].read())["compteurs"]["acceptees"] == 200
 
 
 def test_a_help_request_reaches_the_mailbox_within_seconds(local_system):
     api = local_system.api
-    response = requests.post(f"{api}/support-requests", timeout=10, json={
-        "situation": "droits_elu_invisibles", "nom_naissance": "Roux", "nom_usage": "",
-        "prenoms": "Hélène", "date_naissance": "1968-09-02", "lieu_naissance": "Nantes",
-        "collectivite": "Commune de Rezé", "email": "helene.roux@exemple.fr"})
+    response = requests.post(
+        f"{api}/support-requests",
+        timeout=10,
+        json={
+            "situation": "droits_elu_invisibles",
+            "nom_naissance": "Roux",
+            "nom_usage": "",
+            "prenoms": "Hélène",
+            "date_naissance": "1968-09-02",
+            "lieu_naissance": "Nantes",
+            "collectivite": "Commune de Rezé",
+            "email": "helene.roux@exemple.fr",
+        },
+    )
     assert response.status_code == 202
     reference = response.json()["reference"]
     mailbox = "dfp_mcf_gestion-des-droits-et-formationen@caissedesdepots.fr"
@@ -158,15 +219,19 @@ def test_a_help_request_reaches_the_mailbox_within_seconds(local_system):
     while not [m for m in local_system.emails_to(mailbox) if reference in m.subject]:
         assert time.monotonic() < deadline, "the help request never reached the mailbox"
         time.sleep(0.5)
-    status = requests.get(f"{api}/support-requests/{reference}", timeout=10,
-                          params={"email": "helene.roux@exemple.fr"}).json()
+    status = requests.get(
+        f"{api}/support-requests/{reference}",
+        timeout=10,
+        params={"email": "helene.roux@exemple.fr"},
+    ).json()
     assert status["statut"] == "transmise"
 
 
 def test_franceconnect_login_over_http_opens_a_session_for_the_demo_account(local_system):
     """The browser's journey: the API, the local FranceConnect's page, back to the API."""
-    start = requests.get(f"{local_system.api}/auth/franceconnect", allow_redirects=False,
-                         timeout=10)
+    start = requests.get(
+        f"{local_system.api}/auth/franceconnect", allow_redirects=False, timeout=10
+    )
     assert start.status_code == 303
     authorize = start.headers["Location"]
     assert authorize.startswith(local_system.franceconnect + "/authorize?")
@@ -174,13 +239,18 @@ def test_franceconnect_login_over_http_opens_a_session_for_the_demo_account(loca
     page = requests.get(authorize, timeout=10)
     link = re.search(r'href="([^"]+identite=camille)"', page.text).group(1).replace("&amp;", "&")
     back = requests.get(local_system.franceconnect + link, allow_redirects=False, timeout=10)
-    callback = requests.get(back.headers["Location"], headers={"Cookie": state_cookie},
-                            allow_redirects=False, timeout=10)
+    callback = requests.get(
+        back.headers["Location"],
+        headers={"Cookie": state_cookie},
+        allow_redirects=False,
+        timeout=10,
+    )
     assert callback.status_code == 303
     assert callback.headers["Location"].endswith("/connexion/franceconnect?statut=connecte")
     session = re.search(r"mce_session=([^;]+)", callback.headers["Set-Cookie"]).group(1)
-    me = requests.get(f"{local_system.api}/me", headers={"Cookie": f"mce_session={session}"},
-                      timeout=10)
+    me = requests.get(
+        f"{local_system.api}/me", headers={"Cookie": f"mce_session={session}"}, timeout=10
+    )
     assert (me.status_code, me.json()["prenoms"]) == (200, "Camille")
 
 

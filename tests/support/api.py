@@ -40,7 +40,8 @@ def check_against_spec(method: str, path: str, response: ApiResponse) -> None:
     described = operation["responses"].get(str(response.status))
     assert described is not None, (
         f"{method} {path} answered {response.status}, which the OpenAPI document does not "
-        f"describe: {response.body[:300]!r}")
+        f"describe: {response.body[:300]!r}"
+    )
     content = described.get("content")
     if not content:
         return
@@ -54,8 +55,15 @@ class Api:
     def __init__(self, client) -> None:
         self._client = client
 
-    def request(self, method: str, path: str, body=None, token: str | None = None,
-                headers: dict | None = None, raw: bytes | str | None = None) -> ApiResponse:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body=None,
+        token: str | None = None,
+        headers: dict | None = None,
+        raw: bytes | str | None = None,
+    ) -> ApiResponse:
         sent = {"Content-Type": "application/json"}
         if token:
             sent["Authorization"] = f"Bearer {token}"

@@ -19,25 +19,40 @@ class AwsCall:
     function: str | None = None  # the function that made it, when the caller says
 
 
-_TRANSACT_ITEM = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
-                  "ConditionCheck": "ConditionCheckItem", "Get": "GetItem"}
-_S3_ACTION = {"HeadObject": "GetObject", "HeadBucket": "ListBucket",
-              "ListObjectsV2": "ListBucket", "ListObjects": "ListBucket"}
+_TRANSACT_ITEM = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+    "Get": "GetItem",
+}
+_S3_ACTION = {
+    "HeadObject": "GetObject",
+    "HeadBucket": "ListBucket",
+    "ListObjectsV2": "ListBucket",
+    "ListObjects": "ListBucket",
+}
 
 
 def _actions(service: str, operation: str, params: dict) -> list[tuple[str, str]]:
     """(IAM action, resource name) pairs an API call needs."""
     if service == "dynamodb":
         if "TransactItems" in params:  # authorised item by item
-            return [(f"dynamodb:{_TRANSACT_ITEM[kind]}", item[kind]["TableName"])
-                    for item in params["TransactItems"] for kind in item]
+            return [
+                (f"dynamodb:{_TRANSACT_ITEM[kind]}", item[kind]["TableName"])
+                for item in params["TransactItems"]
+                for kind in item
+            ]
         tables = [params["TableName"]] if "TableName" in params else list(params["RequestItems"])
         return [(f"dynamodb:{operation}", table) for table in tables]
     if service == "s3":
         return [(f"s3:{_S3_ACTION.get(operation, operation)}", params["Bucket"])]
     if service == "sqs":
-        name = params["QueueUrl"].rstrip("/").rsplit("/", 1)[-1] if "QueueUrl" in params \
+        name = (
+            params["QueueUrl"].rstrip("/").rsplit("/", 1)[-1]
+            if "QueueUrl" in params
             else params["QueueName"]
+        )
         return [(f"sqs:{operation}", name)]
     if service == "sesv2":
         return [(f"ses:{operation}", params["FromEmailAddress"].rsplit("@", 1)[-1])]

@@ -63,8 +63,11 @@ class FcBrowser:
         """Pick an identity on FranceConnect's page (None: cancel); where it sends us back."""
         page = requests.get(authorize_url, timeout=5)
         assert page.status_code == 200, page.text
-        pattern = r'class="refus" href="([^"]+)"' if identity is None else (
-            rf'href="([^"]+identite={re.escape(identity)})"')
+        pattern = (
+            r'class="refus" href="([^"]+)"'
+            if identity is None
+            else (rf'href="([^"]+identite={re.escape(identity)})"')
+        )
         link = re.search(pattern, page.text).group(1).replace("&amp;", "&")
         answer = requests.get(self.provider.issuer + link, allow_redirects=False, timeout=5)
         assert answer.status_code == 302

@@ -27,8 +27,13 @@ def parse_raw(raw: str, destinations: list[str]) -> ReceivedEmail:
     message = message_from_string(raw, policy=default)
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
-    return ReceivedEmail(to=destinations, subject=str(message["Subject"]), text=text, html=html,
-                         reply_to=message["Reply-To"])
+    return ReceivedEmail(
+        to=destinations,
+        subject=str(message["Subject"]),
+        text=text,
+        html=html,
+        reply_to=message["Reply-To"],
+    )
 
 
 class Outbox:

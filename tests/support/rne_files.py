@@ -19,15 +19,23 @@ def sample(name: str) -> bytes:
 def sample_table(name: str) -> tuple[list[str], list[list[str]]]:
     """Header and rows of a fixture, read with the csv module and the known delimiter."""
     text = sample(name).decode("utf-8-sig")
-    delimiter = "\t" if "\t" in text.splitlines()[0] else (";" if ";" in text.splitlines()[0]
-                                                           else ",")
+    delimiter = (
+        "\t" if "\t" in text.splitlines()[0] else (";" if ";" in text.splitlines()[0] else ",")
+    )
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     return rows[0], [r for r in rows[1:] if any(r)]
 
 
-def write(header: list[str], rows: list[list[str]], *, delimiter: str = ";",
-          encoding: str = "utf-8", newline: str = "\r\n", quoting: int = csv.QUOTE_MINIMAL,
-          preamble: list[str] = ()) -> bytes:
+def write(
+    header: list[str],
+    rows: list[list[str]],
+    *,
+    delimiter: str = ";",
+    encoding: str = "utf-8",
+    newline: str = "\r\n",
+    quoting: int = csv.QUOTE_MINIMAL,
+    preamble: list[str] = (),
+) -> bytes:
     out = io.StringIO(newline="")
     for line in preamble:
         out.write(line + newline)
@@ -37,8 +45,33 @@ def write(header: list[str], rows: list[list[str]], *, delimiter: str = ";",
     return out.getvalue().encode(encoding)
 
 
-def municipal_row(nom: str, prenom: str, sexe: str, naissance: str, *, dept: str = "35",
-                  commune: str = "35238", libelle: str = "Rennes",
-                  debut: str = "28/06/2020", fonction: str = "") -> list[str]:
-    return [dept, "Ille-et-Vilaine", "", "", commune, libelle, nom, prenom, sexe, naissance, "38",
-            "Ingénieur et cadre technique d'entreprise", debut, fonction, "", "FRA"]
+def municipal_row(
+    nom: str,
+    prenom: str,
+    sexe: str,
+    naissance: str,
+    *,
+    dept: str = "35",
+    commune: str = "35238",
+    libelle: str = "Rennes",
+    debut: str = "28/06/2020",
+    fonction: str = "",
+) -> list[str]:
+    return [
+        dept,
+        "Ille-et-Vilaine",
+        "",
+        "",
+        commune,
+        libelle,
+        nom,
+        prenom,
+        sexe,
+        naissance,
+        "38",
+        "Ingénieur et cadre technique d'entreprise",
+        debut,
+        fonction,
+        "",
+        "FRA",
+    ]

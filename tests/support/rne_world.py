@@ -34,8 +34,7 @@ class RneWorld:
         the notification is configured): its message, to deliver by hand."""
         url = self.sqs.get_queue_url(QueueName=self.settings.rne_queue_name)["QueueUrl"]
         while True:
-            messages = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)[
-                "Messages"]
+            messages = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
             for message in messages:
                 if "Records" in json.loads(message["Body"]):
                     return message
@@ -52,8 +51,9 @@ class RneWorld:
         return self.report(key)
 
     def report(self, key: str) -> dict:
-        body = self.s3.get_object(Bucket=self.settings.rne_bucket,
-                                  Key=f"rne-reports/{key}.json")["Body"].read()
+        body = self.s3.get_object(Bucket=self.settings.rne_bucket, Key=f"rne-reports/{key}.json")[
+            "Body"
+        ].read()
         return json.loads(body)
 
     def mandates(self) -> list:
@@ -68,11 +68,16 @@ class RneWorld:
         payload = signup_payload(nir=make_nir(sexe, born), **identity)
         assert self.api.post("/accounts", payload).status == 201
         code = self.outbox.last_to(payload["email"]).code()
-        assert self.api.post("/accounts/verification",
-                             {"email": payload["email"], "code": code}).status == 200
+        assert (
+            self.api.post(
+                "/accounts/verification", {"email": payload["email"], "code": code}
+            ).status
+            == 200
+        )
         return payload
 
     def me(self, payload: dict) -> dict:
-        token = self.api.post("/sessions", {"nir": payload["nir"][:13],
-                                            "mot_de_passe": PASSWORD}).json["token"]
+        token = self.api.post(
+            "/sessions", {"nir": payload["nir"][:13], "mot_de_passe": PASSWORD}
+        ).json["token"]
         return self.api.get("/me", token=token).json

@@ -10,12 +10,23 @@ TODAY = date(2026, 11, 26)
 
 
 def record(**overrides):
-    base = {"id": "F1", "catalogue": "mandat", "titre": "Le budget communal",
-            "objectifs": "Voter le budget.", "duree_heures": "14", "prix_euros": "700",
-            "modalite": "presentiel", "commune": "Rennes", "departement": "35",
-            "sessions": "2027-01-10|2026-12-05", "organisme_nom": "Institut",
-            "organisme_siret": siret_for(1), "agrement_numero": "AGR-2025-0001",
-            "agrement_debut": "2025-01-01", "agrement_fin": "2027-12-31"}
+    base = {
+        "id": "F1",
+        "catalogue": "mandat",
+        "titre": "Le budget communal",
+        "objectifs": "Voter le budget.",
+        "duree_heures": "14",
+        "prix_euros": "700",
+        "modalite": "presentiel",
+        "commune": "Rennes",
+        "departement": "35",
+        "sessions": "2027-01-10|2026-12-05",
+        "organisme_nom": "Institut",
+        "organisme_siret": siret_for(1),
+        "agrement_numero": "AGR-2025-0001",
+        "agrement_debut": "2025-01-01",
+        "agrement_fin": "2027-12-31",
+    }
     base.update(overrides)
     return base
 
@@ -27,31 +38,42 @@ def test_a_valid_mandate_formation():
     assert formation["organisme"]["agrement_numero"] == "AGR-2025-0001"
 
 
-@pytest.mark.parametrize(("overrides", "reason"), [
-    ({"agrement_numero": ""}, "sans numéro d'agrément"),
-    ({"agrement_fin": "2026-01-01"}, "non valide aujourd'hui"),
-    ({"prix_euros": "1500"}, "au plus 80 € HT par heure"),
-    ({"organisme_siret": "12345678901234"}, "SIRET"),
-    ({"catalogue": "loisirs"}, "Catalogue inconnu"),
-    ({"modalite": "en ligne"}, "Modalité"),
-    ({"duree_heures": "deux"}, "illisible"),
-    ({"departement": ""}, "Département manquant"),
-    ({"sessions": "demain"}, "session"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"agrement_numero": ""}, "sans numéro d'agrément"),
+        ({"agrement_fin": "2026-01-01"}, "non valide aujourd'hui"),
+        ({"prix_euros": "1500"}, "au plus 80 € HT par heure"),
+        ({"organisme_siret": "12345678901234"}, "SIRET"),
+        ({"catalogue": "loisirs"}, "Catalogue inconnu"),
+        ({"modalite": "en ligne"}, "Modalité"),
+        ({"duree_heures": "deux"}, "illisible"),
+        ({"departement": ""}, "Département manquant"),
+        ({"sessions": "demain"}, "session"),
+    ],
+)
 def test_rules_refuse_with_a_reason(overrides, reason):
     with pytest.raises(ValueError, match=reason):
         validate(record(**overrides), TODAY)
 
 
 def test_other_catalogues_need_no_approval_and_no_price_cap():
-    assert validate(record(catalogue="reconversion", agrement_numero="", prix_euros="9000"),
-                    TODAY)["catalogue"] == "reconversion"
+    assert (
+        validate(record(catalogue="reconversion", agrement_numero="", prix_euros="9000"), TODAY)[
+            "catalogue"
+        ]
+        == "reconversion"
+    )
 
 
 def test_an_import_loads_the_valid_rows_and_reports_the_others():
     saved = []
-    rows = [record(id="F1"), record(id="F2", prix_euros="5000"), record(id="F1"),
-            record(id="F3", catalogue="activite-professionnelle", agrement_numero="")]
+    rows = [
+        record(id="F1"),
+        record(id="F2", prix_euros="5000"),
+        record(id="F1"),
+        record(id="F3", catalogue="activite-professionnelle", agrement_numero=""),
+    ]
     report = import_catalogue(json.dumps(rows).encode(), "catalogue.json", TODAY, saved.extend)
     assert [f["id"] for f in saved] == ["F1", "F3"]
     result = report.as_dict()
@@ -70,5 +92,4 @@ def test_the_demo_catalogue_is_valid_and_realistic():
     saved = []
     report = import_catalogue(demo_catalogue_csv(TODAY), "demo.csv", TODAY, saved.extend)
     assert report.rejets == [] and len(saved) == 300
-    assert {f["catalogue"] for f in saved} == {"mandat", "reconversion",
-                                               "activite-professionnelle"}
+    assert {f["catalogue"] for f in saved} == {"mandat", "reconversion", "activite-professionnelle"}

@@ -14,7 +14,8 @@ ACCOUNT = "a1b2c3" * 10  # stands for the keyed hash of a NIR
 def test_a_cursor_gives_back_its_position_and_never_its_scope():
     cursor = CURSORS.encode("historique", ACCOUNT, {"sk": "2023-06-28#credit#2023"})
     assert CURSORS.decode("historique", ACCOUNT, cursor, ("sk",)) == {
-        "sk": "2023-06-28#credit#2023"}
+        "sk": "2023-06-28#credit#2023"
+    }
     decoded = base64.urlsafe_b64decode(cursor.split(".")[0] + "==").decode()
     assert ACCOUNT not in cursor and ACCOUNT not in decoded
 
@@ -24,11 +25,18 @@ def test_no_cursor_is_the_first_page():
     assert CURSORS.decode("historique", ACCOUNT, "", ("sk",)) is None
 
 
-@pytest.mark.parametrize("forged", [
-    "nimportequoi", ".", "a.b", "x" * 5000, "é.é",
-    # a valid position with the signature of another key
-    OTHER_KEY.encode("historique", ACCOUNT, {"sk": "9999"}),
-])
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "nimportequoi",
+        ".",
+        "a.b",
+        "x" * 5000,
+        "é.é",
+        # a valid position with the signature of another key
+        OTHER_KEY.encode("historique", ACCOUNT, {"sk": "9999"}),
+    ],
+)
 def test_a_cursor_not_given_by_this_service_is_refused(forged):
     with pytest.raises(InvalidCursor):
         CURSORS.decode("historique", ACCOUNT, forged, ("sk",))

@@ -20,9 +20,11 @@ def _all_subclasses(cls):
 
 
 def test_every_domain_error_has_an_answer():
-    missing = [c.__name__ for c in _all_subclasses(DomainError)
-               if c.__module__.startswith("chalicelib.") and c is not InvalidForm
-               and c not in ANSWERS]
+    missing = [
+        c.__name__
+        for c in _all_subclasses(DomainError)
+        if c.__module__.startswith("chalicelib.") and c is not InvalidForm and c not in ANSWERS
+    ]
     assert missing == []
 
 
@@ -38,12 +40,15 @@ def test_answers_are_french_problems_with_a_type():
     taken = problem_for(AlreadyTaken("email")).body()
     assert taken["errors"] == [{"champ": "email", "message": taken["detail"]}]
     assert problem_for(WrongCode(4)).body()["errors"][0] == {
-        "champ": "code", "message": "Code incorrect. Il vous reste 4 essais."}
+        "champ": "code",
+        "message": "Code incorrect. Il vous reste 4 essais.",
+    }
 
 
 def test_an_invalid_form_lists_its_fields():
-    problem = problem_for(InvalidForm([FieldError("email", "Adresse invalide."),
-                                       FieldError("nir", "Clé.")]))
+    problem = problem_for(
+        InvalidForm([FieldError("email", "Adresse invalide."), FieldError("nir", "Clé.")])
+    )
     assert problem.status == 400
     assert json.loads(problem.to_response().body)["detail"] == "2 informations sont à corriger."
 

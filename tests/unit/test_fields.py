@@ -20,8 +20,19 @@ from chalicelib.support.form import FORM as SUPPORT
 TODAY = date(2026, 11, 28)
 
 
-@pytest.mark.parametrize("value", ["Martin\r\nBcc: x", "Martin\n", "Mar\ttin", "Martin\x7f",
-                                   "Martin\x00", "Mar\ud800tin", "Martin\u2028", "\x85Martin"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Martin\r\nBcc: x",
+        "Martin\n",
+        "Mar\ttin",
+        "Martin\x7f",
+        "Martin\x00",
+        "Mar\ud800tin",
+        "Martin\u2028",
+        "\x85Martin",
+    ],
+)
 def test_one_control_character_policy_refuse(value):
     with pytest.raises(Invalid, match="caractères de contrôle"):
         Text("Nom").clean(value)
@@ -54,9 +65,13 @@ def test_emails_are_compared_one_way():
 def test_birth_dates_have_one_set_of_bounds():
     field = BirthDate("Date de naissance", min_age=16)
     assert field.clean("1975-03-14", TODAY) == "1975-03-14"
-    for value, message in (("14/03/1975", "AAAA-MM-JJ"), ("2027-01-01", "futur"),
-                           ("2015-01-01", "16 ans"), ("1890-01-01", "l'année"),
-                           ("1975-3-14", "AAAA-MM-JJ")):
+    for value, message in (
+        ("14/03/1975", "AAAA-MM-JJ"),
+        ("2027-01-01", "futur"),
+        ("2015-01-01", "16 ans"),
+        ("1890-01-01", "l'année"),
+        ("1975-3-14", "AAAA-MM-JJ"),
+    ):
         with pytest.raises(Invalid, match=message):
             field.clean(value, TODAY)
 
@@ -72,8 +87,17 @@ def test_choices_and_amounts():
 
 
 def test_a_form_names_every_offending_field_with_its_path():
-    form = Form({"nom": Text("Nom"), "adresse": Nested("Adresse", Form({
-        "commune": Text("Commune"), "code_postal": Text("Code postal", max_length=5)}))})
+    form = Form(
+        {
+            "nom": Text("Nom"),
+            "adresse": Nested(
+                "Adresse",
+                Form(
+                    {"commune": Text("Commune"), "code_postal": Text("Code postal", max_length=5)}
+                ),
+            ),
+        }
+    )
     cleaned, errors = form.validate({"nom": "Martin", "adresse": {"code_postal": "123456"}})
     assert cleaned == {"nom": "Martin"}
     assert [e.champ for e in errors] == ["adresse.commune", "adresse.code_postal"]
@@ -81,11 +105,19 @@ def test_a_form_names_every_offending_field_with_its_path():
 
 def test_schemas_come_from_the_declarations():
     password = MOT_DE_PASSE.schema()["properties"]["mot_de_passe"]
-    assert (password["minLength"], password["maxLength"]) == (passwords.MIN_LENGTH,
-                                                              passwords.MAX_LENGTH)
+    assert (password["minLength"], password["maxLength"]) == (
+        passwords.MIN_LENGTH,
+        passwords.MAX_LENGTH,
+    )
     identite = IDENTITE.schema()
-    assert set(identite["required"]) == {"nir", "nom_naissance", "prenoms", "sexe",
-                                         "date_naissance", "lieu_naissance"}
+    assert set(identite["required"]) == {
+        "nir",
+        "nom_naissance",
+        "prenoms",
+        "sexe",
+        "date_naissance",
+        "lieu_naissance",
+    }
     assert identite["properties"]["nom_usage"]["type"] == ["string", "null"]
     support = SUPPORT.schema()["properties"]
     assert support["prenoms"]["maxLength"] == SUPPORT.fields["prenoms"].max_length == 150

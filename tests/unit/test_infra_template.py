@@ -39,19 +39,24 @@ def test_every_queue_fed_function_reports_batch_item_failures(prod):
         assert mapping["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
         assert mapping["Properties"]["ScalingConfig"]["MaximumConcurrency"] >= 2
     assert {m["Properties"]["FunctionName"]["Ref"] for m in mappings.values()} == {
-        function_id(s.function) for s in resources.EVENT_SOURCES}
+        function_id(s.function) for s in resources.EVENT_SOURCES
+    }
 
 
 def test_queues_have_a_dead_letter_queue_and_six_times_the_function_timeout(prod, settings):
     timeouts = {f.name: f.timeout for f in resources.FUNCTIONS}
     sources = {getattr(settings, s.queue_field): s.function for s in resources.EVENT_SOURCES}
-    by_name = {r["Properties"]["QueueName"]: r["Properties"]
-               for r in of_type(prod, "AWS::SQS::Queue").values()}
+    by_name = {
+        r["Properties"]["QueueName"]: r["Properties"]
+        for r in of_type(prod, "AWS::SQS::Queue").values()
+    }
     for queue in resources.QUEUES:
         properties = by_name[getattr(settings, queue.settings_field)]
         assert properties["RedrivePolicy"]["maxReceiveCount"] == resources.MAX_RECEIVES
-        assert properties["VisibilityTimeout"] == 6 * timeouts[sources[
-            getattr(settings, queue.settings_field)]]
+        assert (
+            properties["VisibilityTimeout"]
+            == 6 * timeouts[sources[getattr(settings, queue.settings_field)]]
+        )
         assert "KmsMasterKeyId" in properties
     for name, function in sources.items():  # AWS refuses a queue quicker than its function
         assert by_name[name]["VisibilityTimeout"] >= timeouts[function]
@@ -61,12 +66,12 @@ def test_the_rne_bucket_notifies_the_ingestion_queue_for_uploads_only(prod):
     bucket = prod["RneBucket"]["Properties"]
     configurations = bucket["NotificationConfiguration"]["QueueConfigurations"]
     assert sorted(c["Filter"]["S3Key"]["Rules"][0]["Value"] for c in configurations) == sorted(
-        resources.RNE_UPLOAD_PREFIXES)
+        resources.RNE_UPLOAD_PREFIXES
+    )
     assert all(bucket["PublicAccessBlockConfiguration"].values())
     assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
     [tls] = prod["RneBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
-    assert (tls["Effect"], tls["Condition"]) == ("Deny", {"Bool": {"aws:SecureTransport":
-                                                                  "false"}})
+    assert (tls["Effect"], tls["Condition"]) == ("Deny", {"Bool": {"aws:SecureTransport": "false"}})
 
 
 def test_tables_are_on_demand_recoverable_encrypted_and_expire_what_expires(prod):
@@ -81,12 +86,18 @@ def test_tables_are_on_demand_recoverable_encrypted_and_expire_what_expires(prod
         assert properties["DeletionProtectionEnabled"] is True
         assert table["DeletionPolicy"] == "Retain"
     assert tables["SessionsTable"]["Properties"]["TimeToLiveSpecification"] == {
-        "AttributeName": "expires_at", "Enabled": True}
-    assert tables["IdempotencyTable"]["Properties"]["TimeToLiveSpecification"][
-        "AttributeName"] == "expiration"
+        "AttributeName": "expires_at",
+        "Enabled": True,
+    }
+    assert (
+        tables["IdempotencyTable"]["Properties"]["TimeToLiveSpecification"]["AttributeName"]
+        == "expiration"
+    )
     assert "TimeToLiveSpecification" not in tables["RneMandatesTable"]["Properties"]
-    assert template("dev")["Resources"]["AccountsTable"]["Properties"][
-        "DeletionProtectionEnabled"] is False
+    assert (
+        template("dev")["Resources"]["AccountsTable"]["Properties"]["DeletionProtectionEnabled"]
+        is False
+    )
 
 
 def emitted_metric_names() -> set[str]:
@@ -95,11 +106,17 @@ def emitted_metric_names() -> set[str]:
     names = set()
     for path in [ROOT / "app.py", *sorted((ROOT / "chalicelib").rglob("*.py"))]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                    and node.value.id == "Metric":
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "Metric"
+            ):
                 names.add(getattr(Metric, node.attr))
-            if isinstance(node, ast.keyword) and node.arg == "capture_cold_start_metric" \
-                    and getattr(node.value, "value", False) is True:
+            if (
+                isinstance(node, ast.keyword)
+                and node.arg == "capture_cold_start_metric"
+                and getattr(node.value, "value", False) is True
+            ):
                 names.add(Metric.COLD_START)
     return names
 
@@ -131,14 +148,22 @@ def test_alarms_go_to_the_topic_for_dead_letters_errors_5xx_rejects_and_login_sp
     for alarm in alarms.values():
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}]
     metrics = {a["Properties"].get("MetricName") for a in alarms.values()}
-    assert {"ApproximateNumberOfMessagesVisible", "Errors", Metric.RNE_FILE_REJECT_RATE,
-            Metric.LOGIN_FAILED} <= metrics
+    assert {
+        "ApproximateNumberOfMessagesVisible",
+        "Errors",
+        Metric.RNE_FILE_REJECT_RATE,
+        Metric.LOGIN_FAILED,
+    } <= metrics
     assert "Api5xxRateAlarm" in alarms
-    dead_letter_alarms = [a for a in alarms.values() if a["Properties"].get("MetricName") ==
-                          "ApproximateNumberOfMessagesVisible"]
+    dead_letter_alarms = [
+        a
+        for a in alarms.values()
+        if a["Properties"].get("MetricName") == "ApproximateNumberOfMessagesVisible"
+    ]
     assert len(dead_letter_alarms) == len(resources.QUEUES)
-    assert len([a for a in alarms.values() if a["Properties"].get("MetricName") == "Errors"]
-               ) == len(resources.FUNCTIONS)
+    assert len(
+        [a for a in alarms.values() if a["Properties"].get("MetricName") == "Errors"]
+    ) == len(resources.FUNCTIONS)
 
 
 def test_every_function_role_policy_is_replaced_by_a_least_privilege_one(prod):
@@ -155,23 +180,33 @@ def chalice_like(policy_statements, role_of=lambda name: f"{name}Role"):
     resources_ = {}
     for function in resources.FUNCTIONS:
         name = function_id(function.name)
-        resources_[name] = {"Type": "AWS::Serverless::Function", "Properties": {
-            "Timeout": function.timeout, "MemorySize": function.memory,
-            "Role": {"Fn::GetAtt": [role_of(name), "Arn"]}}}
-        resources_[role_of(name)] = {"Type": "AWS::IAM::Role", "Properties": {"Policies": [{
-            "PolicyDocument": {"Statement": policy_statements}}]}}
+        resources_[name] = {
+            "Type": "AWS::Serverless::Function",
+            "Properties": {
+                "Timeout": function.timeout,
+                "MemorySize": function.memory,
+                "Role": {"Fn::GetAtt": [role_of(name), "Arn"]},
+            },
+        }
+        resources_[role_of(name)] = {
+            "Type": "AWS::IAM::Role",
+            "Properties": {"Policies": [{"PolicyDocument": {"Statement": policy_statements}}]},
+        }
     return {"Resources": resources_}
 
 
 def test_the_package_check_finds_wildcards_placeholders_and_shared_roles():
     good = [{"Effect": "Allow", "Action": ["dynamodb:GetItem"], "Resource": ["arn:table"]}]
     assert problems(chalice_like(good)) == []
-    assert "wildcard action s3:*" in " ".join(problems(chalice_like(
-        [{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:bucket"}])))
-    assert "resource *" in " ".join(problems(chalice_like(
-        [{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*"}])))
-    assert "placeholder" in " ".join(problems(chalice_like(
-        [{"Effect": "Deny", "Action": "*", "Resource": "*"}])))
+    assert "wildcard action s3:*" in " ".join(
+        problems(chalice_like([{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:bucket"}]))
+    )
+    assert "resource *" in " ".join(
+        problems(chalice_like([{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*"}]))
+    )
+    assert "placeholder" in " ".join(
+        problems(chalice_like([{"Effect": "Deny", "Action": "*", "Resource": "*"}]))
+    )
     assert "shared" in " ".join(problems(chalice_like(good, role_of=lambda _: "DefaultRole")))
 
 
@@ -183,11 +218,13 @@ def test_the_site_and_the_api_share_one_origin_behind_cloudfront(prod):
     origins = {origin["Id"]: origin for origin in config["Origins"]}
     assert "OriginAccessControlId" in origins["web"]
     headers = prod["WebSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"][
-        "SecurityHeadersConfig"]
+        "SecurityHeadersConfig"
+    ]
     assert "default-src 'self'" in headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]
     statements = prod["WebBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
     assert [s["Principal"] for s in statements if s["Effect"] == "Allow"] == [
-        {"Service": "cloudfront.amazonaws.com"}]
+        {"Service": "cloudfront.amazonaws.com"}
+    ]
 
 
 def test_cloudfront_maps_paths_to_files_as_make_run_does(tmp_path):
@@ -200,13 +237,31 @@ def test_cloudfront_maps_paths_to_files_as_make_run_does(tmp_path):
 
     node = shutil.which("node")
     assert node, "Node.js runs the CloudFront Function here"
-    paths = ["/", "/connexion", "/connexion/", "/connexion/franceconnect", "/formation",
-             "/mot-de-passe/nouveau", "/assets/app.js", "/inconnue", "/espace.html.bak"]
+    paths = [
+        "/",
+        "/connexion",
+        "/connexion/",
+        "/connexion/franceconnect",
+        "/formation",
+        "/mot-de-passe/nouveau",
+        "/assets/app.js",
+        "/inconnue",
+        "/espace.html.bak",
+    ]
     script = tmp_path / "run.js"
-    script.write_text(rewrite_function_code() + "\nconsole.log(JSON.stringify(" + json.dumps(
-        paths) + ".map(u => handler({request: {uri: u}}).uri)));\n", encoding="utf-8")
-    run = subprocess.run([node, str(script)], capture_output=True, text=True,  # noqa: S603
-                         check=True)
+    script.write_text(
+        rewrite_function_code()
+        + "\nconsole.log(JSON.stringify("
+        + json.dumps(paths)
+        + ".map(u => handler({request: {uri: u}}).uri)));\n",
+        encoding="utf-8",
+    )
+    run = subprocess.run(  # noqa: S603 - node on our own script
+        [node, str(script)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     rewritten = json.loads(run.stdout)
     for path, uri in zip(paths, rewritten, strict=True):
         local = resolve(path)

@@ -23,18 +23,21 @@ def test_pynamodb_models_can_share_one_connection(settings):
     for model in ALL_MODELS:
         assert hasattr(model, "_connection") and callable(model._get_connection), (
             f"PynamoDB no longer has Model._connection/_get_connection ({model.__name__}): "
-            "rewrite chalicelib.models.bind_tables")
+            "rewrite chalicelib.models.bind_tables"
+        )
     bind_tables(settings)
     connections = {id(model._get_connection().connection) for model in ALL_MODELS}
     assert connections == {id(shared_connection())}, (
-        "PynamoDB models no longer share the connection bind_tables gives them")
+        "PynamoDB models no longer share the connection bind_tables gives them"
+    )
     shared = shared_connection()
     for name in ("_tables", "add_meta_table", "get_meta_table"):
         assert hasattr(shared, name), f"pynamodb.connection.Connection has no {name} any more"
     for model in ALL_MODELS:
         assert model.Meta.table_name in shared._tables, (
             f"the shared connection does not know {model.Meta.table_name}: transactions "
-            "across tables would call DescribeTable")
+            "across tables would call DescribeTable"
+        )
 
 
 def test_pynamodb_models_describe_their_schema_and_ttl():
@@ -42,8 +45,9 @@ def test_pynamodb_models_describe_their_schema_and_ttl():
     Model._ttl_attribute()."""
     for model in ALL_MODELS:
         schema = model._get_schema()
-        assert {"key_schema", "attribute_definitions", "global_secondary_indexes"} <= set(
-            schema), f"Model._get_schema() changed shape ({model.__name__})"
+        assert {"key_schema", "attribute_definitions", "global_secondary_indexes"} <= set(schema), (
+            f"Model._get_schema() changed shape ({model.__name__})"
+        )
         assert callable(model._ttl_attribute), "Model._ttl_attribute() is gone"
 
 
@@ -52,15 +56,19 @@ def test_chalice_local_request_handler_keeps_the_methods_the_local_gateway_overr
     one invocation at a time) and _send_error_response, and calls _send_http_response."""
     from chalice.local import ChaliceRequestHandler
 
-    expected = {"_generic_handle": ["self"],
-                "_send_error_response": ["self", "error"],
-                "_send_http_response": ["self", "code", "headers", "body"]}
+    expected = {
+        "_generic_handle": ["self"],
+        "_send_error_response": ["self", "error"],
+        "_send_http_response": ["self", "code", "headers", "body"],
+    }
     for name, parameters in expected.items():
         method = getattr(ChaliceRequestHandler, name, None)
         assert method is not None, f"chalice.local.ChaliceRequestHandler.{name} is gone"
         assert list(inspect.signature(method).parameters) == parameters, (
-            f"chalice.local.ChaliceRequestHandler.{name} changed its parameters")
+            f"chalice.local.ChaliceRequestHandler.{name} changed its parameters"
+        )
     source = inspect.getsource(ChaliceRequestHandler._generic_handle)
     assert "_send_error_response" in source and "_send_http_response" in source, (
         "ChaliceRequestHandler._generic_handle no longer answers through the methods "
-        "local/api_server.py overrides")
+        "local/api_server.py overrides"
+    )

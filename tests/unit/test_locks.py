@@ -22,18 +22,25 @@ def pins(path: Path) -> dict[str, str]:
 
 def locked(path: Path) -> dict[str, str]:
     text = path.read_text()
-    entries = re.findall(r"^([a-z0-9_.\-]+)==([^\s;]+)(?: ;[^\\\n]*)? \\\n"
-                         r"((?:    --hash=sha256:[0-9a-f]{64}.*\n)+)", text, flags=re.MULTILINE)
+    entries = re.findall(
+        r"^([a-z0-9_.\-]+)==([^\s;]+)(?: ;[^\\\n]*)? \\\n"
+        r"((?:    --hash=sha256:[0-9a-f]{64}.*\n)+)",
+        text,
+        flags=re.MULTILINE,
+    )
     requirement_lines = [line for line in text.splitlines() if re.match(r"^[a-z0-9]", line)]
     assert len(entries) == len(requirement_lines), f"{path.name}: an entry without hashes"
     return {name: version for name, version, _ in entries}
 
 
-@pytest.mark.parametrize(("source", "lock"), [
-    ("requirements.in", "requirements.txt"),
-    ("requirements-dev.in", "requirements-dev.txt"),
-    ("requirements-iac.in", "requirements-iac.txt"),
-])
+@pytest.mark.parametrize(
+    ("source", "lock"),
+    [
+        ("requirements.in", "requirements.txt"),
+        ("requirements-dev.in", "requirements-dev.txt"),
+        ("requirements-iac.in", "requirements-iac.txt"),
+    ],
+)
 def test_every_pin_is_locked_with_hashes(source, lock):
     wanted, got = pins(ROOT / source), locked(ROOT / lock)
     if source == "requirements-dev.in":

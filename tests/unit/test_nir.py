@@ -8,8 +8,9 @@ from tests.support.people import make_nir
 
 def test_a_valid_nir_is_compacted_whatever_the_spacing():
     number = make_nir("F", "1975-03-14")
-    spaced = " ".join([number[0], number[1:3], number[3:5], number[5:7], number[7:10],
-                       number[10:13], number[13:]])
+    spaced = " ".join(
+        [number[0], number[1:3], number[3:5], number[5:7], number[7:10], number[10:13], number[13:]]
+    )
     assert nir.validate_full(spaced) == number
 
 
@@ -28,10 +29,13 @@ def test_a_wrong_key_is_refused_without_quoting_the_number():
     assert number[:13] not in str(error.value)
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("27503352380", "15 caractères"),
-    ("2750335238042XX", "que des chiffres"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("27503352380", "15 caractères"),
+        ("2750335238042XX", "que des chiffres"),
+    ],
+)
 def test_length_and_format_errors_say_what_to_fix(value, expected):
     with pytest.raises(nir.InvalidNir, match=expected):
         nir.validate_full(value)

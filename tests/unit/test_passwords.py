@@ -9,12 +9,16 @@ def test_a_strong_password_passes():
 
 def test_missing_criteria_are_listed_in_one_french_sentence():
     [message] = passwords.rule_errors("abc")
-    assert message == ("Le mot de passe doit contenir au moins 12 caractères, une majuscule, "
-                       "un chiffre et un caractère spécial.")
+    assert message == (
+        "Le mot de passe doit contenir au moins 12 caractères, une majuscule, "
+        "un chiffre et un caractère spécial."
+    )
 
 
-@pytest.mark.parametrize("common", ["Password123!", "Azerty123456!", "Motdepasse2024!",
-                                    "Soleil-Marseille-13", "Bonjour2024!!"])
+@pytest.mark.parametrize(
+    "common",
+    ["Password123!", "Azerty123456!", "Motdepasse2024!", "Soleil-Marseille-13", "Bonjour2024!!"],
+)
 def test_common_passwords_are_refused_even_when_they_meet_the_rule(common):
     [message] = passwords.rule_errors(common)
     assert "trop courant" in message

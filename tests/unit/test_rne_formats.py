@@ -3,20 +3,35 @@ import pytest
 from chalicelib.rne.formats import field_of, mandate_type, map_header, type_from_key
 
 
-@pytest.mark.parametrize(("label", "field"), [
-    ("Nom de l'élu", "nom"), ("Nom de l’élu", "nom"), ("nom_elu", "nom"),
-    ("  Nom  de l'élu ", "nom"), ("Prénom de l’élu", "prenom"), ("prenom_elu", "prenom"),
-    ("Code sexe ", "sexe"), ("sexe_elu", "sexe"), ("Date de naissancee", "date_naissance"),
-    ("date_naissance_elu", "date_naissance"), ("DATE DE NAISSANCE", "date_naissance"),
-    ("Code profession", "profession_code"),
-    ("Libellé catégorie socio-professionnelle", "profession_libelle"),
-    ("Date de début du mandat", "date_debut_mandat"), ("date_debut_mandat", "date_debut_mandat"),
-    ("N° SIREN", "epci_code"), ("Code de la circonscription législative",
-                                "circ_legislative_code"),
-    ("Code du département", "departement_code"), ("code_departement", "departement_code"),
-    ("lieu_naissance_elu", "lieu_naissance"), ("code_nuance_mandat", "nuance_code"),
-    ("Titre du rapport", None), ("", None), ("Colonne inconnue", None),
-])
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("Nom de l'élu", "nom"),
+        ("Nom de l’élu", "nom"),
+        ("nom_elu", "nom"),
+        ("  Nom  de l'élu ", "nom"),
+        ("Prénom de l’élu", "prenom"),
+        ("prenom_elu", "prenom"),
+        ("Code sexe ", "sexe"),
+        ("sexe_elu", "sexe"),
+        ("Date de naissancee", "date_naissance"),
+        ("date_naissance_elu", "date_naissance"),
+        ("DATE DE NAISSANCE", "date_naissance"),
+        ("Code profession", "profession_code"),
+        ("Libellé catégorie socio-professionnelle", "profession_libelle"),
+        ("Date de début du mandat", "date_debut_mandat"),
+        ("date_debut_mandat", "date_debut_mandat"),
+        ("N° SIREN", "epci_code"),
+        ("Code de la circonscription législative", "circ_legislative_code"),
+        ("Code du département", "departement_code"),
+        ("code_departement", "departement_code"),
+        ("lieu_naissance_elu", "lieu_naissance"),
+        ("code_nuance_mandat", "nuance_code"),
+        ("Titre du rapport", None),
+        ("", None),
+        ("Colonne inconnue", None),
+    ],
+)
 def test_every_published_label_finds_its_field(label, field):
     assert field_of(label) == field
 
@@ -25,14 +40,20 @@ def test_the_first_column_of_a_field_wins():
     assert map_header(["Nom de l'élu", "nom_elu", "Prénom"]) == {0: "nom", 2: "prenom"}
 
 
-@pytest.mark.parametrize(("key", "code"), [
-    ("elus-conseillers-municipaux-cm.csv", "CM"), ("elus-maires-mai.csv", "MAIRE"),
-    ("national/2024-07_deputes_semicolon.csv", "DEP"), ("elus-senateurs-sen.csv", "SEN"),
-    ("2024-04_conseillers-fde_semicolon.csv", "CFE"), ("elus-membres-afe.csv", "AFE"),
-    ("elus-conseillers-communautaires-epci.csv", "EPCI"),
-    ("elus-representants-parlement-europeen-rpe.csv", "RPE"),
-    ("prefectures/35/export.csv", None),
-])
+@pytest.mark.parametrize(
+    ("key", "code"),
+    [
+        ("elus-conseillers-municipaux-cm.csv", "CM"),
+        ("elus-maires-mai.csv", "MAIRE"),
+        ("national/2024-07_deputes_semicolon.csv", "DEP"),
+        ("elus-senateurs-sen.csv", "SEN"),
+        ("2024-04_conseillers-fde_semicolon.csv", "CFE"),
+        ("elus-membres-afe.csv", "AFE"),
+        ("elus-conseillers-communautaires-epci.csv", "EPCI"),
+        ("elus-representants-parlement-europeen-rpe.csv", "RPE"),
+        ("prefectures/35/export.csv", None),
+    ],
+)
 def test_object_keys_name_mandate_types(key, code):
     assert type_from_key(key) == code
 
@@ -40,20 +61,23 @@ def test_object_keys_name_mandate_types(key, code):
 BASE = {"nom", "prenom", "sexe", "date_naissance", "date_debut_mandat"}
 
 
-@pytest.mark.parametrize(("key", "extra", "code"), [
-    ("x.csv", {"departement_code", "canton_code"}, "CD"),
-    ("x.csv", {"departement_code", "commune_code", "secteur_libelle"}, "CA"),
-    ("x.csv", {"departement_code", "csp_code", "circ_legislative_code"}, "DEP"),
-    ("x.csv", {"circ_consulaire_code"}, "CFE"),
-    ("x.csv", {"departement_code", "commune_code", "epci_code"}, "EPCI"),
-    ("x.csv", {"region_code", "section_code"}, "CR"),
-    ("x.csv", {"departement_code", "commune_code"}, "CM"),
-    ("elus-maires.csv", {"departement_code", "commune_code"}, "MAIRE"),
-    ("x.csv", set(), "RPE"),
-    ("x.csv", {"departement_code", "csp_code"}, None),  # sénateurs or CSP: the key must say
-    ("senateurs.csv", {"departement_code", "csp_code"}, "SEN"),
-    ("elus-csp.csv", {"csp_code"}, "CSP"),
-    ("maires.csv", {"departement_code", "canton_code"}, "CD"),  # a key the columns contradict
-])
+@pytest.mark.parametrize(
+    ("key", "extra", "code"),
+    [
+        ("x.csv", {"departement_code", "canton_code"}, "CD"),
+        ("x.csv", {"departement_code", "commune_code", "secteur_libelle"}, "CA"),
+        ("x.csv", {"departement_code", "csp_code", "circ_legislative_code"}, "DEP"),
+        ("x.csv", {"circ_consulaire_code"}, "CFE"),
+        ("x.csv", {"departement_code", "commune_code", "epci_code"}, "EPCI"),
+        ("x.csv", {"region_code", "section_code"}, "CR"),
+        ("x.csv", {"departement_code", "commune_code"}, "CM"),
+        ("elus-maires.csv", {"departement_code", "commune_code"}, "MAIRE"),
+        ("x.csv", set(), "RPE"),
+        ("x.csv", {"departement_code", "csp_code"}, None),  # sénateurs or CSP: the key must say
+        ("senateurs.csv", {"departement_code", "csp_code"}, "SEN"),
+        ("elus-csp.csv", {"csp_code"}, "CSP"),
+        ("maires.csv", {"departement_code", "canton_code"}, "CD"),  # a key the columns contradict
+    ],
+)
 def test_columns_and_key_decide_the_mandate_type(key, extra, code):
     assert mandate_type(key, BASE | extra) == code

@@ -16,8 +16,14 @@ SAMPLES = sorted(p.name for p in FIXTURES.glob("*.csv"))
 def read_all(data: bytes, key: str = "x.csv"):
     file_format = detect_format(io.BytesIO(data), key)
     kind = mandate_type(key, set(file_format.columns.values()))
-    rows = list(iter_rows(io.BytesIO(data[file_format.data_offset:]), file_format,
-                          file_format.data_offset, file_format.header_line + 1))
+    rows = list(
+        iter_rows(
+            io.BytesIO(data[file_format.data_offset :]),
+            file_format,
+            file_format.data_offset,
+            file_format.header_line + 1,
+        )
+    )
     mandates, problems = [], []
     for row in rows:
         try:
@@ -35,9 +41,12 @@ def test_every_real_sample_reads_without_a_rejected_row(name):
     _, kind, rows, mandates, problems = read_all(data, name)
     assert problems == []
     assert len(mandates) == len(sample_table(name)[1]) > 100
-    assert kind == {"departementaux": "CD", "arrondissement": "CA", "fde": "CFE",
-                    "deputes": "DEP"}[next(k for k in ("departementaux", "arrondissement", "fde",
-                                                       "deputes") if k in name)]
+    assert (
+        kind
+        == {"departementaux": "CD", "arrondissement": "CA", "fde": "CFE", "deputes": "DEP"}[
+            next(k for k in ("departementaux", "arrondissement", "fde", "deputes") if k in name)
+        ]
+    )
     assert rows[-1].end_offset == len(data)
     assert all(m.nom and m.prenom and m.sexe in "MF" for m in mandates)
 
@@ -46,7 +55,8 @@ def test_the_snake_case_export_reads_like_the_human_one():
     *_, human, _ = read_all(sample("2022-12_conseillers-departementaux_tab.csv"))
     *_, snake, _ = read_all(sample("2023_conseillers-departementaux_snake-case-timestamps.csv"))
     assert [(m.nom, m.date_naissance, m.date_debut) for m in human][:150] == [
-        (m.nom, m.date_naissance, m.date_debut) for m in snake][:150]
+        (m.nom, m.date_naissance, m.date_debut) for m in snake
+    ][:150]
 
 
 def test_departement_codes_without_leading_zero_are_padded():
@@ -82,8 +92,14 @@ def test_quoted_fields(quoting):
 
 def test_a_preamble_before_the_header_is_skipped():
     header, rows = sample_table(BASE)
-    data = write(header, rows, encoding="latin-1", newline="\r\n", delimiter="\t",
-                 preamble=["Titre du rapport\tListe des conseillers départementaux", ""])
+    data = write(
+        header,
+        rows,
+        encoding="latin-1",
+        newline="\r\n",
+        delimiter="\t",
+        preamble=["Titre du rapport\tListe des conseillers départementaux", ""],
+    )
     file_format, _, read_rows, mandates, _ = read_all(data)
     assert file_format.header_line == 3
     assert read_rows[0].line == 4
@@ -92,9 +108,12 @@ def test_a_preamble_before_the_header_is_skipped():
 
 def test_header_typos_curly_apostrophes_and_old_labels():
     header, rows = sample_table(BASE)
-    typos = {"Code sexe": "Code sexe ", "Date de naissance": "Date de naissancee",
-             "Nom de l'élu": "Nom  de l’élu",
-             "Code de la catégorie socio-professionnelle": "Code profession"}
+    typos = {
+        "Code sexe": "Code sexe ",
+        "Date de naissance": "Date de naissancee",
+        "Nom de l'élu": "Nom  de l’élu",
+        "Code de la catégorie socio-professionnelle": "Code profession",
+    }
     assert read_all(write([typos.get(h, h) for h in header], rows))[3] == baseline()
 
 
@@ -104,9 +123,11 @@ def test_date_formats(style):
 
     def restyle(value: str) -> str:
         day, month, year = value.split("/")
-        return {"d/m/yyyy": f"{int(day)}/{int(month)}/{year}",
-                "yyyy-mm-dd": f"{year}-{month}-{day}",
-                "yyyy-mm-dd 00:00:00+00": f"{year}-{month}-{day} 00:00:00+00"}[style]
+        return {
+            "d/m/yyyy": f"{int(day)}/{int(month)}/{year}",
+            "yyyy-mm-dd": f"{year}-{month}-{day}",
+            "yyyy-mm-dd 00:00:00+00": f"{year}-{month}-{day} 00:00:00+00",
+        }[style]
 
     dates = [i for i, h in enumerate(header) if h.startswith("Date")]
     restyled = [[restyle(c) if i in dates and c else c for i, c in enumerate(r)] for r in rows]
@@ -116,11 +137,20 @@ def test_date_formats(style):
 def test_reading_resumes_exactly_at_a_row_boundary():
     data = write(*sample_table(BASE), newline="\r")
     file_format = detect_format(io.BytesIO(data))
-    all_rows = list(iter_rows(io.BytesIO(data[file_format.data_offset:]), file_format,
-                              file_format.data_offset, file_format.header_line + 1))
+    all_rows = list(
+        iter_rows(
+            io.BytesIO(data[file_format.data_offset :]),
+            file_format,
+            file_format.data_offset,
+            file_format.header_line + 1,
+        )
+    )
     middle = all_rows[99]
-    rest = list(iter_rows(io.BytesIO(data[middle.end_offset:]), file_format, middle.end_offset,
-                          middle.line + 1))
+    rest = list(
+        iter_rows(
+            io.BytesIO(data[middle.end_offset :]), file_format, middle.end_offset, middle.line + 1
+        )
+    )
     assert rest == all_rows[100:]
 
 
@@ -131,8 +161,14 @@ def test_lines_split_on_every_ending_even_across_reads():
         def read(self, size=-1):
             return super().read(1)  # one byte at a time: CR and LF arrive apart
 
-    assert list(iter_lines(Trickle(data))) == [(b"a", 3), (b"b", 5), (b"c", 7), (b"d", 9),
-                                               (b"", 11), (b"e", 12)]
+    assert list(iter_lines(Trickle(data))) == [
+        (b"a", 3),
+        (b"b", 5),
+        (b"c", 7),
+        (b"d", 9),
+        (b"", 11),
+        (b"e", 12),
+    ]
 
 
 def test_malformed_rows_are_reported_with_their_line_and_reason():
@@ -159,19 +195,25 @@ def test_undecodable_bytes_in_a_utf8_file_reject_the_row_only():
     header, rows = sample_table(BASE)
     data = write(header, rows[:3], delimiter="\t", newline="\n")
     lines = data.split(b"\n")
-    lines[2] = lines[2].replace("é".encode(), b"\xe9", 1) if "é".encode() in lines[2] else (
-        lines[2] + b"\xff")
+    lines[2] = (
+        lines[2].replace("é".encode(), b"\xe9", 1)
+        if "é".encode() in lines[2]
+        else (lines[2] + b"\xff")
+    )
     file_format, _, _, mandates, problems = read_all(b"\n".join(lines))
     assert file_format.encoding == "utf-8"
     assert len(mandates) == 2 and problems[0][0] == 3
 
 
-@pytest.mark.parametrize("content", [
-    b"",
-    b"\x89PNG\r\n\x1a\n\x00\x00binary",
-    "Nom;Prénom;Âge\nDupont;Jean;42\n".encode(),
-    b"colonne1,colonne2\n1,2\n",
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\x89PNG\r\n\x1a\n\x00\x00binary",
+        "Nom;Prénom;Âge\nDupont;Jean;42\n".encode(),
+        b"colonne1,colonne2\n1,2\n",
+    ],
+)
 def test_files_that_are_not_rne_files_are_refused_whole(content):
     with pytest.raises(NotAnRneFile):
         detect_format(io.BytesIO(content))
@@ -179,8 +221,12 @@ def test_files_that_are_not_rne_files_are_refused_whole(content):
 
 def test_a_header_missing_a_required_column_says_which():
     with pytest.raises(NotAnRneFile, match="date_naissance"):
-        detect_format(io.BytesIO("Nom de l'élu;Prénom de l'élu;Code sexe;Date de début du "
-                                 "mandat\nA;B;M;01/01/2020\n".encode()))
+        detect_format(
+            io.BytesIO(
+                "Nom de l'élu;Prénom de l'élu;Code sexe;Date de début du "
+                "mandat\nA;B;M;01/01/2020\n".encode()
+            )
+        )
 
 
 def test_a_latin1_file_with_a_single_accent_is_not_taken_for_utf8():
@@ -188,5 +234,5 @@ def test_a_latin1_file_with_a_single_accent_is_not_taken_for_utf8():
 
     assert detect_encoding("Nom;Prénom\n".encode("latin-1")) == "cp1252"
     assert detect_encoding("Nom;Prénom\n".encode()) == "utf-8"
-    cut = ("é" * 40_000).encode()[:64 * 1024 - 1]  # a sample ending inside a character
+    cut = ("é" * 40_000).encode()[: 64 * 1024 - 1]  # a sample ending inside a character
     assert detect_encoding(cut + b"\xc3") == "utf-8"

@@ -8,8 +8,10 @@ from chalicelib.rne.rows import InvalidRow, departement_code, parse_date, parse_
 TODAY = date(2026, 11, 26)
 
 
-@pytest.mark.parametrize("value", ["02/05/1955", "2/5/1955", "1955-05-02",
-                                   "1955-05-02 00:00:00+00", "1955-05-02T00:00:00Z"])
+@pytest.mark.parametrize(
+    "value",
+    ["02/05/1955", "2/5/1955", "1955-05-02", "1955-05-02 00:00:00+00", "1955-05-02T00:00:00Z"],
+)
 def test_every_published_date_format(value):
     assert parse_date(value) == date(1955, 5, 2)
 
@@ -20,17 +22,25 @@ def test_unreadable_dates(value):
         parse_date(value)
 
 
-@pytest.mark.parametrize(("raw", "code"), [("1", "01"), ("01", "01"), ("2a", "2A"),
-                                           ("974", "974"), (" ", None)])
+@pytest.mark.parametrize(
+    ("raw", "code"), [("1", "01"), ("01", "01"), ("2a", "2A"), ("974", "974"), (" ", None)]
+)
 def test_departement_codes(raw, code):
     assert departement_code(raw) == code
 
 
 def fields(**overrides):
-    base = {"nom": "LE GALL", "prenom": "Anne-Sophie", "sexe": "F",
-            "date_naissance": "14/03/1975", "date_debut_mandat": "28/06/2020",
-            "departement_code": "35", "commune_code": "35238", "commune_libelle": "Rennes",
-            "fonction_libelle": "Maire"}
+    base = {
+        "nom": "LE GALL",
+        "prenom": "Anne-Sophie",
+        "sexe": "F",
+        "date_naissance": "14/03/1975",
+        "date_debut_mandat": "28/06/2020",
+        "departement_code": "35",
+        "commune_code": "35238",
+        "commune_libelle": "Rennes",
+        "fonction_libelle": "Maire",
+    }
     base.update(overrides)
     return base
 
@@ -49,10 +59,15 @@ def test_rows_without_departement_have_a_national_scope():
     assert parse_row(fields(), "RPE", TODAY).territoire == "FR"
 
 
-@pytest.mark.parametrize(("overrides", "reason"), [
-    ({"commune_code": ""}, "Territoire"), ({"sexe": ""}, "sexe"),
-    ({"date_naissance": "01/01/1850"}, "invraisemblable"), ({"prenom": "123"}, "Prénom"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"commune_code": ""}, "Territoire"),
+        ({"sexe": ""}, "sexe"),
+        ({"date_naissance": "01/01/1850"}, "invraisemblable"),
+        ({"prenom": "123"}, "Prénom"),
+    ],
+)
 def test_rejected_rows_say_why(overrides, reason):
     with pytest.raises(InvalidRow, match=reason):
         parse_row(fields(**overrides), "CM", TODAY)

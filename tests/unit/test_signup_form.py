@@ -30,8 +30,18 @@ def test_a_complete_signup_is_clean_and_normalised():
 
 def test_every_missing_field_is_reported_once_with_its_name():
     result = validate_signup({}, TODAY)
-    assert fields(result) == {"nir", "nom_naissance", "prenoms", "sexe", "date_naissance",
-                              "lieu_naissance", "email", "telephone", "adresse", "mot_de_passe"}
+    assert fields(result) == {
+        "nir",
+        "nom_naissance",
+        "prenoms",
+        "sexe",
+        "date_naissance",
+        "lieu_naissance",
+        "email",
+        "telephone",
+        "adresse",
+        "mot_de_passe",
+    }
     assert all(e.message for e in result.errors)
 
 
@@ -44,13 +54,19 @@ def test_nir_inconsistent_with_sex_and_birth_date():
     assert "nir" not in result.cleaned
 
 
-@pytest.mark.parametrize(("born", "message"), [
-    ("14/03/1975", "AAAA-MM-JJ"), ("2030-01-01", "futur"), ("2015-01-01", "16 ans"),
-    ("1975-02-30", "AAAA-MM-JJ"),
-])
+@pytest.mark.parametrize(
+    ("born", "message"),
+    [
+        ("14/03/1975", "AAAA-MM-JJ"),
+        ("2030-01-01", "futur"),
+        ("2015-01-01", "16 ans"),
+        ("1975-02-30", "AAAA-MM-JJ"),
+    ],
+)
 def test_birth_dates(born, message):
-    result = validate_identite(signup_payload(date_naissance="1975-03-14") | {
-        "date_naissance": born}, TODAY)
+    result = validate_identite(
+        signup_payload(date_naissance="1975-03-14") | {"date_naissance": born}, TODAY
+    )
     assert any(message in e.message for e in result.errors if e.champ == "date_naissance")
 
 
@@ -59,41 +75,57 @@ def test_born_abroad_gives_a_country_and_corsica_a_2a_code():
     assert validate_identite(abroad, TODAY).cleaned["lieu_naissance"] == "Maroc"
     corsica = signup_payload(lieu_naissance="2a004")
     assert validate_identite(corsica, TODAY).cleaned["lieu_naissance"] == "2A004"
-    assert "lieu_naissance" in fields(validate_identite(signup_payload(lieu_naissance="75#"),
-                                                        TODAY))
+    assert "lieu_naissance" in fields(
+        validate_identite(signup_payload(lieu_naissance="75#"), TODAY)
+    )
 
 
 def test_names_reject_digits_and_markup_and_diploma_is_from_the_list():
-    result = validate_identite(signup_payload(nom_naissance="<b>Martin</b>", prenoms="Cl4ire",
-                                              diplome="bac+12"), TODAY)
+    result = validate_identite(
+        signup_payload(nom_naissance="<b>Martin</b>", prenoms="Cl4ire", diplome="bac+12"), TODAY
+    )
     assert {"nom_naissance", "prenoms", "diplome"} <= fields(result)
 
 
 def test_contact_errors():
     result = validate_contact({"email": "claire@", "telephone": "12"}, TODAY)
     assert fields(result) == {"email", "telephone"}
-    assert validate_contact({"email": "a@exemple.fr", "telephone": "+32 470 12 34 56"},
-                            TODAY).errors == []
+    assert (
+        validate_contact({"email": "a@exemple.fr", "telephone": "+32 470 12 34 56"}, TODAY).errors
+        == []
+    )
 
 
 def test_address_fields_are_named_with_their_path():
-    result = validate_adresse({"adresse": {"ligne1": "", "code_postal": "7501",
-                                           "commune": "Paris"}}, TODAY)
+    result = validate_adresse(
+        {"adresse": {"ligne1": "", "code_postal": "7501", "commune": "Paris"}}, TODAY
+    )
     assert fields(result) == {"adresse.ligne1", "adresse.code_postal"}
-    abroad = validate_adresse({"adresse": {"ligne1": "Rue 1", "code_postal": "B-1000",
-                                           "commune": "Bruxelles", "pays": "Belgique"}}, TODAY)
+    abroad = validate_adresse(
+        {
+            "adresse": {
+                "ligne1": "Rue 1",
+                "code_postal": "B-1000",
+                "commune": "Bruxelles",
+                "pays": "Belgique",
+            }
+        },
+        TODAY,
+    )
     assert abroad.errors == []
 
 
 def test_control_characters_and_wrong_types_are_refused():
-    result = validate_identite(signup_payload(nom_naissance="Martin\u0000", prenoms=["Claire"]),
-                               TODAY)
+    result = validate_identite(
+        signup_payload(nom_naissance="Martin\u0000", prenoms=["Claire"]), TODAY
+    )
     assert {"nom_naissance", "prenoms"} <= fields(result)
 
 
 def test_the_password_may_not_be_built_from_the_persons_identity():
-    payload = signup_payload(nom_naissance="Martin", prenoms="Claire",
-                             mot_de_passe="Martin-Claire-1975!")
+    payload = signup_payload(
+        nom_naissance="Martin", prenoms="Claire", mot_de_passe="Martin-Claire-1975!"
+    )
     assert "mot_de_passe" in fields(validate_signup(payload, TODAY))
 
 

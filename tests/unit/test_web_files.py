@@ -10,8 +10,13 @@ def test_clean_paths_name_the_pages():
 
 
 def test_nothing_outside_the_web_folder_and_nothing_that_does_not_exist():
-    for path in ("/../app.py", "/assets/../../README.md", "/%2e%2e/app.py", "/inconnue",
-                 "//etc/passwd"):
+    for path in (
+        "/../app.py",
+        "/assets/../../README.md",
+        "/%2e%2e/app.py",
+        "/inconnue",
+        "//etc/passwd",
+    ):
         assert resolve(path) is None, path
 
 
