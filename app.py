@@ -13,9 +13,11 @@ from chalicelib.handlers import (
     accounts,
     catalogue,
     docs,
+    dossiers,
     franceconnect,
     health,
     me,
+    organismes,
     password_resets,
     rights,
     rne,
@@ -57,12 +59,15 @@ for blueprint in (
     sessions,
     franceconnect,
     me,
+    organismes,
     password_resets,
     rights,
     catalogue,
+    dossiers,
     support,
     rne,
 ):
     app.register_blueprint(blueprint.bp)
 app.register_blueprint(rights.jobs)
+app.register_blueprint(dossiers.jobs)
 app.register_blueprint(support.workers)

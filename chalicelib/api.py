@@ -17,10 +17,12 @@ from chalice.app import Request
 from .accounts import errors as accounts
 from .catalogue import errors as catalogue
 from .clock import PARIS
+from .enrolment import errors as enrolment
 from .errors import DomainError, FieldError, InvalidCursor, InvalidForm, TooManyRequests
 from .franceconnect.errors import NoPendingIdentity
 from .observability import Metric, count, logger
 from .problems import Problem, generic, invalid
+from .rights.rules import euros
 from .support.errors import SupportRequestNotFound
 
 MAX_BODY_BYTES = 64 * 1024
@@ -76,6 +78,36 @@ _NOT_VERIFIED = (
     "par courriel, ou demandez-en un nouveau."
 )
 _SESSION_GONE = "Votre session a expiré ou a été fermée : reconnectez-vous."
+
+
+def _date_fr(day) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def _status_fr(statut: str) -> str:
+    return statut.replace("_", " ")
+
+
+def _insufficient(error: enrolment.InsufficientRights) -> dict[str, Any]:
+    return {
+        "reste_a_charge": _euros(error.missing_centimes),
+        "montant": _euros(error.price_centimes),
+        "disponible": _euros(error.balance_centimes),
+    }
+
+
+def _euros(centimes: int) -> str:
+    return euros(centimes)
+
+
+def certified_login_url(dossier_id: str) -> str:
+    """Where the browser starts the FranceConnect+ login that comes back to the file."""
+    from urllib.parse import quote
+
+    return "/api/auth/franceconnect?niveau=eidas2&retour=" + quote(
+        f"/dossier?id={dossier_id}", safe=""
+    )
+
 
 # The one table: every refusal of the domain, as the API answers it.
 ANSWERS: dict[type[DomainError], Answer] = {
@@ -155,6 +187,121 @@ ANSWERS: dict[type[DomainError], Answer] = {
         "l'aide de la Caisse des Dépôts (page Aide, « Mon compte élu ne s'affiche pas »).",
         members=lambda _: {"aide": "/aide"},
     ),
+    enrolment.IdempotencyKeyMissing: Answer(
+        400,
+        "cle-idempotence-manquante",
+        "L'en-tête Idempotency-Key est obligatoire (8 à 128 "
+        "caractères : lettres, chiffres, - _ . :) : il évite qu'un clic répété crée deux "
+        "dossiers.",
+        field=lambda _: "Idempotency-Key",
+    ),
+    enrolment.IdempotencyKeyReused: Answer(
+        422,
+        "cle-idempotence-reutilisee",
+        "Cette clé Idempotency-Key a déjà servi pour une autre session : utilisez-en une nouvelle.",
+    ),
+    enrolment.SessionNotFound: Answer(
+        404,
+        "session-introuvable",
+        "Cette session n'existe pas pour cette formation.",
+        field=lambda _: "session_id",
+    ),
+    enrolment.DossierNotFound: Answer(
+        404, "dossier-introuvable", "Aucun dossier ne correspond à cette référence."
+    ),
+    enrolment.CatalogueNotFinanced: Answer(
+        403,
+        "catalogue-non-finance",
+        "Le DIF élus finance uniquement les formations liées au "
+        "mandat et les formations de reconversion. Cette formation relève de votre compte "
+        "personnel de formation (CPF).",
+    ),
+    enrolment.RightsEnded: Answer(
+        403,
+        "droits-expires",
+        "Vos mandats sont terminés : vos droits DIF élus ne peuvent "
+        "plus servir qu'à une formation de reconversion, pendant les six mois qui suivent la "
+        "fin de votre dernier mandat.",
+    ),
+    enrolment.SessionFull: Answer(
+        409,
+        "session-complete",
+        "Il ne reste plus de place "
+        "finançable par le DIF élus dans cette session : choisissez "
+        "une autre session.",
+    ),
+    enrolment.AlreadyEnrolled: Answer(
+        409,
+        "deja-inscrit",
+        "Vous avez déjà un dossier en cours pour cette session.",
+        members=lambda e: {"dossier": e.dossier_id},
+    ),
+    enrolment.TooLate: Answer(
+        422,
+        "delai-depasse",
+        lambda e: (
+            "Trop tard pour cette session : l'inscription doit "
+            f"être validée au moins 11 jours ouvrés avant son début, au plus tard le "
+            f"{_date_fr(e.latest)}. Choisissez une session plus lointaine."
+        ),
+    ),
+    enrolment.ApprovalNotValid: Answer(
+        422,
+        "agrement-expire",
+        "L'agrément ministériel de l'organisme ne couvre pas cette "
+        "session : le DIF élus ne peut pas la financer.",
+    ),
+    enrolment.PriceOverHourlyCap: Answer(
+        422,
+        "cout-horaire-excessif",
+        lambda e: (
+            f"Cette formation coûte "
+            f"{_euros(e.per_hour_centimes).replace('.', ',')} € HT par heure : le DIF élus finance "
+            f"au plus {_euros(e.cap_centimes).replace('.', ',')} € HT par heure pour une formation "
+            "liée au mandat."
+        ),
+    ),
+    enrolment.InsufficientRights: Answer(
+        422,
+        "reste-a-charge",
+        lambda e: (
+            f"Vos droits DIF élus ({_euros(e.balance_centimes)} "
+            f"€) ne couvrent pas le prix de la formation ({_euros(e.price_centimes)} €) : il "
+            f"manque {_euros(e.missing_centimes)} €. Le paiement d'un reste à charge n'est pas "
+            "possible ici : rien n'a été créé ni débité."
+        ),
+        members=_insufficient,
+    ),
+    enrolment.TransitionRefused: Answer(
+        409,
+        "transition-impossible",
+        lambda e: (
+            "Ce dossier est à l'état « "
+            f"{_status_fr(e.current)} » : il ne peut pas passer à « {_status_fr(e.target)} »."
+        ),
+        members=lambda e: {"statut": e.current},
+    ),
+    enrolment.TrainingStarted: Answer(
+        409,
+        "formation-commencee",
+        "La formation a commencé : "
+        "l'inscription ne peut plus être annulée ici. "
+        "Contactez l'organisme.",
+    ),
+    enrolment.CertifiedIdentityRequired: Answer(
+        403,
+        "identite-certifiee-requise",
+        "Pour utiliser vos droits, confirmez votre identité "
+        "avec FranceConnect+ : vous reviendrez ensuite à votre dossier pour le valider.",
+        members=lambda e: {"connexion": certified_login_url(e.dossier_id)},
+    ),
+    enrolment.OrganismeKeyInvalid: Answer(
+        401,
+        "cle-organisme-invalide",
+        "Clé d'API d'organisme absente, inconnue ou révoquée "
+        "(en-tête Authorization: Bearer mce_org_...).",
+        headers=lambda _: _BEARER,
+    ),
     SupportRequestNotFound: Answer(
         404,
         "demande-introuvable",
@@ -227,6 +374,11 @@ def _problem_guard(view: Callable) -> Callable:
     return guarded
 
 
+def optional_json_object(request: Request) -> dict[str, Any]:
+    """The JSON object of a request whose body may be left empty."""
+    return json_object(request) if (request.raw_body or b"").strip() else {}
+
+
 def json_object(request: Request) -> dict[str, Any]:
     """The request body as a JSON object, or a 400/413 a person can understand."""
     raw = request.raw_body or b""
@@ -279,6 +431,13 @@ def current_account(request: Request):
     from . import services
 
     return services.sessions().authenticate(session_token(request))
+
+
+def current_session(request: Request):
+    """(account, session) of the request's session: how it was opened matters to spend."""
+    from . import services
+
+    return services.sessions().current(session_token(request))
 
 
 def optional_account(request: Request):

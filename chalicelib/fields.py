@@ -36,6 +36,29 @@ def normalise_email(value: str) -> str:
     return value.strip().lower()
 
 
+def local_path(value: str | None, max_length: int = 300) -> str | None:
+    """A path of this site to come back to (`/dossier?id=...`), or None for anything else:
+    another site, a scheme, a protocol-relative or backslashed path, control characters. Parsed
+    as a URL, as the browser will, not matched as a string."""
+    from urllib.parse import unquote, urlsplit
+
+    if not value or len(value) > max_length or has_control_characters(value):
+        return None
+    decoded = unquote(value)
+    if has_control_characters(decoded) or "\\" in decoded or not value.startswith("/"):
+        return None
+    parts = urlsplit(value)
+    if (
+        parts.scheme
+        or parts.netloc
+        or not parts.path.startswith("/")
+        or parts.path.startswith("//")
+        or decoded.startswith("//")
+    ):
+        return None
+    return value
+
+
 def age_on(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 

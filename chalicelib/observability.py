@@ -66,7 +66,22 @@ class Metric:
     SUPPORT_REQUEST_AUTO_RESOLVED = "SupportRequestAutoResolved"
     SUPPORT_REQUEST_FORWARDED = "SupportRequestForwarded"
     SUPPORT_REQUEST_FAILED = "SupportRequestFailed"
+    DOSSIER_CREATED = "DossierCreated"
+    DOSSIER_ACCEPTED = "DossierAccepted"
+    DOSSIER_REFUSED = "DossierRefused"
+    DOSSIER_VALIDATED = "DossierValidated"
+    DOSSIER_IN_TRAINING = "DossierInTraining"
+    DOSSIER_DONE = "DossierDone"
+    DOSSIER_CANCELLED = "DossierCancelled"
+    DOSSIER_EXPIRED = "DossierExpired"
+    DIF_DEBITED_EUROS = "DifDebitedEuros"
+    DIF_REFUNDED_EUROS = "DifRefundedEuros"
 
 
 def count(name: str, value: int = 1) -> None:
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
+def count_euros(name: str, centimes: int) -> None:
+    """An amount of money, in euros (a metric, not an account: a float is fine here)."""
+    metrics.add_metric(name=name, unit=MetricUnit.NoUnit, value=centimes / 100)

@@ -8,6 +8,8 @@ from functools import lru_cache
 from .accounts.signup_form import ADRESSE, CONTACT, IDENTITE, MOT_DE_PASSE, STEPS
 from .catalogue.importer import CATALOGUES, MODALITES
 from .catalogue.search_form import SEARCH
+from .enrolment.rules import STATUSES
+from .franceconnect.identity import LEVELS
 from .rne.formats import MANDATE_TYPES
 from .support.form import FORM as SUPPORT_FORM
 from .support.form import SITUATIONS
@@ -47,6 +49,16 @@ _SCHEMAS: dict[str, dict] = {
             "detail": _STRING,
             "errors": {"type": "array", "items": _ref("FieldError")},
             "reessayer_apres": _DATETIME,
+            "reste_a_charge": _AMOUNT,
+            "montant": _AMOUNT,
+            "disponible": _AMOUNT,
+            "connexion": {
+                "type": "string",
+                "description": "Lien qui ouvre la connexion FranceConnect+ et revient au dossier.",
+            },
+            "statut": {"enum": list(STATUSES)},
+            "dossier": _STRING,
+            "aide": _STRING,
         },
     },
     "ValidationProblem": {
@@ -286,7 +298,7 @@ _SCHEMAS: dict[str, dict] = {
             "modalite": {"enum": list(MODALITES)},
             "lieu": {"type": "object"},
             "prochaine_session": {"type": ["string", "null"], "format": "date"},
-            "sessions": {"type": "array", "items": _DATE},
+            "sessions": {"type": "array", "items": _ref("SessionFormation")},
             "organisme": {
                 "type": "object",
                 "required": ["nom", "siret"],
@@ -297,6 +309,83 @@ _SCHEMAS: dict[str, dict] = {
                 },
             },
         },
+    },
+    "SessionFormation": {
+        "type": "object",
+        "required": ["id", "date_debut", "date_fin", "places_restantes", "modalite", "lieu"],
+        "properties": {
+            "id": _STRING,
+            "date_debut": _DATE,
+            "date_fin": _DATE,
+            "places_restantes": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Places encore finançables par le DIF élus.",
+            },
+            "modalite": {"enum": list(MODALITES)},
+            "lieu": _NULLABLE_STRING,
+        },
+    },
+    "DossierRequest": {
+        "type": "object",
+        "required": ["formation_id", "session_id"],
+        "properties": {
+            "formation_id": {"type": "string", "maxLength": 64},
+            "session_id": {"type": "string", "maxLength": 40},
+        },
+    },
+    "Dossier": {
+        "type": "object",
+        "required": ["id", "statut", "montant", "formation_id", "session_id", "echeance"],
+        "properties": {
+            "id": _STRING,
+            "statut": {"enum": list(STATUSES)},
+            "montant": _AMOUNT,
+            "formation_id": _STRING,
+            "session_id": _STRING,
+            "echeance": {"type": ["string", "null"], "format": "date-time"},
+            "titre": _STRING,
+            "catalogue": {"enum": list(CATALOGUES)},
+            "organisme": {
+                "type": "object",
+                "properties": {"nom": _STRING, "siret": _STRING},
+            },
+            "session": {
+                "type": "object",
+                "properties": {"date_debut": _DATE, "date_fin": _DATE},
+            },
+            "cree_le": _DATETIME,
+            "debite": {"type": "boolean"},
+            "rembourse": {"type": "boolean"},
+            "historique": {"type": "array", "items": _ref("DossierEvent")},
+            "stagiaire": {
+                "type": "object",
+                "properties": {"nom": _STRING, "prenoms": _STRING},
+            },
+        },
+    },
+    "DossierEvent": {
+        "type": "object",
+        "required": ["date", "statut", "par"],
+        "properties": {
+            "date": _DATETIME,
+            "statut": {"enum": list(STATUSES)},
+            "par": {"enum": ["titulaire", "organisme", "systeme"]},
+            "motif": _STRING,
+        },
+    },
+    "DossierPage": {
+        "type": "object",
+        "required": ["dossiers", "cursor"],
+        "properties": {
+            "dossiers": {"type": "array", "items": _ref("Dossier")},
+            "cursor": _NULLABLE_STRING,
+        },
+    },
+    "Motif": {
+        "type": "object",
+        "required": ["motif"],
+        "properties": {"motif": {"type": "string", "maxLength": 500}},
     },
     "SupportRequest": SUPPORT_FORM.schema(),
     "SupportAccepted": {
@@ -349,8 +438,36 @@ def _query_parameters(form_schema: dict) -> list[dict]:
     return parameters
 
 
+def _dossier_action(
+    summary: str, responses: dict, body: str | None = None, security: list | None = None
+) -> dict:
+    """A POST on a file, with or without a body."""
+    schema = _ref(body) if body else {"type": "object", "maxProperties": 0}
+    return {
+        "summary": summary,
+        "security": security or _BEARER,
+        "parameters": [_DOSSIER_ID],
+        "requestBody": {
+            "required": bool(body),
+            "content": {"application/json": {"schema": schema}},
+        },
+        "responses": responses,
+    }
+
+
+_DOSSIER_ID = {"name": "dossier_id", "in": "path", "required": True, "schema": _STRING}
+_ORGANISME = [{"organisme": []}]
+
+
 _BAD_REQUEST = _problem("Données invalides (`errors`, champ par champ) ou corps JSON illisible.")
 _UNAUTHENTICATED = _problem("Non connecté, ou session expirée.")
+_ORGANISME_ANSWERS = {
+    "200": _json(_ref("Dossier"), "Le dossier, dans son nouvel état."),
+    "400": _BAD_REQUEST,
+    "401": _problem("Clé d'API absente, inconnue ou révoquée."),
+    "404": _problem("Dossier inconnu de cet organisme."),
+    "409": _problem("Changement d'état impossible (`statut`)."),
+}
 
 
 def _post(summary: str, body: str, responses: dict, **extra) -> dict:
@@ -457,6 +574,20 @@ _PATHS: dict[str, dict] = {
     "/auth/franceconnect": {
         "get": {
             "summary": "S'identifier avec FranceConnect : redirige vers FranceConnect",
+            "parameters": [
+                {
+                    "name": "niveau",
+                    "in": "query",
+                    "schema": {"enum": list(LEVELS)},
+                    "description": "eidas2 : FranceConnect+, exigé pour utiliser ses droits.",
+                },
+                {
+                    "name": "retour",
+                    "in": "query",
+                    "schema": {"type": "string", "maxLength": 300},
+                    "description": "Page de ce site où revenir une fois connecté.",
+                },
+            ],
             "responses": {
                 "303": {
                     "description": "Vers FranceConnect (ou la page d'erreur si "
@@ -569,6 +700,138 @@ _PATHS: dict[str, dict] = {
             },
         }
     },
+    "/me/dossiers": {
+        "post": {
+            "summary": "Demander une place dans une session (dossier DIF élus)",
+            "security": _BEARER,
+            "parameters": [
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": True,
+                    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_.:\\-]{8,128}$"},
+                    "description": "La même clé renvoie le même dossier.",
+                }
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("DossierRequest")}},
+            },
+            "responses": {
+                "201": _json(_ref("Dossier"), "Dossier créé (ou déjà créé avec cette clé)."),
+                "400": _BAD_REQUEST,
+                "401": _UNAUTHENTICATED,
+                "403": _problem("Pas élu, catalogue non finançable ou droits expirés."),
+                "404": _problem("Formation ou session inconnue."),
+                "409": _problem("Session complète, ou déjà inscrit à cette session."),
+                "422": _problem(
+                    "Trop tard, agrément expiré, coût horaire excessif, reste à "
+                    "charge (`reste_a_charge`), clé réutilisée."
+                ),
+            },
+        },
+        "get": {
+            "summary": "Mes dossiers, les plus récents d'abord",
+            "security": _BEARER,
+            "parameters": [{"name": "cursor", "in": "query", "schema": _STRING}],
+            "responses": {
+                "200": _json(_ref("DossierPage"), "Une page de dossiers."),
+                "400": _problem("Curseur invalide."),
+                "401": _UNAUTHENTICATED,
+            },
+        },
+    },
+    "/me/dossiers/{dossier_id}": {
+        "get": {
+            "summary": "Un dossier, son échéance et son historique",
+            "security": _BEARER,
+            "parameters": [_DOSSIER_ID],
+            "responses": {
+                "200": _json(_ref("Dossier"), "Le dossier."),
+                "401": _UNAUTHENTICATED,
+                "404": _problem("Dossier inconnu."),
+            },
+        }
+    },
+    "/me/dossiers/{dossier_id}/validation": {
+        "post": _dossier_action(
+            "Valider l'inscription : le prix est débité des droits DIF élus",
+            {
+                "200": _json(_ref("Dossier"), "Validé et débité."),
+                "401": _UNAUTHENTICATED,
+                "403": _problem("Identité non certifiée : `connexion` ouvre FranceConnect+."),
+                "404": _problem("Dossier inconnu."),
+                "409": _problem("Le dossier n'est pas à valider (`statut`)."),
+                "422": _problem("Trop tard, ou droits insuffisants (`reste_a_charge`)."),
+            },
+        )
+    },
+    "/me/dossiers/{dossier_id}/annulation": {
+        "post": _dossier_action(
+            "Annuler l'inscription (remboursée si elle était débitée)",
+            {
+                "200": _json(_ref("Dossier"), "Annulé."),
+                "401": _UNAUTHENTICATED,
+                "404": _problem("Dossier inconnu."),
+                "409": _problem("Formation commencée, ou dossier déjà clos."),
+            },
+        )
+    },
+    "/organismes/dossiers": {
+        "get": {
+            "summary": "Organisme : ses dossiers, par statut",
+            "security": _ORGANISME,
+            "parameters": [
+                {"name": "statut", "in": "query", "schema": {"enum": list(STATUSES)}},
+                {"name": "cursor", "in": "query", "schema": _STRING},
+            ],
+            "responses": {
+                "200": _json(_ref("DossierPage"), "Une page de dossiers."),
+                "400": _BAD_REQUEST,
+                "401": _problem("Clé d'API absente, inconnue ou révoquée."),
+            },
+        }
+    },
+    "/organismes/dossiers/{dossier_id}/acceptation": {
+        "post": _dossier_action(
+            "Organisme : accepter la demande (le titulaire a 4 jours ouvrés pour valider)",
+            _ORGANISME_ANSWERS,
+            None,
+            _ORGANISME,
+        )
+    },
+    "/organismes/dossiers/{dossier_id}/refus": {
+        "post": _dossier_action(
+            "Organisme : refuser la demande",
+            _ORGANISME_ANSWERS,
+            "Motif",
+            _ORGANISME,
+        )
+    },
+    "/organismes/dossiers/{dossier_id}/entree-en-formation": {
+        "post": _dossier_action(
+            "Organisme : déclarer l'entrée en formation (dès le premier jour)",
+            _ORGANISME_ANSWERS,
+            None,
+            _ORGANISME,
+        )
+    },
+    "/organismes/dossiers/{dossier_id}/service-fait": {
+        "post": _dossier_action(
+            "Organisme : déclarer le service fait (dès le dernier jour)",
+            _ORGANISME_ANSWERS,
+            None,
+            _ORGANISME,
+        )
+    },
+    "/organismes/dossiers/{dossier_id}/annulation": {
+        "post": _dossier_action(
+            "Organisme : annuler (remboursé si débité)",
+            _ORGANISME_ANSWERS,
+            "Motif",
+            _ORGANISME,
+        )
+    },
     "/support-requests": {
         "post": {
             **_post(
@@ -658,6 +921,11 @@ def spec() -> dict:
             "schemas": _SCHEMAS,
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
+                "organisme": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "Clé d'API d'un organisme (mce_org_...).",
+                },
                 "cookie": {"type": "apiKey", "in": "cookie", "name": "mce_session"},
             },
         },

@@ -171,7 +171,75 @@ def catalogue():
     from .clock import utc_now
 
     bound_settings()
-    return Catalogue(store=CatalogueStore(), cursors=cursors(), clock=utc_now)
+    return Catalogue(
+        store=CatalogueStore(),
+        cursors=cursors(),
+        clock=utc_now,
+        places_taken=dossier_store().places_taken,
+    )
+
+
+# --- enrolment ------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def dossier_store():
+    from .enrolment.store import DossierStore
+
+    bound_settings()
+    return DossierStore()
+
+
+@lru_cache(maxsize=1)
+def _transitions():
+    from .clock import utc_now
+    from .enrolment.notifier import Notifier
+    from .enrolment.transitions import Transitions
+
+    settings = bound_settings()
+    store = dossier_store()
+    notifier = Notifier(
+        mailer(),
+        account=account_store().get,
+        organisme=store.organisme,
+        public_url=settings.public_url,
+    )
+    return Transitions(store, notifier, utc_now), notifier
+
+
+@lru_cache(maxsize=1)
+def holder_files():
+    from .catalogue.store import CatalogueStore
+    from .clock import utc_now
+    from .enrolment.holder import HolderFiles
+
+    transitions, notifier = _transitions()
+    return HolderFiles(
+        store=dossier_store(),
+        formations=CatalogueStore(),
+        standing=elu_recognition().standing,
+        transitions=transitions,
+        notifier=notifier,
+        digest=keyed_hasher().digest,
+        cursors=cursors(),
+        clock=utc_now,
+    )
+
+
+@lru_cache(maxsize=1)
+def organisme_desk():
+    from .clock import utc_now
+    from .enrolment.organisme import OrganismeDesk
+
+    return OrganismeDesk(
+        store=dossier_store(), transitions=_transitions()[0], cursors=cursors(), clock=utc_now
+    )
+
+
+@lru_cache(maxsize=1)
+def deadlines():
+    from .clock import utc_now
+    from .enrolment.deadlines import Deadlines
+
+    return Deadlines(store=dossier_store(), transitions=_transitions()[0], clock=utc_now)
 
 
 # --- help requests --------------------------------------------------------------------------
@@ -303,6 +371,11 @@ _FACTORIES = (
     _idempotency,
     oidc_client,
     franceconnect,
+    dossier_store,
+    _transitions,
+    holder_files,
+    organisme_desk,
+    deadlines,
 )
 
 

@@ -39,6 +39,8 @@ class Settings:
     ses_configuration_set: str
     public_url: str
     franceconnect_table: str
+    dossiers_table: str
+    organismes_table: str
     franceconnect_issuer: str
     franceconnect_client_id: str
     franceconnect_client_secret: str  # the name of the Secrets Manager secret holding it
@@ -82,6 +84,8 @@ class Settings:
             ses_configuration_set=required("SES_CONFIGURATION_SET"),
             public_url=required("PUBLIC_URL").rstrip("/"),
             franceconnect_table=required("FRANCECONNECT_TABLE"),
+            dossiers_table=required("DOSSIERS_TABLE"),
+            organismes_table=required("ORGANISMES_TABLE"),
             franceconnect_issuer=required("FRANCECONNECT_ISSUER").rstrip("/"),
             franceconnect_client_id=required("FRANCECONNECT_CLIENT_ID"),
             franceconnect_client_secret=required("FRANCECONNECT_CLIENT_SECRET"),

@@ -110,7 +110,12 @@ FUNCTIONS = (
         timeout=29,
         memory=1024,
         access=Access(  # argon2id wants memory
-            read_tables=("formations_table", "rne_ingestions_table", "rne_mandates_table"),
+            read_tables=(
+                "formations_table",
+                "rne_ingestions_table",
+                "rne_mandates_table",
+                "organismes_table",
+            ),
             write_tables=(
                 "accounts_table",
                 "account_emails_table",
@@ -121,6 +126,7 @@ FUNCTIONS = (
                 "identity_index_table",
                 "rights_ledger_table",
                 "franceconnect_table",
+                "dossiers_table",
             ),
             send_queues=("support_queue_name",),
             send_email=True,
@@ -151,6 +157,16 @@ FUNCTIONS = (
         access=Access(
             read_tables=("rne_mandates_table",),
             write_tables=("accounts_table", "rights_ledger_table"),
+        ),
+    ),
+    Function(
+        "expirer_dossiers",
+        timeout=300,
+        memory=512,
+        access=Access(
+            read_tables=("accounts_table",),
+            write_tables=("dossiers_table",),
+            send_email=True,
         ),
     ),
     Function(

@@ -160,7 +160,8 @@ class LocalFranceConnect:
                 "birthcountry",
                 "email",
             ],
-            "acr_values_supported": ["eidas1"],
+            # eidas2: the level of FranceConnect+, which the service asks to spend rights
+            "acr_values_supported": list(ACR_LEVELS),
         }
 
     def jwks(self) -> dict:
@@ -193,7 +194,9 @@ class LocalFranceConnect:
             200,
             {},
             _page(
-                "FranceConnect (local)",
+                "FranceConnect+ (local)"
+                if _acr(query.get("acr_values")) == "eidas2"
+                else "FranceConnect (local)",
                 f"<ul>{choices}</ul><p><a class="
                 f'"refus" href="/authorize/consent?'
                 f'demande={request_id}&amp;refus=1">'
@@ -265,7 +268,7 @@ class LocalFranceConnect:
             "iat": int(time.time()),
             "exp": int(time.time()) + TOKEN_TTL,
             "nonce": grant["request"]["nonce"],
-            "acr": "eidas1",
+            "acr": _acr(grant["request"].get("acr_values")),
             "at_hash": _half_hash(access_token),
         }
         claims.update(self.tamper.id_token_claims)
@@ -325,6 +328,15 @@ def _signing_keys() -> tuple[RSAKey, RSAKey]:
         ),
         RSAKey.generate_key(2048, parameters={"kid": "local-1"}, private=True),
     )
+
+
+ACR_LEVELS = ("eidas1", "eidas2")
+
+
+def _acr(asked: str | None) -> str:
+    """The level given: the one asked for when this provider offers it."""
+    wanted = (asked or "").split()
+    return next((level for level in wanted if level in ACR_LEVELS), "eidas1")
 
 
 def _half_hash(value: str) -> str:

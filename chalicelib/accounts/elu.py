@@ -25,5 +25,11 @@ class EluRecognition:
     def accounts_answering_to(self, keys) -> set[str]:
         return self._recognition.accounts_answering_to(keys)
 
+    def standing(self, account: Account) -> tuple[int, str | None]:
+        """(current mandates, end of the last one once all have ended)."""
+        if not account.rne_mandats:
+            return 0, None
+        return self._recognition.standing(account)
+
     def mandates(self, account: Account) -> list[dict]:
         return self._recognition.current_mandates(account) if account.rne_mandats else []

@@ -70,7 +70,12 @@ class FranceConnectLinks:
         self.link(self._sessions.account(session.nir_hash), identity, link_key)
 
     def log_in(
-        self, account: Account, identity: FcIdentity, link_key: str, id_token: str
+        self,
+        account: Account,
+        identity: FcIdentity,
+        link_key: str,
+        id_token: str,
+        acr: str | None = None,
     ) -> NewSession:
         if account.statut != ACTIVE:
             raise EmailNotVerified()
@@ -80,4 +85,4 @@ class FranceConnectLinks:
         else:
             self._elu.at_login(account)
         count(Metric.FRANCECONNECT_LOGIN_SUCCEEDED)
-        return self._sessions.open(account, fc_id_token=id_token)
+        return self._sessions.open(account, fc_id_token=id_token, fc_acr=acr)

@@ -92,7 +92,9 @@ class Sessions:
         count(Metric.LOGIN_SUCCEEDED)
         return self.open(account)
 
-    def open(self, account: Account, fc_id_token: str | None = None) -> NewSession:
+    def open(
+        self, account: Account, fc_id_token: str | None = None, fc_acr: str | None = None
+    ) -> NewSession:
         token = keyed_hashing.new_token()
         now = self._now()
         expires_at = now + self._session_ttl
@@ -104,6 +106,7 @@ class Sessions:
                 created_at=now,
                 expires_at=expires_at,
                 fc_id_token=fc_id_token,
+                fc_acr=fc_acr,
             )
         )
         return NewSession(
@@ -128,6 +131,10 @@ class Sessions:
             return
 
     def authenticate(self, token: str | None) -> Account:
+        return self.current(token)[0]
+
+    def current(self, token: str | None) -> tuple[Account, Session]:
+        """The account of a live session, and the session (how it was opened)."""
         if not token:
             raise NotLoggedIn()
         session = self._store.get_session(keyed_hashing.token_hash(token))
@@ -141,7 +148,7 @@ class Sessions:
             or (account.auth_epoch or 0) != session.auth_epoch
         ):
             raise SessionExpired()
-        return account
+        return account, session
 
     def account(self, nir_hash: str) -> Account:
         """The account a session just opened belongs to."""

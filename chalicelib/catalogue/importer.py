@@ -3,7 +3,7 @@ every refused row reported with its reason. Pure parsing and validation; `store`
 
 CSV: UTF-8, `;`-separated, one header line with these columns (JSON: a list of objects with the
 same keys): id, catalogue, titre, objectifs, duree_heures, prix_euros (hors taxes), modalite,
-commune, departement, sessions (ISO dates separated by `|`), organisme_nom, organisme_siret,
+commune, departement, sessions, organisme_nom, organisme_siret,
 agrement_numero, agrement_debut, agrement_fin.
 
 Rules: `catalogue` is mandat, reconversion or activite-professionnelle; the SIRET is valid
@@ -112,6 +112,54 @@ FIELDS = {
     "agrement_fin": IsoDate("Fin de l'agrément", required=False),
 }
 _SESSION_DATE = IsoDate("Date de session")
+DEFAULT_CAPACITY = 12
+MAX_CAPACITY = 500
+
+
+def read_sessions(value, modalite: str, commune: str | None) -> list[dict]:
+    """The sessions of a formation, by start date. CSV: `debut[/fin][/places]` separated by
+    `|` (ISO dates; one day when `fin` is absent; 12 places when `places` is). JSON: a list of
+    objects {id?, date_debut, date_fin?, places?}. An id is derived from the start date when
+    none is given, so that a new catalogue file keeps the places already taken."""
+    if isinstance(value, list):
+        raw = [item if isinstance(item, dict) else {"date_debut": item} for item in value]
+    else:
+        raw = []
+        for part in str(value or "").replace(",", "|").split("|"):
+            if part.strip():
+                fields = [f.strip() for f in part.split("/")]
+                raw.append(dict(zip(("date_debut", "date_fin", "places"), fields, strict=False)))
+    sessions, seen = [], set()
+    for item in raw:
+        try:
+            debut = _SESSION_DATE.clean(str(item.get("date_debut") or "").strip())
+            fin = _SESSION_DATE.clean(str(item.get("date_fin") or debut).strip())
+        except Invalid as error:
+            raise InvalidFormation(str(error)) from None
+        if fin < debut:
+            raise InvalidFormation(f"Session du {debut} : la date de fin précède la date de début.")
+        places = str(item.get("places") or item.get("capacite") or DEFAULT_CAPACITY)
+        if not places.isdigit() or not 1 <= int(places) <= MAX_CAPACITY:
+            raise InvalidFormation(
+                f"Session du {debut} : nombre de places invalide (1 à {MAX_CAPACITY})."
+            )
+        session_id = str(item.get("id") or "S" + debut.replace("-", ""))
+        if not session_id.replace("-", "").isalnum() or len(session_id) > 40:
+            raise InvalidFormation(f"Session du {debut} : identifiant invalide.")
+        while session_id in seen:
+            session_id += "B"
+        seen.add(session_id)
+        sessions.append(
+            {
+                "id": session_id,
+                "date_debut": debut,
+                "date_fin": fin,
+                "capacite": int(places),
+                "modalite": modalite,
+                "lieu": None if modalite == "a_distance" else commune,
+            }
+        )
+    return sorted(sessions, key=lambda s: (s["date_debut"], s["id"]))
 
 
 def _clean(record: dict, name: str):
@@ -168,13 +216,7 @@ def validate(record: dict, today: date) -> dict:
                 f"Prix de {price / hours:.2f} € HT par heure : une formation "
                 "liée au mandat coûte au plus 80 € HT par heure."
             )
-    sessions = []
-    for session in str(record.get("sessions") or "").replace(",", "|").split("|"):
-        if session.strip():
-            try:
-                sessions.append(_SESSION_DATE.clean(session.strip()))
-            except Invalid as error:
-                raise InvalidFormation(str(error)) from None
+    sessions = read_sessions(record.get("sessions"), modalite, _clean(record, "commune"))
     departement = _clean(record, "departement")
     if modalite != "a_distance" and not departement:
         raise InvalidFormation("Département manquant pour une formation en présentiel ou mixte.")
@@ -188,7 +230,7 @@ def validate(record: dict, today: date) -> dict:
         "modalite": modalite,
         "commune": _clean(record, "commune"),
         "departement": departement.zfill(2) if departement else None,
-        "sessions": sorted(sessions),
+        "sessions": sessions,
         "organisme": {
             "nom": _clean(record, "organisme_nom"),
             "siret": number,

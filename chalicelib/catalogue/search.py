@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
+from ..clock import PARIS
 from ..cursors import Cursors
 from ..errors import FieldError, InvalidCursor, InvalidForm
 from ..models import Account, Formation
@@ -81,11 +82,16 @@ def vocabulary(formation: dict) -> str:
 
 class Catalogue:
     def __init__(
-        self, store: CatalogueStore, cursors: Cursors, clock: Callable[[], datetime]
+        self,
+        store: CatalogueStore,
+        cursors: Cursors,
+        clock: Callable[[], datetime],
+        places_taken: Callable[[str, list[str]], dict[str, int]],
     ) -> None:
         self._store = store
         self._cursors = cursors
         self._now = clock
+        self._places_taken = places_taken
 
     # --- storage ----------------------------------------------------------------------------
     def save(self, formations: list[dict]) -> None:
@@ -99,6 +105,12 @@ class Catalogue:
         if formation is None:
             raise FormationNotFound()
         return formation
+
+    def fiche(self, formation: Formation) -> dict:
+        """The fiche, with the places left in each session (one more request)."""
+        sessions = [s.id for s in formation.sessions or []]
+        taken = self._places_taken(formation.id, sessions) if sessions else {}
+        return detail(formation, self._now().astimezone(PARIS).date().isoformat(), taken)
 
     # --- search -----------------------------------------------------------------------------
     def search(self, params: dict[str, str]) -> dict:
@@ -144,7 +156,7 @@ class Catalogue:
 
 
 def summary(formation: Formation, today: str) -> dict:
-    upcoming = [s for s in formation.sessions or [] if s >= today]
+    upcoming = [s.date_debut for s in formation.sessions or [] if s.date_debut >= today]
     return {
         "id": formation.id,
         "catalogue": formation.catalogue,
@@ -158,7 +170,11 @@ def summary(formation: Formation, today: str) -> dict:
     }
 
 
-def detail(formation: Formation, today: str) -> dict:
+def detail(formation: Formation, today: str, taken: dict[str, int]) -> dict:
+    """The fiche, with each session's places left for DIF files (`taken`: the places DIF
+    files hold, by session)."""
+    from ..enrolment.eligibility import places_for_dif
+
     organisme = formation.organisme
     agrement = (
         {
@@ -169,9 +185,23 @@ def detail(formation: Formation, today: str) -> dict:
         if organisme.agrement_numero
         else None
     )
+    day = date.fromisoformat(today)
+    sessions = [
+        {
+            "id": s.id,
+            "date_debut": s.date_debut,
+            "date_fin": s.date_fin,
+            "places_restantes": max(
+                0, places_for_dif(formation.catalogue, int(s.capacite), day) - taken.get(s.id, 0)
+            ),
+            "modalite": s.modalite,
+            "lieu": s.lieu,
+        }
+        for s in formation.sessions or []
+    ]
     return {
         **summary(formation, today),
         "objectifs": formation.objectifs,
         "organisme": {"nom": organisme.nom, "siret": organisme.siret, "agrement": agrement},
-        "sessions": list(formation.sessions or []),
+        "sessions": sessions,
     }

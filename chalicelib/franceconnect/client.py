@@ -98,13 +98,15 @@ class OidcClient:
         return session
 
     # --- the flow ---------------------------------------------------------------------------
-    def authorization_url(self, state: str, nonce: str, code_verifier: str) -> str:
+    def authorization_url(
+        self, state: str, nonce: str, code_verifier: str, acr: str = "eidas1"
+    ) -> str:
         url, _ = self._session().create_authorization_url(
             self.metadata()["authorization_endpoint"],
             state=state,
             nonce=nonce,
             code_verifier=code_verifier,
-            acr_values="eidas1",
+            acr_values=acr,
             prompt="login consent",
         )
         return url

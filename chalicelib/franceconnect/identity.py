@@ -92,6 +92,27 @@ def is_same_person(identity: FcIdentity, account) -> bool:
     """An account typed with this identity: same birth date and sex, a name and a given name
     in common (birth or usage name, either way round), and the same birthplace when both are
     known. Enough to link without asking, since FranceConnect certified the identity."""
+    if not certifies(identity, account):
+        return False
+    place = (account.lieu_naissance or "").upper()
+    return not (
+        identity.lieu_naissance and _INSEE.match(place) and place != identity.lieu_naissance
+    )
+
+
+# eIDAS levels, weakest first. FranceConnect gives eidas1; FranceConnect+ gives eidas2
+# ("substantiel") or more, the level the live service requires to spend rights.
+LEVELS = ("eidas1", "eidas2", "eidas3")
+SPENDING_LEVEL = "eidas2"
+
+
+def meets(acr: str | None, wanted: str) -> bool:
+    return acr in LEVELS and LEVELS.index(acr) >= LEVELS.index(wanted)
+
+
+def certifies(identity: FcIdentity, account) -> bool:
+    """The certified identity is the account's: same birth date and sex, a name and a given
+    name in common (birth or usage name, either way round)."""
     if (account.date_naissance, account.sexe) != (identity.date_naissance, identity.sexe):
         return False
     typed = account_keys(
@@ -101,9 +122,12 @@ def is_same_person(identity: FcIdentity, account) -> bool:
         account.sexe,
         account.date_naissance,
     )
-    if not typed & identity.keys():
+    return bool(typed & identity.keys())
+
+
+def may_spend(session_acr: str | None, account) -> bool:
+    """Spending rights: a FranceConnect+ login in this session, whose certified identity (the
+    one the account is linked to) is the account's."""
+    if not meets(session_acr, SPENDING_LEVEL) or account.franceconnect is None:
         return False
-    place = (account.lieu_naissance or "").upper()
-    return not (
-        identity.lieu_naissance and _INSEE.match(place) and place != identity.lieu_naissance
-    )
+    return certifies(FcIdentity(**account.franceconnect.as_dict()), account)

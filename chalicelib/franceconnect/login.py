@@ -19,13 +19,14 @@ from .. import keyed_hashing
 from ..accounts.errors import EmailNotVerified
 from ..accounts.franceconnect_links import FranceConnectLinks
 from ..accounts.sessions import NewSession
+from ..fields import local_path
 from ..models import FcLoginState, FcPendingIdentity
 from ..models.franceconnect import FcIdentityAttribute
 from ..observability import Metric, count, logger
 from . import PENDING_TTL, STATE_TTL
 from .client import FranceConnectError, OidcClient
 from .errors import NoPendingIdentity
-from .identity import FcIdentity, UnusableIdentity
+from .identity import LEVELS, FcIdentity, UnusableIdentity, meets
 from .store import FcStore
 
 
@@ -41,6 +42,7 @@ class Outcome:
     session: NewSession | None = None
     pending: str | None = None  # the handle of an identity awaiting an account (cookie)
     motif: str | None = None
+    retour: str | None = None  # the page of this site to go back to once logged in
 
 
 def link_key(sub: str) -> str:
@@ -68,11 +70,15 @@ class FranceConnectLogin:
         self._links = links
         self._now = clock
 
-    def start(self) -> Started:
+    def start(self, level: str = "eidas1", retour: str | None = None) -> Started:
+        """Send the browser to FranceConnect, at this eIDAS level (eidas2: FranceConnect+),
+        to come back to `retour` (a path of this site; anything else is ignored)."""
+        if level not in LEVELS:
+            level = "eidas1"
         state, nonce = keyed_hashing.new_token(), keyed_hashing.new_token()
         # PKCE: a verifier of 43 to 128 characters
         verifier = keyed_hashing.new_token() + keyed_hashing.new_token()
-        url = self._client().authorization_url(state, nonce, verifier)
+        url = self._client().authorization_url(state, nonce, verifier, acr=level)
         now = self._now()
         self._store.save_state(
             FcLoginState(
@@ -81,6 +87,8 @@ class FranceConnectLogin:
                 code_verifier=verifier,
                 created_at=now,
                 expires_at=now + STATE_TTL,
+                acr=level,
+                retour=local_path(retour),
             )
         )
         return Started(url, state)
@@ -116,6 +124,8 @@ class FranceConnectLogin:
         client = self._client()
         token = client.exchange_code(params["code"], login.code_verifier)
         claims = client.verify_id_token(token, login.nonce)
+        if not meets(claims.get("acr"), login.acr or "eidas1"):
+            raise FranceConnectError("niveau_insuffisant", str(claims.get("acr")))
         try:
             identity = FcIdentity.from_claims(client.userinfo(token["access_token"], claims["sub"]))
         except UnusableIdentity:
@@ -126,9 +136,10 @@ class FranceConnectLogin:
             same = self._links.accounts_of_identity(identity)
             account = same[0] if len(same) == 1 else None
         if account is not None:
-            return Outcome(
-                "connecte", session=self._links.log_in(account, identity, key, token["id_token"])
+            session = self._links.log_in(
+                account, identity, key, token["id_token"], claims.get("acr")
             )
+            return Outcome("connecte", session=session, retour=login.retour)
         handle = keyed_hashing.new_token()
         now = self._now()
         self._store.save_pending(

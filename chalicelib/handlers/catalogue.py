@@ -19,9 +19,6 @@ def search_formations():
 
 @bp.route("/formations/{formation_id}", methods=["GET"])
 def get_formation(formation_id):
-    from ..catalogue.search import detail
-    from ..clock import paris_today
-
     formation = services.catalogue().get(formation_id)
     _check_access(formation.catalogue)
-    return json_response(detail(formation, paris_today().isoformat()))
+    return json_response(services.catalogue().fiche(formation))

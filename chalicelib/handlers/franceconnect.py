@@ -47,8 +47,11 @@ def _page(path: str, **params: str) -> str:
 
 @bp.route("/auth/franceconnect", methods=["GET"])
 def start_franceconnect():
+    params = bp.current_request.query_params or {}
     try:
-        started = services.franceconnect().start()
+        started = services.franceconnect().start(
+            params.get("niveau", "eidas1"), params.get("retour")
+        )
     except FranceConnectError as error:
         return _redirect(_page("/connexion/franceconnect", statut="erreur", motif=error.motif), [])
     return _redirect(
@@ -65,6 +68,8 @@ def franceconnect_callback():
     cookies = [cookie(STATE_COOKIE, "", 0)]
     if outcome.statut == "connecte":
         cookies.append(session_cookie(outcome.session.token, outcome.session.max_age_seconds))
+        if outcome.retour:
+            return _redirect(services.get_settings().public_url + outcome.retour, cookies)
         return _redirect(_page("/connexion/franceconnect", statut="connecte"), cookies)
     if outcome.statut == "a_completer":
         cookies.append(cookie(PENDING_COOKIE, outcome.pending, int(PENDING_TTL.total_seconds())))

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from .account import Account, AccountEmail, Address
 from .auth import PasswordReset, Session
+from .enrolment import Dossier, EnrolmentGuard, SessionPlaces
 from .formation import Formation
 from .franceconnect import FcLink, FcLoginState, FcPendingIdentity
+from .organisme import Organisme, OrganismeKey
 from .rights import LedgerEntry
 from .rne import IdentityIndex, RneFile, RneMandate, RneScope
 from .support import IdempotencyRecord, RateLimit, SupportRequest
@@ -28,6 +30,12 @@ ALL_MODELS = (
     FcLoginState,
     FcPendingIdentity,
     FcLink,
+    # the first model of a shared table creates it: the one with the indexes
+    Dossier,
+    SessionPlaces,
+    EnrolmentGuard,
+    Organisme,
+    OrganismeKey,
 )
 
 __all__ = [
@@ -35,6 +43,8 @@ __all__ = [
     "Account",
     "AccountEmail",
     "Address",
+    "Dossier",
+    "EnrolmentGuard",
     "FcLink",
     "FcLoginState",
     "FcPendingIdentity",
@@ -42,12 +52,15 @@ __all__ = [
     "IdempotencyRecord",
     "IdentityIndex",
     "LedgerEntry",
+    "Organisme",
+    "OrganismeKey",
     "PasswordReset",
     "RateLimit",
     "RneFile",
     "RneMandate",
     "RneScope",
     "Session",
+    "SessionPlaces",
     "SupportRequest",
     "bind_tables",
     "is_condition_failure",

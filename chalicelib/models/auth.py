@@ -24,6 +24,9 @@ class Session(Model):
     # Sessions opened through FranceConnect keep its ID token: its logout endpoint wants it
     # back. It is a signed statement of identity, not a credential: it opens nothing here.
     fc_id_token = UnicodeAttribute(null=True)
+    # The level of the FranceConnect login (eidas1; eidas2 for FranceConnect+): spending
+    # rights needs eidas2 in the session.
+    fc_acr = UnicodeAttribute(null=True)
 
 
 class PasswordReset(Model):

@@ -1,4 +1,5 @@
-"""Formations of the three catalogues."""
+"""Formations of the three catalogues, with their sessions (the places DIF files take in each
+session are counted apart, in the enrolment table: a new catalogue file never resets them)."""
 
 from pynamodb.attributes import (
     ListAttribute,
@@ -27,6 +28,17 @@ class Organisme(MapAttribute):
     agrement_fin = UnicodeAttribute(null=True)
 
 
+class TrainingSession(MapAttribute):
+    """One session of a formation: its dates (ISO), the seats the organisme offers, where."""
+
+    id = UnicodeAttribute()
+    date_debut = UnicodeAttribute()
+    date_fin = UnicodeAttribute()
+    capacite = NumberAttribute()
+    modalite = UnicodeAttribute()
+    lieu = UnicodeAttribute(null=True)  # the commune, or null at a distance
+
+
 class Formation(Model):
     class Meta:
         table_name = "formations"
@@ -46,4 +58,4 @@ class Formation(Model):
     modalite = UnicodeAttribute()  # presentiel, a_distance, mixte
     commune = UnicodeAttribute(null=True)
     departement = UnicodeAttribute(null=True)
-    sessions = ListAttribute(of=UnicodeAttribute, null=True)  # ISO start dates
+    sessions = ListAttribute(of=TrainingSession, null=True)  # by start date

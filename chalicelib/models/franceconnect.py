@@ -41,6 +41,8 @@ class FcLoginState(_FranceConnectItem):
     nonce = UnicodeAttribute()
     code_verifier = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+    acr = UnicodeAttribute(null=True)  # the level asked for (eidas1 when absent)
+    retour = UnicodeAttribute(null=True)  # the page of this site to come back to
 
 
 class FcPendingIdentity(_FranceConnectItem):

@@ -22,4 +22,5 @@ class LedgerEntry(Model):
     libelle = UnicodeAttribute(null=True)
     montant_centimes = NumberAttribute(null=True)  # credits positive, debits negative
     source = UnicodeAttribute(null=True)
+    dossier = UnicodeAttribute(null=True)  # the enrolment file a debit or refund is about
     created_at = UTCDateTimeAttribute(null=True)

@@ -4,7 +4,9 @@ in the same transaction as a ledger entry."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -18,26 +20,65 @@ class ConcurrentCredit(Exception):
     """Another credit of the same year was written first: read again, then decide."""
 
 
-def credit_operations(account: Account, due: list[Credit], now: datetime) -> list[tuple]:
-    """The writes of these credits, as (operation, item, actions or condition): a marker per
-    year, written only if absent (one credit a year), an entry per non-zero credit, and the
-    balance. For one transaction, alone or with other writes (the RNE ingestion links an élu
-    and credits the completed years together)."""
+@dataclass(frozen=True)
+class Write:
+    """One write of a transaction: save (put), update or delete an item, on a condition."""
+
+    kind: str
+    item: Any
+    actions: tuple = field(default=(), kw_only=True)
+    condition: Any = field(default=None, kw_only=True)
+
+
+def transact(writes: list[Write]) -> None:
+    """All these writes or none (at most 100: DynamoDB's limit for one transaction)."""
+    with TransactWrite(connection=shared_connection()) as batch:
+        for write in writes:
+            if write.kind == "update":
+                batch.update(write.item, actions=list(write.actions), condition=write.condition)
+            elif write.kind == "delete":
+                batch.delete(write.item, condition=write.condition)
+            else:
+                batch.save(write.item, condition=write.condition)
+
+
+# PynamoDB sends a transaction's writes grouped by kind, in this order (not in the order they
+# were added): tests/unit/test_library_contracts.py checks that it still does.
+SENT_ORDER = ("delete", "save", "update")
+
+
+def cancellation_reasons(error: TransactWriteError, writes: list[Write]) -> list[str | None]:
+    """Why each of `writes` failed in a cancelled transaction ("ConditionalCheckFailed",
+    None...), in the order of `writes`."""
+    sent = sorted(range(len(writes)), key=lambda i: SENT_ORDER.index(writes[i].kind))
+    codes = [getattr(r, "code", None) for r in (error.cancellation_reasons or [])]
+    reasons: list[str | None] = [None] * len(writes)
+    for position, index in enumerate(sent):
+        if position < len(codes):
+            reasons[index] = codes[position]
+    return reasons
+
+
+def credit_operations(account: Account, due: list[Credit], now: datetime) -> list[Write]:
+    """The writes of these credits: the balance, a marker per year written only if absent (one
+    credit a year), an entry per non-zero credit. For one transaction, alone or with other
+    writes (the RNE ingestion links an élu and credits the completed years together: it adds
+    its actions to the first write, the account's)."""
     if not due:
         return []
-    operations: list[tuple] = [
-        (
+    writes = [
+        Write(
             "update",
             account,
-            [
+            actions=(
                 Account.dif_solde_centimes.add(sum(c.montant_centimes for c in due)),
                 Account.dif_annees.add({c.year for c in due}),
-            ],
+            ),
         )
     ]
     for credit in due:
-        operations.append(
-            (
+        writes.append(
+            Write(
                 "save",
                 LedgerEntry(
                     account.nir_hash,
@@ -45,12 +86,12 @@ def credit_operations(account: Account, due: list[Credit], now: datetime) -> lis
                     date=credit.day.isoformat(),
                     created_at=now,
                 ),
-                LedgerEntry.sk.does_not_exist(),
+                condition=LedgerEntry.sk.does_not_exist(),
             )
         )
         if credit.montant_centimes:
-            operations.append(
-                (
+            writes.append(
+                Write(
                     "save",
                     LedgerEntry(
                         account.nir_hash,
@@ -61,20 +102,70 @@ def credit_operations(account: Account, due: list[Credit], now: datetime) -> lis
                         source="DIF élus",
                         created_at=now,
                     ),
-                    None,
                 )
             )
-    return operations
+    return writes
 
 
-def transact(operations: list[tuple]) -> None:
-    """Write (operation, item, actions or condition) triples in one transaction."""
-    with TransactWrite(connection=shared_connection()) as batch:
-        for operation, item, extra in operations:
-            if operation == "update":
-                batch.update(item, actions=extra)
-            else:
-                batch.save(item, condition=extra)
+def debit_operations(
+    nir_hash: str, amount_centimes: int, day: date, label: str, reference: str, now: datetime
+) -> list[Write]:
+    """Spend: the balance goes down only if it covers the amount, with its ledger entry."""
+    return [
+        Write(
+            "update",
+            Account(nir_hash),
+            actions=(Account.dif_solde_centimes.add(-amount_centimes),),
+            condition=Account.dif_solde_centimes >= amount_centimes,
+        ),
+        Write(
+            "save",
+            LedgerEntry(
+                nir_hash,
+                f"{day.isoformat()}#{_moment(now)}#debit#{reference}",
+                date=day.isoformat(),
+                libelle=label,
+                montant_centimes=-amount_centimes,
+                source="DIF élus",
+                dossier=reference,
+                created_at=now,
+            ),
+            condition=LedgerEntry.sk.does_not_exist(),
+        ),
+    ]
+
+
+def refund_operations(
+    nir_hash: str, amount_centimes: int, day: date, label: str, reference: str, now: datetime
+) -> list[Write]:
+    """Give back what a file spent, once (the entry's key is the file's)."""
+    return [
+        Write(
+            "update",
+            Account(nir_hash),
+            actions=(Account.dif_solde_centimes.add(amount_centimes),),
+        ),
+        Write(
+            "save",
+            LedgerEntry(
+                nir_hash,
+                f"{day.isoformat()}#{_moment(now)}#remboursement#{reference}",
+                date=day.isoformat(),
+                libelle=label,
+                montant_centimes=amount_centimes,
+                source="DIF élus",
+                dossier=reference,
+                created_at=now,
+            ),
+            condition=LedgerEntry.sk.does_not_exist(),
+        ),
+    ]
+
+
+def _moment(now: datetime) -> str:
+    """The time of day in an entry's key: entries of one day keep their order, and sort after
+    that day's yearly credit ("t" follows "credit")."""
+    return f"t{now:%H%M%S%f}"
 
 
 class RightsStore:

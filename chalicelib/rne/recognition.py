@@ -124,6 +124,14 @@ class Recognition:
             self._cache = (now, self._store.last_ingestion())
         return self._cache[1]
 
+    def standing(self, account: Account) -> tuple[int, str | None]:
+        """(how many mandates are current, when the last one ended once none is): one
+        request."""
+        mandates = self._store.mandates_by_ref(account.rne_mandats or ())
+        current = sum(1 for m in mandates if not m.fin)
+        ended = [m.fin for m in mandates if m.fin]
+        return current, (max(ended) if ended and not current else None)
+
     def current_mandates(self, account: Account) -> list[dict]:
         from .formats import MANDATE_TYPES
 

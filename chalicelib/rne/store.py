@@ -239,25 +239,26 @@ class RneStore:
         actions a transaction); a newly recognised élu gets the completed years of mandate
         credited in the same transaction."""
         from ..rights.ledger import due_for
-        from ..rights.store import credit_operations, transact
+        from ..rights.store import Write, credit_operations, transact
 
-        pending: list[tuple] = []  # (operation, item, actions or condition)
+        pending: list[Write] = []
         for account, refs, start in links:
             earliest = (
                 min(s for s in (start, account.dif_debut) if s)
                 if (start or account.dif_debut)
                 else None
             )
-            operations = credit_operations(account, due_for(account, earliest, today), now)
-            link = ("update", account, self._link_actions(account, refs, start, now))
-            if operations:  # one update of the account: the link and the credits together
-                operations[0] = ("update", account, link[2] + operations[0][2])
+            writes = credit_operations(account, due_for(account, earliest, today), now)
+            link = self._link_actions(account, refs, start, now)
+            # one update of the account: the link and the credits together
+            if writes:
+                writes[0] = Write("update", account, actions=(*link, *writes[0].actions))
             else:
-                operations = [link]
-            if len(pending) + len(operations) > 100:
+                writes = [Write("update", account, actions=tuple(link))]
+            if len(pending) + len(writes) > 100:
                 transact(pending)
                 pending = []
-            pending += operations
+            pending += writes
         if pending:
             transact(pending)
 

@@ -30,6 +30,12 @@ PARAMETERS = {
         "MinValue": 1,
         "Description": "Échecs de connexion en 5 minutes qui alertent.",
     },
+    "DossierExpiryThreshold": {
+        "Type": "Number",
+        "Default": 50,
+        "MinValue": 1,
+        "Description": "Dossiers expirés en une heure qui alertent.",
+    },
     "Api5xxRateThreshold": {
         "Type": "Number",
         "Default": 1,
@@ -91,6 +97,7 @@ def _alarm(
     metrics: list | None = None,
     comparison: str = "GreaterThanThreshold",
     periods: int = 1,
+    period: int = 300,
 ) -> dict:
     properties = {
         "AlarmDescription": description,
@@ -103,7 +110,7 @@ def _alarm(
         "OKActions": [{"Ref": TOPIC}],
     }
     if metric:
-        properties.update(Period=300, **metric)
+        properties.update(Period=period, **metric)
     else:
         properties["Metrics"] = metrics
     return {"Type": "AWS::CloudWatch::Alarm", "Properties": properties}
@@ -195,6 +202,13 @@ def alarms(settings: Settings) -> dict:
         "Un fichier déposé a été refusé en entier (ce n'est pas un fichier du RNE lisible).",
         threshold=0,
         metric=_code_metric(Metric.RNE_FILE_REJECTED),
+    )
+    out["DossierExpirySpikeAlarm"] = _alarm(
+        "Pic de dossiers expirés : des organismes ne répondent plus, ou les titulaires ne "
+        "parviennent pas à valider (FranceConnect+ indisponible ?).",
+        threshold={"Ref": "DossierExpiryThreshold"},
+        metric=_code_metric(Metric.DOSSIER_EXPIRED),
+        period=3600,
     )
     out["LoginFailureSpikeAlarm"] = _alarm(
         "Pic d'échecs de connexion : possible attaque par essais de mots de passe.",

@@ -32,6 +32,20 @@ BUSINESS = (
     ("RNE : lignes", (M.RNE_ROWS_READ, M.RNE_ROWS_ACCEPTED, M.RNE_ROWS_REJECTED)),
     ("RNE : fichiers", (M.RNE_FILE_PROCESSED, M.RNE_FILE_REJECTED, M.RNE_MANDATES_CLOSED)),
     (
+        "Dossiers de formation : par statut",
+        (
+            M.DOSSIER_CREATED,
+            M.DOSSIER_ACCEPTED,
+            M.DOSSIER_REFUSED,
+            M.DOSSIER_VALIDATED,
+            M.DOSSIER_IN_TRAINING,
+            M.DOSSIER_DONE,
+            M.DOSSIER_CANCELLED,
+            M.DOSSIER_EXPIRED,
+        ),
+    ),
+    ("Droits DIF élus : débités et remboursés (€)", (M.DIF_DEBITED_EUROS, M.DIF_REFUNDED_EUROS)),
+    (
         "Demandes d'aide",
         (
             M.SUPPORT_REQUEST_RECEIVED,

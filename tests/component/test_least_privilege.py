@@ -58,6 +58,7 @@ def test_each_function_is_allowed_what_it_does_and_granted_only_what_it_uses(
     _franceconnect_logins(api, browser)
     _rne_ingestion_then_a_help_request_resolved_automatically(api, world, helene)
     _a_yearly_credit_due(client)
+    _enrolment_then_a_file_overdue(api, client, helene)
     _support_message_that_keeps_failing(api, world, monkeypatch)
 
     by_function: dict[str, list] = {}
@@ -205,6 +206,38 @@ def _a_yearly_credit_due(client):
         ),
     ).payload
     assert result == {"annees_creditees": 1}
+
+
+def _enrolment_then_a_file_overdue(api, client, helene):
+    """A request, the organisme's answers through its key, a refused validation, then a
+    file whose deadline passed, expired by the job."""
+    from datetime import UTC, datetime, timedelta
+
+    from chalicelib.models import Dossier
+    from tests.support.enrolment import formation, organisme_key, request_place
+
+    training = formation(prix="300")
+    key = organisme_key()
+    token = api.post(
+        "/sessions", {"nir": helene["nir"][:13], "mot_de_passe": helene["mot_de_passe"]}
+    ).json["token"]
+    first, second = (s["id"] for s in training["sessions"])
+    dossier = request_place(api, token, training["id"], first).json["id"]
+    assert api.get(f"/formations/{training['id']}", token=token).status == 200
+    headers = {"Authorization": f"Bearer {key}"}
+    assert api.get("/organismes/dossiers", headers=headers).status == 200
+    assert api.post(f"/organismes/dossiers/{dossier}/acceptation", headers=headers).status == 200
+    assert api.post(f"/me/dossiers/{dossier}/validation", token=token).status == 403
+    assert api.post(f"/me/dossiers/{dossier}/annulation", token=token).status == 200
+    late = request_place(api, token, training["id"], second).json["id"]
+    Dossier(late).update(actions=[Dossier.echeance.set(datetime.now(UTC) - timedelta(minutes=1))])
+    result = client.lambda_.invoke(
+        "expirer_dossiers",
+        client.events.generate_cw_event(
+            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+        ),
+    ).payload
+    assert result == {"dossiers_expires": 1}
 
 
 def _support_message_that_keeps_failing(api, world, monkeypatch):

@@ -53,9 +53,9 @@ class FcBrowser:
                 else:
                     self.cookies.pop(name, None)
 
-    def start(self) -> str:
+    def start(self, query: str = "") -> str:
         """Click "S'identifier avec FranceConnect": the provider's authorize URL."""
-        response = self.get("/auth/franceconnect")
+        response = self.get("/auth/franceconnect" + (f"?{query}" if query else ""))
         assert response.status_code == 303, response.body
         return response.headers["Location"]
 
@@ -79,5 +79,5 @@ class FcBrowser:
         response = self.get(f"{path}?{parsed.query}")
         return Landing(response.status_code, response.headers.get("Location", ""))
 
-    def login(self, identity: str | None) -> Landing:
-        return self.come_back(self.consent(self.start(), identity))
+    def login(self, identity: str | None, query: str = "") -> Landing:
+        return self.come_back(self.consent(self.start(query), identity))

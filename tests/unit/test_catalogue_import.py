@@ -34,7 +34,12 @@ def record(**overrides):
 def test_a_valid_mandate_formation():
     formation = validate(record(), TODAY)
     assert formation["prix_centimes"] == 70_000
-    assert formation["sessions"] == ["2026-12-05", "2027-01-10"]
+    assert [
+        (s["id"], s["date_debut"], s["date_fin"], s["capacite"]) for s in formation["sessions"]
+    ] == [
+        ("S20261205", "2026-12-05", "2026-12-05", 12),
+        ("S20270110", "2027-01-10", "2027-01-10", 12),
+    ]
     assert formation["organisme"]["agrement_numero"] == "AGR-2025-0001"
 
 
@@ -55,6 +60,33 @@ def test_a_valid_mandate_formation():
 def test_rules_refuse_with_a_reason(overrides, reason):
     with pytest.raises(ValueError, match=reason):
         validate(record(**overrides), TODAY)
+
+
+def test_sessions_have_dates_and_places_in_csv_and_json():
+    csv_like = validate(record(sessions="2027-02-01/2027-02-02/8|2027-03-01"), TODAY)
+    assert csv_like["sessions"][0] == {
+        "id": "S20270201",
+        "date_debut": "2027-02-01",
+        "date_fin": "2027-02-02",
+        "capacite": 8,
+        "modalite": "presentiel",
+        "lieu": "Rennes",
+    }
+    json_like = validate(
+        record(
+            sessions=[
+                {"id": "A1", "date_debut": "2027-02-01", "date_fin": "2027-02-03", "places": 20}
+            ]
+        ),
+        TODAY,
+    )
+    assert json_like["sessions"][0]["id"] == "A1" and json_like["sessions"][0]["capacite"] == 20
+    for bad, reason in (
+        ("2027-02-02/2027-02-01", "précède"),
+        ("2027-02-01/2027-02-01/0", "places"),
+    ):
+        with pytest.raises(ValueError, match=reason):
+            validate(record(sessions=bad), TODAY)
 
 
 def test_other_catalogues_need_no_approval_and_no_price_cap():

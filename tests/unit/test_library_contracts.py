@@ -72,3 +72,29 @@ def test_chalice_local_request_handler_keeps_the_methods_the_local_gateway_overr
         "ChaliceRequestHandler._generic_handle no longer answers through the methods "
         "local/api_server.py overrides"
     )
+
+
+def test_pynamodb_sends_a_transactions_writes_grouped_by_kind(settings, monkeypatch):
+    """chalicelib.rights.store.cancellation_reasons maps DynamoDB's reasons back to the writes
+    by the order PynamoDB sends them in: deletes, puts, updates (SENT_ORDER)."""
+    from pynamodb.connection.base import Connection
+
+    from chalicelib.models import Account, LedgerEntry
+    from chalicelib.rights.store import SENT_ORDER, Write, transact
+
+    bind_tables(settings)
+    sent = []
+    monkeypatch.setattr(
+        Connection, "dispatch", lambda self, operation, kwargs: sent.append(kwargs) or {}
+    )
+    transact(
+        [
+            Write("update", Account("a"), actions=(Account.elu.set(True),)),
+            Write("save", LedgerEntry("a", "b")),
+            Write("delete", LedgerEntry("a", "c")),
+        ]
+    )
+    kinds = [next(iter(item)) for item in sent[0]["TransactItems"]]
+    assert kinds == [
+        {"delete": "Delete", "save": "Put", "update": "Update"}[k] for k in SENT_ORDER
+    ], f"PynamoDB now sends {kinds}: update chalicelib.rights.store.SENT_ORDER"

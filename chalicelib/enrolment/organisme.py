@@ -1,0 +1,141 @@
+"""The organisme's side of enrolment, through its own API key: its files by status, and its
+answers (acceptance, refusal, entry into training, service done, cancellation). An organisme
+sees and moves only the files of its SIRET. And the operators' side: organismes and their
+keys, stored hashed, revocable."""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import Callable
+from datetime import date, datetime
+
+from .. import keyed_hashing
+from ..clock import PARIS
+from ..cursors import Cursors
+from ..errors import FieldError, InvalidForm
+from ..fields import Choice, Form, Text
+from ..models import Dossier, Organisme, OrganismeKey
+from . import rules, views
+from .errors import DossierNotFound, OrganismeKeyInvalid, TransitionRefused
+from .store import DossierStore
+from .transitions import Transitions
+
+PAGE_SIZE = 50
+KEY_PREFIX = "mce_org_"
+LISTING = Form({"statut": Choice("Statut", rules.STATUSES, required=False)})
+MOTIF = Form({"motif": Text("Motif", max_length=500)})
+# action of the API -> (status it leads to, whether a reason is required)
+ACTIONS = {
+    "acceptation": (rules.ACCEPTED, False),
+    "refus": (rules.REFUSED, True),
+    "entree-en-formation": (rules.IN_TRAINING, False),
+    "service-fait": (rules.DONE, False),
+    "annulation": (rules.CANCELLED_BY_ORGANISME, True),
+}
+
+
+def key_hash(key: str) -> str:
+    return keyed_hashing.token_hash(key)
+
+
+class OrganismeDesk:
+    def __init__(
+        self,
+        store: DossierStore,
+        transitions: Transitions,
+        cursors: Cursors,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._store = store
+        self._transitions = transitions
+        self._cursors = cursors
+        self._now = clock
+
+    def authenticate(self, key: str | None) -> str:
+        """The SIRET an API key acts for (OrganismeKeyInvalid: none, unknown or revoked)."""
+        found = (
+            self._store.organisme_of_key(key_hash(key))
+            if key and key.startswith(KEY_PREFIX)
+            else None
+        )
+        if found is None or found.revoked_at is not None:
+            raise OrganismeKeyInvalid()
+        return found.siret
+
+    def page(self, siret: str, params: dict[str, str]) -> dict:
+        cleaned, errors = LISTING.validate(params)
+        if errors:
+            raise InvalidForm(errors)
+        statut = cleaned.get("statut")
+        scope = f"{siret}#{statut or ''}"
+        after = self._cursors.decode("organisme", scope, params.get("cursor"), ("id", "statut_tri"))
+        dossiers, last = self._store.organisme_page(siret, statut, after, PAGE_SIZE)
+        return {
+            "dossiers": [views.for_organisme(d) for d in dossiers],
+            "cursor": self._cursors.encode("organisme", scope, last) if last else None,
+        }
+
+    def act(self, siret: str, identifier: str, action: str, body: dict) -> dict:
+        target, needs_reason = ACTIONS[action]
+        motif = None
+        if needs_reason:
+            cleaned, errors = MOTIF.validate(body)
+            if errors:
+                raise InvalidForm(errors)
+            motif = cleaned["motif"]
+        dossier = self._store.get(identifier) if identifier.startswith("DOS-") else None
+        if dossier is None or dossier.organisme != siret:
+            raise DossierNotFound()
+        today = self._now().astimezone(PARIS).date()
+        if (
+            dossier.statut in rules.WITH_DEADLINE
+            and dossier.echeance is not None
+            and (dossier.echeance <= self._now())
+        ):
+            self._expire(dossier)
+            raise TransitionRefused(rules.EXPIRED, target)
+        if target == rules.IN_TRAINING and today < date.fromisoformat(dossier.date_debut):
+            raise TransitionRefused(dossier.statut, target)  # not before the first day
+        if target == rules.DONE and today < date.fromisoformat(dossier.date_fin):
+            raise TransitionRefused(dossier.statut, target)  # not before the last day
+        deadline = (
+            rules.holder_deadline(self._now(), date.fromisoformat(dossier.date_debut))
+            if target == rules.ACCEPTED
+            else None
+        )
+        self._transitions.move(dossier, target, rules.ORGANISME, motif=motif, deadline=deadline)
+        return views.for_organisme(dossier)
+
+    def _expire(self, dossier: Dossier) -> None:
+        with contextlib.suppress(TransitionRefused):  # moved meanwhile
+            self._transitions.move(dossier, rules.EXPIRED, rules.SYSTEM, only_if_overdue=True)
+
+    # --- operators --------------------------------------------------------------------------
+    def register(self, siret: str, nom: str, email: str | None) -> None:
+        self._store.save_organisme(
+            Organisme(
+                f"organisme#{siret}", siret=siret, nom=nom, email=email, created_at=self._now()
+            )
+        )
+
+    def new_key(self, siret: str, key: str | None = None) -> tuple[str, str]:
+        """(key id, key): the key is shown once and stored only hashed."""
+        key = key or KEY_PREFIX + secrets.token_urlsafe(32)
+        if not key.startswith(KEY_PREFIX):
+            raise InvalidForm([FieldError("cle", f"Une clé commence par {KEY_PREFIX}.")])
+        key_id = "K" + key_hash(key)[:10].upper()
+        self._store.save_key(
+            OrganismeKey(f"cle#{key_hash(key)}", siret=siret, key_id=key_id, created_at=self._now())
+        )
+        return key_id, key
+
+    def keys(self, siret: str) -> list[OrganismeKey]:
+        return self._store.keys_of(siret)
+
+    def revoke(self, siret: str, key_id: str) -> bool:
+        for key in self._store.keys_of(siret):
+            if key.key_id == key_id and key.revoked_at is None:
+                self._store.revoke(key, self._now())
+                return True
+        return False

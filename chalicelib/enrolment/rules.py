@@ -1,0 +1,163 @@
+"""The enrolment rules, as dated data (data/dif_elus_inscription.json), the French working-day
+calendar, and the life of a file. Pure.
+
+Deadlines count working days: Monday to Friday except French public holidays (the `holidays`
+library's calendar for France). A deadline of N working days after a moment ends at midnight,
+Paris time, at the end of the N-th working day after that moment's day.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from ..clock import PARIS
+
+RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "dif_elus_inscription.json"
+FINANCED_CATALOGUES = ("mandat", "reconversion")  # what the DIF élus pays for
+
+
+@dataclass(frozen=True)
+class EnrolmentRules:
+    debut: date
+    cout_horaire_max_mandat_centimes: int
+    participants_dif_max_par_session: int
+    jours_ouvres_validation_avant_debut: int
+    jours_ouvres_reponse_organisme: int
+    jours_ouvres_validation_titulaire: int
+    mois_reconversion_apres_mandat: int
+
+
+@lru_cache(maxsize=1)
+def _periods() -> tuple[EnrolmentRules, ...]:
+    data = json.loads(RULES_FILE.read_text(encoding="utf-8"))
+    return tuple(
+        sorted(
+            (
+                EnrolmentRules(**{**p, "debut": date.fromisoformat(p["debut"])})
+                for p in data["periodes"]
+            ),
+            key=lambda p: p.debut,
+        )
+    )
+
+
+def rules_on(day: date) -> EnrolmentRules:
+    """The rules in force that day (the first period's before it began)."""
+    in_force = _periods()[0]
+    for period in _periods():
+        if period.debut <= day:
+            in_force = period
+    return in_force
+
+
+# --- the calendar ---------------------------------------------------------------------------
+@lru_cache(maxsize=8)
+def _holidays(year: int) -> frozenset[date]:
+    import holidays  # loaded on first use: the app's import stays light
+
+    return frozenset(holidays.France(years=year))
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+def add_working_days(day: date, count: int) -> date:
+    """The count-th working day after `day` (before it when count is negative)."""
+    step = 1 if count >= 0 else -1
+    left = abs(count)
+    while left:
+        day += timedelta(days=step)
+        if is_working_day(day):
+            left -= 1
+    return day
+
+
+def end_of_day(day: date) -> datetime:
+    """Midnight at the end of `day`, Paris time."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=PARIS)
+
+
+def latest_validation_day(session_start: date) -> date:
+    """The last day the élu may validate: 11 working days before the session starts."""
+    rules = rules_on(session_start)
+    return add_working_days(session_start, -rules.jours_ouvres_validation_avant_debut)
+
+
+def organisme_deadline(now: datetime, session_start: date) -> datetime:
+    """When the organisme's answer is due: 2 working days, and never after the last day the
+    élu could still validate."""
+    today = now.astimezone(PARIS).date()
+    due = add_working_days(today, rules_on(today).jours_ouvres_reponse_organisme)
+    return end_of_day(min(due, latest_validation_day(session_start)))
+
+
+def holder_deadline(now: datetime, session_start: date) -> datetime:
+    """When the élu's validation is due once the organisme accepted: 4 working days, and never
+    after the last day validation is allowed."""
+    today = now.astimezone(PARIS).date()
+    due = add_working_days(today, rules_on(today).jours_ouvres_validation_titulaire)
+    return end_of_day(min(due, latest_validation_day(session_start)))
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+# --- the life of a file ---------------------------------------------------------------------
+WAITING, ACCEPTED, VALIDATED = "en_attente_organisme", "acceptee", "validee"
+IN_TRAINING, DONE = "en_formation", "service_fait"
+REFUSED, EXPIRED = "refusee", "expiree"
+CANCELLED_BY_HOLDER, CANCELLED_BY_ORGANISME = "annulee_titulaire", "annulee_organisme"
+STATUSES = (
+    WAITING,
+    ACCEPTED,
+    VALIDATED,
+    IN_TRAINING,
+    DONE,
+    REFUSED,
+    EXPIRED,
+    CANCELLED_BY_HOLDER,
+    CANCELLED_BY_ORGANISME,
+)
+HOLDER, ORGANISME, SYSTEM = "titulaire", "organisme", "systeme"
+
+# (from, to) -> who may make that change
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (WAITING, ACCEPTED): ORGANISME,
+    (WAITING, REFUSED): ORGANISME,
+    (WAITING, EXPIRED): SYSTEM,
+    (WAITING, CANCELLED_BY_HOLDER): HOLDER,
+    (WAITING, CANCELLED_BY_ORGANISME): ORGANISME,
+    (ACCEPTED, VALIDATED): HOLDER,
+    (ACCEPTED, EXPIRED): SYSTEM,
+    (ACCEPTED, CANCELLED_BY_HOLDER): HOLDER,
+    (ACCEPTED, CANCELLED_BY_ORGANISME): ORGANISME,
+    (VALIDATED, IN_TRAINING): ORGANISME,
+    (VALIDATED, CANCELLED_BY_HOLDER): HOLDER,
+    (VALIDATED, CANCELLED_BY_ORGANISME): ORGANISME,
+    (IN_TRAINING, DONE): ORGANISME,
+    (IN_TRAINING, CANCELLED_BY_ORGANISME): ORGANISME,
+}
+# Statuses in which a place is held, and in which a deadline runs.
+HOLDS_A_PLACE = (WAITING, ACCEPTED, VALIDATED, IN_TRAINING, DONE)
+WITH_DEADLINE = (WAITING, ACCEPTED)
+
+
+def allowed(current: str, target: str, by: str) -> bool:
+    return TRANSITIONS.get((current, target)) == by
+
+
+def releases_place(target: str) -> bool:
+    return target not in HOLDS_A_PLACE

@@ -1,0 +1,111 @@
+"""Enrolment files ("dossiers") and what keeps them consistent, in one table keyed by `id`:
+
+- `DOS-...`: a file (`Dossier`): who, which session, the price, the status and its history;
+- `places#<formation>#<session>`: the places a session has given to DIF files
+  (`SessionPlaces`), taken and released in the same transaction as the file's status;
+- `inscription#<account>#<formation>#<session>`: one open file per person and session
+  (`EnrolmentGuard`), deleted when the file ends without the training.
+
+Three sparse indexes serve the lists: the holder's files (newest first), an organisme's files
+by status, and the files whose deadline runs (for the expiry job: no Scan).
+"""
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+RUNNING_DEADLINE = "oui"  # the value of `a_echeance` while a deadline runs
+
+
+class HolderIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "titulaire-index"
+        projection = AllProjection()
+
+    account = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class OrganismeIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "organisme-index"
+        projection = AllProjection()
+
+    organisme = UnicodeAttribute(hash_key=True)
+    statut_tri = UnicodeAttribute(range_key=True)
+
+
+class DeadlineIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "echeance-index"
+        projection = AllProjection()
+
+    a_echeance = UnicodeAttribute(hash_key=True)
+    echeance = UTCDateTimeAttribute(range_key=True)
+
+
+class StatusChange(MapAttribute):
+    date = UTCDateTimeAttribute()
+    statut = UnicodeAttribute()
+    par = UnicodeAttribute()  # titulaire, organisme, systeme
+    motif = UnicodeAttribute(null=True)
+
+
+class Trainee(MapAttribute):
+    """Who the organisme trains: the name it needs, nothing more."""
+
+    nom = UnicodeAttribute()
+    prenoms = UnicodeAttribute()
+
+
+class _EnrolmentItem(Model):
+    class Meta:
+        table_name = "dossiers"
+        settings_field = "dossiers_table"
+        billing_mode = "PAY_PER_REQUEST"
+
+    id = UnicodeAttribute(hash_key=True)
+
+
+class Dossier(_EnrolmentItem):
+    account = UnicodeAttribute()  # the holder's account key (keyed hash of the NIR)
+    formation_id = UnicodeAttribute()
+    session_id = UnicodeAttribute()
+    catalogue = UnicodeAttribute()
+    titre = UnicodeAttribute()
+    organisme = UnicodeAttribute()  # SIRET
+    organisme_nom = UnicodeAttribute()
+    date_debut = UnicodeAttribute()
+    date_fin = UnicodeAttribute()
+    montant_centimes = NumberAttribute()
+    statut = UnicodeAttribute()
+    statut_tri = UnicodeAttribute()  # "<statut>#<created_at>": an organisme's lists by status
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    echeance = UTCDateTimeAttribute(null=True)
+    a_echeance = UnicodeAttribute(null=True)  # set only while a deadline runs (sparse index)
+    historique = ListAttribute(of=StatusChange)
+    debite = BooleanAttribute(default=False)
+    rembourse = BooleanAttribute(default=False)
+    motif = UnicodeAttribute(null=True)
+    demande = UnicodeAttribute()  # hash of what was asked, for a replayed Idempotency-Key
+    stagiaire = Trainee()
+
+    holder_index = HolderIndex()
+    organisme_index = OrganismeIndex()
+    deadline_index = DeadlineIndex()
+
+
+class SessionPlaces(_EnrolmentItem):
+    inscrits = NumberAttribute(default=0)
+
+
+class EnrolmentGuard(_EnrolmentItem):
+    dossier = UnicodeAttribute()

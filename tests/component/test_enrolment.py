@@ -1,0 +1,287 @@
+"""Enrolment: an élu asks for a place, the organisme answers through its API, the élu validates
+with FranceConnect+ (the debit) and may cancel (the refund); every refusal says why."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from chalicelib import services
+from chalicelib.models import Account, Dossier, LedgerEntry
+from tests.support.enrolment import (
+    ORGANISME,
+    OTHER_ORGANISME,
+    Elus,
+    account_of,
+    certify,
+    far,
+    formation,
+    organisme_key,
+    request_place,
+)
+from tests.support.rne_world import RneWorld
+
+
+@pytest.fixture
+def rne(aws, api, outbox):
+    return RneWorld(aws, api, outbox)
+
+
+@pytest.fixture
+def elus(api, outbox, rne):
+    return Elus(api, outbox, rne)
+
+
+@pytest.fixture
+def key(aws):
+    return organisme_key()
+
+
+def organisme(api, key, dossier_id, action, body=None):
+    return api.post(
+        f"/organismes/dossiers/{dossier_id}/{action}",
+        body,
+        headers={"Authorization": f"Bearer {key}"},
+    )
+
+
+def balance(api, token) -> str:
+    return api.get("/me/rights", token=token).json["elu"]["montant_disponible"]
+
+
+CAMILLE = {
+    "nom_naissance": "Bernard",
+    "nom_usage": "Durand",
+    "prenoms": "Camille",
+    "sexe": "F",
+    "date_naissance": "1975-03-08",
+    "lieu_naissance": "35238",
+}
+
+
+def test_the_whole_path_request_acceptance_franceconnect_plus_validation_cancellation(
+    api, elus, key, browser, outbox
+):
+    # Camille's account is typed with the identity the local FranceConnect certifies.
+    [(camille, token)] = elus.create(**CAMILLE)
+    training = formation(prix="450")
+    session = training["sessions"][0]["id"]
+    assert balance(api, token) == "800.00"
+
+    fiche = api.get(f"/formations/{training['id']}", token=token).json
+    assert fiche["sessions"][0] == {
+        "id": session,
+        "date_debut": training["sessions"][0]["date_debut"],
+        "date_fin": training["sessions"][0]["date_fin"],
+        "places_restantes": 12,
+        "modalite": "presentiel",
+        "lieu": "Rennes",
+    }
+
+    created = request_place(api, token, training["id"], session)
+    assert created.status == 201
+    dossier = created.json
+    assert dossier["statut"] == "en_attente_organisme" and dossier["montant"] == "450.00"
+    assert dossier["formation_id"] == training["id"] and dossier["session_id"] == session
+    assert dossier["echeance"]
+    assert "Nouvelle demande" in outbox.last_to("inscriptions@institut.fr").subject
+    assert (
+        api.get(f"/formations/{training['id']}", token=token).json["sessions"][0][
+            "places_restantes"
+        ]
+        == 11
+    )
+
+    listed = api.get(
+        "/organismes/dossiers?statut=en_attente_organisme",
+        headers={"Authorization": f"Bearer {key}"},
+    ).json
+    assert [d["id"] for d in listed["dossiers"]] == [dossier["id"]]
+    assert listed["dossiers"][0]["stagiaire"] == {"nom": "Durand", "prenoms": "Camille"}
+    accepted = organisme(api, key, dossier["id"], "acceptation")
+    assert accepted.status == 200 and accepted.json["statut"] == "acceptee"
+
+    # Logged in with a password only: the identity is not certified, nothing is spent.
+    refused = api.post(f"/me/dossiers/{dossier['id']}/validation", token=token)
+    assert refused.status == 403
+    link = refused.json["connexion"]
+    query = parse_qs(urlparse(link).query)
+    assert query["niveau"] == ["eidas2"] and query["retour"] == [f"/dossier?id={dossier['id']}"]
+    assert balance(api, token) == "800.00"
+
+    # FranceConnect+ (eidas2), then back to the file.
+    landing = browser.login("camille", urlparse(link).query)
+    assert landing.status == 303, landing
+    assert landing.location.endswith(f"/dossier?id={dossier['id']}")
+    fc_token = browser.cookies["mce_session"]
+    validated = api.post(f"/me/dossiers/{dossier['id']}/validation", token=fc_token)
+    assert validated.status == 200, validated.json
+    assert validated.json["statut"] == "validee" and validated.json["debite"] is True
+    assert balance(api, fc_token) == "350.00"
+    history = api.get("/me/rights/history", token=fc_token).json["operations"]
+    assert history[0]["sens"] == "debit" and history[0]["montant"] == "450.00"
+    assert dossier["id"] in history[0]["libelle"] and training["titre"] in history[0]["libelle"]
+
+    cancelled = api.post(f"/me/dossiers/{dossier['id']}/annulation", token=fc_token)
+    assert cancelled.status == 200 and cancelled.json["statut"] == "annulee_titulaire"
+    assert cancelled.json["rembourse"] is True
+    assert balance(api, fc_token) == "800.00"
+    history = api.get("/me/rights/history", token=fc_token).json["operations"]
+    assert [o["sens"] for o in history[:2]] == ["credit", "debit"]
+    assert (
+        api.get(f"/formations/{training['id']}", token=token).json["sessions"][0][
+            "places_restantes"
+        ]
+        == 12
+    )
+    timeline = api.get(f"/me/dossiers/{dossier['id']}", token=token).json["historique"]
+    assert [(e["statut"], e["par"]) for e in timeline] == [
+        ("en_attente_organisme", "titulaire"),
+        ("acceptee", "organisme"),
+        ("validee", "titulaire"),
+        ("annulee_titulaire", "titulaire"),
+    ]
+    assert "annulée par le stagiaire" in outbox.last_to("inscriptions@institut.fr").subject
+    subjects = [m.subject for m in outbox.to(camille["email"])]
+    assert any("accepté" in s for s in subjects) and any("validée" in s for s in subjects)
+
+
+def test_plain_franceconnect_is_not_enough_to_spend(api, elus, key, browser):
+    [(camille, token)] = elus.create(**CAMILLE)
+    training = formation()
+    dossier = request_place(api, token, training["id"], training["sessions"][0]["id"]).json
+    organisme(api, key, dossier["id"], "acceptation")
+    landing = browser.login("camille")  # eidas1
+    assert landing.params.get("statut") == "connecte"
+    refused = api.post(
+        f"/me/dossiers/{dossier['id']}/validation", token=browser.cookies["mce_session"]
+    )
+    assert refused.status == 403 and "FranceConnect+" in refused.json["detail"]
+
+
+def test_the_same_idempotency_key_gives_the_same_file(api, elus, key):
+    [(_, token)] = elus.create()
+    training = formation()
+    first, second = training["sessions"][0]["id"], training["sessions"][1]["id"]
+    one = request_place(api, token, training["id"], first, key="clic-0001-abcd")
+    again = request_place(api, token, training["id"], first, key="clic-0001-abcd")
+    assert one.status == again.status == 201 and one.json["id"] == again.json["id"]
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    other = request_place(api, token, training["id"], second, key="clic-0001-abcd")
+    assert other.status == 422
+    missing = api.post(
+        "/me/dossiers", {"formation_id": training["id"], "session_id": first}, token=token
+    )
+    assert missing.status == 400
+    assert (
+        len([d for d in Dossier.scan() if isinstance(d, Dossier) and d.id.startswith("DOS")]) == 1
+    )
+
+
+def test_refusals_say_why_and_create_nothing(api, elus, logged_in):
+    [(_, token)] = elus.create()
+    _, not_elu = logged_in
+    mandate = formation()
+    session = mandate["sessions"][0]["id"]
+    assert request_place(api, "", mandate["id"], session).status == 401
+    assert request_place(api, not_elu, mandate["id"], session).status == 403
+    pro = formation(catalogue="activite-professionnelle")
+    refused = request_place(api, token, pro["id"], pro["sessions"][0]["id"])
+    assert refused.status == 403 and "CPF" in refused.json["detail"]
+    assert request_place(api, token, "T99999", session).status == 404
+    assert request_place(api, token, mandate["id"], "S19990101").status == 404
+
+    soon = formation(
+        sessions=[(date.today() + timedelta(days=5), date.today() + timedelta(days=6), 12)]
+    )
+    too_late = request_place(api, token, soon["id"], soon["sessions"][0]["id"])
+    assert too_late.status == 422 and "11 jours ouvrés" in too_late.json["detail"]
+
+    expiring = formation(agrement_fin=(far(30)).isoformat())
+    approval = request_place(api, token, expiring["id"], expiring["sessions"][0]["id"])
+    assert approval.status == 422 and approval.json["type"].endswith("agrement-expire")
+
+    dear = formation(prix="1200", heures="21")
+    missing = request_place(api, token, dear["id"], dear["sessions"][0]["id"])
+    assert missing.status == 422
+    assert (
+        missing.json["reste_a_charge"],
+        missing.json["montant"],
+        missing.json["disponible"],
+    ) == ("400.00", "1200.00", "800.00")
+    assert [d for d in Dossier.scan() if d.id.startswith("DOS-")] == []
+
+
+def test_a_price_over_80_euros_an_hour_is_refused(api, elus):
+    from chalicelib.models import Formation
+
+    [(_, token)] = elus.create()
+    training = formation(prix="450", heures="14")
+    Formation(training["id"]).update(actions=[Formation.duree_heures.set(5)])  # 90 €/h
+    refused = request_place(api, token, training["id"], training["sessions"][0]["id"])
+    assert refused.status == 422 and "80,00 € HT par heure" in refused.json["detail"]
+
+
+def test_one_open_file_per_session_and_no_place_beyond_the_session(api, elus):
+    people = elus.create(3)
+    training = formation(sessions=[(far(90), far(91), 2)])
+    session = training["sessions"][0]["id"]
+    first = request_place(api, people[0][1], training["id"], session)
+    assert first.status == 201
+    twice = request_place(api, people[0][1], training["id"], session)
+    assert twice.status == 409 and twice.json["dossier"] == first.json["id"]
+    assert request_place(api, people[1][1], training["id"], session).status == 201
+    full = request_place(api, people[2][1], training["id"], session)
+    assert full.status == 409 and full.json["type"].endswith("session-complete")
+
+
+def test_an_organisme_sees_and_moves_only_its_own_files(api, elus, key):
+    [(_, token)] = elus.create()
+    training = formation()
+    dossier = request_place(api, token, training["id"], training["sessions"][0]["id"]).json
+    other = organisme_key(OTHER_ORGANISME, email=None)
+    listed = api.get("/organismes/dossiers", headers={"Authorization": f"Bearer {other}"})
+    assert listed.status == 200 and listed.json["dossiers"] == []
+    assert organisme(api, other, dossier["id"], "acceptation").status == 404
+    assert organisme(api, "mce_org_inconnue", dossier["id"], "acceptation").status == 401
+    assert api.get("/organismes/dossiers").status == 401
+    desk = services.organisme_desk()
+    [stored] = desk.keys(ORGANISME)
+    assert desk.revoke(ORGANISME, stored.key_id)
+    assert organisme(api, key, dossier["id"], "acceptation").status == 401
+
+
+def test_every_other_transition_is_a_409(api, elus, key):
+    [(payload, token)] = elus.create()
+    certify(payload)
+    training = formation()
+    dossier = request_place(api, token, training["id"], training["sessions"][0]["id"]).json
+    ident = dossier["id"]
+    assert api.post(f"/me/dossiers/{ident}/validation", token=token).status == 409
+    assert organisme(api, key, ident, "service-fait").status == 409
+    assert organisme(api, key, ident, "entree-en-formation").status == 409
+    refus = organisme(api, key, ident, "refus", {})
+    assert refus.status == 400 and refus.json["errors"][0]["champ"] == "motif"
+    assert organisme(api, key, ident, "refus", {"motif": "Session réservée."}).status == 200
+    for action in ("acceptation", "refus", "annulation"):
+        body = {"motif": "x"} if action != "acceptation" else None
+        answer = organisme(api, key, ident, action, body)
+        assert answer.status == 409 and answer.json["statut"] == "refusee"
+    assert api.post(f"/me/dossiers/{ident}/annulation", token=token).status == 409
+    # the place is back, and the person may ask again for that session
+    assert request_place(api, token, training["id"], training["sessions"][0]["id"]).status == 201
+
+
+def test_files_are_listed_newest_first_and_are_private(api, elus, logged_in):
+    [(_, token)] = elus.create()
+    _, stranger = logged_in
+    training = formation()
+    ids = [
+        request_place(api, token, training["id"], s["id"]).json["id"] for s in training["sessions"]
+    ]
+    page = api.get("/me/dossiers", token=token).json
+    assert [d["id"] for d in page["dossiers"]] == ids[::-1] and page["cursor"] is None
+    assert api.get(f"/me/dossiers/{ids[0]}", token=stranger).status == 404
+    assert api.get("/me/dossiers", token=stranger).json["dossiers"] == []
