@@ -241,6 +241,7 @@ class DossierStore:
                 raise StatusChanged() from None
             raise
         dossier.statut = change.target
+        dossier.motif = change.motif or dossier.motif
         dossier.historique = [*(dossier.historique or []), entry]
         dossier.echeance = change.deadline if change.target in WITH_DEADLINE else None
         for name, value in change.flags.items():

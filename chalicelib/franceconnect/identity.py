@@ -65,6 +65,11 @@ class FcIdentity:
             email=(claims.get("email") or "").strip().lower() or None,
         )
 
+    @classmethod
+    def stored(cls, data: dict) -> FcIdentity:
+        """From what an item keeps (DynamoDB leaves out the attributes that are empty)."""
+        return cls(**{name: data.get(name) for name in cls.__dataclass_fields__})
+
     def as_dict(self) -> dict:
         return asdict(self)
 
@@ -130,4 +135,4 @@ def may_spend(session_acr: str | None, account) -> bool:
     one the account is linked to) is the account's."""
     if not meets(session_acr, SPENDING_LEVEL) or account.franceconnect is None:
         return False
-    return certifies(FcIdentity(**account.franceconnect.as_dict()), account)
+    return certifies(FcIdentity.stored(account.franceconnect.as_dict()), account)

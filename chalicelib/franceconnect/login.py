@@ -160,7 +160,7 @@ class FranceConnectLogin:
         item = self._store.get_pending(_pending_key(handle)) if handle else None
         if item is None or item.expires_at < self._now():
             raise NoPendingIdentity()
-        return FcIdentity(**item.identite.as_dict()), item.sub_hash
+        return FcIdentity.stored(item.identite.as_dict()), item.sub_hash
 
     def signed_up(self, handle: str) -> None:
         self._store.delete_pending(_pending_key(handle))

@@ -3,13 +3,20 @@ with FranceConnect+ (the debit) and may cancel (the refund); every refusal says 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+import time_machine
 
 from chalicelib import services
+from chalicelib.enrolment.errors import InsufficientRights, SessionFull, TransitionRefused
+from chalicelib.enrolment.rules import add_working_days
 from chalicelib.models import Account, Dossier, LedgerEntry
+from tests.support.atomic_dynamodb import atomic_requests
 from tests.support.enrolment import (
     ORGANISME,
     OTHER_ORGANISME,
@@ -21,6 +28,7 @@ from tests.support.enrolment import (
     organisme_key,
     request_place,
 )
+from tests.support.rne_files import CURRENT_HEADER, municipal_row, write
 from tests.support.rne_world import RneWorld
 
 
@@ -149,7 +157,7 @@ def test_the_whole_path_request_acceptance_franceconnect_plus_validation_cancell
 
 
 def test_plain_franceconnect_is_not_enough_to_spend(api, elus, key, browser):
-    [(camille, token)] = elus.create(**CAMILLE)
+    [(_, token)] = elus.create(**CAMILLE)
     training = formation()
     dossier = request_place(api, token, training["id"], training["sessions"][0]["id"]).json
     organisme(api, key, dossier["id"], "acceptation")
@@ -285,3 +293,203 @@ def test_files_are_listed_newest_first_and_are_private(api, elus, logged_in):
     assert [d["id"] for d in page["dossiers"]] == ids[::-1] and page["cursor"] is None
     assert api.get(f"/me/dossiers/{ids[0]}", token=stranger).status == 404
     assert api.get("/me/dossiers", token=stranger).json["dossiers"] == []
+
+
+def run_job(client) -> int:
+    event = client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+    )
+    return client.lambda_.invoke("expirer_dossiers", event).payload["dossiers_expires"]
+
+
+def test_an_organisme_that_does_not_answer_in_2_working_days_lets_the_file_expire(
+    api, elus, key, client, outbox
+):
+    [(payload, token)] = elus.create()
+    training = formation(sessions=[(far(120), far(121), 1)])
+    session = training["sessions"][0]["id"]
+    dossier = request_place(api, token, training["id"], session).json
+    due = datetime.fromisoformat(dossier["echeance"])
+    today = date.today()
+    assert due.date() == add_working_days(today, 2) + timedelta(days=1)  # midnight after
+    with time_machine.travel(due - timedelta(minutes=1), tick=False):
+        assert run_job(client) == 0
+    with time_machine.travel(due + timedelta(minutes=1), tick=False):
+        assert run_job(client) == 1
+        assert run_job(client) == 0  # nothing twice
+        late = organisme(api, key, dossier["id"], "acceptation")
+        assert late.status == 409 and late.json["statut"] == "expiree"
+        assert "expiré" in outbox.last_to(payload["email"]).subject
+        # the one place of the session is free again, and the person may ask again
+        token = elus.token(payload)  # days later: a new session
+        assert request_place(api, token, training["id"], session).status == 201
+
+
+def test_an_elu_who_does_not_validate_in_4_working_days_lets_the_file_expire(
+    api, elus, key, client
+):
+    [(payload, token)] = elus.create()
+    certify(payload)
+    training = formation()
+    dossier = request_place(api, token, training["id"], training["sessions"][0]["id"]).json
+    accepted = organisme(api, key, dossier["id"], "acceptation").json
+    due = datetime.fromisoformat(accepted["echeance"])
+    assert due.date() == add_working_days(date.today(), 4) + timedelta(days=1)
+    with time_machine.travel(due + timedelta(seconds=1), tick=False):
+        assert run_job(client) == 1
+        with pytest.raises(TransitionRefused) as refused:
+            services.holder_files().validate(account_of(payload), "eidas2", dossier["id"])
+        assert refused.value.current == "expiree"
+    assert (
+        api.get("/me/rights", token=elus.token(payload)).json["elu"]["montant_disponible"]
+        == "800.00"
+    )
+
+
+def test_a_late_validation_expires_the_file_instead(api, elus, key):
+    [(payload, token)] = elus.create()
+    certify(payload)
+    training = formation()
+    dossier = request_place(api, token, training["id"], training["sessions"][0]["id"]).json
+    due = datetime.fromisoformat(organisme(api, key, dossier["id"], "acceptation").json["echeance"])
+    with time_machine.travel(due + timedelta(seconds=1), tick=False):
+        token = elus.token(payload)
+        answer = api.post(f"/me/dossiers/{dossier['id']}/validation", token=token)
+        assert answer.status == 409 and answer.json["statut"] == "expiree"
+    assert api.get(f"/me/dossiers/{dossier['id']}", token=token).json["statut"] == "expiree"
+
+
+def test_training_dates_decide_what_the_organisme_and_the_holder_may_do(api, elus, key):
+    [(payload, token)] = elus.create()
+    certify(payload)
+    training = formation(prix="300")
+    start, end = (
+        date.fromisoformat(training["sessions"][0][k]) for k in ("date_debut", "date_fin")
+    )
+    dossier = request_place(api, token, training["id"], training["sessions"][0]["id"]).json
+    ident = dossier["id"]
+    organisme(api, key, ident, "acceptation")
+    services.holder_files().validate(account_of(payload), "eidas2", ident)
+    assert organisme(api, key, ident, "entree-en-formation").status == 409  # not yet
+    with time_machine.travel(
+        datetime.combine(start, datetime.min.time(), UTC) + timedelta(hours=9), tick=False
+    ):
+        token = elus.token(payload)
+        refused = api.post(f"/me/dossiers/{ident}/annulation", token=token)
+        assert refused.status == 409 and refused.json["type"].endswith("formation-commencee")
+        assert organisme(api, key, ident, "entree-en-formation").status == 200
+        assert organisme(api, key, ident, "service-fait").status == 409  # not before the end
+    with time_machine.travel(
+        datetime.combine(end, datetime.min.time(), UTC) + timedelta(hours=18), tick=False
+    ):
+        done = organisme(api, key, ident, "service-fait")
+        assert done.status == 200 and done.json["statut"] == "service_fait"
+        assert organisme(api, key, ident, "annulation", {"motif": "x"}).status == 409
+    token = elus.token(payload)
+    assert api.get("/me/rights", token=token).json["elu"]["montant_disponible"] == "500.00"
+
+
+def test_an_organisme_cancellation_refunds_what_was_debited(api, elus, key, outbox):
+    [(payload, token)] = elus.create()
+    certify(payload)
+    training = formation(prix="300")
+    ident = request_place(api, token, training["id"], training["sessions"][0]["id"]).json["id"]
+    organisme(api, key, ident, "acceptation")
+    services.holder_files().validate(account_of(payload), "eidas2", ident)
+    assert api.get("/me/rights", token=token).json["elu"]["montant_disponible"] == "500.00"
+    cancelled = organisme(api, key, ident, "annulation", {"motif": "Formateur indisponible."})
+    assert cancelled.status == 200 and cancelled.json["rembourse"] is True
+    assert api.get("/me/rights", token=token).json["elu"]["montant_disponible"] == "800.00"
+    assert "Formateur indisponible." in outbox.last_to(payload["email"]).text
+    entries = [e for e in LedgerEntry.query(account_of(payload).nir_hash) if e.dossier == ident]
+    assert sorted(int(e.montant_centimes) for e in entries) == [-30_000, 30_000]
+
+
+def test_a_snapshot_that_ends_the_mandate_keeps_validated_files(api, elus, key, rne):
+    [(payload, token)] = elus.create()
+    certify(payload)
+    mandate, retraining = formation(prix="300"), formation(catalogue="reconversion", prix="200")
+    ident = request_place(api, token, mandate["id"], mandate["sessions"][0]["id"]).json["id"]
+    organisme(api, key, ident, "acceptation")
+    services.holder_files().validate(account_of(payload), "eidas2", ident)
+    # the same département's next snapshot no longer lists her
+    [mandate_row] = [m for m in rne.mandates() if m.nom == payload["nom_naissance"].upper()]
+    rne.ingest(
+        f"prefectures/{mandate_row.departement}/cm-suivant.csv",
+        write(
+            CURRENT_HEADER,
+            [
+                municipal_row(
+                    "AUTRE",
+                    "Paul",
+                    "M",
+                    "01/01/1960",
+                    dept=mandate_row.departement,
+                    commune=f"{mandate_row.departement}001",
+                )
+            ],
+        ),
+        snapshot=datetime.now(UTC).isoformat(),
+    )
+    assert api.get(f"/me/dossiers/{ident}", token=token).json["statut"] == "validee"
+    refused = request_place(api, token, mandate["id"], mandate["sessions"][1]["id"])
+    assert refused.status == 403 and refused.json["type"].endswith("droits-expires")
+    # reconversion stays open for six months after the end of the last mandate
+    assert (
+        request_place(api, token, retraining["id"], retraining["sessions"][0]["id"]).status == 201
+    )
+
+
+def test_20_requests_at_once_on_a_15_place_session_make_15_files(api, elus):
+    people = elus.create(20)
+    training = formation(sessions=[(far(90), far(91), 30)])  # 30 seats, 15 for the DIF
+    session = training["sessions"][0]["id"]
+    accounts = [account_of(payload) for payload, _ in people]
+    files = services.holder_files()
+    start = threading.Barrier(len(accounts))
+
+    def ask(account):
+        start.wait()
+        try:
+            return files.request(account, training["id"], session, uuid.uuid4().hex)[1]
+        except SessionFull:
+            return "complet"
+
+    with atomic_requests(), ThreadPoolExecutor(len(accounts)) as pool:
+        outcomes = list(pool.map(ask, accounts))
+    assert outcomes.count(True) == 15 and outcomes.count("complet") == 5
+    assert len([d for d in Dossier.scan() if d.id.startswith("DOS-")]) == 15
+    fiche = api.get(f"/formations/{training['id']}", token=people[0][1]).json
+    assert fiche["sessions"][0]["places_restantes"] == 0
+
+
+def test_50_validations_at_once_spend_what_the_balance_covers_and_no_more(api, elus):
+    [(payload, token)] = elus.create()
+    certify(payload)
+    sessions = [(far(60 + i), far(60 + i), 5) for i in range(50)]
+    training = formation(prix="250", heures="7", sessions=sessions)
+    key = organisme_key()
+    idents = []
+    for session in training["sessions"]:
+        ident = request_place(api, token, training["id"], session["id"]).json["id"]
+        assert organisme(api, key, ident, "acceptation").status == 200
+        idents.append(ident)
+    account = account_of(payload)
+    files = services.holder_files()
+    start = threading.Barrier(len(idents))
+
+    def validate(ident):
+        start.wait()
+        try:
+            return files.validate(account, "eidas2", ident)["statut"]
+        except InsufficientRights as refused:
+            assert refused.missing_centimes > 0
+            return "reste_a_charge"
+
+    with atomic_requests(), ThreadPoolExecutor(len(idents)) as pool:
+        outcomes = list(pool.map(validate, idents))
+    assert outcomes.count("validee") == 3 and outcomes.count("reste_a_charge") == 47
+    stored = Account.get(account.nir_hash, consistent_read=True)
+    assert stored.dif_solde_centimes == 80_000 - 3 * 25_000
+    debits = [e for e in LedgerEntry.query(account.nir_hash) if (e.montant_centimes or 0) < 0]
+    assert len(debits) == 3

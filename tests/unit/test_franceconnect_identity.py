@@ -77,3 +77,16 @@ def test_the_same_person_typed_in_any_order_of_names():
 )
 def test_anything_else_is_not_the_same_person(other):
     assert not is_same_person(FcIdentity.from_claims(CLAIMS), account(**other))
+
+
+def test_an_identity_comes_back_from_storage_without_its_empty_fields():
+    kept = {
+        "nom_naissance": "BRUNET",
+        "prenoms": "Joël",
+        "sexe": "M",
+        "date_naissance": "1955-05-02",
+        "lieu_naissance": "01053",
+    }
+    identity = FcIdentity.stored(kept)
+    assert identity.nom_usage is None and identity.email is None
+    assert identity.prenoms == "Joël"
