@@ -65,6 +65,7 @@ format: $(VENV)/.installed
 ## bench: cold import time and DynamoDB calls per request
 bench: $(VENV)/.installed
 	$(PY) -m bench.requests_cost
+	$(PY) -m bench.enrolment_requests
 
 ## package: the complete CloudFormation/SAM template of STAGE (default dev) and its code, in
 ## build/STAGE/package/ (Chalice's functions merged with everything in infra/)

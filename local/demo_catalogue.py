@@ -118,6 +118,9 @@ PLACES = [
 ]
 
 
+DEMO_ORGANISME = 0  # the index of the organisme `make run` gives an API key to
+
+
 def siret_for(index: int) -> str:
     """A valid SIRET: a SIREN (8 digits and its Luhn key), an establishment number, a key."""
     siren = f"{88000000 + index * 7919:08d}"
@@ -138,22 +141,28 @@ def demo_records(today: date, scale: int = 1, seed: int = 7) -> Iterator[dict]:
     """Rows of the import format: 120, 80 and 100 formations per catalogue, times `scale`."""
     rng = random.Random(seed)
     number = 0
-    for catalogue, themes, count, price_per_hour in (
-        ("mandat", MANDAT, 120, (35, 80)),
-        ("reconversion", RECONVERSION, 80, (20, 60)),
-        ("activite-professionnelle", ACTIVITE, 100, (15, 50)),
+    # Prices as organismes quote them: a mandate training of one or two days costs a few
+    # hundred euros (well under 80 € HT an hour), a reconversion a few hundred to a few
+    # thousand.
+    for catalogue, themes, count, price_per_hour, durations in (
+        ("mandat", MANDAT, 120, (25, 46), [7, 7, 14, 14, 21]),
+        ("reconversion", RECONVERSION, 80, (15, 36), [14, 21, 35, 70, 140]),
+        ("activite-professionnelle", ACTIVITE, 100, (15, 50), [7, 14, 21, 35, 70]),
     ):
         for _ in range(count * scale):
             number += 1
             title, objectives = rng.choice(themes)
             organisme = rng.randrange(len(ORGANISMES))
-            hours = rng.choice(
-                [7, 14, 21, 35, 70] if catalogue != "reconversion" else [24, 70, 140, 400]
-            )
+            hours = rng.choice(durations)
             modalite = rng.choice(["presentiel", "presentiel", "a_distance", "mixte"])
             commune, departement = rng.choice(PLACES)
-            first = today + timedelta(days=rng.randrange(7, 200))
-            sessions = [first + timedelta(days=60 * k) for k in range(rng.randrange(1, 4))]
+            # sessions over the coming months, the first far enough for the 11 working days
+            first = today + timedelta(days=rng.randrange(25, 120))
+            days = max(1, min(5, hours // 7))
+            sessions = [
+                (start, start + timedelta(days=days - 1), rng.choice([8, 10, 12, 15, 20]))
+                for start in (first + timedelta(days=45 * k) for k in range(rng.randrange(1, 4)))
+            ]
             yield {
                 "id": f"F{number:05d}",
                 "catalogue": catalogue,
@@ -164,7 +173,7 @@ def demo_records(today: date, scale: int = 1, seed: int = 7) -> Iterator[dict]:
                 "modalite": modalite,
                 "commune": "" if modalite == "a_distance" else commune,
                 "departement": "" if modalite == "a_distance" else departement,
-                "sessions": "|".join(s.isoformat() for s in sessions),
+                "sessions": "|".join(f"{a}/{b}/{n}" for a, b, n in sessions),
                 "organisme_nom": ORGANISMES[organisme],
                 "organisme_siret": siret_for(organisme),
                 "agrement_numero": f"AGR-{2024 + organisme % 2}-{organisme:04d}"

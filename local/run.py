@@ -98,6 +98,7 @@ def main() -> None:
     services.reset()
     created = seed.seed_demo_accounts()
     catalogue = seed.seed_demo_catalogue()
+    organisme = seed.seed_demo_organisme()
     franceconnect = LocalFranceConnect.for_stage(settings, session, HOST, fc_port).start()
 
     from app import app
@@ -124,6 +125,10 @@ Mon Compte Élu tourne en local.
     Camille Durand (née Bernard)  NIR {seed.DEMO_NIR[:13]}
     Joël Brunet                   NIR {seed.DEMO_ELU_NIR[:13]}
   Catalogue    {catalogue["importees"]} formations de démonstration (3 catalogues)
+  Organisme    {organisme["nom"]} (SIRET {organisme["siret"]}), clé d'API :
+               {organisme["cle"]}
+               curl -H 'Authorization: Bearer {organisme["cle"]}' \\
+                 http://{HOST}:{api_port}/api/organismes/dossiers
   FranceConnect (local) {franceconnect.issuer} : GET /api/auth/franceconnect dans un
                navigateur (Camille, liée à son compte ; Anne-Sophie, sans compte : inscription)
   Fichier RNE  AWS_ENDPOINT_URL=http://{HOST}:{moto_port} aws s3 cp \

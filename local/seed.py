@@ -16,6 +16,8 @@ from chalicelib import services
 from chalicelib.accounts.errors import AlreadyTaken
 
 DEMO_PASSWORD = "Ardoise-Velours-42"  # noqa: S105 - the fictional demo accounts
+# The demo organisme's API key (local stage only: printed by `make run`, in the README).
+DEMO_ORGANISME_KEY = "mce_org_demo-institut-des-elus-de-l-ouest"
 DEMO_RNE_FILE = Path(__file__).parent / "demo" / "elus-conseillers-municipaux-cm.csv"
 
 
@@ -98,3 +100,16 @@ def seed_demo_accounts() -> int:
         )
         created += 1
     return created
+
+
+def seed_demo_organisme() -> dict:
+    """The first demo organisme (it owns about a ninth of the demo formations), with an
+    address for its notifications and the demo API key."""
+    from local.demo_catalogue import DEMO_ORGANISME, ORGANISMES, siret_for
+
+    desk = services.organisme_desk()
+    siret = siret_for(DEMO_ORGANISME)
+    desk.register(siret, ORGANISMES[DEMO_ORGANISME], "inscriptions@institut-ouest.exemple.fr")
+    if not any(k.revoked_at is None for k in desk.keys(siret)):
+        desk.new_key(siret, DEMO_ORGANISME_KEY)
+    return {"siret": siret, "nom": ORGANISMES[DEMO_ORGANISME], "cle": DEMO_ORGANISME_KEY}

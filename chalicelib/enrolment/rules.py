@@ -2,8 +2,8 @@
 calendar, and the life of a file. Pure.
 
 Deadlines count working days: Monday to Friday except French public holidays (the `holidays`
-library's calendar for France). A deadline of N working days after a moment ends at midnight,
-Paris time, at the end of the N-th working day after that moment's day.
+library's calendar for France). A deadline of N working days after a moment ends at 23:59:59,
+Paris time, on the N-th working day after that moment's day.
 """
 
 from __future__ import annotations
@@ -78,8 +78,8 @@ def add_working_days(day: date, count: int) -> date:
 
 
 def end_of_day(day: date) -> datetime:
-    """Midnight at the end of `day`, Paris time."""
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=PARIS)
+    """The last second of `day`, Paris time (a person reads "until the 3rd included")."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=PARIS)
 
 
 def latest_validation_day(session_start: date) -> date:

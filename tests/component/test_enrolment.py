@@ -311,7 +311,7 @@ def test_an_organisme_that_does_not_answer_in_2_working_days_lets_the_file_expir
     dossier = request_place(api, token, training["id"], session).json
     due = datetime.fromisoformat(dossier["echeance"])
     today = date.today()
-    assert due.date() == add_working_days(today, 2) + timedelta(days=1)  # midnight after
+    assert due.date() == add_working_days(today, 2)  # at 23:59:59
     with time_machine.travel(due - timedelta(minutes=1), tick=False):
         assert run_job(client) == 0
     with time_machine.travel(due + timedelta(minutes=1), tick=False):
@@ -334,7 +334,7 @@ def test_an_elu_who_does_not_validate_in_4_working_days_lets_the_file_expire(
     dossier = request_place(api, token, training["id"], training["sessions"][0]["id"]).json
     accepted = organisme(api, key, dossier["id"], "acceptation").json
     due = datetime.fromisoformat(accepted["echeance"])
-    assert due.date() == add_working_days(date.today(), 4) + timedelta(days=1)
+    assert due.date() == add_working_days(date.today(), 4)
     with time_machine.travel(due + timedelta(seconds=1), tick=False):
         assert run_job(client) == 1
         with pytest.raises(TransitionRefused) as refused:

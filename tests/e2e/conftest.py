@@ -98,3 +98,58 @@ def local_system(tmp_path_factory):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def demo_mandate_training(max_euros: int, skip: int = 0) -> tuple[str, dict]:
+    """(formation id, first session) of a demo mandate training of the demo organisme that an
+    élu can afford and still ask for (the catalogue `make run` seeded today)."""
+    from datetime import date, timedelta
+
+    from chalicelib.catalogue.importer import read_sessions
+    from local.demo_catalogue import DEMO_ORGANISME, demo_records, siret_for
+
+    found = []
+    for record in demo_records(date.today()):
+        sessions = read_sessions(record["sessions"], record["modalite"], record["commune"])
+        if (
+            record["catalogue"] == "mandat"
+            and record["organisme_siret"] == siret_for(DEMO_ORGANISME)
+            and record["prix_euros"] <= max_euros
+            and sessions[0]["date_debut"] >= (date.today() + timedelta(days=30)).isoformat()
+        ):
+            found.append((record["id"], sessions[0]))
+    return found[skip]
+
+
+def recognise_the_demo_elu(local_system) -> None:
+    """Joël Brunet's département: the real conseillers départementaux sample (idempotent)."""
+    import boto3
+
+    sample = ROOT / "tests" / "fixtures" / "rne" / "2022-12_conseillers-departementaux_tab.csv"
+    boto3.client(
+        "s3",
+        endpoint_url=local_system.moto,
+        region_name="eu-west-3",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    ).upload_file(str(sample), "mce-local-rne", f"national/{sample.name}")
+
+
+def wait_until_elu(api: str, nir: str, seconds: float = 60) -> dict:
+    """/me of a demo account once the RNE recognised it (or after `seconds`)."""
+    import time
+
+    from local.seed import DEMO_PASSWORD
+
+    deadline = time.monotonic() + seconds
+    while True:
+        # A new session each time: login is also when an account is searched in the RNE.
+        token = requests.post(
+            f"{api}/sessions", timeout=10, json={"nir": nir[:13], "mot_de_passe": DEMO_PASSWORD}
+        ).json()["token"]
+        me = requests.get(
+            f"{api}/me", timeout=5, headers={"Authorization": f"Bearer {token}"}
+        ).json()
+        if me["elu"] or time.monotonic() > deadline:
+            return me
+        time.sleep(0.5)

@@ -242,6 +242,66 @@ def test_the_help_form_reaches_the_caisse_des_depots_mailbox(local_system, site,
         pytest.fail("the help request never reached the mailbox")
 
 
+def test_an_elu_enrols_validates_with_franceconnect_plus_and_cancels(local_system, site, page):
+    import requests
+
+    from local.seed import DEMO_ELU_NIR, DEMO_ORGANISME_KEY, DEMO_PASSWORD
+    from tests.e2e.conftest import demo_mandate_training, recognise_the_demo_elu, wait_until_elu
+
+    recognise_the_demo_elu(local_system)
+    assert wait_until_elu(local_system.api, DEMO_ELU_NIR)["elu"] is True
+    formation_id, _ = demo_mandate_training(max_euros=600, skip=1)
+    page.goto(site + "/connexion")
+    log_in(page, DEMO_ELU_NIR, DEMO_PASSWORD)
+    page.wait_for_url("**/espace")
+    before = page.locator("#montant-elu").inner_text()
+
+    page.goto(site + f"/formation?id={formation_id}")
+    page.get_by_role("heading", name="Sessions").wait_for()
+    check(page, "14-fiche-sessions")
+    page.get_by_role("button", name=re.compile("S'inscrire")).first.click()
+    page.wait_for_url(re.compile(r".*/dossier\?id=DOS-.+"))
+    dossier = page.url.rsplit("=", 1)[1]
+    page.get_by_text("En attente de la réponse de l'organisme").first.wait_for()
+    check(page, "15-dossier-en-attente")
+
+    accepted = requests.post(
+        f"{local_system.api}/organismes/dossiers/{dossier}/acceptation",
+        headers={"Authorization": f"Bearer {DEMO_ORGANISME_KEY}"},
+        timeout=10,
+    )
+    assert accepted.status_code == 200
+    page.reload()
+    page.get_by_role("button", name=re.compile("Valider mon inscription")).click()
+    page.get_by_role("link", name="Confirmer mon identité avec FranceConnect+").wait_for()
+    check(page, "16-dossier-franceconnect-plus")
+    page.get_by_role("link", name="Confirmer mon identité avec FranceConnect+").click()
+    page.get_by_role("heading", name="FranceConnect+ (local)").wait_for()
+    page.get_by_role("link", name=re.compile("Joël BRUNET")).click()
+    page.wait_for_url(re.compile(rf".*/dossier\?id={dossier}$"))
+    page.get_by_role("button", name=re.compile("Valider mon inscription")).click()
+    page.get_by_text("Validée (droits débités)").first.wait_for()
+    check(page, "17-dossier-valide")
+
+    page.goto(site + "/espace")
+    after = page.locator("#montant-elu").inner_text()
+    assert after != before
+    page.goto(site + "/historique")
+    page.locator("#operations tr").first.wait_for()
+    assert "−" in page.locator("#operations tr").first.inner_text()  # the debit, newest
+
+    page.goto(site + f"/dossier?id={dossier}")
+    page.get_by_role("button", name="Annuler mon inscription").click()
+    page.get_by_role("button", name="Confirmer l'annulation").click()
+    page.get_by_text("Annulée par vous").first.wait_for()
+    assert "recrédités" in page.locator("#dossier").inner_text()
+    page.goto(site + "/espace")
+    expect(page.locator("#montant-elu")).to_have_text(before)
+    page.goto(site + "/dossiers")
+    page.get_by_role("link", name=re.compile("")).first.wait_for()
+    check(page, "18-mes-dossiers")
+
+
 def test_franceconnect_in_the_browser(local_system, site, page):
     page.goto(site + "/connexion")
     page.get_by_role("link", name="S'identifier avec FranceConnect").click()

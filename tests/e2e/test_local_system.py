@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from local.seed import DEMO_ELU_NIR, DEMO_NIR, DEMO_PASSWORD, DEMO_RNE_FILE
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import ROOT, wait_until_elu
 from tests.support.leaks import leaked
 from tests.support.people import PASSWORD, signup_payload
 
@@ -126,18 +126,6 @@ def login_token(api: str, nir: str) -> str:
     )
     assert response.status_code == 200, response.text
     return response.json()["token"]
-
-
-def wait_until_elu(api: str, nir: str, seconds: float = 60) -> dict:
-    deadline = time.monotonic() + seconds
-    while True:
-        # A new session each time: login is also when an account is searched in the RNE.
-        me = requests.get(
-            f"{api}/me", timeout=5, headers={"Authorization": f"Bearer {login_token(api, nir)}"}
-        ).json()
-        if me["elu"] or time.monotonic() > deadline:
-            return me
-        time.sleep(0.5)
 
 
 def s3_client(local_system):
@@ -252,6 +240,75 @@ def test_franceconnect_login_over_http_opens_a_session_for_the_demo_account(loca
         f"{local_system.api}/me", headers={"Cookie": f"mce_session={session}"}, timeout=10
     )
     assert (me.status_code, me.json()["prenoms"]) == (200, "Camille")
+
+
+def test_an_elu_enrols_the_organisme_accepts_and_franceconnect_plus_validates(local_system):
+    """Joël, recognised from a real RNE file, enrols; the demo organisme accepts with its key;
+    he validates through the local FranceConnect+; 800 € become 800 − the price, then come
+    back when he cancels."""
+    from local.seed import DEMO_ORGANISME_KEY
+    from tests.e2e.conftest import demo_mandate_training, recognise_the_demo_elu
+
+    api = local_system.api
+    recognise_the_demo_elu(local_system)
+    assert wait_until_elu(api, DEMO_ELU_NIR)["elu"] is True
+    formation_id, session = demo_mandate_training(max_euros=600)
+    token = login_token(api, DEMO_ELU_NIR)
+    browser = requests.Session()
+    browser.headers["Authorization"] = f"Bearer {token}"
+    before = browser.get(f"{api}/me/rights", timeout=10).json()["elu"]["montant_disponible"]
+    created = browser.post(
+        f"{api}/me/dossiers",
+        timeout=10,
+        json={"formation_id": formation_id, "session_id": session["id"]},
+        headers={"Idempotency-Key": f"e2e-http-{time.time_ns()}"},
+    )
+    assert created.status_code == 201, created.text
+    dossier, price = created.json()["id"], created.json()["montant"]
+
+    organisme = {"Authorization": f"Bearer {DEMO_ORGANISME_KEY}"}
+    waiting = requests.get(
+        f"{api}/organismes/dossiers",
+        timeout=10,
+        headers=organisme,
+        params={"statut": "en_attente_organisme"},
+    ).json()["dossiers"]
+    assert dossier in [d["id"] for d in waiting]
+    accepted = requests.post(
+        f"{api}/organismes/dossiers/{dossier}/acceptation", timeout=10, headers=organisme
+    )
+    assert accepted.status_code == 200 and accepted.json()["statut"] == "acceptee"
+
+    refused = browser.post(f"{api}/me/dossiers/{dossier}/validation", timeout=10)
+    assert refused.status_code == 403
+    site = api.removesuffix("/api")
+    # FranceConnect+ at the local provider, then back to the file (the cookies are Secure:
+    # carried by hand over http, as the local browser would over https)
+    start = requests.get(site + refused.json()["connexion"], allow_redirects=False, timeout=10)
+    assert start.status_code == 303 and "acr_values=eidas2" in start.headers["Location"]
+    state_cookie = start.headers["Set-Cookie"].split(";")[0]
+    consent = requests.get(start.headers["Location"], timeout=10)
+    assert "FranceConnect+" in consent.text
+    link = re.search(r'href="([^"]+identite=joel)"', consent.text).group(1).replace("&amp;", "&")
+    back = requests.get(local_system.franceconnect + link, allow_redirects=False, timeout=10)
+    landing = requests.get(
+        back.headers["Location"],
+        headers={"Cookie": state_cookie},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert landing.status_code == 303
+    assert landing.headers["Location"] == f"{site}/dossier?id={dossier}"
+    certified = re.search(r"mce_session=([^;]+)", landing.headers["Set-Cookie"]).group(1)
+    browser.headers["Authorization"] = f"Bearer {certified}"
+
+    validated = browser.post(f"{api}/me/dossiers/{dossier}/validation", timeout=10)
+    assert validated.status_code == 200, validated.text
+    after = browser.get(f"{api}/me/rights", timeout=10).json()["elu"]["montant_disponible"]
+    assert float(after) == float(before) - float(price)
+    cancelled = browser.post(f"{api}/me/dossiers/{dossier}/annulation", timeout=10)
+    assert cancelled.status_code == 200 and cancelled.json()["rembourse"] is True
+    assert browser.get(f"{api}/me/rights", timeout=10).json()["elu"]["montant_disponible"] == before
 
 
 def test_ctrl_c_stops_everything_and_frees_the_ports(local_system):

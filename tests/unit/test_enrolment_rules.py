@@ -38,10 +38,10 @@ def test_the_latest_validation_is_11_working_days_before_the_start():
 def test_deadlines_end_at_midnight_paris_and_never_after_the_latest_validation():
     now = datetime(2026, 11, 30, 15, 0, tzinfo=PARIS)
     assert rules.organisme_deadline(now, date(2027, 3, 1)) == datetime(
-        2026, 12, 3, 0, 0, tzinfo=PARIS
+        2026, 12, 2, 23, 59, 59, tzinfo=PARIS
     )  # end of Wednesday 2 December
     assert rules.holder_deadline(now, date(2027, 3, 1)) == datetime(
-        2026, 12, 5, 0, 0, tzinfo=PARIS
+        2026, 12, 4, 23, 59, 59, tzinfo=PARIS
     )  # end of Friday 4 December
     # a session 12 working days away: the élu's deadline shrinks to the latest validation day
     start = rules.add_working_days(date(2026, 11, 30), 12)
@@ -59,15 +59,15 @@ def test_only_the_listed_transitions_and_by_whom():
 
 
 def offer(**changes) -> Offer:
-    base = dict(
-        catalogue="mandat",
-        price_centimes=45_000,
-        hours=Decimal(14),
-        date_debut=date(2027, 3, 1),
-        date_fin=date(2027, 3, 2),
-        agrement_debut=date(2025, 1, 1),
-        agrement_fin=date(2028, 12, 31),
-    )
+    base = {
+        "catalogue": "mandat",
+        "price_centimes": 45_000,
+        "hours": Decimal(14),
+        "date_debut": date(2027, 3, 1),
+        "date_fin": date(2027, 3, 2),
+        "agrement_debut": date(2025, 1, 1),
+        "agrement_fin": date(2028, 12, 31),
+    }
     return Offer(**{**base, **changes})
 
 

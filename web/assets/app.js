@@ -1,13 +1,13 @@
 // What every page shares: calls to the API (same origin, session in an HttpOnly cookie),
 // the header and footer, inline form errors from problem+json answers, French formats.
 
-export async function api(path, { method = "GET", body } = {}) {
+export async function api(path, { method = "GET", body, headers = {} } = {}) {
   let response;
   try {
     response = await fetch(`/api${path}`, {
       method,
       credentials: "same-origin",
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      headers: { ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
@@ -40,6 +40,22 @@ export const dateFr = (iso) =>
   new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "Europe/Paris" }).format(new Date(`${iso}T12:00:00Z`));
 
 export const MODALITES = { presentiel: "En présentiel", a_distance: "À distance", mixte: "Mixte" };
+
+// The statuses of an enrolment file, as the élu reads them.
+export const STATUTS = {
+  en_attente_organisme: "En attente de la réponse de l'organisme",
+  acceptee: "Acceptée par l'organisme : à valider",
+  validee: "Validée (droits débités)",
+  en_formation: "En formation",
+  service_fait: "Formation terminée",
+  refusee: "Refusée par l'organisme",
+  expiree: "Expirée",
+  annulee_titulaire: "Annulée par vous",
+  annulee_organisme: "Annulée par l'organisme",
+};
+
+export const dateTimeFr = (iso) =>
+  new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Paris" }).format(new Date(iso));
 
 export const params = () => new URLSearchParams(window.location.search);
 

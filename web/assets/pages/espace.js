@@ -24,6 +24,7 @@ function eluPanel(elu, user) {
       mandats.map((m) => `${m.libelle} — ${m.collectivite}`).join(" ; ")) : null,
     el("ul", { class: "actions" },
       el("li", {}, el("a", { href: "/historique" }, "Consulter l'historique")),
+      el("li", {}, el("a", { href: "/dossiers" }, "Mes dossiers de formation")),
       el("li", {}, el("a", { class: "bouton bouton-principal", href: "/formations?catalogue=mandat" }, "Chercher les formations liées à l'exercice de mon mandat")),
       el("li", {}, el("a", { class: "bouton", href: "/formations?catalogue=reconversion" }, "Chercher les formations pour me reconvertir"))));
 }

@@ -1,13 +1,18 @@
-import { api, dateFr, el, euros, loginUrl, page, params, MODALITES } from "../app.js";
+import { api, dateFr, el, euros, loginUrl, page, params, showProblem, MODALITES } from "../app.js";
 
 const CATALOGUES = { mandat: "Formation liée au mandat", reconversion: "Formation pour la reconversion",
   "activite-professionnelle": "Formation liée à l'activité professionnelle" };
+const FINANCED = ["mandat", "reconversion"]; // what the DIF élus pays for
 
-page(async () => {
+page(async (user) => {
   const box = document.getElementById("fiche");
   const id = params().get("id") || "";
   const { status, data } = await api(`/formations/${encodeURIComponent(id)}`);
-  if (status === 200) { box.replaceChildren(...fiche(data)); document.title = `${data.titre} — Mon Compte Élu`; return; }
+  if (status === 200) {
+    box.replaceChildren(...fiche(data, user));
+    document.title = `${data.titre} — Mon Compte Élu`;
+    return;
+  }
   if (status === 401) {
     // An élus-only formation opened from a link while logged out: log in, then come back here.
     box.replaceChildren(el("h1", {}, "Formation réservée aux élus"),
@@ -26,7 +31,7 @@ page(async () => {
     el("p", {}, el("a", { href: "/formations" }, "Rechercher une autre formation")));
 });
 
-function fiche(formation) {
+function fiche(formation, user) {
   const organisme = formation.organisme;
   const place = [formation.lieu.commune, formation.lieu.departement && `(${formation.lieu.departement})`].filter(Boolean).join(" ");
   return [
@@ -38,10 +43,56 @@ function fiche(formation) {
       el("li", {}, `Prix : ${euros(formation.prix)}`),
       el("li", {}, `Durée : ${formation.duree_heures} heures`),
       el("li", {}, `Modalité : ${MODALITES[formation.modalite] || formation.modalite}`),
-      place ? el("li", {}, `Lieu : ${place}`) : null,
-      el("li", {}, formation.sessions.length ? `Sessions : ${formation.sessions.map(dateFr).join(", ")}` : "Sessions : à définir avec l'organisme")),
+      place ? el("li", {}, `Lieu : ${place}`) : null),
+    el("h2", { id: "titre-sessions" }, "Sessions"),
+    sessions(formation, user),
     el("h2", {}, "Organisme de formation"),
     el("p", {}, organisme.nom, el("br"), `SIRET ${organisme.siret}`,
       organisme.agrement ? [el("br"), "Organisme agréé pour la formation des élus"] : null),
   ];
+}
+
+function sessions(formation, user) {
+  if (!formation.sessions.length) return el("p", {}, "Sessions à définir avec l'organisme.");
+  const canEnrol = user && user.elu && FINANCED.includes(formation.catalogue);
+  const zone = el("div", { id: "inscription" });
+  const list = el("ul", { class: "resultats", "aria-labelledby": "titre-sessions" },
+    formation.sessions.map((session) => {
+      const dates = session.date_debut === session.date_fin
+        ? `Le ${dateFr(session.date_debut)}`
+        : `Du ${dateFr(session.date_debut)} au ${dateFr(session.date_fin)}`;
+      const where = session.lieu ? ` — ${session.lieu}` : "";
+      const label = `${dates}${where}`;
+      const places = session.places_restantes
+        ? `${session.places_restantes} place${session.places_restantes > 1 ? "s" : ""} finançable${session.places_restantes > 1 ? "s" : ""} par le DIF élus`
+        : "Complet";
+      return el("li", {},
+        el("h3", {}, label),
+        el("p", {}, `${MODALITES[session.modalite] || session.modalite} · ${places}`),
+        canEnrol && session.places_restantes
+          ? enrolButton(formation, session, label, zone)
+          : null);
+    }));
+  const note = !user
+    ? el("p", {}, el("a", { href: loginUrl() }, "Connectez-vous"), " pour vous inscrire avec vos droits DIF élus.")
+    : !FINANCED.includes(formation.catalogue)
+      ? el("p", { class: "aide" }, "Cette formation relève du compte personnel de formation (CPF), pas du DIF élus.")
+      : null;
+  return el("div", {}, note, zone, list);
+}
+
+function enrolButton(formation, session, label, zone) {
+  // One key per button: a double click or a retry gives back the same file.
+  const key = crypto.randomUUID();
+  const button = el("button", { type: "button", class: "bouton-principal", "aria-describedby": "inscription" },
+    "S'inscrire", el("span", { class: "visuellement-cache" }, ` à la session : ${label}`));
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    const { status, data } = await api("/me/dossiers", {
+      method: "POST", body: { formation_id: formation.id, session_id: session.id }, headers: { "Idempotency-Key": key } });
+    button.disabled = false;
+    if (status === 201) { window.location.assign(`/dossier?id=${encodeURIComponent(data.id)}`); return; }
+    showProblem(zone, data, status);
+  });
+  return button;
 }

@@ -1,0 +1,127 @@
+"""Prints what each enrolment request costs in DynamoDB requests (moto in-process; requests are
+counted, not timed: moto's speed says nothing of DynamoDB's).
+
+Every authenticated request pays 2 for its session (the session, then the account). Targets:
+validation <= 5 in all (the debit is one transaction), a list page <= 2 beyond the session.
+
+Run: .venv/bin/python -m bench.enrolment_requests   (also part of `make bench`)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+
+SESSION = 2  # what authenticating costs every request
+
+
+def measure() -> list[tuple[str, int, dict]]:
+    import boto3
+    from chalice.test import Client
+    from moto import mock_aws
+
+    from bench.call_counter import count_aws_calls, dynamodb_calls
+    from chalicelib import services
+    from chalicelib.settings import Settings
+    from infra.provision import provision
+    from infra.stage_config import stage_environment
+
+    os.environ.update(stage_environment("local"))
+    os.environ.update(
+        {
+            "AWS_ACCESS_KEY_ID": "bench",
+            "AWS_SECRET_ACCESS_KEY": "bench",
+            "AWS_DEFAULT_REGION": "eu-west-3",
+            "AWS_REGION": "eu-west-3",
+        }
+    )
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    results: list[tuple[str, int, dict]] = []
+    with mock_aws():
+        services.reset()
+        settings = Settings.from_env()
+        provision(settings, boto3.session.Session(region_name="eu-west-3"))
+        from app import app
+        from tests.support.api import Api
+        from tests.support.enrolment import Elus, certify, formation, organisme_key
+        from tests.support.mail import Outbox
+        from tests.support.rne_world import RneWorld
+
+        with Client(app, stage_name="local") as client:
+            api = Api(client)
+            outbox = Outbox("eu-west-3")
+            [(payload, _)] = Elus(api, outbox, RneWorld(settings, api, outbox)).create()
+            certify(payload)
+            training = formation(prix="300")
+            key = organisme_key()
+            account = services.sessions().authenticate(
+                services.sessions().login(payload["nir"][:13], payload["mot_de_passe"]).token
+            )
+            # as after a FranceConnect+ login
+            token = services.sessions().open(account, fc_acr="eidas2").token
+
+            def call(label, method, path, body=None, headers=None, as_organisme=False):
+                sent = {
+                    "Content-Type": "application/json",
+                    "Authorization": f"Bearer {key if as_organisme else token}",
+                    **(headers or {}),
+                }
+                with count_aws_calls() as calls:
+                    response = client.http.request(
+                        method, path, headers=sent, body=json.dumps(body) if body else b""
+                    )
+                assert response.status_code < 300, (label, response.body)
+                by_operation = {f"{s}.{op}": n for (s, op), n in sorted(calls.items())}
+                results.append((label, dynamodb_calls(calls), by_operation))
+                return json.loads(response.body)
+
+            session = training["sessions"][0]["id"]
+            call("GET /formations/{id} (with places)", "GET", f"/formations/{training['id']}")
+            dossier = call(
+                "POST /me/dossiers",
+                "POST",
+                "/me/dossiers",
+                {"formation_id": training["id"], "session_id": session},
+                headers={"Idempotency-Key": uuid.uuid4().hex},
+            )["id"]
+            call("GET /me/dossiers (a page)", "GET", "/me/dossiers")
+            call("GET /me/dossiers/{id}", "GET", f"/me/dossiers/{dossier}")
+            call(
+                "GET /organismes/dossiers (a page)",
+                "GET",
+                "/organismes/dossiers",
+                as_organisme=True,
+            )
+            call(
+                "POST .../acceptation",
+                "POST",
+                f"/organismes/dossiers/{dossier}/acceptation",
+                as_organisme=True,
+            )
+            call("POST .../validation (debit)", "POST", f"/me/dossiers/{dossier}/validation")
+            call("POST .../annulation (refund)", "POST", f"/me/dossiers/{dossier}/annulation")
+    return results
+
+
+def main() -> None:
+    results = measure()
+    print("DynamoDB requests per enrolment request (moto in-process)")
+    print(f"  {'request':38} {'DynamoDB':>8}  all calls")
+    for label, dynamodb, operations in results:
+        detail = ", ".join(f"{op} x{n}" for op, n in operations.items())
+        print(f"  {label:38} {dynamodb:8d}  {detail}")
+    costs = {label: n for label, n, _ in results}
+    validation = costs["POST .../validation (debit)"]
+    page = costs["GET /me/dossiers (a page)"] - SESSION
+    print(
+        f"\nvalidation: {validation} in all (target <= 5: {'ok' if validation <= 5 else 'MISSED'})"
+    )
+    print(
+        f"list page: {page} beyond the {SESSION} of the session (target <= 2: "
+        f"{'ok' if page <= 2 else 'MISSED'})"
+    )
+
+
+if __name__ == "__main__":
+    main()

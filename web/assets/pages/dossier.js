@@ -1,0 +1,87 @@
+import { api, dateFr, dateTimeFr, el, euros, loginUrl, page, params, showProblem, STATUTS } from "../app.js";
+
+const BY = { titulaire: "vous", organisme: "l'organisme", systeme: "délai dépassé" };
+const CANCELLABLE = ["en_attente_organisme", "acceptee", "validee"];
+
+page(async (user) => {
+  if (!user) { window.location.assign(loginUrl()); return; }
+  const box = document.getElementById("dossier");
+  const id = params().get("id") || "";
+  const show = async () => {
+    const { status, data } = await api(`/me/dossiers/${encodeURIComponent(id)}`);
+    if (status !== 200) {
+      box.replaceChildren(el("h1", {}, "Dossier introuvable"), el("p", {}, (data && data.detail) || "Ce dossier n'existe pas."));
+      return;
+    }
+    box.replaceChildren(...render(data, show));
+    document.title = `Dossier ${data.id} — Mon Compte Élu`;
+  };
+  await show();
+});
+
+function render(dossier, refresh) {
+  const actions = el("div", { id: "actions" });
+  const today = new Date().toISOString().slice(0, 10);
+  if (dossier.statut === "acceptee") actions.append(validateButton(dossier, actions, refresh));
+  if (CANCELLABLE.includes(dossier.statut) && dossier.session.date_debut > today) {
+    actions.append(cancelButton(dossier, actions, refresh));
+  }
+  return [
+    el("h1", {}, dossier.titre),
+    el("p", { class: "aide" }, `Dossier ${dossier.id} · ${dossier.organisme.nom}`),
+    el("div", { class: "alerte", role: "status" },
+      el("p", {}, el("strong", {}, STATUTS[dossier.statut] || dossier.statut)),
+      dossier.echeance ? el("p", {}, `Échéance : ${dateTimeFr(dossier.echeance)}`) : null,
+      dossier.rembourse ? el("p", {}, `Vos droits ont été recrédités de ${euros(dossier.montant)}.`) : null),
+    el("ul", {},
+      el("li", {}, `Session : du ${dateFr(dossier.session.date_debut)} au ${dateFr(dossier.session.date_fin)}`),
+      el("li", {}, `Montant pris sur vos droits DIF élus : ${euros(dossier.montant)}`)),
+    actions,
+    el("h2", {}, "Suivi du dossier"),
+    el("ol", { class: "chronologie" }, dossier.historique.map((step) => el("li", {},
+      el("strong", {}, STATUTS[step.statut] || step.statut), ` — ${dateTimeFr(step.date)} (par ${BY[step.par] || step.par})`,
+      step.motif ? el("span", { class: "aide" }, `Motif : ${step.motif}`) : null))),
+    el("p", {}, el("a", { href: `/formation?id=${encodeURIComponent(dossier.formation_id)}` }, "Voir la formation")),
+  ];
+}
+
+function validateButton(dossier, zone, refresh) {
+  const button = el("button", { type: "button", class: "bouton-principal" }, `Valider mon inscription (${euros(dossier.montant)} débités)`);
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    const { status, data } = await api(`/me/dossiers/${encodeURIComponent(dossier.id)}/validation`, { method: "POST" });
+    button.disabled = false;
+    if (status === 200) { await refresh(); return; }
+    if (status === 403 && data && data.connexion) {
+      // Spending rights needs FranceConnect+: log in with it, come back here, validate.
+      zone.replaceChildren(el("div", { class: "alerte", role: "alert" },
+        el("p", {}, data.detail),
+        el("p", {}, el("a", { class: "franceconnect", href: data.connexion }, "Confirmer mon identité avec FranceConnect+"))));
+      return;
+    }
+    showProblem(zone, data, status);
+  });
+  return button;
+}
+
+function cancelButton(dossier, zone, refresh) {
+  const button = el("button", { type: "button" }, "Annuler mon inscription");
+  button.addEventListener("click", () => {
+    const confirm = el("button", { type: "button", class: "bouton-principal" }, "Confirmer l'annulation");
+    const note = el("div", { class: "alerte", role: "alert" },
+      el("p", {}, dossier.statut === "validee"
+        ? `L'inscription sera annulée et ${euros(dossier.montant)} recrédités sur vos droits DIF élus.`
+        : "L'inscription sera annulée et la place libérée."),
+      confirm);
+    confirm.addEventListener("click", async () => {
+      confirm.disabled = true;
+      const { status, data } = await api(`/me/dossiers/${encodeURIComponent(dossier.id)}/annulation`, { method: "POST" });
+      if (status === 200) { await refresh(); return; }
+      confirm.disabled = false;
+      showProblem(zone, data, status);
+    });
+    zone.append(note);
+    confirm.focus();
+  });
+  return button;
+}
