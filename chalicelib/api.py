@@ -142,8 +142,12 @@ ANSWERS: dict[type[DomainError], Answer] = {
         members=lambda e: {"reessayer_apres": e.until.astimezone(UTC).isoformat()},
     ),
     accounts.EmailNotVerified: Answer(403, "compte-non-verifie", _NOT_VERIFIED),
-    accounts.AlreadyActivated: Answer(
-        409, "compte-deja-active", "Ce compte est déjà activé : vous pouvez vous connecter."
+    accounts.NoPendingAccount: Answer(
+        400,
+        "donnees-invalides",
+        "Aucun compte n'attend d'activation avec cette adresse et ce code : vérifiez l'adresse "
+        "électronique. Si votre compte est déjà activé, connectez-vous.",
+        field=lambda _: "email",
     ),
     accounts.CodeExpired: Answer(
         410,

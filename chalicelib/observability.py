@@ -44,6 +44,7 @@ class Metric:
     FRANCECONNECT_LOGIN_SUCCEEDED = "FranceConnectLoginSucceeded"
     FRANCECONNECT_LOGIN_FAILED = "FranceConnectLoginFailed"
     FRANCECONNECT_LINKED = "FranceConnectLinked"
+    FRANCECONNECT_LINK_REFUSED = "FranceConnectLinkRefused"
     FRANCECONNECT_SIGNUP_STARTED = "FranceConnectSignupStarted"
     ACCOUNT_LOCKED = "AccountLocked"
     PASSWORD_RESET_REQUESTED = "PasswordResetRequested"  # noqa: S105 - a metric name
@@ -56,6 +57,7 @@ class Metric:
     RNE_ROWS_REJECTED = "RneRowsRejected"
     ELU_RECOGNISED = "EluRecognised"
     RNE_AMBIGUOUS_MATCH = "RneAmbiguousMatch"
+    RNE_MANDATE_TAKEN_BACK = "RneMandateTakenBack"
     RNE_MANDATES_CLOSED = "RneMandatesClosed"
     RNE_FILE_PROCESSED = "RneFileProcessed"
     RNE_FILE_REJECTED = "RneFileRejected"

@@ -542,8 +542,10 @@ _PATHS: dict[str, dict] = {
             "Verification",
             {
                 "200": _json(_ref("AccountStatus"), "Compte activé."),
-                "400": _BAD_REQUEST,
-                "409": _problem("Compte déjà activé."),
+                "400": _problem(
+                    "Code incorrect, ou aucun compte en attente à cette adresse (la même "
+                    "réponse que l'adresse soit inconnue ou son compte déjà activé)."
+                ),
                 "410": _problem("Code expiré ou trop d'essais."),
             },
         )

@@ -71,6 +71,15 @@ def _queue_sender(queue_name: str):
     return lambda body: sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(body))
 
 
+@lru_cache(maxsize=1)
+def rate_limiter():
+    from .rate_limit import RateLimiter
+    from .rate_limit_store import RateLimitStore
+
+    bound_settings()
+    return RateLimiter(RateLimitStore(), keyed_hasher().digest)
+
+
 # --- accounts -------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def account_store():
@@ -107,6 +116,7 @@ def sessions():
         store=account_store(),
         hasher=keyed_hasher(),
         elu=elu_recognition(),
+        limiter=rate_limiter(),
         session_ttl=timedelta(minutes=settings.session_ttl_minutes),
     )
 
@@ -254,14 +264,12 @@ def support_store():
 @lru_cache(maxsize=1)
 def support_desk():
     from .clock import utc_now
-    from .support.rate_limit import RateLimiter
     from .support.service import SupportDesk
-    from .support.store import RateLimitStore
 
     settings = bound_settings()
     return SupportDesk(
         store=support_store(),
-        limiter=RateLimiter(RateLimitStore(), keyed_hasher().digest),
+        limiter=rate_limiter(),
         send_to_queue=_queue_sender(settings.support_queue_name),
         clock=utc_now,
     )
@@ -275,8 +283,7 @@ def support_worker():
     settings = bound_settings()
     return SupportWorker(
         store=support_store(),
-        rne=rne_store(),
-        rights=rights(),
+        elu=elu_recognition(),
         mailer=mailer(),
         mailbox=settings.support_mailbox,
         clock=utc_now,
@@ -353,6 +360,7 @@ _FACTORIES = (
     bound_settings,
     _secrets_provider,
     keyed_hasher,
+    rate_limiter,
     cursors,
     mailer,
     account_store,

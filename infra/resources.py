@@ -112,7 +112,6 @@ FUNCTIONS = (
         access=Access(  # argon2id wants memory
             read_tables=(
                 "formations_table",
-                "rne_ingestions_table",
                 "rne_mandates_table",
                 "organismes_table",
             ),
@@ -127,6 +126,7 @@ FUNCTIONS = (
                 "rights_ledger_table",
                 "franceconnect_table",
                 "dossiers_table",
+                "rne_ingestions_table",  # mandates taken back from a typed identity
             ),
             send_queues=("support_queue_name",),
             send_email=True,
@@ -174,12 +174,14 @@ FUNCTIONS = (
         timeout=SUPPORT_WORKER_TIMEOUT,
         memory=512,
         access=Access(
-            read_tables=("rne_mandates_table", "identity_index_table"),
+            read_tables=("rne_mandates_table",),
             write_tables=(
                 "support_requests_table",
                 "idempotency_table",
                 "accounts_table",
                 "rights_ledger_table",
+                "identity_index_table",
+                "rne_ingestions_table",
             ),
             send_email=True,
         ),

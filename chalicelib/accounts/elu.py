@@ -13,9 +13,12 @@ class EluRecognition:
         self._recognition = recognition
         self._rights = rights
 
-    def recognise(self, account: Account) -> None:
+    def recognise(self, account: Account) -> bool:
+        """True when the account is an élu's (its completed years are then credited)."""
         if self._recognition.recognise(account):
             self._rights.bring_up_to_date(account)
+            return True
+        return False
 
     def at_login(self, account: Account) -> None:
         """Search again only when an RNE file was ingested since the last search."""

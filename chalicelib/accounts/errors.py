@@ -34,8 +34,9 @@ class EmailNotVerified(DomainError):
     """The account waits for the code sent to its email."""
 
 
-class AlreadyActivated(DomainError):
-    pass
+class NoPendingAccount(DomainError):
+    """No account waits for a code at this address: unknown, or active already (the same
+    answer for both)."""
 
 
 class CodeExpired(DomainError):

@@ -13,7 +13,6 @@ from ..models import Account, FcLink
 from ..models.account import ACTIVE
 from ..models.franceconnect import FcIdentityAttribute
 from ..observability import Metric, count
-from ..rne.matching import keys_of_account
 from .elu import EluRecognition
 from .errors import EmailNotVerified
 from .sessions import NewSession, Sessions
@@ -44,14 +43,6 @@ class FranceConnectLinks:
             self._store.forget_franceconnect_link(link)
         return account
 
-    def accounts_of_identity(self, identity: FcIdentity) -> list[Account]:
-        """The active accounts typed with this identity (see `is_same_person`)."""
-        holders = self._elu.accounts_answering_to(identity.keys())
-        found = [self._store.get(nir_hash) for nir_hash in sorted(holders)]
-        return [
-            a for a in found if a is not None and a.statut == ACTIVE and is_same_person(identity, a)
-        ]
-
     def link(self, account: Account, identity: FcIdentity, link_key: str) -> None:
         """Link, then search the RNE with the certified identity too."""
         certified = FcIdentityAttribute(**identity.as_dict())
@@ -59,15 +50,26 @@ class FranceConnectLinks:
             account,
             FcLink(link_key, nir_hash=account.nir_hash, linked_at=self._now()),
             certified,
-            keys_of_account(account) | identity.keys(),
+            identity.keys(),
         )
         account.franceconnect = certified
         count(Metric.FRANCECONNECT_LINKED)
         self._elu.recognise(account)
 
-    def link_to_session(self, session: NewSession, identity: FcIdentity, link_key: str) -> None:
-        """The person just logged in with NIR and password, bringing an identity."""
-        self.link(self._sessions.account(session.nir_hash), identity, link_key)
+    def link_to_session(self, session: NewSession, identity: FcIdentity, link_key: str) -> bool:
+        """The person just logged in with NIR and password, bringing an identity: linked only
+        if it is the account's identity (same birth date and sex, a name and a given name,
+        the birthplace when both are known). True if linked."""
+        account = self._sessions.account(session.nir_hash)
+        if not is_same_person(identity, account):
+            return False
+        self.link(account, identity, link_key)
+        return True
+
+    def certify_session(self, session: NewSession, id_token: str, acr: str | None) -> None:
+        """The session of a password login that linked a FranceConnect identity counts as
+        opened through FranceConnect, at the identity's level."""
+        self._sessions.certify(session, id_token, acr)
 
     def log_in(
         self,

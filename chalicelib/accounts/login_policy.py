@@ -1,5 +1,7 @@
 """When repeated login failures lock an account: 5 failures within 15 minutes lock it for 15
-minutes. Pure: the state goes in, the next state comes out."""
+minutes. Each attempt is counted before its password is checked (`reserve`), so that attempts
+fired at once are checked 5 at most; a success clears the count. Pure: the state goes in, the
+next state comes out."""
 
 from __future__ import annotations
 
@@ -27,6 +29,28 @@ class FailureState:
             count, since = self.count + 1, self.since
         locked_until = now + LOCK_DURATION if count >= MAX_FAILURES else None
         return FailureState(count, since, locked_until)
+
+    def reserve(self, now: datetime) -> FailureState | None:
+        """The state with one more attempt counted, or None when no attempt is left (locked,
+        or the window's attempts used up by attempts still being checked)."""
+        if self.is_locked(now):
+            return None
+        if self.since is None or now - self.since > WINDOW or self.locked_until is not None:
+            return FailureState(1, now, None)  # a new window (an expired lock starts afresh)
+        if self.count >= MAX_FAILURES:
+            return None
+        return FailureState(self.count + 1, self.since, None)
+
+    def retry_at(self, now: datetime) -> datetime:
+        """When attempts are allowed again, for a state that has none left."""
+        if self.is_locked(now):
+            return self.locked_until
+        return max(now, (self.since or now) + WINDOW)
+
+    @property
+    def locks(self) -> bool:
+        """A failure at this count locks the account."""
+        return self.count >= MAX_FAILURES
 
     @property
     def is_clean(self) -> bool:

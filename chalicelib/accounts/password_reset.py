@@ -19,7 +19,7 @@ from . import emails, nir, passwords
 from .elu import EluRecognition
 from .errors import Conflict, ResetLinkGone
 from .signup import RESEND_COOLDOWN, minutes
-from .store import AccountStore
+from .store import KEYS_PER_TRANSACTION, AccountStore
 
 RESET_TOKEN_TTL = timedelta(minutes=30)
 
@@ -95,5 +95,8 @@ class PasswordResets:
             raise ResetLinkGone() from None
         count(Metric.PASSWORD_RESET_COMPLETED)
         if was_pending:
+            self._store.register_keys(
+                account, sorted(keys_of_account(account))[KEYS_PER_TRANSACTION:]
+            )
             self._elu.recognise(account)
         send_quietly(self._mailer, emails.password_changed(account.email, account.prenoms))

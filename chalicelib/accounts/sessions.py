@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 
 from .. import keyed_hashing
 from ..clock import utc_now
-from ..errors import invalid_field
+from ..errors import TooManyRequests, invalid_field
 from ..models import Account, Session
 from ..models.account import ACTIVE
 from ..observability import Metric, count, logger
+from ..rate_limit import RateLimiter
 from . import nir, passwords
 from .elu import EluRecognition
 from .errors import (
@@ -28,7 +29,7 @@ from .errors import (
     NotLoggedIn,
     SessionExpired,
 )
-from .login_policy import FailureState
+from .login_policy import LOCK_DURATION, MAX_FAILURES, WINDOW, FailureState
 from .store import AccountStore
 
 
@@ -50,34 +51,41 @@ class Sessions:
         store: AccountStore,
         hasher: keyed_hashing.KeyedHasher,
         elu: EluRecognition,
+        limiter: RateLimiter,
         session_ttl: timedelta = timedelta(minutes=60),
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = store
         self._hasher = hasher
         self._elu = elu
+        self._limiter = limiter
         self._session_ttl = session_ttl
         self._now = clock
 
     def login(self, raw_nir: str, password: str) -> NewSession:
+        """Each attempt is counted before its password is checked, for any NIR typed: attempts
+        fired at once are checked 5 at most, then the NIR is locked, whether an account has it
+        or not (a lock says nothing of the account's existence)."""
         try:
             body = nir.login_body(raw_nir)
         except nir.InvalidNir as error:
             raise invalid_field("nir", str(error)) from None
         now = self._now()
-        account = self._store.get(self._hasher.nir(body))
+        nir_hash = self._hasher.nir(body)
+        account = self._store.get(nir_hash)
         if account is None:
+            self._count_unknown(nir_hash, now)
             passwords.verify_password(passwords.decoy_hash(), password)
             count(Metric.LOGIN_FAILED)
             raise BadCredentials()
-        state = FailureState(
-            account.failed_logins or 0, account.failures_since, account.locked_until
-        )
-        if state.is_locked(now):
-            raise account_locked(state.locked_until, now)
+        attempt = self._reserve(account, now)
         if not passwords.verify_password(account.password_hash, password):
             count(Metric.LOGIN_FAILED)
-            self._record_failure(account, now)
+            if attempt.locks:
+                self._store.lock(account, now + LOCK_DURATION)
+                count(Metric.ACCOUNT_LOCKED)
+                logger.info("Account locked after repeated login failures",
+                            extra={"account_id": account.id})
             raise BadCredentials()
         if account.statut != ACTIVE:
             raise EmailNotVerified()
@@ -87,48 +95,67 @@ class Sessions:
             if passwords.needs_rehash(account.password_hash)
             else None
         )
-        if not state.is_clean or rehash:
-            self._store.record_login_success(account, rehash)
         count(Metric.LOGIN_SUCCEEDED)
-        return self.open(account)
+        try:
+            return self.open(account, clear_failures=True, new_password_hash=rehash)
+        except Conflict:  # locked by concurrent failures while this one was checked
+            fresh = self._store.get(nir_hash) or account
+            raise account_locked(fresh.locked_until or now + LOCK_DURATION, now) from None
+
+    def _reserve(self, account: Account, now: datetime) -> FailureState:
+        """Count this attempt on the account, on condition nobody counted one meanwhile (then
+        read again): the count never loses an attempt, whatever arrives at once."""
+        for _ in range(20):
+            state = FailureState(
+                account.failed_logins or 0, account.failures_since, account.locked_until
+            )
+            attempt = state.reserve(now)
+            if attempt is None:
+                raise account_locked(state.retry_at(now), now)
+            try:
+                self._store.reserve_login_attempt(account, attempt)
+                return attempt
+            except Conflict:
+                account = self._store.get(account.nir_hash) or account
+        raise account_locked(now + LOCK_DURATION, now)
+
+    def _count_unknown(self, nir_hash: str, now: datetime) -> None:
+        """A NIR without an account has its attempts counted too, and is locked alike."""
+        try:
+            self._limiter.hit("connexion", nir_hash, MAX_FAILURES, WINDOW, now)
+        except TooManyRequests as limited:
+            raise account_locked(now + timedelta(seconds=limited.retry_after_seconds),
+                                 now) from None
 
     def open(
-        self, account: Account, fc_id_token: str | None = None, fc_acr: str | None = None
+        self,
+        account: Account,
+        fc_id_token: str | None = None,
+        fc_acr: str | None = None,
+        clear_failures: bool = False,
+        new_password_hash: str | None = None,
     ) -> NewSession:
+        """A new session; after a password login, in the same transaction as the attempts
+        cleared (Conflict if a lock came meanwhile: it is never cleared)."""
         token = keyed_hashing.new_token()
         now = self._now()
         expires_at = now + self._session_ttl
-        self._store.create_session(
-            Session(
-                keyed_hashing.token_hash(token),
-                nir_hash=account.nir_hash,
-                auth_epoch=account.auth_epoch or 0,
-                created_at=now,
-                expires_at=expires_at,
-                fc_id_token=fc_id_token,
-                fc_acr=fc_acr,
-            )
+        session = Session(
+            keyed_hashing.token_hash(token),
+            nir_hash=account.nir_hash,
+            auth_epoch=account.auth_epoch or 0,
+            created_at=now,
+            expires_at=expires_at,
+            fc_id_token=fc_id_token,
+            fc_acr=fc_acr,
         )
+        if clear_failures:
+            self._store.create_session_clearing_failures(session, account, new_password_hash)
+        else:
+            self._store.create_session(session)
         return NewSession(
             token, expires_at, int(self._session_ttl.total_seconds()), account.nir_hash
         )
-
-    def _record_failure(self, account: Account, now: datetime) -> None:
-        for _ in range(3):
-            state = FailureState(
-                account.failed_logins or 0, account.failures_since, account.locked_until
-            ).after_failure(now)
-            try:
-                self._store.record_login_failure(account, state)
-            except Conflict:
-                account = self._store.get(account.nir_hash) or account
-                continue
-            if state.locked_until:
-                count(Metric.ACCOUNT_LOCKED)
-                logger.info(
-                    "Account locked after repeated login failures", extra={"account_id": account.id}
-                )
-            return
 
     def authenticate(self, token: str | None) -> Account:
         return self.current(token)[0]
@@ -156,6 +183,9 @@ class Sessions:
         if account is None:
             raise SessionExpired()
         return account
+
+    def certify(self, session: NewSession, id_token: str, acr: str | None) -> None:
+        self._store.certify_session(keyed_hashing.token_hash(session.token), id_token, acr)
 
     def franceconnect_id_token(self, token: str | None) -> str | None:
         """The FranceConnect ID token of a session opened through it (for its logout)."""

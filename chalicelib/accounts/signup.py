@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import keyed_hashing
 from ..clock import PARIS, utc_now
-from ..errors import InvalidForm, invalid_field
+from ..errors import InvalidForm
 from ..fields import normalise_email
 from ..franceconnect.identity import FcIdentity
 from ..mailer import SesMailer, send_quietly
@@ -24,7 +24,7 @@ from ..observability import Metric, count
 from ..rne.matching import keys_of_account
 from . import emails, passwords
 from .elu import EluRecognition
-from .errors import AlreadyActivated, CodeExpired, WrongCode
+from .errors import CodeExpired, NoPendingAccount, WrongCode
 from .signup_form import validate_signup
 from .store import AccountStore
 
@@ -124,30 +124,27 @@ class Signup:
         )
 
     def verify_email(self, email: str, code: str) -> Account:
+        """Activate with the emailed code. An unknown address and an account already active get
+        the same answer (no way to learn who has an account). Each try is counted before the
+        code is compared: tries fired at once compare 5 codes at most."""
         now = self._now()
         account = self._store.get_by_email(normalise_email(email))
-        if account is None:
-            raise invalid_field(
-                "email",
-                "Aucun compte en attente de vérification ne "
-                "correspond à cette adresse électronique.",
-            )
-        if account.statut == ACTIVE:
-            raise AlreadyActivated()
-        attempts = account.verification_attempts or 0
+        if account is None or account.statut == ACTIVE:
+            raise NoPendingAccount()
         if (
             account.verification_code_hash is None
             or account.verification_expires_at is None
             or now >= account.verification_expires_at
-            or attempts >= VERIFICATION_MAX_ATTEMPTS
         ):
+            raise CodeExpired()
+        tries = self._store.count_verification_try(account, VERIFICATION_MAX_ATTEMPTS)
+        if tries is None:
             raise CodeExpired()
         if not keyed_hashing.same(
             self._code_hash(account, code.strip()), account.verification_code_hash
         ):
-            self._store.count_verification_failure(account)
             count(Metric.VERIFICATION_FAILED)
-            raise WrongCode(VERIFICATION_MAX_ATTEMPTS - attempts - 1)
+            raise WrongCode(VERIFICATION_MAX_ATTEMPTS - tries)
         self.activate(account)
         return account
 

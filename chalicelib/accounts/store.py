@@ -25,6 +25,10 @@ from ..models.account import ACTIVE, PENDING
 from .errors import AlreadyTaken, Conflict
 from .login_policy import FailureState
 
+# What a transaction that activates or links an account leaves for identity keys: DynamoDB
+# takes at most 100 items in one transaction.
+KEYS_PER_TRANSACTION = 90
+
 
 class AccountStore:
     # --- accounts ---------------------------------------------------------------------------
@@ -80,12 +84,27 @@ class AccountStore:
             condition=Account.statut == PENDING,
         )
 
-    def count_verification_failure(self, account: Account) -> None:
-        account.update(actions=[Account.verification_attempts.add(1)])
+    def count_verification_try(self, account: Account, most: int) -> int | None:
+        """Count one more try of the code, if fewer than `most` were counted: the number of
+        tries with this one, or None when none is left."""
+        try:
+            account.update(
+                actions=[Account.verification_attempts.add(1)],
+                condition=(Account.statut == PENDING)
+                & (Account.verification_attempts.does_not_exist()
+                   | (Account.verification_attempts < most)),
+            )
+        except UpdateError as error:
+            if is_condition_failure(error):
+                return None
+            raise
+        return int(account.verification_attempts)
 
     def activate(self, account: Account, identity_keys: set[str]) -> None:
-        """Activate, and register the account under its identity keys in the same transaction
-        (the RNE ingestion finds accounts through them)."""
+        """Activate, and register the account under its identity keys (the RNE ingestion finds
+        accounts through them): in the same transaction as far as DynamoDB's 100 items allow,
+        the rest right after."""
+        keys = sorted(identity_keys)
         with TransactWrite(connection=shared_connection()) as transaction:
             transaction.update(
                 account, actions=self._activation_actions(), condition=Account.statut == PENDING
@@ -95,16 +114,26 @@ class AccountStore:
                 actions=[AccountEmail.expires_at.remove()],
                 condition=AccountEmail.nir_hash == account.nir_hash,
             )
-            self._register_identity(transaction, account, identity_keys)
+            self._register_identity(transaction, account, keys[:KEYS_PER_TRANSACTION])
+        self.register_keys(account, keys[KEYS_PER_TRANSACTION:])
+
+    def register_keys(self, account: Account, keys, certified: bool = False) -> None:
+        """Register the account under these identity keys (and as certified for them), in
+        transactions of at most 100 items."""
+        keys = sorted(keys)
+        for start in range(0, len(keys), 100):
+            with TransactWrite(connection=shared_connection()) as transaction:
+                self._register_identity(transaction, account, keys[start : start + 100], certified)
 
     @staticmethod
     def _register_identity(
-        transaction: TransactWrite, account: Account, identity_keys: set[str]
+        transaction: TransactWrite, account: Account, identity_keys, certified: bool = False
     ) -> None:
         for key in sorted(identity_keys):
-            transaction.update(
-                IdentityIndex(key), actions=[IdentityIndex.accounts.add({account.nir_hash})]
-            )
+            actions = [IdentityIndex.accounts.add({account.nir_hash})]
+            if certified:
+                actions.append(IdentityIndex.certified.add({account.nir_hash}))
+            transaction.update(IdentityIndex(key), actions=actions)
 
     @staticmethod
     def _activation_actions() -> list:
@@ -116,32 +145,53 @@ class AccountStore:
         ]
 
     # --- login ------------------------------------------------------------------------------
-    def record_login_failure(self, account: Account, state: FailureState) -> None:
-        """Store the new failure state if nobody else changed it since it was read."""
-        actions = [Account.failed_logins.set(state.count), Account.failures_since.set(state.since)]
-        actions.append(
-            Account.locked_until.set(state.locked_until)
-            if state.locked_until
-            else Account.locked_until.remove()
-        )
+    def reserve_login_attempt(self, account: Account, attempt: FailureState) -> None:
+        """Count an attempt, if the count and the lock are still those read (Conflict)."""
+        read_lock = account.locked_until
+        condition = Account.failed_logins == (account.failed_logins or 0)
+        condition &= (Account.locked_until.does_not_exist() if read_lock is None
+                      else Account.locked_until == read_lock)
         try:
             account.update(
-                actions=actions, condition=Account.failed_logins == (account.failed_logins or 0)
+                actions=[Account.failed_logins.set(attempt.count),
+                         Account.failures_since.set(attempt.since),
+                         Account.locked_until.remove()],
+                condition=condition,
             )
         except UpdateError as error:
             if is_condition_failure(error):
                 raise Conflict() from None
             raise
 
-    def record_login_success(self, account: Account, new_password_hash: str | None) -> None:
-        actions = [
-            Account.failed_logins.set(0),
-            Account.failures_since.remove(),
-            Account.locked_until.remove(),
-        ]
+    def lock(self, account: Account, until: datetime) -> None:
+        """Lock until `until`; a later lock already there stays (a lock is never shortened)."""
+        try:
+            account.update(
+                actions=[Account.locked_until.set(until)],
+                condition=Account.locked_until.does_not_exist() | (Account.locked_until < until),
+            )
+        except UpdateError as error:
+            if not is_condition_failure(error):
+                raise
+
+    def create_session_clearing_failures(
+        self, session: Session, account: Account, new_password_hash: str | None
+    ) -> None:
+        """The session of a successful login, and its attempts cleared, together; refused
+        (Conflict) when a lock was set meanwhile."""
+        actions = [Account.failed_logins.set(0), Account.failures_since.remove()]
         if new_password_hash:
             actions.append(Account.password_hash.set(new_password_hash))
-        account.update(actions=actions)
+        try:
+            with TransactWrite(connection=shared_connection()) as transaction:
+                transaction.save(session)
+                transaction.update(account, actions=actions,
+                                   condition=Account.locked_until.does_not_exist())
+        except TransactWriteError as error:
+            reasons = [getattr(r, "code", None) for r in (error.cancellation_reasons or [])]
+            if "ConditionalCheckFailed" in reasons:
+                raise Conflict() from None
+            raise
 
     # --- FranceConnect ----------------------------------------------------------------------
     def get_franceconnect_link(self, link_key: str) -> FcLink | None:
@@ -151,10 +201,11 @@ class AccountStore:
             return None
 
     def link_franceconnect(
-        self, account: Account, link: FcLink, identity, identity_keys: set[str]
+        self, account: Account, link: FcLink, identity, certified_keys: set[str]
     ) -> None:
-        """Link the identity to the account, keep it there, and register its identity keys
-        for the RNE ingestion: one transaction."""
+        """Link the identity to the account, keep it there, and register the account as
+        certified under the identity's keys, for the RNE ingestion."""
+        keys = sorted(certified_keys)
         with TransactWrite(connection=shared_connection()) as transaction:
             transaction.save(link)
             transaction.update(
@@ -162,7 +213,8 @@ class AccountStore:
                 actions=[Account.franceconnect.set(identity)],
                 condition=Account.statut == ACTIVE,
             )
-            self._register_identity(transaction, account, identity_keys)
+            self._register_identity(transaction, account, keys[:KEYS_PER_TRANSACTION], True)
+        self.register_keys(account, keys[KEYS_PER_TRANSACTION:], certified=True)
 
     def forget_franceconnect_link(self, link: FcLink) -> None:
         link.delete()
@@ -176,6 +228,12 @@ class AccountStore:
             return Session.get(token_hash, consistent_read=True)
         except DoesNotExist:
             return None
+
+    def certify_session(self, token_hash: str, id_token: str, acr: str | None) -> None:
+        Session(token_hash).update(
+            actions=[Session.fc_id_token.set(id_token), Session.fc_acr.set(acr)],
+            condition=Session.token_hash.exists(),
+        )
 
     def delete_session(self, token_hash: str) -> None:
         Session(token_hash).delete()
@@ -226,7 +284,9 @@ class AccountStore:
                         actions=[AccountEmail.expires_at.remove()],
                         condition=AccountEmail.nir_hash == account.nir_hash,
                     )
-                    self._register_identity(transaction, account, identity_keys)
+                    self._register_identity(
+                        transaction, account, sorted(identity_keys)[:KEYS_PER_TRANSACTION]
+                    )
         except TransactWriteError as error:
             reasons = [getattr(r, "code", None) for r in (error.cancellation_reasons or [])]
             if "ConditionalCheckFailed" in reasons:

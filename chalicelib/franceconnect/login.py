@@ -37,6 +37,18 @@ class Started:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """An identity brought back from FranceConnect, waiting (30 minutes) for its account."""
+
+    identity: FcIdentity
+    link_key: str
+    handle: str
+    acr: str | None
+    retour: str | None
+    id_token: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     statut: str  # connecte, a_completer, refuse, erreur
     session: NewSession | None = None
@@ -131,10 +143,10 @@ class FranceConnectLogin:
         except UnusableIdentity:
             raise FranceConnectError("identite_incomplete") from None
         key = link_key(claims["sub"])
+        # Only an identity already linked logs in. An account typed with the same identity is
+        # not enough (the RNE is public, anyone can type an official's identity): the holder
+        # proves the account once with its password, or signs up.
         account = self._links.linked_account(key)
-        if account is None:
-            same = self._links.accounts_of_identity(identity)
-            account = same[0] if len(same) == 1 else None
         if account is not None:
             session = self._links.log_in(
                 account, identity, key, token["id_token"], claims.get("acr")
@@ -149,28 +161,43 @@ class FranceConnectLogin:
                 id_token=token["id_token"],
                 identite=FcIdentityAttribute(**identity.as_dict()),
                 expires_at=now + PENDING_TTL,
+                acr=claims.get("acr"),
+                retour=login.retour,
             )
         )
         count(Metric.FRANCECONNECT_SIGNUP_STARTED)
         return Outcome("a_completer", pending=handle)
 
     # --- an identity awaiting its account ---------------------------------------------------
-    def pending(self, handle: str | None) -> tuple[FcIdentity, str]:
-        """(identity, link key) of the identity this browser brought back from FranceConnect."""
+    def pending(self, handle: str | None) -> Pending:
+        """The identity this browser brought back from FranceConnect, waiting for an account."""
         item = self._store.get_pending(_pending_key(handle)) if handle else None
         if item is None or item.expires_at < self._now():
             raise NoPendingIdentity()
-        return FcIdentity.stored(item.identite.as_dict()), item.sub_hash
+        return Pending(
+            FcIdentity.stored(item.identite.as_dict()),
+            item.sub_hash,
+            handle,
+            item.acr,
+            item.retour,
+            item.id_token,
+        )
 
     def signed_up(self, handle: str) -> None:
         self._store.delete_pending(_pending_key(handle))
 
-    def link_after_login(
-        self, identity: FcIdentity, key: str, handle: str, session: NewSession
-    ) -> None:
-        """The person logged in with NIR and password, bringing an identity: link them."""
-        self._links.link_to_session(session, identity, key)
-        self._store.delete_pending(_pending_key(handle))
+    def link_after_login(self, pending: Pending, session: NewSession) -> bool:
+        """The person logged in with NIR and password, bringing an identity: link it if it is
+        the account's (else a shared computer would hand the next user's account to the
+        identity left waiting there). Either way the identity stops waiting. True if linked;
+        the session is then also certified at the identity's level."""
+        self._store.delete_pending(_pending_key(pending.handle))
+        if not self._links.link_to_session(session, pending.identity, pending.link_key):
+            count(Metric.FRANCECONNECT_LINK_REFUSED)
+            logger.warning("FranceConnect identity not linked: not the account's identity")
+            return False
+        self._links.certify_session(session, pending.id_token, pending.acr)
+        return True
 
     def logout_url(self, id_token: str) -> str:
         return self._client().logout_url(id_token, keyed_hashing.new_token())

@@ -81,7 +81,9 @@ def franceconnect_callback():
 
 @bp.route("/auth/franceconnect/identity", methods=["GET"])
 def franceconnect_identity():
-    identity, _ = services.franceconnect().pending(read_cookie(bp.current_request, PENDING_COOKIE))
+    identity = (
+        services.franceconnect().pending(read_cookie(bp.current_request, PENDING_COOKIE)).identity
+    )
     return json_response(
         {"identite": identity.signup_fields(), "email": identity.email, "modifiable": False},
         headers={"Cache-Control": "no-store"},
@@ -105,19 +107,18 @@ def franceconnect_logout():
 
 
 def pending_identity(request, required: bool = True):
-    """(identity, link key, handle) when the browser brings an identity back from
-    FranceConnect, else None. One that expired is a 404 when `required` (signup: the person
-    must go through FranceConnect again), else ignored (a login stays a login)."""
+    """The identity the browser brings back from FranceConnect (`Pending`), else None. One that
+    expired is a 404 when `required` (signup: the person must go through FranceConnect again),
+    else ignored (a login stays a login)."""
     handle = read_cookie(request, PENDING_COOKIE)
     if handle is None:
         return None
     try:
-        identity, key = services.franceconnect().pending(handle)
+        return services.franceconnect().pending(handle)
     except NoPendingIdentity:
         if required:
             raise
         return None
-    return identity, key, handle
 
 
 def forget_pending_cookie() -> str:

@@ -25,6 +25,8 @@ def me():
             },
             "diplome": account.diplome,
             "elu": bool(account.elu),
+            # typed at signup, or certified by FranceConnect (the civil registry)
+            "identite": "certifiee" if account.franceconnect else "declaree",
             "mandats": services.elu_recognition().mandates(account),
         },
         headers={"Cache-Control": "no-store"},

@@ -28,9 +28,17 @@ def login():
     session = services.sessions().login(nir, password)
     answer = {"token": session.token, "expires_at": session.expires_at.isoformat()}
     cookies = [session_cookie(session.token, session.max_age_seconds)]
-    if pending is not None:  # back from FranceConnect with an identity: link it to this account
-        services.franceconnect().link_after_login(*pending, session)
-        answer["franceconnect"] = "lie"
+    if pending is not None:  # back from FranceConnect with an identity: link it if it is his
+        if services.franceconnect().link_after_login(pending, session):
+            answer["franceconnect"] = "lie"
+        else:
+            answer["franceconnect"] = "non_lie"
+            answer["franceconnect_motif"] = (
+                "L'identité FranceConnect en attente sur ce navigateur n'est pas celle de ce "
+                "compte : elle n'a pas été liée. Vous êtes connecté(e) à votre compte."
+            )
+        if pending.retour:
+            answer["retour"] = pending.retour
         cookies.append(forget_pending_cookie())
     return json_response(
         answer,

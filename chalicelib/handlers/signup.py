@@ -28,11 +28,11 @@ def create_account():
     ones and the account is linked to it."""
     request = bp.current_request
     pending = pending_identity(request)
-    franceconnect = pending[:2] if pending else None
+    franceconnect = (pending.identity, pending.link_key) if pending else None
     account = services.signup().create_account(json_object(request), franceconnect)
     if pending is None:
         return json_response({"id": account.id, "statut": account.statut}, status=201)
-    services.franceconnect().signed_up(pending[2])
+    services.franceconnect().signed_up(pending.handle)
     return json_response(
         {"id": account.id, "statut": account.statut, "franceconnect": "lie"},
         status=201,

@@ -10,7 +10,7 @@ from .formation import Formation
 from .franceconnect import FcLink, FcLoginState, FcPendingIdentity
 from .organisme import Organisme, OrganismeKey
 from .rights import LedgerEntry
-from .rne import IdentityIndex, RneFile, RneMandate, RneScope
+from .rne import IdentityIndex, RneFile, RneMandate, RneScope, TakenBack
 from .support import IdempotencyRecord, RateLimit, SupportRequest
 
 ALL_MODELS = (
@@ -36,6 +36,7 @@ ALL_MODELS = (
     EnrolmentGuard,
     Organisme,
     OrganismeKey,
+    TakenBack,
 )
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "Session",
     "SessionPlaces",
     "SupportRequest",
+    "TakenBack",
     "bind_tables",
     "is_condition_failure",
     "shared_connection",

@@ -49,6 +49,8 @@ class FcPendingIdentity(_FranceConnectItem):
     sub_hash = UnicodeAttribute()
     identite = FcIdentityAttribute()
     id_token = UnicodeAttribute()  # FranceConnect's logout needs it back (id_token_hint)
+    acr = UnicodeAttribute(null=True)  # the level FranceConnect certified it at
+    retour = UnicodeAttribute(null=True)  # the page the login was started from
 
 
 class FcLink(_FranceConnectItem):

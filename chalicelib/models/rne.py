@@ -6,6 +6,7 @@
   closing what a new snapshot lacks then needs no query.
 - `IdentityIndex`: which accounts answer to an identity key (one item per key, a set of
   account keys), so that a chunk of RNE rows finds its accounts with one BatchGetItem.
+- `TakenBack`: mandates a typed identity held until a certified identity claimed the person.
 - `RneFile` / `RneScope`: the state of each ingested file (checkpoint, counters, lease) and,
   per mandate type, the newest snapshot (time and file) processed for each département.
 """
@@ -61,6 +62,9 @@ class IdentityIndex(Model):
 
     person_key = UnicodeAttribute(hash_key=True)
     accounts = UnicodeSetAttribute(null=True)
+    # The accounts among them that answer to the key through a certified identity
+    # (FranceConnect: the civil registry), which a typed identity can never take over.
+    certified = UnicodeSetAttribute(null=True)
 
 
 class Counters(MapAttribute):
@@ -112,3 +116,20 @@ class RneScope(Model):
     pk = UnicodeAttribute(hash_key=True)  # "portees#<type>", or "etat#derniere-ingestion"
     instantanes = MapAttribute(null=True)  # département -> {"instantane", "fichier"}
     termine_le = UTCDateTimeAttribute(null=True)
+
+
+class TakenBack(Model):
+    """A mandate an account held through a typed identity only, taken back when a certified
+    identity claimed the same person: listed for operators (`python -m infra.rne reprises`)."""
+
+    class Meta:
+        table_name = "rne-ingestions"
+        settings_field = "rne_ingestions_table"
+        billing_mode = "PAY_PER_REQUEST"
+
+    pk = UnicodeAttribute(hash_key=True)  # "reprise#<ISO time>#<account id>"
+    compte = UnicodeAttribute()  # the id (not the key) of the account that lost the mandates
+    par = UnicodeAttribute()  # the id of the account whose certified identity took them
+    mandats = UnicodeSetAttribute()
+    repris_centimes = NumberAttribute(default=0)  # the DIF credits reversed
+    created_at = UTCDateTimeAttribute()

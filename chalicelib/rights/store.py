@@ -162,6 +162,30 @@ def refund_operations(
     ]
 
 
+def reversal_operations(nir_hash: str, amount_centimes: int, now: datetime) -> list[Write]:
+    """Take back credits an account received for a mandate that was not its holder's (the
+    balance itself moves in the caller's update of the account)."""
+    if not amount_centimes:
+        return []
+    day = now.date()
+    return [
+        Write(
+            "save",
+            LedgerEntry(
+                nir_hash,
+                f"{day.isoformat()}#{_moment(now)}#reprise",
+                date=day.isoformat(),
+                libelle="Reprise des droits DIF élus : le mandat est attribué à l'identité "
+                "certifiée de l'élu",
+                montant_centimes=-amount_centimes,
+                source="DIF élus",
+                created_at=now,
+            ),
+            condition=LedgerEntry.sk.does_not_exist(),
+        )
+    ]
+
+
 def _moment(now: datetime) -> str:
     """The time of day in an entry's key: entries of one day keep their order, and sort after
     that day's yearly credit ("t" follows "credit")."""

@@ -30,18 +30,25 @@ def row_keys(born: date, sexe: str, nom: str, prenom: str) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+# An identity with many name parts must not make an unbounded number of keys (each is an item
+# written when an account is activated): the RNE lists at most a few given names.
+MAX_NAME_PARTS = 4
+MAX_GIVEN_NAMES = 4
+
+
 def _surnames(nom_naissance: str, nom_usage: str | None) -> set[str]:
     variants = {nom_naissance}
     if nom_usage:
         variants |= {nom_usage, f"{nom_usage} {nom_naissance}", f"{nom_naissance} {nom_usage}"}
     for name in (nom_naissance, nom_usage or ""):
         if "-" in name:
-            variants |= {part for part in name.split("-") if len(normalise(part)) >= 2}
+            parts = [part for part in name.split("-") if len(normalise(part)) >= 2]
+            variants |= set(parts[:MAX_NAME_PARTS])
     return {v for v in variants if normalise(v)}
 
 
 def _first_names(prenoms: str) -> set[str]:
-    given = [g for g in re.split(r"[\s,]+", prenoms.strip()) if g]
+    given = [g for g in re.split(r"[\s,]+", prenoms.strip()) if g][:MAX_GIVEN_NAMES]
     variants = set(given)
     variants |= {" ".join(given[:k]) for k in range(2, len(given) + 1)}
     return {v for v in variants if normalise(v)}
@@ -57,23 +64,32 @@ def account_keys(
     }
 
 
-def keys_of_account(account) -> set[str]:
-    """Every identity key of an account: the identity typed at signup and, once linked, the one
-    FranceConnect certified (it may spell the names as the civil register does)."""
-    keys = account_keys(
+def declared_keys(account) -> set[str]:
+    """The keys of the identity typed at signup (declared: nobody vouched for it)."""
+    return account_keys(
         account.nom_naissance,
         account.nom_usage,
         account.prenoms,
         account.sexe,
         account.date_naissance,
     )
+
+
+def certified_keys(account) -> set[str]:
+    """The keys of the identity FranceConnect certified (the civil registry's), once linked."""
     certified = getattr(account, "franceconnect", None)
-    if certified is not None:
-        keys |= account_keys(
-            certified.nom_naissance,
-            certified.nom_usage,
-            certified.prenoms,
-            certified.sexe,
-            certified.date_naissance,
-        )
-    return keys
+    if certified is None:
+        return set()
+    return account_keys(
+        certified.nom_naissance,
+        certified.nom_usage,
+        certified.prenoms,
+        certified.sexe,
+        certified.date_naissance,
+    )
+
+
+def keys_of_account(account) -> set[str]:
+    """Every identity key of an account: the identity typed at signup and, once linked, the one
+    FranceConnect certified (it may spell the names as the civil register does)."""
+    return declared_keys(account) | certified_keys(account)

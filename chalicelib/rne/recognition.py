@@ -1,10 +1,15 @@
 """Recognising the accounts of elected officials, from either side.
 
-- When a chunk of RNE rows is ingested (`link_rows`): each row's identity key is looked up in
-  the identity index; a row that one account answers to is linked to it; a row that two or more
-  accounts answer to is linked to none and listed for operators.
-- When an account is activated, or logs in after a newer RNE file was ingested
-  (`Recognition.recognise`): its identity keys are searched among the mandates.
+- When a chunk of RNE rows is ingested (`link_rows`): each row's identity keys are looked up in
+  the identity index; a row that one account answers to is linked to it.
+- When an account is activated, logs in after a newer RNE file was ingested, or links
+  FranceConnect (`Recognition.recognise`): its identity keys are searched among the mandates.
+
+The RNE is public: anyone can type an official's name, sex and birth date. So an identity only
+typed at signup (declared) takes a mandate only when no other account answers to it; when two
+do, neither keeps it. An identity FranceConnect certified (the civil registry's) takes the
+person whoever else typed it: the accounts that held it through a typed identity lose it, and
+the DIF credits it brought them are reversed (listed for operators, counted).
 """
 
 from __future__ import annotations
@@ -16,9 +21,9 @@ from datetime import datetime
 from ..clock import PARIS
 from ..models import Account
 from ..observability import Metric, count, logger
-from .matching import keys_of_account
+from .matching import certified_keys, declared_keys
 from .rows import MandateRow
-from .store import RneStore
+from .store import Holders, RneStore
 
 
 @dataclass
@@ -27,26 +32,82 @@ class Links:
     ambiguities: list[dict] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """Who a person of the RNE belongs to: `owner` (or None), and the accounts that hold or
+    could hold it through a typed identity and must not (`losers`)."""
+
+    owner: str | None
+    losers: frozenset[str]
+    ambiguous: bool
+
+
+def owner_of(entries: list[Holders]) -> Verdict:
+    """The one certified identity, else the one typed identity; two of a kind: nobody."""
+    accounts = set().union(*(e.accounts for e in entries)) if entries else set()
+    certified = set().union(*(e.certified for e in entries)) if entries else set()
+    if len(certified) == 1:
+        owner = next(iter(certified))
+        return Verdict(owner, frozenset(accounts - {owner}), False)
+    if len(certified) > 1:
+        return Verdict(None, frozenset(accounts - certified), True)
+    if len(accounts) == 1:
+        return Verdict(next(iter(accounts)), frozenset(), False)
+    return Verdict(None, frozenset(accounts), len(accounts) > 1)
+
+
+def take_back(
+    store: RneStore,
+    losers: dict[str, set[str]],
+    owners: dict[str, str],
+    accounts: dict[str, Account],
+    now: datetime,
+) -> None:
+    """Remove mandates from the accounts that held them without owning them."""
+    for nir_hash, refs in losers.items():
+        holder = accounts.get(nir_hash)
+        if holder is None or not refs & set(holder.rne_mandats or ()):
+            continue
+        by = accounts.get(owners.get(nir_hash, ""))
+        reversed_centimes = store.take_back(holder, refs, by, now)
+        count(Metric.RNE_MANDATE_TAKEN_BACK)
+        logger.warning(
+            "Mandates taken back from an account holding them through a typed identity",
+            extra={
+                "account_id": holder.id,
+                "by_account_id": by.id if by else None,
+                "mandates": len(refs),
+                "reversed_centimes": reversed_centimes,
+            },
+        )
+
+
 def link_rows(
     store: RneStore, rows: list[tuple[int, list[str], MandateRow]], now: datetime
 ) -> Links:
     """rows: (line number, identity keys, mandate). One request per 100 distinct keys, one per
-    100 accounts found, plus one update per account that gains a mandate."""
+    100 accounts found, plus one update per account that gains or loses a mandate."""
     links = Links()
-    holders = store.accounts_by_identity(key for _, keys, _ in rows for key in keys)
+    holders = store.holders(key for _, keys, _ in rows for key in keys)
     refs_by_account: dict[str, set[str]] = defaultdict(set)
     start_by_account: dict[str, str] = {}
+    losers: dict[str, set[str]] = defaultdict(set)
+    owners: dict[str, str] = {}
     ambiguous: list[tuple[int, set[str]]] = []
     for line, keys, mandate in rows:
-        found = set().union(*(holders.get(key, set()) for key in keys))
-        if len(found) == 1:
-            holder = next(iter(found))
-            refs_by_account[holder].add(f"{keys[0]}|{mandate.mandate_key}")
+        verdict = owner_of([holders[key] for key in keys if key in holders])
+        ref = f"{keys[0]}|{mandate.mandate_key}"
+        for loser in verdict.losers:
+            losers[loser].add(ref)
+            if verdict.owner:
+                owners[loser] = verdict.owner
+        if verdict.owner:
+            refs_by_account[verdict.owner].add(ref)
             start = mandate.date_debut.isoformat()
-            start_by_account[holder] = min(start, start_by_account.get(holder, start))
-        elif len(found) > 1:
-            ambiguous.append((line, found))
-    accounts = store.accounts(list(refs_by_account) + [h for _, hs in ambiguous for h in hs])
+            start_by_account[verdict.owner] = min(start, start_by_account.get(verdict.owner, start))
+        if verdict.ambiguous:
+            ambiguous.append((line, set(verdict.losers)))
+    accounts = store.accounts([*refs_by_account, *losers, *owners.values()])
     changes = []
     for nir_hash, refs in refs_by_account.items():
         account = accounts.get(nir_hash)
@@ -57,6 +118,7 @@ def link_rows(
             links.newly_recognised += 0 if account.elu else 1
             changes.append((account, new_refs, start_by_account[nir_hash]))
     store.link_many(changes, now, now.astimezone(PARIS).date())
+    take_back(store, losers, owners, accounts, now)
     for line, found in ambiguous:
         links.ambiguities.append(
             {"ligne": line, "comptes": sorted(accounts[h].id for h in found if h in accounts)}
@@ -71,27 +133,44 @@ class Recognition:
         self._cache: tuple[datetime, datetime | None] | None = None
 
     def recognise(self, account: Account) -> bool:
-        """Search the RNE for this account; link what only it answers to. True if élu now."""
+        """Search the RNE for this account; link what it owns (see the module's rules), take
+        back from others what its certified identity owns. True if élu now."""
         now = self._now()
-        keys = keys_of_account(account)
+        certified = certified_keys(account)
+        keys = declared_keys(account) | certified
         found = {key: self._store.mandates_of(key) for key in sorted(keys)}
         found = {key: mandates for key, mandates in found.items() if mandates}
         if not found:
             self._store.mark_checked(account, now)
             return bool(account.elu)
-        holders = self._store.accounts_by_identity(found)
-        refs, starts = set(), []
+        holders = self._store.holders(found)
+        refs, starts, matched = set(), [], set()
+        losers: dict[str, set[str]] = defaultdict(set)
         for key, mandates in found.items():
-            others = holders.get(key, set()) - {account.nir_hash}
-            if others:
+            entry = holders.get(key, Holders(set(), set()))
+            entry = Holders(
+                entry.accounts | {account.nir_hash},
+                entry.certified | ({account.nir_hash} if key in certified else set()),
+            )
+            verdict = owner_of([entry])
+            mine = {mandate.ref for mandate in mandates}
+            for loser in verdict.losers - {account.nir_hash}:
+                losers[loser] |= mine
+            if verdict.owner != account.nir_hash:
                 count(Metric.RNE_AMBIGUOUS_MATCH)
                 logger.warning(
                     "Identity shared by several accounts: not linked",
-                    extra={"account_id": account.id, "accounts": len(others) + 1},
+                    extra={"account_id": account.id, "accounts": len(entry.accounts)},
                 )
+                if account.nir_hash in verdict.losers:
+                    losers[account.nir_hash] |= mine
                 continue
-            refs |= {mandate.ref for mandate in mandates}
+            matched.add(key)
+            refs |= mine
             starts += [mandate.date_debut for mandate in mandates if not mandate.fin]
+        others = self._store.accounts([*losers, account.nir_hash])
+        others[account.nir_hash] = account
+        take_back(self._store, losers, dict.fromkeys(losers, account.nir_hash), others, now)
         new_refs = refs - set(account.rne_mandats or ())
         if not refs and not account.elu:
             self._store.mark_checked(account, now)
@@ -99,6 +178,7 @@ class Recognition:
         if new_refs or not account.elu:
             if not account.elu:
                 count(Metric.ELU_RECOGNISED)
+            self._store.register(account, matched)
             self._store.link(account, new_refs, min(starts, default=None), now)
         else:
             self._store.mark_checked(account, now)
@@ -106,7 +186,7 @@ class Recognition:
 
     def accounts_answering_to(self, keys) -> set[str]:
         """The accounts registered under any of these identity keys."""
-        return set().union(*self._store.accounts_by_identity(keys).values())
+        return set().union(*(h.accounts for h in self._store.holders(keys).values()))
 
     def needs_check(self, account: Account) -> bool:
         """At login: only non-élus, and only if an RNE file was ingested since the last check."""

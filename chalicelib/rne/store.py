@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
@@ -13,12 +14,25 @@ from ..models import (
     RneFile,
     RneMandate,
     RneScope,
+    TakenBack,
     is_condition_failure,
 )
 from ..models.rne import Counters
 from .rows import MandateRow
 
 LAST_INGESTION = "etat#derniere-ingestion"
+
+
+@dataclass(frozen=True)
+class Holders:
+    """The accounts filed under an identity key; `certified`: those through FranceConnect."""
+
+    accounts: set[str]
+    certified: set[str]
+
+    @property
+    def declared_only(self) -> set[str]:
+        return self.accounts - self.certified
 
 
 class RneStore:
@@ -219,11 +233,73 @@ class RneStore:
         return list(RneMandate.batch_get(keys)) if keys else []
 
     # --- identities and accounts ------------------------------------------------------------
-    def accounts_by_identity(self, keys: Iterable[str]) -> dict[str, set[str]]:
+    def holders(self, keys: Iterable[str]) -> dict[str, Holders]:
+        """Who answers to each identity key, and who of them through a certified identity."""
         keys = list(dict.fromkeys(keys))
         if not keys:
             return {}
-        return {item.person_key: set(item.accounts or ()) for item in IdentityIndex.batch_get(keys)}
+        return {
+            item.person_key: Holders(set(item.accounts or ()), set(item.certified or ()))
+            for item in IdentityIndex.batch_get(keys)
+        }
+
+    def register(self, account: Account, keys: Iterable[str]) -> None:
+        """File the account under these keys (a match found by searching the RNE for it is
+        written to the identity index like any other)."""
+        for key in sorted(set(keys)):
+            IdentityIndex(key).update(actions=[IdentityIndex.accounts.add({account.nir_hash})])
+
+    def take_back(self, holder: Account, refs: set[str], by: Account | None, now: datetime) -> int:
+        """Remove these mandates from an account that held them through a typed identity only.
+        With no mandate left, it is no longer an élu and the DIF credits it received are
+        reversed by a ledger entry. Listed for operators. Answers the cents reversed."""
+        from ..rights.store import Write, reversal_operations, transact
+
+        lost = refs & set(holder.rne_mandats or ())
+        if not lost:
+            return 0
+        left = set(holder.rne_mandats or ()) - lost
+        balance = int(holder.dif_solde_centimes or 0)
+        actions = [Account.rne_mandats.delete(lost)]
+        writes: list[Write] = []
+        if not left:
+            actions += [
+                Account.elu.set(False),
+                Account.dif_debut.remove(),
+                Account.dif_annees.remove(),
+                Account.dif_solde_centimes.set(0),
+            ]
+            writes += reversal_operations(holder.nir_hash, balance, now)
+        else:
+            balance = 0
+        writes.insert(
+            0,
+            Write(
+                "update",
+                holder,
+                actions=tuple(actions),
+                condition=Account.dif_solde_centimes == holder.dif_solde_centimes,
+            ),
+        )
+        writes.append(
+            Write(
+                "save",
+                TakenBack(
+                    f"reprise#{now.isoformat()}#{holder.id}",
+                    compte=holder.id,
+                    par=by.id if by is not None else "-",
+                    mandats=lost,
+                    repris_centimes=balance,
+                    created_at=now,
+                ),
+            )
+        )
+        transact(writes)
+        holder.rne_mandats = left or None
+        if not left:
+            holder.elu, holder.dif_debut, holder.dif_annees = False, None, None
+            holder.dif_solde_centimes = 0
+        return balance
 
     def accounts(self, nir_hashes: Iterable[str]) -> dict[str, Account]:
         keys = list(dict.fromkeys(nir_hashes))

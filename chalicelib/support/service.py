@@ -13,9 +13,9 @@ from ..fields import normalise_email
 from ..models import Account, SupportRequest
 from ..models.support import RECEIVED
 from ..observability import Metric, count
+from ..rate_limit import RateLimiter
 from .errors import SupportRequestNotFound
 from .form import FAQ_URL, validate
-from .rate_limit import RateLimiter
 from .store import SupportStore
 
 PER_EMAIL = (3, timedelta(hours=1))

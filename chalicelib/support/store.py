@@ -1,12 +1,12 @@
-"""All DynamoDB access for help requests and their rate limits."""
+"""All DynamoDB access for help requests."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
-from ..models import Account, RateLimit, SupportRequest, is_condition_failure
+from ..models import Account, SupportRequest
 
 
 class SupportStore:
@@ -29,18 +29,3 @@ class SupportStore:
             return Account.get(nir_hash, consistent_read=True)
         except DoesNotExist:
             return None
-
-
-class RateLimitStore:
-    def hit(self, key: str, limit: int, window_end: datetime) -> bool:
-        """Count one hit under `key` until `window_end`; False when `limit` was reached."""
-        try:
-            RateLimit(key).update(
-                actions=[RateLimit.hits.add(1), RateLimit.expires_at.set(window_end)],
-                condition=RateLimit.hits.does_not_exist() | (RateLimit.hits < limit),
-            )
-        except UpdateError as error:
-            if is_condition_failure(error):
-                return False
-            raise
-        return True

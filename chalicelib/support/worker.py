@@ -1,9 +1,9 @@
 """Handling one help request from the support queue.
 
-First the RNE is searched again with the names the person gave (the birth name is often what
-the RNE holds): if the request comes from an account whose identity agrees and exactly one
-official matches, the account is recognised and the person told; nothing goes to the Caisse des
-Dépôts. Otherwise the request is emailed to the Caisse des Dépôts' mailbox (Reply-To the
+First, when the request comes from an account, the RNE is searched again for that account, by
+the ingestion's rules (its own names, never the ones typed in the request): if it is now
+recognised, the person is told and nothing goes to the Caisse des Dépôts. Otherwise the
+request is emailed to the Caisse des Dépôts' mailbox (Reply-To the
 requester) with what the check found, then acknowledged to the requester.
 
 Each step records that it is done, so a retry (SES throttled, a crash) resumes after the last
@@ -15,14 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from ..accounts.elu import EluRecognition
 from ..mailer import SesMailer
 from ..models import Account, SupportRequest
 from ..models.support import AUTO_RESOLVED, FAILED, FORWARDED
-from ..names import normalise
 from ..observability import Metric, count, logger
-from ..rights.service import RightsService
-from ..rne.matching import account_keys
-from ..rne.store import RneStore
 from . import emails
 from .store import SupportStore
 
@@ -31,15 +28,13 @@ class SupportWorker:
     def __init__(
         self,
         store: SupportStore,
-        rne: RneStore,
-        rights: RightsService,
+        elu: EluRecognition,
         mailer: SesMailer,
         mailbox: str,
         clock: Callable[[], datetime],
     ) -> None:
         self._store = store
-        self._rne = rne
-        self._rights = rights
+        self._elu = elu
         self._mailer = mailer
         self._mailbox = mailbox
         self._now = clock
@@ -87,37 +82,19 @@ class SupportWorker:
         return self._store.account(request.account) if request.account else None
 
     def _try_recognition(self, request: SupportRequest, account: Account | None) -> str | None:
-        """None when the account is now recognised; else what the check found (French)."""
+        """None when the account is now recognised; else what the check found (French). The
+        RNE is searched with the names the account holds (birth and usage names), by the
+        ingestion's rules: the names typed in the request are for the Caisse des Dépôts to read,
+        never to match (the RNE is public)."""
         if account is None:
             return "Demande envoyée sans être connecté : aucune vérification automatique."
-        identity = request.identite.as_dict()
-        if not _consistent(account, identity):
-            return (
-                "L'identité déclarée ne correspond pas à celle du compte (date de naissance "
-                "ou noms) : pas de reconnaissance automatique."
-            )
-        keys = account_keys(
-            identity["nom_naissance"],
-            identity.get("nom_usage"),
-            identity["prenoms"],
-            account.sexe,
-            identity["date_naissance"],
+        if self._elu.recognise(account):
+            return None
+        return (
+            "Aucun mandat en cours n'est attribuable automatiquement au compte (noms de "
+            "naissance et d'usage du compte, date de naissance, sexe) : à vérifier à la "
+            "main."
         )
-        found = {k: [m for m in self._rne.mandates_of(k) if not m.fin] for k in sorted(keys)}
-        found = {k: ms for k, ms in found.items() if ms}
-        officials = {m.ref.split("|", 1)[0] for ms in found.values() for m in ms}
-        if not officials:
-            return "Aucun mandat en cours trouvé dans le RNE avec ces noms et cette date."
-        if len(officials) > 1:
-            return f"{len(officials)} élus correspondent dans le RNE : à vérifier à la main."
-        holders = self._rne.accounts_by_identity(found)
-        if any(h - {account.nir_hash} for h in holders.values()):
-            return "Un autre compte correspond à cet élu : à vérifier à la main."
-        refs = {m.ref for ms in found.values() for m in ms}
-        start = min(m.date_debut for ms in found.values() for m in ms)
-        self._rne.link(account, refs, start, self._now())
-        self._rights.bring_up_to_date(account)
-        return None
 
     def _notify(self, request: SupportRequest, email) -> None:
         if not request.person_notified:
@@ -135,14 +112,3 @@ class SupportWorker:
 
     def _set(self, request: SupportRequest, **values) -> None:
         self._store.update(request, self._now(), **values)
-
-
-def _consistent(account: Account, identity: dict) -> bool:
-    if identity.get("date_naissance") != account.date_naissance:
-        return False
-    account_names = {normalise(n) for n in (account.nom_naissance, account.nom_usage) if n}
-    given = {normalise(n) for n in (identity.get("nom_naissance"), identity.get("nom_usage")) if n}
-    first_names = set(normalise(account.prenoms).split())
-    return bool(account_names & given) and bool(
-        first_names & set(normalise(identity.get("prenoms", "")).split())
-    )

@@ -3,6 +3,7 @@ with FranceConnect+ (the debit) and may cancel (the refund); every refusal says 
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -119,11 +120,16 @@ def test_the_whole_path_request_acceptance_franceconnect_plus_validation_cancell
     assert query["niveau"] == ["eidas2"] and query["retour"] == [f"/dossier?id={dossier['id']}"]
     assert balance(api, token) == "800.00"
 
-    # FranceConnect+ (eidas2), then back to the file.
+    # FranceConnect+ (eidas2): her identity is not linked yet, so she proves the account once
+    # with her password; the session then counts as certified, and goes back to the file.
     landing = browser.login("camille", urlparse(link).query)
-    assert landing.status == 303, landing
-    assert landing.location.endswith(f"/dossier?id={dossier['id']}")
-    fc_token = browser.cookies["mce_session"]
+    assert landing.path == "/inscription", landing
+    linked = browser.post(
+        "/sessions", {"nir": camille["nir"][:13], "mot_de_passe": camille["mot_de_passe"]}
+    )
+    answer = json.loads(linked.body)
+    assert answer["franceconnect"] == "lie" and answer["retour"] == f"/dossier?id={dossier['id']}"
+    fc_token = answer["token"]
     validated = api.post(f"/me/dossiers/{dossier['id']}/validation", token=fc_token)
     assert validated.status == 200, validated.json
     assert validated.json["statut"] == "validee" and validated.json["debite"] is True
@@ -157,12 +163,14 @@ def test_the_whole_path_request_acceptance_franceconnect_plus_validation_cancell
 
 
 def test_plain_franceconnect_is_not_enough_to_spend(api, elus, key, browser):
-    [(_, token)] = elus.create(**CAMILLE)
+    [(camille, token)] = elus.create(**CAMILLE)
     training = formation()
     dossier = request_place(api, token, training["id"], training["sessions"][0]["id"]).json
     organisme(api, key, dossier["id"], "acceptation")
-    landing = browser.login("camille")  # eidas1
-    assert landing.params.get("statut") == "connecte"
+    landing = browser.login("camille")  # eidas1, then linked with her password
+    assert landing.path == "/inscription"
+    browser.post("/sessions", {"nir": camille["nir"][:13], "mot_de_passe": camille["mot_de_passe"]})
+    assert browser.login("camille").params.get("statut") == "connecte"  # linked: logged in
     refused = api.post(
         f"/me/dossiers/{dossier['id']}/validation", token=browser.cookies["mce_session"]
     )

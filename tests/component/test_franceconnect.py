@@ -34,22 +34,38 @@ def signed_up(api, outbox, **identity):
     return payload
 
 
+def links():
+    return [item for item in FcLink.scan() if item.pk.startswith("sub#")]
+
+
 def me_with_cookie(browser):
     return browser.get("/me")
 
 
-def test_an_account_typed_with_the_same_identity_is_linked_at_first_login(api, outbox, browser):
-    signed_up(api, outbox, **CAMILLE)
+def linked(api, outbox, browser, **identity):
+    """An account whose holder linked FranceConnect: the first FranceConnect login leaves the
+    identity waiting, a password login in the same browser links it."""
+    payload = signed_up(api, outbox, **identity)
+    assert browser.login("camille").path == "/inscription"
+    answer = browser.post("/sessions", {"nir": payload["nir"][:13], "mot_de_passe": PASSWORD})
+    assert answer.json_body["franceconnect"] == "lie"
+    browser.cookies.clear()
+    return payload
+
+
+def test_a_typed_identity_alone_never_receives_a_first_franceconnect_login(api, outbox, browser):
+    """An attacker who typed the victim's identity (anyone can read it in the RNE) does not
+    receive the victim's FranceConnect logins: the holder proves the account once."""
+    payload = signed_up(api, outbox, **CAMILLE)
     landing = browser.login("camille")
-    assert (landing.status, landing.path, landing.params) == (
-        303,
-        "/connexion/franceconnect",
-        {"statut": "connecte"},
-    )
-    assert me_with_cookie(browser).json_body["prenoms"] == "Camille"
+    assert (landing.path, landing.params) == ("/inscription", {"franceconnect": "identite"})
+    assert "mce_session" not in browser.cookies and links() == []
+    answer = browser.post("/sessions", {"nir": payload["nir"][:13], "mot_de_passe": PASSWORD})
+    assert answer.json_body["franceconnect"] == "lie"
+    assert me_with_cookie(browser).json_body["identite"] == "certifiee"
     [account] = list(Account.scan())
     assert account.franceconnect.nom_naissance == "BERNARD"
-    assert len(list(FcLink.scan())) == 1
+    assert len(links()) == 1
     browser.cookies.clear()
     assert browser.login("camille").params == {"statut": "connecte"}  # by the link, now
 
@@ -112,24 +128,35 @@ def test_a_signup_whose_nir_contradicts_the_certified_identity_is_refused(api, b
     assert [e["champ"] for e in refused.json["errors"]] == ["nir"]
 
 
-def test_an_account_typed_differently_is_linked_by_logging_in_once(api, outbox, browser):
-    payload = signed_up(api, outbox, **{**CAMILLE, "prenoms": "Camilla"})  # a typo
-    assert browser.login("camille").path == "/inscription"
-    session = api.post(
-        "/sessions",
-        {"nir": payload["nir"][:13], "mot_de_passe": PASSWORD},
-        headers={"Cookie": browser.cookie_header()},
+def test_an_identity_left_waiting_on_a_shared_computer_is_not_given_to_the_next_user(
+    api, outbox, browser
+):
+    """Camille came back from FranceConnect and left; Paul logs in on the same browser: he
+    is logged in, the identity is not linked to his account and stops waiting."""
+    paul = signed_up(
+        api,
+        outbox,
+        nom_naissance="Garnier",
+        nom_usage=None,
+        prenoms="Paul",
+        sexe="M",
+        date_naissance="1980-01-01",
     )
-    assert (session.status, session.json["franceconnect"]) == (200, "lie")
-    browser.keep_cookies(session.headers)
-    browser.cookies.clear()
-    assert browser.login("camille").params == {"statut": "connecte"}
+    assert browser.login("camille").path == "/inscription"
+    session = browser.post("/sessions", {"nir": paul["nir"][:13], "mot_de_passe": PASSWORD})
+    assert session.status_code == 200
+    assert session.json_body["franceconnect"] == "non_lie"
+    assert "n'a pas été liée" in session.json_body["franceconnect_motif"]
+    assert "mce_fc_attente" not in browser.cookies
+    assert links() == []
     [account] = list(Account.scan())
-    assert account.prenoms == "Camilla" and account.franceconnect.prenoms == "Camille"
+    assert account.franceconnect is None
+    assert me_with_cookie(browser).json_body["identite"] == "declaree"
 
 
 def test_the_certified_identity_recognises_an_elu_the_typed_one_missed(aws, api, outbox, browser):
-    payload = signed_up(api, outbox, **{**CAMILLE, "prenoms": "Camilla"})
+    # She typed only her married name; the RNE lists her birth name.
+    payload = signed_up(api, outbox, **{**CAMILLE, "nom_naissance": "Durand", "nom_usage": None})
     world = RneWorld(aws, api, outbox)
     world.ingest(
         "prefectures/35/cm.csv",
@@ -152,7 +179,7 @@ def test_the_certified_identity_recognises_an_elu_the_typed_one_missed(aws, api,
 
 
 def test_logout_ends_the_session_here_and_at_franceconnect(api, outbox, browser, franceconnect):
-    signed_up(api, outbox, **CAMILLE)
+    linked(api, outbox, browser, **CAMILLE)
     browser.login("camille")
     response = browser.get("/auth/franceconnect/logout")
     assert response.status_code == 303
@@ -179,7 +206,7 @@ def test_a_state_from_another_browser_is_refused(browser):
 
 
 def test_a_callback_replayed_is_refused(api, outbox, browser):
-    signed_up(api, outbox, **CAMILLE)
+    linked(api, outbox, browser, **CAMILLE)
     callback = browser.consent(browser.start(), "camille")
     state_cookie = browser.cookies["mce_fc_etat"]
     assert browser.come_back(callback).params == {"statut": "connecte"}
@@ -188,7 +215,7 @@ def test_a_callback_replayed_is_refused(api, outbox, browser):
 
 
 def test_a_code_replayed_with_a_fresh_state_is_refused_by_the_provider(api, outbox, browser):
-    signed_up(api, outbox, **CAMILLE)
+    linked(api, outbox, browser, **CAMILLE)
     first = browser.consent(browser.start(), "camille")
     assert browser.come_back(first).params == {"statut": "connecte"}
     code = parse_qs(urlparse(first).query)["code"][0]
@@ -246,7 +273,7 @@ def test_franceconnect_unreachable_is_a_clear_error(client, aws, monkeypatch):
 
 
 def test_no_token_code_or_state_reaches_the_logs(api, outbox, browser, log_output):
-    signed_up(api, outbox, **CAMILLE)
+    linked(api, outbox, browser, **CAMILLE)
     callback = browser.consent(browser.start(), "camille")
     query = parse_qs(urlparse(callback).query)
     browser.come_back(callback)

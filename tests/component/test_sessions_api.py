@@ -109,6 +109,8 @@ def test_me_without_a_session_is_401_with_a_challenge(api):
 
 def test_login_costs_at_most_three_dynamodb_calls(api, active_account):
     _, nir13 = active_account
+    # A container reads the time of the last RNE file once a minute: not in the count.
+    assert login(api, nir13).status == 200
     with count_aws_calls() as calls:
         assert login(api, nir13).status == 200
     assert dynamodb_calls(calls) <= 3

@@ -100,8 +100,10 @@ def test_requests_are_rate_limited_per_email_and_per_ip(api):
     assert api.post("/support-requests", request_body(email="p10@exemple.fr")).status == 429
 
 
-def test_automatic_resolution_with_the_birth_name_given(api, outbox, world):
-    # She signed up with her married name as birth name; the RNE lists her birth name.
+def test_names_typed_in_a_request_never_make_an_elu(api, outbox, world):
+    """She signed up with her married name as birth name; the RNE lists her birth name. A help
+    request naming the birth name goes to the Caisse des Dépôts: the RNE is public, so names
+    typed in a request (anyone's) are for people to check, never for automatic matching."""
     claire = world.person(nom_naissance="Lefèvre", nom_usage=None, prenoms="Claire")
     world.ingest(
         "prefectures/35/cm.csv",
@@ -110,7 +112,34 @@ def test_automatic_resolution_with_the_birth_name_given(api, outbox, world):
     token = api.post(
         "/sessions", {"nir": claire["nir"][:13], "mot_de_passe": claire["mot_de_passe"]}
     ).json["token"]
+    reference = api.post(
+        "/support-requests", request_body(email=claire["email"]), token=token
+    ).json["reference"]
+    deliver(world)
+    assert api.get(f"/support-requests/{reference}", token=token).json["statut"] == "transmise"
     assert api.get("/me", token=token).json["elu"] is False
+    [mail] = outbox.to(MAILBOX)
+    assert "noms de naissance et d'usage du compte" in mail.text
+
+
+def test_automatic_resolution_with_the_names_the_account_holds(api, outbox, world):
+    """The RNE lists her under the name her account holds, but the ingestion missed the account
+    (activated while the file was read): the request's check finds it, by the ingestion's rules,
+    and files the account in the identity index."""
+    from chalicelib.models import Account, IdentityIndex
+
+    claire = world.person(nom_naissance="Martin", nom_usage="Lefèvre", prenoms="Claire")
+    for item in IdentityIndex.scan():  # as if activated while the file was being ingested
+        item.delete()
+    world.ingest(
+        "prefectures/35/cm.csv",
+        write(CURRENT_HEADER, [municipal_row("MARTIN", "Claire", "F", "14/03/1975")]),
+    )
+    token = api.post(
+        "/sessions", {"nir": claire["nir"][:13], "mot_de_passe": claire["mot_de_passe"]}
+    ).json["token"]
+    [account] = list(Account.scan())
+    account.update(actions=[Account.elu.set(False), Account.rne_mandats.remove()])
     reference = api.post(
         "/support-requests", request_body(email=claire["email"]), token=token
     ).json["reference"]
@@ -121,6 +150,8 @@ def test_automatic_resolution_with_the_birth_name_given(api, outbox, world):
     assert api.get("/me", token=token).json["elu"] is True
     assert outbox.to(MAILBOX) == []
     assert "reconnu" in outbox.last_to(claire["email"]).subject
+    filed = {i.person_key for i in IdentityIndex.scan() if account.nir_hash in (i.accounts or ())}
+    assert "1975-03-14#F#MARTIN#CLAIRE" in filed
 
 
 def sqs_event(world, messages):

@@ -23,7 +23,9 @@ def test_the_emailed_code_activates_the_account(api, outbox):
     response = verify(api, email, code)
     assert response.status == 200 and response.json["statut"] == "active"
     again = verify(api, email, code)
-    assert again.status == 409
+    unknown = verify(api, "personne@exemple.fr", code)
+    # an active account and an unknown address: the same answer
+    assert again.status == unknown.status == 400 and again.json == unknown.json
 
 
 def test_a_wrong_code_says_how_many_tries_are_left(api, outbox):

@@ -44,6 +44,16 @@ class FcBrowser:
         self.keep_cookies(response.headers)
         return response
 
+    def post(self, path: str, body: dict):
+        import json
+
+        headers = {"Content-Type": "application/json"}
+        if self.cookies:
+            headers["Cookie"] = self.cookie_header()
+        response = self.client.http.post(path, headers=headers, body=json.dumps(body))
+        self.keep_cookies(response.headers)
+        return response
+
     def keep_cookies(self, headers: dict) -> None:
         values = headers.get("Set-Cookie") or headers.get("set-cookie") or []
         for value in [values] if isinstance(values, str) else values:

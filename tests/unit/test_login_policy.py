@@ -30,3 +30,20 @@ def test_a_failure_after_an_expired_lock_starts_a_new_window():
     later = locked.after_failure(T0 + timedelta(hours=1))
     assert later.count == 1 and later.locked_until is None
     assert FailureState().is_clean and not later.is_clean
+
+
+def test_attempts_are_counted_before_the_check_and_run_out_at_five():
+    state = FailureState()
+    for expected in range(1, MAX_FAILURES + 1):
+        state = state.reserve(T0)
+        assert state.count == expected and state.locked_until is None
+    assert state.locks
+    assert state.reserve(T0) is None  # five attempts still being checked: no sixth
+    assert state.retry_at(T0) == T0 + timedelta(minutes=15)
+
+
+def test_a_lock_refuses_attempts_until_it_ends_then_a_window_starts_afresh():
+    locked = FailureState(MAX_FAILURES, T0, T0 + LOCK_DURATION)
+    assert locked.reserve(T0 + timedelta(minutes=1)) is None
+    assert locked.retry_at(T0 + timedelta(minutes=1)) == T0 + LOCK_DURATION
+    assert locked.reserve(T0 + LOCK_DURATION + timedelta(seconds=1)).count == 1

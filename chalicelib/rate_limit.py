@@ -1,12 +1,13 @@
-"""Fixed-window counters: one conditional update per key and request."""
+"""Fixed-window counters: one conditional update per key and request (help requests per
+address and per IP, signups per IP, logins per NIR that has no account)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from ..errors import TooManyRequests
-from .store import RateLimitStore
+from .errors import TooManyRequests
+from .rate_limit_store import RateLimitStore
 
 
 class RateLimiter:

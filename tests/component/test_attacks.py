@@ -1,0 +1,197 @@
+"""The attacker's side: each test plays an attack that worked before its control existed.
+
+The RNE is open data: anyone can read an official's name, sex and birth date. The tests here
+type them, share a browser, fire requests at once, and probe what an answer gives away."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from chalicelib import services
+from chalicelib.accounts.errors import AccountLocked, BadCredentials, CodeExpired, WrongCode
+from chalicelib.models import Account, LedgerEntry, TakenBack
+from tests.support.atomic_dynamodb import atomic_requests
+from tests.support.people import PASSWORD, make_nir, signup_payload
+from tests.support.rne_files import CURRENT_HEADER, municipal_row, write
+from tests.support.rne_world import RneWorld
+
+# An official as the RNE publishes her, and as FranceConnect certifies her (local provider).
+CAMILLE = {
+    "nom_naissance": "Bernard",
+    "nom_usage": "Durand",
+    "prenoms": "Camille",
+    "sexe": "F",
+    "date_naissance": "1975-03-08",
+    "lieu_naissance": "35238",
+}
+
+
+@pytest.fixture
+def world(aws, api, outbox):
+    world = RneWorld(aws, api, outbox)
+    world.ingest(
+        "prefectures/35/cm.csv",
+        write(CURRENT_HEADER, [municipal_row("BERNARD", "Camille", "F", "08/03/1975")]),
+    )
+    return world
+
+
+def rights(api, payload):
+    token = api.post("/sessions", {"nir": payload["nir"][:13], "mot_de_passe": PASSWORD}).json[
+        "token"
+    ]
+    return api.get("/me", token=token).json, api.get("/me/rights", token=token).json
+
+
+def test_a_squatter_with_an_invented_nir_loses_the_mandate_to_the_certified_official(
+    api, world, browser, log_output
+):
+    # The squatter types what the RNE publishes, with an invented NIR whose key is right.
+    squatter = world.person(**{**CAMILLE, "email": "squatter@exemple.fr"})
+    me, held = rights(api, squatter)
+    assert me["elu"] is True and me["identite"] == "declaree"
+    assert held["elu"]["montant_disponible"] == "800.00"
+    # The official signs up too, typing the same: two typed identities, nobody keeps it.
+    official = world.person(**{**CAMILLE, "email": "camille.bernard@exemple.fr"})
+    assert rights(api, squatter)[0]["elu"] is False
+    assert rights(api, squatter)[1]["elu"] is None
+    assert rights(api, official)[0]["elu"] is False
+    # The official certifies her identity with FranceConnect: the mandate is hers.
+    assert browser.login("camille").path == "/inscription"
+    linked = browser.post("/sessions", {"nir": official["nir"][:13], "mot_de_passe": PASSWORD})
+    assert linked.json_body["franceconnect"] == "lie"
+    me, held = rights(api, official)
+    assert me["elu"] is True and me["identite"] == "certifiee"
+    assert held["elu"]["montant_disponible"] == "800.00"
+    # The squatter's credits were reversed by a ledger entry, and the case is listed.
+    squatter_account = next(a for a in Account.scan() if a.email == "squatter@exemple.fr")
+    entries = [e for e in LedgerEntry.query(squatter_account.nir_hash) if e.montant_centimes]
+    assert sum(int(e.montant_centimes) for e in entries) == 0
+    assert any("Reprise" in (e.libelle or "") for e in entries)
+    [case] = [item for item in TakenBack.scan() if item.pk.startswith("reprise#")]
+    assert case.compte == squatter_account.id and case.repris_centimes == 80_000
+    assert "RneMandateTakenBack" in log_output()
+    # A new RNE file of the same person goes to the certified identity only.
+    world.ingest(
+        "prefectures/35/cm-2.csv",
+        write(CURRENT_HEADER, [municipal_row("BERNARD", "Camille", "F", "08/03/1975")]),
+    )
+    assert rights(api, squatter)[0]["elu"] is False
+    assert rights(api, official)[0]["elu"] is True
+
+
+def test_a_typed_identity_alone_can_see_rights_but_never_spend_them(api, world):
+    squatter = world.person(**CAMILLE)
+    me, held = rights(api, squatter)
+    assert me["elu"] is True and held["elu"]["montant_disponible"] == "800.00"
+    from tests.support.enrolment import formation, organisme_key, request_place
+
+    training = formation(prix="300")
+    key = organisme_key()
+    token = api.post("/sessions", {"nir": squatter["nir"][:13], "mot_de_passe": PASSWORD}).json[
+        "token"
+    ]
+    dossier = request_place(api, token, training["id"], training["sessions"][0]["id"]).json
+    api.post(
+        f"/organismes/dossiers/{dossier['id']}/acceptation",
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    refused = api.post(f"/me/dossiers/{dossier['id']}/validation", token=token)
+    assert refused.status == 403 and refused.json["type"].endswith("identite-certifiee-requise")
+
+
+def test_an_account_pre_typed_with_a_foreign_birthplace_never_receives_the_victims_login(
+    api, outbox, browser
+):
+    """The attacker typed the victim's identity with a country as birthplace (which skipped the
+    birthplace check), and waits for the victim's first FranceConnect login."""
+    attacker = signup_payload(
+        **{**CAMILLE, "lieu_naissance": "Belgique", "email": "attente@exemple.fr"},
+        nir=make_nir("F", "1975-03-08", place="99131"),
+    )
+    assert api.post("/accounts", attacker).status == 201
+    code = outbox.last_to("attente@exemple.fr").code()
+    api.post("/accounts/verification", {"email": "attente@exemple.fr", "code": code})
+    landing = browser.login("camille")  # the victim's first FranceConnect login
+    assert landing.path == "/inscription"  # her identity waits for her, nobody's session
+    assert "mce_session" not in browser.cookies
+    [account] = list(Account.scan())
+    assert account.franceconnect is None
+
+
+def test_twelve_codes_at_once_compare_five_at_most(api, outbox):
+    payload = signup_payload()
+    api.post("/accounts", payload)
+    right = outbox.last_to(payload["email"]).code()
+    guesses = [f"{(int(right) + n) % 10**6:06d}" for n in range(1, 13)]
+    signup = services.signup()
+    start = threading.Barrier(len(guesses))
+
+    def guess(code):
+        start.wait()
+        try:
+            signup.verify_email(payload["email"], code)
+            return "ok"
+        except WrongCode:
+            return "compared"
+        except CodeExpired:
+            return "refused"
+
+    with atomic_requests(), ThreadPoolExecutor(len(guesses)) as pool:
+        outcomes = list(pool.map(guess, guesses))
+    assert outcomes.count("compared") <= 5 and "ok" not in outcomes
+    assert outcomes.count("refused") >= 7
+    with pytest.raises(CodeExpired):  # even the right code: the tries are spent
+        signup.verify_email(payload["email"], right)
+
+
+def test_eight_wrong_passwords_at_once_end_in_a_lock(api, active_account):
+    _, nir13 = active_account
+    sessions = services.sessions()
+    start = threading.Barrier(8)
+
+    def attempt(_):
+        start.wait()
+        try:
+            sessions.login(nir13, "Pas-le-bon-mot-de-passe-1")
+        except BadCredentials:
+            return "checked"
+        except AccountLocked:
+            return "locked"
+        return "in"
+
+    with atomic_requests(), ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(attempt, range(8)))
+    assert outcomes.count("checked") <= 5 and "in" not in outcomes
+    with pytest.raises(AccountLocked):
+        sessions.login(nir13, PASSWORD)  # even the right password, for now
+
+
+def test_a_late_failure_never_clears_a_fresh_lock(api, active_account):
+    from datetime import UTC, datetime, timedelta
+
+    [account] = list(Account.scan())
+    store = services.account_store()
+    later = datetime.now(UTC) + timedelta(minutes=15)
+    store.lock(account, later)
+    store.lock(account, later - timedelta(minutes=5))  # a slower failure, locking earlier
+    account.refresh()
+    assert account.locked_until == later
+
+
+def test_a_nir_without_account_is_locked_like_any_other(api, active_account):
+    _, nir13 = active_account
+    unknown = make_nir("M", "1960-01-01")[:13]
+    answers = {}
+    for nir in (nir13, unknown):
+        for _ in range(5):
+            assert (
+                api.post("/sessions", {"nir": nir, "mot_de_passe": "Faux-mot-2-passe!"}).status
+                == 401
+            )
+        answers[nir] = api.post("/sessions", {"nir": nir, "mot_de_passe": "Faux-mot-2-passe!"})
+    assert answers[nir13].status == answers[unknown].status == 429
+    assert answers[nir13].json["type"] == answers[unknown].json["type"]
