@@ -449,6 +449,20 @@ def optional_account(request: Request):
     return current_account(request) if session_token(request) else None
 
 
+def client_ip(request: Request) -> str:
+    """The viewer's address: behind CloudFront, the header its function sets for every request
+    (overwriting whatever the client sent; the API answers only through CloudFront); locally,
+    the caller's own address. Never a header the client chooses."""
+    from .settings import get_settings
+
+    header = get_settings().client_ip_header
+    if header:
+        value = (request.headers or {}).get(header, "").strip()
+        if value:
+            return value
+    return ((request.context or {}).get("identity") or {}).get("sourceIp") or "inconnue"
+
+
 def read_cookie(request: Request, name: str) -> str | None:
     cookie_header = (request.headers or {}).get("cookie")
     if not cookie_header:

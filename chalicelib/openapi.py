@@ -624,9 +624,17 @@ _PATHS: dict[str, dict] = {
         }
     },
     "/auth/franceconnect/logout": {
-        "get": {
-            "summary": "Se déconnecter, et de FranceConnect si la session en vient",
+        "post": {
+            "summary": "Se déconnecter, et de FranceConnect si la session en vient (POST "
+            "seulement : un lien ne déconnecte personne)",
             "security": [{}, *_BEARER],
+            "requestBody": {
+                "required": False,
+                "content": {
+                    "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
+                    "application/json": {"schema": {"type": "object"}},
+                },
+            },
             "responses": {
                 "303": {"description": "Vers la déconnexion FranceConnect, ou l'accueil."}
             },

@@ -41,6 +41,12 @@ class Settings:
     franceconnect_table: str
     dossiers_table: str
     organismes_table: str
+    # the secret CloudFront sends the API (X-Origin-Verify), checked by the API's firewall: the
+    # API answers only through CloudFront (the app never reads it)
+    origin_verify_secret: str
+    # behind CloudFront, the header holding the viewer's address (set by a CloudFront Function,
+    # whatever the client sent); empty: the caller's own address (the local stage)
+    client_ip_header: str
     franceconnect_issuer: str
     franceconnect_client_id: str
     franceconnect_client_secret: str  # the name of the Secrets Manager secret holding it
@@ -86,6 +92,8 @@ class Settings:
             franceconnect_table=required("FRANCECONNECT_TABLE"),
             dossiers_table=required("DOSSIERS_TABLE"),
             organismes_table=required("ORGANISMES_TABLE"),
+            origin_verify_secret=required("ORIGIN_VERIFY_SECRET"),
+            client_ip_header=env.get("CLIENT_IP_HEADER", "").strip().lower(),
             franceconnect_issuer=required("FRANCECONNECT_ISSUER").rstrip("/"),
             franceconnect_client_id=required("FRANCECONNECT_CLIENT_ID"),
             franceconnect_client_secret=required("FRANCECONNECT_CLIENT_SECRET"),

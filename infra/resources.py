@@ -96,7 +96,7 @@ BUCKET_NOTIFICATIONS = (BucketNotification("rne_bucket", "rne_queue_name", RNE_U
 SENDER_IDENTITIES = ("mail_sender",)
 SENDER_CONFIGURATION_SETS = ("ses_configuration_set",)
 # The NIR key is generated; FranceConnect's client secret is set by operators (see README).
-SECRETS = ("nir_hmac_key_secret", "franceconnect_client_secret")
+SECRETS = ("nir_hmac_key_secret", "franceconnect_client_secret", "origin_verify_secret")
 # One message at a time for the RNE: each may take a whole invocation.
 EVENT_SOURCES = (
     EventSource("rne_queue_name", "rne_ingest", batch_size=1, max_concurrency=5),

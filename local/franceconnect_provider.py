@@ -314,8 +314,7 @@ class LocalFranceConnect:
         return _redirect(target, state=query.get("state", ""))
 
     def subject(self, identity: dict, client_id: str) -> str:
-        """A pseudonymous subject per identity and client, as FranceConnect gives."""
-        return hashlib.sha256(f"{client_id}:{identity['id']}".encode()).hexdigest() + "v1"
+        return subject_for(identity["id"], client_id)
 
 
 @functools.lru_cache(maxsize=1)
@@ -331,6 +330,11 @@ def _signing_keys() -> tuple[RSAKey, RSAKey]:
 
 
 ACR_LEVELS = ("eidas1", "eidas2")
+
+
+def subject_for(identity_id: str, client_id: str) -> str:
+    """A pseudonymous subject per identity and client, as FranceConnect gives."""
+    return hashlib.sha256(f"{client_id}:{identity_id}".encode()).hexdigest() + "v1"
 
 
 def _acr(asked: str | None) -> str:

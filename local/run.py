@@ -130,7 +130,8 @@ Mon Compte Élu tourne en local.
                curl -H 'Authorization: Bearer {organisme["cle"]}' \\
                  http://{HOST}:{api_port}/api/organismes/dossiers
   FranceConnect (local) {franceconnect.issuer} : GET /api/auth/franceconnect dans un
-               navigateur (Camille, liée à son compte ; Anne-Sophie, sans compte : inscription)
+               navigateur (Camille et Joël, liés à leur compte ; Anne-Sophie, sans compte :
+               inscription)
   Fichier RNE  AWS_ENDPOINT_URL=http://{HOST}:{moto_port} aws s3 cp \
 {
             seed.DEMO_RNE_FILE.relative_to(Path.cwd())

@@ -71,6 +71,18 @@ DEMO_ACCOUNTS = [
 DEMO_CPF = {DEMO_NIR: {"cpf_euros_centimes": 125_000}, DEMO_ELU_NIR: {"cpf_heures": 120}}
 
 
+def _link_franceconnect(account, email: str) -> None:
+    """The demo accounts are linked to their identity at the local FranceConnect, as if each
+    holder had proven the account once with the password."""
+    from chalicelib.franceconnect.identity import FcIdentity
+    from chalicelib.franceconnect.login import link_key
+    from local.franceconnect_provider import DEMO_IDENTITIES, subject_for
+
+    claims = next(i for i in DEMO_IDENTITIES if i["email"] == email)
+    sub = subject_for(claims["id"], services.get_settings().franceconnect_client_id)
+    services.franceconnect_links().link(account, FcIdentity.from_claims(claims), link_key(sub))
+
+
 def seed_demo_catalogue() -> dict:
     from chalicelib.catalogue.importer import import_catalogue
     from chalicelib.clock import paris_today
@@ -92,6 +104,7 @@ def seed_demo_accounts() -> int:
         except AlreadyTaken:
             continue
         signup.activate(account)
+        _link_franceconnect(account, data["email"])
         account.update(
             actions=[
                 getattr(type(account), name).set(value)

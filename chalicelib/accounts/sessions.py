@@ -84,8 +84,9 @@ class Sessions:
             if attempt.locks:
                 self._store.lock(account, now + LOCK_DURATION)
                 count(Metric.ACCOUNT_LOCKED)
-                logger.info("Account locked after repeated login failures",
-                            extra={"account_id": account.id})
+                logger.info(
+                    "Account locked after repeated login failures", extra={"account_id": account.id}
+                )
             raise BadCredentials()
         if account.statut != ACTIVE:
             raise EmailNotVerified()
@@ -124,8 +125,9 @@ class Sessions:
         try:
             self._limiter.hit("connexion", nir_hash, MAX_FAILURES, WINDOW, now)
         except TooManyRequests as limited:
-            raise account_locked(now + timedelta(seconds=limited.retry_after_seconds),
-                                 now) from None
+            raise account_locked(
+                now + timedelta(seconds=limited.retry_after_seconds), now
+            ) from None
 
     def open(
         self,

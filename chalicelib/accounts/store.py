@@ -91,8 +91,10 @@ class AccountStore:
             account.update(
                 actions=[Account.verification_attempts.add(1)],
                 condition=(Account.statut == PENDING)
-                & (Account.verification_attempts.does_not_exist()
-                   | (Account.verification_attempts < most)),
+                & (
+                    Account.verification_attempts.does_not_exist()
+                    | (Account.verification_attempts < most)
+                ),
             )
         except UpdateError as error:
             if is_condition_failure(error):
@@ -149,13 +151,18 @@ class AccountStore:
         """Count an attempt, if the count and the lock are still those read (Conflict)."""
         read_lock = account.locked_until
         condition = Account.failed_logins == (account.failed_logins or 0)
-        condition &= (Account.locked_until.does_not_exist() if read_lock is None
-                      else Account.locked_until == read_lock)
+        condition &= (
+            Account.locked_until.does_not_exist()
+            if read_lock is None
+            else Account.locked_until == read_lock
+        )
         try:
             account.update(
-                actions=[Account.failed_logins.set(attempt.count),
-                         Account.failures_since.set(attempt.since),
-                         Account.locked_until.remove()],
+                actions=[
+                    Account.failed_logins.set(attempt.count),
+                    Account.failures_since.set(attempt.since),
+                    Account.locked_until.remove(),
+                ],
                 condition=condition,
             )
         except UpdateError as error:
@@ -185,8 +192,9 @@ class AccountStore:
         try:
             with TransactWrite(connection=shared_connection()) as transaction:
                 transaction.save(session)
-                transaction.update(account, actions=actions,
-                                   condition=Account.locked_until.does_not_exist())
+                transaction.update(
+                    account, actions=actions, condition=Account.locked_until.does_not_exist()
+                )
         except TransactWriteError as error:
             reasons = [getattr(r, "code", None) for r in (error.cancellation_reasons or [])]
             if "ConditionalCheckFailed" in reasons:

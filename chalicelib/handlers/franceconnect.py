@@ -90,7 +90,13 @@ def franceconnect_identity():
     )
 
 
-@bp.route("/auth/franceconnect/logout", methods=["GET"])
+# POST only (a form's button): a link or an image on any site could otherwise log people out.
+# The session cookie is SameSite=Lax: another site's form posting here carries no session.
+@bp.route(
+    "/auth/franceconnect/logout",
+    methods=["POST"],
+    content_types=["application/x-www-form-urlencoded", "application/json", "text/plain"],
+)
 def franceconnect_logout():
     """End the session here, then at FranceConnect when it was opened through it."""
     token = session_token(bp.current_request)

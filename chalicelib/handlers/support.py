@@ -6,7 +6,7 @@ import json
 from chalice import Blueprint
 
 from .. import services
-from ..api import ApiBlueprint, json_object, json_response, optional_account
+from ..api import ApiBlueprint, client_ip, json_object, json_response, optional_account
 from ..observability import logger
 
 bp = ApiBlueprint(__name__)
@@ -17,7 +17,7 @@ workers = Blueprint(__name__ + ".workers")
 def submit_support_request():
     request = bp.current_request
     body = json_object(request)
-    source_ip = ((request.context or {}).get("identity") or {}).get("sourceIp") or "inconnue"
+    source_ip = client_ip(request)
     status, answer = services.support_desk().submit(body, optional_account(request), source_ip)
     return json_response(answer, status=status)
 

@@ -7,7 +7,7 @@ import json
 
 from chalicelib.settings import Settings
 
-from .naming import arn
+from .naming import ORIGIN_HEADER, ORIGIN_SECRET_VALUE, VIEWER_IP_HEADER, arn
 from .parts import log_group
 
 API_ID = "RestAPI"  # Chalice's
@@ -120,26 +120,49 @@ def firewall(settings: Settings) -> dict:
                 "DefaultAction": {"Allow": {}},
                 "VisibilityConfig": _visibility("api"),
                 "Rules": [
+                    # Only through CloudFront: it sends a secret header the API's default
+                    # endpoint, called directly, would lack.
+                    {
+                        "Name": "cloudfront-only",
+                        "Priority": 0,
+                        "Action": {"Block": {}},
+                        "Statement": {
+                            "NotStatement": {
+                                "Statement": {
+                                    "ByteMatchStatement": {
+                                        "FieldToMatch": {
+                                            "SingleHeader": {"Name": ORIGIN_HEADER.lower()}
+                                        },
+                                        "PositionalConstraint": "EXACTLY",
+                                        "SearchString": ORIGIN_SECRET_VALUE,
+                                        "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+                                    }
+                                }
+                            }
+                        },
+                        "VisibilityConfig": _visibility("cloudfront-only"),
+                    },
                     # Behind CloudFront the caller is an edge: count the viewer's address, which
-                    # CloudFront puts first in X-Forwarded-For.
+                    # CloudFront's function puts in its own header (X-Forwarded-For's first
+                    # address is the client's to choose).
                     {
                         "Name": "rate-per-ip",
-                        "Priority": 0,
+                        "Priority": 1,
                         "Action": {"Block": {}},
                         "Statement": {
                             "RateBasedStatement": {
                                 "Limit": RATE_LIMIT_PER_IP,
                                 "AggregateKeyType": "FORWARDED_IP",
                                 "ForwardedIPConfig": {
-                                    "HeaderName": "X-Forwarded-For",
+                                    "HeaderName": VIEWER_IP_HEADER,
                                     "FallbackBehavior": "MATCH",
                                 },
                             }
                         },
                         "VisibilityConfig": _visibility("rate-per-ip"),
                     },
-                    managed("AWSManagedRulesCommonRuleSet", 1),
-                    managed("AWSManagedRulesKnownBadInputsRuleSet", 2),
+                    managed("AWSManagedRulesCommonRuleSet", 2),
+                    managed("AWSManagedRulesKnownBadInputsRuleSet", 3),
                 ],
             },
         },

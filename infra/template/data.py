@@ -275,6 +275,8 @@ _SECRET_DESCRIPTIONS = {
     "franceconnect_client_secret": "Secret du client FranceConnect : y mettre celui que "
     "FranceConnect a remis (la valeur générée n'est qu'un "
     "bouche-trou)",
+    "origin_verify_secret": "En-tête X-Origin-Verify que CloudFront envoie à l'API et que son "
+    "pare-feu exige : l'API ne répond que par CloudFront",
 }
 
 

@@ -5,6 +5,13 @@ from __future__ import annotations
 
 DATA_KEY = "DataKey"  # the customer-managed key of the personal data
 
+# Behind CloudFront: the viewer's address, in a header CloudFront's function sets, and the
+# secret header CloudFront sends the API (resolved by CloudFormation from the generated secret
+# at deployment: its value is never in the template).
+VIEWER_IP_HEADER = "x-mce-viewer-ip"
+ORIGIN_HEADER = "X-Origin-Verify"
+ORIGIN_SECRET_VALUE = {"Fn::Sub": "{{resolve:secretsmanager:${OriginVerifySecret}:SecretString}}"}
+
 # Chalice names the REST API's function APIHandler, the others after their Python name.
 _CHALICE_FUNCTION_IDS = {"api_handler": "APIHandler"}
 

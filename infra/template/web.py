@@ -11,6 +11,7 @@ from infra.web_files import WEB_ROOT
 
 from .api import API_ID, API_STAGE
 from .data import ACCESS_LOGS, private_versioned_bucket_properties
+from .naming import ORIGIN_HEADER, ORIGIN_SECRET_VALUE, VIEWER_IP_HEADER
 from .parts import bucket_policy
 
 WEB_BUCKET = "WebBucket"
@@ -65,6 +66,19 @@ def rewrite_function_code() -> str:
         "  var uri = request.uri.length > 1 ? request.uri.replace(/\\/+$/, '') : '/';\n"
         "  if (PAGES[uri]) { request.uri = PAGES[uri]; }\n"
         "  else if (uri.indexOf('/assets/') !== 0) { request.uri = '/404.html'; }\n"
+        "  return request;\n"
+        "}\n"
+    )
+
+
+def api_viewer_function_code() -> str:
+    """CloudFront Function (viewer request) of /api/*: the viewer's address in a header of its
+    own, replacing whatever the client sent there. The API's firewall and rate limits count
+    requests by it (behind CloudFront, the caller's address is an edge's)."""
+    return (
+        "function handler(event) {\n"
+        "  var request = event.request;\n"
+        f"  request.headers['{VIEWER_IP_HEADER}'] = {{value: event.viewer.ip}};\n"
         "  return request;\n"
         "}\n"
     )
@@ -144,6 +158,18 @@ def web(settings: Settings) -> dict:
                     "Runtime": "cloudfront-js-2.0",
                 },
                 "FunctionCode": rewrite_function_code(),
+            },
+        },
+        "ApiViewer": {
+            "Type": "AWS::CloudFront::Function",
+            "Properties": {
+                "Name": f"mce-{settings.stage}-api-viewer",
+                "AutoPublish": True,
+                "FunctionConfig": {
+                    "Comment": "API : adresse du visiteur dans x-mce-viewer-ip",
+                    "Runtime": "cloudfront-js-2.0",
+                },
+                "FunctionCode": api_viewer_function_code(),
             },
         },
         "WebSecurityHeaders": {
@@ -253,6 +279,13 @@ def web(settings: Settings) -> dict:
                                 "OriginProtocolPolicy": "https-only",
                                 "OriginSSLProtocols": ["TLSv1.2"],
                             },
+                            # the API's firewall refuses whatever lacks it: CloudFront only
+                            "OriginCustomHeaders": [
+                                {
+                                    "HeaderName": ORIGIN_HEADER,
+                                    "HeaderValue": ORIGIN_SECRET_VALUE,
+                                }
+                            ],
                         },
                     ],
                     "DefaultCacheBehavior": {
@@ -288,6 +321,17 @@ def web(settings: Settings) -> dict:
                             "CachePolicyId": CACHING_DISABLED,
                             "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST,
                             "ResponseHeadersPolicyId": {"Ref": "WebSecurityHeaders"},
+                            "FunctionAssociations": [
+                                {
+                                    "EventType": "viewer-request",
+                                    "FunctionARN": {
+                                        "Fn::GetAtt": [
+                                            "ApiViewer",
+                                            "FunctionMetadata.FunctionARN",
+                                        ]
+                                    },
+                                }
+                            ],
                         }
                     ],
                 }

@@ -195,3 +195,57 @@ def test_a_nir_without_account_is_locked_like_any_other(api, active_account):
         answers[nir] = api.post("/sessions", {"nir": nir, "mot_de_passe": "Faux-mot-2-passe!"})
     assert answers[nir13].status == answers[unknown].status == 429
     assert answers[nir13].json["type"] == answers[unknown].json["type"]
+
+
+def test_no_link_on_another_site_can_log_anyone_out(client, logged_in):
+    _, token = logged_in
+    for path in ("/auth/franceconnect/logout", "/sessions/current"):
+        response = client.http.get(path, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code in (403, 405), path  # a GET ends no session
+    me = client.http.get("/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200
+
+
+def test_a_return_address_elsewhere_is_never_kept(browser):
+    """?retour= from a crafted link: the login starts, and only a path of this site is kept
+    for the way back."""
+    from urllib.parse import quote
+
+    from chalicelib.models import FcLoginState
+
+    for retour in (
+        "//evil.example",
+        "/%09/evil.example",
+        "https://evil.example/",
+        "/dossier?id=DOS-1",
+    ):
+        browser.start(f"retour={quote(retour, safe='')}")
+    kept = {item.retour for item in FcLoginState.scan() if item.pk.startswith("etat#")}
+    assert kept == {None, "/dossier?id=DOS-1"}
+
+
+def test_a_client_cannot_choose_the_address_it_is_counted_under(api):
+    """Help requests are limited to 10 an hour per address: headers the client sets
+    (X-Forwarded-For, or the one CloudFront sets once deployed) change nothing here."""
+    body = {
+        "situation": "droits_elu_invisibles",
+        "nom_naissance": "Martin",
+        "prenoms": "Claire",
+        "date_naissance": "1975-03-14",
+        "lieu_naissance": "Rennes",
+        "collectivite": "Rennes",
+    }
+    for n in range(10):
+        spoofed = {"X-Forwarded-For": f"10.1.0.{n}", "x-mce-viewer-ip": f"10.0.0.{n}"}
+        assert (
+            api.post(
+                "/support-requests", {**body, "email": f"p{n}@exemple.fr"}, headers=spoofed
+            ).status
+            == 202
+        )
+    refused = api.post(
+        "/support-requests",
+        {**body, "email": "p99@exemple.fr"},
+        headers={"x-mce-viewer-ip": "10.9.9.9"},
+    )
+    assert refused.status == 429

@@ -203,7 +203,7 @@ def test_signup_recognition_rights_catalogue_history_logout_and_back_to_a_format
     assert "+ 400,00" in page.locator("#operations").inner_text()  # a yearly credit
     check(page, "09-historique")
 
-    page.get_by_role("link", name="Se déconnecter").click()
+    page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url(re.compile(r".*/\?deconnexion=1"))
     page.get_by_text("Vous êtes déconnecté(e)").wait_for()
 
@@ -308,7 +308,7 @@ def test_franceconnect_in_the_browser(local_system, site, page):
     page.get_by_role("link", name=re.compile("Camille BERNARD")).click()
     page.wait_for_url("**/espace")
     assert "Camille DURAND" in page.get_by_role("banner").inner_text()
-    page.get_by_role("link", name="Se déconnecter").click()
+    page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url(re.compile(r".*/\?deconnexion=1"))
     page.goto(site + "/formation?id=inconnue")
     page.get_by_role("heading", name="Formation introuvable").wait_for()

@@ -268,3 +268,38 @@ def test_cloudfront_maps_paths_to_files_as_make_run_does(tmp_path):
         local = resolve(path)
         expected = "/" + local.relative_to(WEB_ROOT).as_posix() if local else "/404.html"
         assert uri == expected, path
+
+
+def test_the_api_answers_only_through_cloudfront_and_counts_the_viewers_address(prod, tmp_path):
+    """The firewall blocks what lacks CloudFront's secret header, and rates requests by the
+    address CloudFront's function sets, never by a header the client chooses."""
+    import shutil
+    import subprocess
+
+    from infra.template.web import api_viewer_function_code
+
+    rules = {r["Name"]: r for r in prod["ApiFirewall"]["Properties"]["Rules"]}
+    only = rules["cloudfront-only"]["Statement"]["NotStatement"]["Statement"]["ByteMatchStatement"]
+    assert only["FieldToMatch"] == {"SingleHeader": {"Name": "x-origin-verify"}}
+    assert "resolve:secretsmanager" in only["SearchString"]["Fn::Sub"]
+    assert rules["cloudfront-only"]["Priority"] == 0
+    rate = rules["rate-per-ip"]["Statement"]["RateBasedStatement"]
+    assert rate["ForwardedIPConfig"]["HeaderName"] == "x-mce-viewer-ip"
+    distribution = prod["WebDistribution"]["Properties"]["DistributionConfig"]
+    [api_origin] = [o for o in distribution["Origins"] if o["Id"] == "api"]
+    assert api_origin["OriginCustomHeaders"][0]["HeaderName"] == "X-Origin-Verify"
+    [api_behaviour] = distribution["CacheBehaviors"]
+    assert api_behaviour["FunctionAssociations"][0]["FunctionARN"]["Fn::GetAtt"][0] == "ApiViewer"
+    node = shutil.which("node")
+    assert node, "Node.js runs the CloudFront Function here"
+    script = tmp_path / "viewer.js"
+    script.write_text(
+        api_viewer_function_code()
+        + "console.log(JSON.stringify(handler({viewer: {ip: '203.0.113.9'}, request: {headers:"
+        " {'x-mce-viewer-ip': {value: '1.2.3.4'}}}}).headers['x-mce-viewer-ip']));\n",
+        encoding="utf-8",
+    )
+    run = subprocess.run(  # noqa: S603 - node on our own script
+        [node, str(script)], capture_output=True, text=True, check=True
+    )
+    assert json.loads(run.stdout) == {"value": "203.0.113.9"}  # the client's own value is gone

@@ -59,16 +59,22 @@ export const dateTimeFr = (iso) =>
 
 export const params = () => new URLSearchParams(window.location.search);
 
-// Only a path of this site: "/formation?id=x", never "//elsewhere" or "https://...".
-export function safeReturn(value, fallback = "/espace") {
-  return value && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : fallback;
+// Only a path of this site: "/formation?id=x", never "//elsewhere", "https://..." or "/\t/x"
+// (browsers drop tabs and newlines from addresses). Parsed as the browser will, not matched.
+export function safeReturn(value, fallback = "/espace", origin = window.location.origin) {
+  if (!value || !value.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(value)) return fallback;
+  let url;
+  try { url = new URL(value, origin); } catch { return fallback; }
+  return url.origin === origin ? `${url.pathname}${url.search}${url.hash}` : fallback;
 }
 
 function header(user) {
   const links = user
     ? [el("li", {}, el("span", { class: "bouton", "aria-label": `Connecté : ${user.prenoms} ${user.nom.toUpperCase()}` },
           `${user.prenoms} ${user.nom.toUpperCase()}`)),
-       el("li", {}, el("a", { href: "/api/auth/franceconnect/logout" }, "Se déconnecter"))]
+       // a form (POST): no link, however placed, can log anyone out
+       el("li", {}, el("form", { method: "post", action: "/api/auth/franceconnect/logout", class: "deconnexion" },
+         el("button", { type: "submit" }, "Se déconnecter")))]
     : [el("li", {}, el("a", { href: "/inscription" }, "Création de compte")),
        el("li", {}, el("a", { href: "/connexion", class: "bouton-principal" }, "Connexion"))];
   return el("header", { class: "entete" },

@@ -1,4 +1,4 @@
-import { api, busy, notice, page, params, safeReturn, showProblem } from "../app.js";
+import { api, busy, el, notice, page, params, safeReturn, showProblem } from "../app.js";
 
 page(async (user) => {
   const form = document.getElementById("connexion");
@@ -18,8 +18,15 @@ page(async (user) => {
     busy(form, async () => {
       const nir = form.nir.value.replace(/\s/g, "");
       const { status, data } = await api("/sessions", { method: "POST", body: { nir, mot_de_passe: form.mot_de_passe.value } });
-      if (status === 200) window.location.assign(retour);
-      else showProblem(form, data, status);
+      if (status !== 200) { showProblem(form, data, status); return; }
+      const next = data.retour ? safeReturn(data.retour) : retour;
+      if (data.franceconnect === "non_lie") {
+        // an identity left waiting on this browser was someone else's: say so, then go on
+        form.replaceChildren(notice(form, data.franceconnect_motif, "erreur"),
+          el("p", {}, el("a", { class: "bouton bouton-principal", href: next }, "Continuer")));
+        return;
+      }
+      window.location.assign(next);
     });
   });
 });
