@@ -71,3 +71,4 @@ for blueprint in (
 app.register_blueprint(rights.jobs)
 app.register_blueprint(dossiers.jobs)
 app.register_blueprint(support.workers)
+app.register_blueprint(password_resets.workers)

@@ -26,6 +26,7 @@ from .rights.rules import euros
 from .support.errors import SupportRequestNotFound
 
 MAX_BODY_BYTES = 64 * 1024
+MAX_DEPTH = 8  # no form of the API nests deeper than 3
 SESSION_COOKIE = "mce_session"
 _BEARER = {"WWW-Authenticate": "Bearer"}
 
@@ -395,14 +396,35 @@ def json_object(request: Request) -> dict[str, Any]:
             slug="json-invalide",
         )
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        body = json.loads(raw, parse_constant=_no_constant)
+        _check_depth(body, MAX_DEPTH)
+        # a lone surrogate ("\ud800") parses but can be stored or hashed nowhere
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeError, RecursionError):
         raise Problem(
-            400, "Le corps de la requête n'est pas un JSON valide.", slug="json-invalide"
+            400,
+            "Le corps de la requête n'est pas un JSON valide (nombres, caractères et "
+            f"imbrication : au plus {MAX_DEPTH} niveaux).",
+            slug="json-invalide",
         ) from None
     if not isinstance(body, dict):
         raise Problem(400, "Le corps de la requête doit être un objet JSON.", slug="json-invalide")
     return body
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity: Python's extension, refused
+
+
+def _check_depth(value: Any, left: int) -> None:
+    if left < 0:
+        raise ValueError("too deep")
+    if isinstance(value, dict):
+        for item in value.values():
+            _check_depth(item, left - 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_depth(item, left - 1)
 
 
 def require_text(body: dict[str, Any], name: str, message: str) -> str:

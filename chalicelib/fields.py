@@ -59,6 +59,39 @@ def local_path(value: str | None, max_length: int = 300) -> str | None:
     return value
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z0-9_.:\-]+")
+
+
+def is_identifier(value: object, max_length: int = 64) -> bool:
+    """An id of ours (formation, session, file, request): short, plain characters. Anything else
+    names nothing, and never reaches a database key."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= max_length
+        and bool(_IDENTIFIER.fullmatch(value))
+    )
+
+
+@dataclass(frozen=True)
+class Identifier:
+    label: str
+    max_length: int = 64
+    required: bool = True
+
+    def clean(self, value: Any, today: date | None = None) -> str:
+        if not is_identifier(value, self.max_length):
+            raise Invalid(f"{self.label} : identifiant invalide.")
+        return value
+
+    def schema(self) -> dict:
+        return {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_.:\\-]+$",
+            "maxLength": self.max_length,
+            "description": self.label,
+        }
+
+
 def age_on(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 

@@ -26,8 +26,11 @@ def tracer():
 
 
 def trace_lambda_handler(handler):
-    """Like `Tracer.capture_lambda_handler`, with the tracer created at the first invocation."""
-    return tracer().capture_lambda_handler(handler)
+    """Like `Tracer.capture_lambda_handler`, with the tracer created at the first invocation.
+    Never the response nor the error in the trace: answers hold tokens and personal data, and
+    an error's message may quote what was typed (X-Ray keeps them 30 days, for anyone with
+    read access to traces)."""
+    return tracer().capture_lambda_handler(handler, capture_response=False, capture_error=False)
 
 
 class Metric:

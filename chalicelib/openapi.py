@@ -8,6 +8,7 @@ from functools import lru_cache
 from .accounts.signup_form import ADRESSE, CONTACT, IDENTITE, MOT_DE_PASSE, STEPS
 from .catalogue.importer import CATALOGUES, MODALITES
 from .catalogue.search_form import SEARCH
+from .enrolment.request_form import DOSSIER_REQUEST
 from .enrolment.rules import STATUSES
 from .franceconnect.identity import LEVELS
 from .rne.formats import MANDATE_TYPES
@@ -134,14 +135,17 @@ _SCHEMAS: dict[str, dict] = {
             "token": _STRING,
             "expires_at": _DATETIME,
             "franceconnect": {
-                "const": "lie",
-                "description": "L'identité FranceConnect en attente est liée à ce compte.",
+                "enum": ["lie", "non_lie"],
+                "description": "L'identité FranceConnect en attente est liée à ce compte, ou "
+                "non (ce n'est pas la sienne : elle est oubliée).",
             },
+            "franceconnect_motif": _STRING,
+            "retour": {"type": "string", "description": "La page d'où la connexion est partie."},
         },
     },
     "Me": {
         "type": "object",
-        "required": ["id", "prenoms", "nom", "email", "elu", "mandats"],
+        "required": ["id", "prenoms", "nom", "email", "elu", "identite", "mandats"],
         "properties": {
             "id": _STRING,
             "prenoms": _STRING,
@@ -153,6 +157,10 @@ _SCHEMAS: dict[str, dict] = {
             "adresse": {"type": "object"},
             "diplome": _NULLABLE_STRING,
             "elu": {"type": "boolean"},
+            "identite": {
+                "enum": ["declaree", "certifiee"],
+                "description": "Saisie à l'inscription, ou certifiée par FranceConnect.",
+            },
             "mandats": {"type": "array", "items": _ref("Mandat")},
         },
     },
@@ -326,14 +334,7 @@ _SCHEMAS: dict[str, dict] = {
             "lieu": _NULLABLE_STRING,
         },
     },
-    "DossierRequest": {
-        "type": "object",
-        "required": ["formation_id", "session_id"],
-        "properties": {
-            "formation_id": {"type": "string", "maxLength": 64},
-            "session_id": {"type": "string", "maxLength": 40},
-        },
-    },
+    "DossierRequest": DOSSIER_REQUEST.schema(),
     "Dossier": {
         "type": "object",
         "required": ["id", "statut", "montant", "formation_id", "session_id", "echeance"],
@@ -533,6 +534,7 @@ _PATHS: dict[str, dict] = {
                     "L'identité FranceConnect a expiré : recommencer avec FranceConnect."
                 ),
                 "409": _problem("Un compte existe déjà pour ce NIR ou cette adresse."),
+                "429": _problem("Trop de créations de compte depuis cette adresse."),
             },
         )
     },

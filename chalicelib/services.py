@@ -103,7 +103,11 @@ def signup():
     from .accounts.signup import Signup
 
     return Signup(
-        store=account_store(), mailer=mailer(), hasher=keyed_hasher(), elu=elu_recognition()
+        store=account_store(),
+        mailer=mailer(),
+        hasher=keyed_hasher(),
+        elu=elu_recognition(),
+        limiter=rate_limiter(),
     )
 
 
@@ -131,6 +135,8 @@ def password_resets():
         hasher=keyed_hasher(),
         elu=elu_recognition(),
         public_url=bound_settings().public_url,
+        limiter=rate_limiter(),
+        send_to_queue=_queue_sender(bound_settings().account_mail_queue_name),
     )
 
 

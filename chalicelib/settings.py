@@ -33,6 +33,8 @@ class Settings:
     rne_bucket: str
     support_queue_name: str
     support_dlq_name: str
+    account_mail_queue_name: str  # the emails of the account journey sent after the answer
+    account_mail_dlq_name: str
     support_mailbox: str
     mail_sender: str
     nir_hmac_key_secret: str
@@ -84,6 +86,8 @@ class Settings:
             rne_bucket=required("RNE_BUCKET"),
             support_queue_name=required("SUPPORT_QUEUE_NAME"),
             support_dlq_name=required("SUPPORT_DLQ_NAME"),
+            account_mail_queue_name=required("ACCOUNT_MAIL_QUEUE_NAME"),
+            account_mail_dlq_name=required("ACCOUNT_MAIL_DLQ_NAME"),
             support_mailbox=required("SUPPORT_MAILBOX"),
             mail_sender=required("MAIL_SENDER"),
             nir_hmac_key_secret=required("NIR_HMAC_KEY_SECRET"),

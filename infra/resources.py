@@ -13,6 +13,7 @@ from chalicelib.models import ALL_MODELS
 # A message stays invisible while a function handles it for about six times the function's
 # timeout, as AWS recommends for SQS event sources.
 SUPPORT_WORKER_TIMEOUT = 60
+ACCOUNT_MAIL_TIMEOUT = 60
 RNE_INGEST_TIMEOUT = 300  # each invocation hands the rest of a file over before this
 MAX_RECEIVES = 5
 MESSAGE_RETENTION_SECONDS = 14 * 24 * 3600  # the most SQS keeps: time to fix and redrive
@@ -88,6 +89,12 @@ TABLE_MODELS = ALL_MODELS
 BUCKETS = ("rne_bucket",)
 QUEUES = (
     Queue("support_queue_name", "support_dlq_name", 6 * SUPPORT_WORKER_TIMEOUT, MAX_RECEIVES),
+    Queue(
+        "account_mail_queue_name",
+        "account_mail_dlq_name",
+        6 * ACCOUNT_MAIL_TIMEOUT,
+        MAX_RECEIVES,
+    ),
     Queue("rne_queue_name", "rne_dlq_name", 6 * RNE_INGEST_TIMEOUT, MAX_RECEIVES),
 )
 # Prefectures upload under prefectures/<département>/, the ministry under national/.
@@ -102,6 +109,7 @@ EVENT_SOURCES = (
     EventSource("rne_queue_name", "rne_ingest", batch_size=1, max_concurrency=5),
     EventSource("support_queue_name", "support_worker", batch_size=10),
     EventSource("support_dlq_name", "support_dead_letters", batch_size=10),
+    EventSource("account_mail_queue_name", "account_mail", batch_size=10),
 )
 
 FUNCTIONS = (
@@ -128,7 +136,7 @@ FUNCTIONS = (
                 "dossiers_table",
                 "rne_ingestions_table",  # mandates taken back from a typed identity
             ),
-            send_queues=("support_queue_name",),
+            send_queues=("support_queue_name", "account_mail_queue_name"),
             send_email=True,
             read_secrets=("nir_hmac_key_secret", "franceconnect_client_secret"),
         ),
@@ -183,6 +191,15 @@ FUNCTIONS = (
                 "identity_index_table",
                 "rne_ingestions_table",
             ),
+            send_email=True,
+        ),
+    ),
+    Function(
+        "account_mail",
+        timeout=ACCOUNT_MAIL_TIMEOUT,
+        memory=256,
+        access=Access(
+            write_tables=("accounts_table", "password_resets_table"),
             send_email=True,
         ),
     ),

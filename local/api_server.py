@@ -57,6 +57,11 @@ class ApiRequestHandler(ChaliceRequestHandler):
     # The base class binds these to its own _generic_handle: rebind them to ours.
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+        """What the standard library answers by itself (an unknown method: 501, a malformed
+        request line: 400) in problem+json too; API Gateway answers an unknown method 4xx."""
+        self._send_problem(405 if code == 501 else code)
+
     def _send_error_response(self, error: LocalGatewayException) -> None:
         # API Gateway answers an unknown route with 403 "Missing Authentication Token".
         self._send_problem(404 if error.CODE == 403 else error.CODE)

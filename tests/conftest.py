@@ -143,3 +143,12 @@ def log_output(capsys):
     yield read
     logger.removeHandler(powertools_handler)
     logging.getLogger().removeHandler(root_handler)
+
+
+@pytest.fixture
+def relay(aws, client):
+    """The local event relay on every queue (moto never calls a handler): `relay.deliver()`
+    hands what waits to the functions, as Lambda's event sources would."""
+    from tests.support.relay import Relay
+
+    return Relay(aws)

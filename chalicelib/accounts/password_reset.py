@@ -1,5 +1,6 @@
-"""Password reset: a single-use link by email (the same answer whether or not the account
-exists), then a new password that ends every session. Following the link proves the email, so
+"""Password reset: a single-use link by email, queued so that the answer, the work and the time
+are the same whether or not an account has the NIR; then a new password that ends every
+session. Following the link proves the email, so
 it also activates an account still pending."""
 
 from __future__ import annotations
@@ -9,11 +10,12 @@ from datetime import datetime, timedelta
 
 from .. import keyed_hashing
 from ..clock import utc_now
-from ..errors import FieldError, InvalidForm, invalid_field
+from ..errors import FieldError, InvalidForm, TooManyRequests, invalid_field
 from ..mailer import SesMailer, send_quietly
 from ..models import PasswordReset
 from ..models.account import PENDING
 from ..observability import Metric, count
+from ..rate_limit import RateLimiter
 from ..rne.matching import keys_of_account
 from . import emails, nir, passwords
 from .elu import EluRecognition
@@ -22,6 +24,7 @@ from .signup import RESEND_COOLDOWN, minutes
 from .store import KEYS_PER_TRANSACTION, AccountStore
 
 RESET_TOKEN_TTL = timedelta(minutes=30)
+PER_NIR = (5, timedelta(hours=1))  # links asked for one NIR, an hour
 
 
 class PasswordResets:
@@ -32,6 +35,8 @@ class PasswordResets:
         hasher: keyed_hashing.KeyedHasher,
         elu: EluRecognition,
         public_url: str,
+        limiter: RateLimiter,
+        send_to_queue: Callable[[dict], None],
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = store
@@ -39,17 +44,30 @@ class PasswordResets:
         self._hasher = hasher
         self._elu = elu
         self._public_url = public_url
+        self._limiter = limiter
+        self._send_to_queue = send_to_queue
         self._now = clock
 
     def request(self, raw_nir: str) -> None:
-        """Email a single-use link; the same answer whether or not the account exists."""
+        """Queue the link's email; the same answer, the same work and the same time whether or
+        not an account has this NIR (nothing is read here: the worker does the rest)."""
         try:
             body = nir.login_body(raw_nir)
         except nir.InvalidNir as error:
             raise invalid_field("nir", str(error)) from None
-        now = self._now()
-        account = self._store.get(self._hasher.nir(body))
+        nir_hash = self._hasher.nir(body)
         count(Metric.PASSWORD_RESET_REQUESTED)
+        try:
+            self._limiter.hit("reinitialisation", nir_hash, *PER_NIR, self._now())
+        except TooManyRequests:
+            return  # said to nobody: the answer must not tell whether the NIR has an account
+        self._send_to_queue({"reinitialisation": nir_hash})
+
+    def send_link(self, nir_hash: str) -> None:
+        """The account mail worker: a single-use link to the account's address, if there is an
+        account, and not twice within a minute. An SES failure raises: the message comes back."""
+        now = self._now()
+        account = self._store.get(nir_hash)
         if account is None:
             return
         if account.reset_requested_at and now - account.reset_requested_at < RESEND_COOLDOWN:
@@ -62,10 +80,10 @@ class PasswordResets:
         )
         self._store.create_reset(account, reset, now)
         link = f"{self._public_url}/mot-de-passe/nouveau?jeton={token}"
-        send_quietly(
-            self._mailer,
-            emails.password_reset(account.email, account.prenoms, link, minutes(RESET_TOKEN_TTL)),
+        self._mailer.send(
+            emails.password_reset(account.email, account.prenoms, link, minutes(RESET_TOKEN_TTL))
         )
+        count(Metric.EMAIL_SENT)
 
     def reset(self, token: str, password: str) -> None:
         now = self._now()

@@ -21,6 +21,7 @@ from ..models import Account, AccountEmail, Address, FcLink
 from ..models.account import ACTIVE, PENDING
 from ..models.franceconnect import FcIdentityAttribute
 from ..observability import Metric, count
+from ..rate_limit import RateLimiter
 from ..rne.matching import keys_of_account
 from . import emails, passwords
 from .elu import EluRecognition
@@ -32,6 +33,7 @@ VERIFICATION_CODE_TTL = timedelta(minutes=15)
 VERIFICATION_MAX_ATTEMPTS = 5
 PENDING_ACCOUNT_TTL = timedelta(days=7)
 RESEND_COOLDOWN = timedelta(seconds=60)
+PER_ADDRESS = (30, timedelta(hours=1))  # signups from one address (a town hall's included)
 
 
 def minutes(delta: timedelta) -> int:
@@ -45,20 +47,29 @@ class Signup:
         mailer: SesMailer,
         hasher: keyed_hashing.KeyedHasher,
         elu: EluRecognition,
+        limiter: RateLimiter | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = store
         self._mailer = mailer
         self._hasher = hasher
         self._elu = elu
+        self._limiter = limiter
         self._now = clock
 
     def create_account(
-        self, data: dict[str, Any], franceconnect: tuple[FcIdentity, str] | None = None
+        self,
+        data: dict[str, Any],
+        franceconnect: tuple[FcIdentity, str] | None = None,
+        client_address: str | None = None,
     ) -> Account:
         """A pending account. Through FranceConnect, (identity, link key): the identity fields
-        are the certified ones, whatever the form says, and the account is linked to it."""
+        are the certified ones, whatever the form says, and the account is linked to it. The
+        answer says when a NIR has an account already (people need to know): signups are
+        limited per address, so that nobody can test NIRs in bulk."""
         now = self._now()
+        if client_address is not None and self._limiter is not None:
+            self._limiter.hit("inscription", client_address, *PER_ADDRESS, now)
         if franceconnect is not None:
             data = {**data, **franceconnect[0].signup_fields()}
         result = validate_signup(data, now.astimezone(PARIS).date())

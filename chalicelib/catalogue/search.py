@@ -17,6 +17,7 @@ from datetime import date, datetime
 from ..clock import PARIS
 from ..cursors import Cursors
 from ..errors import FieldError, InvalidCursor, InvalidForm
+from ..fields import is_identifier
 from ..models import Account, Formation
 from ..names import normalise
 from ..rights.rules import euros
@@ -101,7 +102,7 @@ class Catalogue:
         )
 
     def get(self, formation_id: str) -> Formation:
-        formation = self._store.get(formation_id)
+        formation = self._store.get(formation_id) if is_identifier(formation_id) else None
         if formation is None:
             raise FormationNotFound()
         return formation

@@ -19,6 +19,8 @@ from ..catalogue.errors import FormationNotFound
 from ..catalogue.store import CatalogueStore
 from ..clock import PARIS
 from ..cursors import Cursors
+from ..errors import InvalidForm
+from ..fields import is_identifier
 from ..franceconnect.identity import may_spend
 from ..models import Account, Dossier, Formation
 from ..models.enrolment import StatusChange, Trainee
@@ -38,13 +40,19 @@ from .errors import (
     TransitionRefused,
 )
 from .notifier import Notifier
+from .request_form import DOSSIER_REQUEST
 from .store import DossierExists, DossierStore
 from .transitions import Transitions
 
 PAGE_SIZE = 20
 LIST = "dossiers"
+
 _KEY = re.compile(r"^[A-Za-z0-9_.:\-]{8,128}$")
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def is_dossier_id(value: str) -> bool:
+    return value.startswith("DOS-") and is_identifier(value, 16)
 
 
 def dossier_id(digest_hex: str) -> str:
@@ -97,6 +105,11 @@ class HolderFiles:
         the same file, whatever happened in between."""
         if not idempotency_key or not _KEY.match(idempotency_key):
             raise IdempotencyKeyMissing()
+        _, errors = DOSSIER_REQUEST.validate(
+            {"formation_id": formation_id, "session_id": session_id}
+        )
+        if errors:
+            raise InvalidForm(errors)
         identifier = dossier_id(self._digest("dossier:" + account.nir_hash, idempotency_key))
         asked = hashlib.sha256(f"{formation_id}\x00{session_id}".encode()).hexdigest()
         existing = self._store.get(identifier)
@@ -163,7 +176,7 @@ class HolderFiles:
         return views.for_holder(self._own(account, identifier))
 
     def _own(self, account: Account, identifier: str) -> Dossier:
-        dossier = self._store.get(identifier) if identifier.startswith("DOS-") else None
+        dossier = self._store.get(identifier) if is_dossier_id(identifier) else None
         if dossier is None or dossier.account != account.nir_hash:
             raise DossierNotFound()
         return dossier

@@ -18,6 +18,7 @@ from ..fields import Choice, Form, Text
 from ..models import Dossier, Organisme, OrganismeKey
 from . import rules, views
 from .errors import DossierNotFound, OrganismeKeyInvalid, TransitionRefused
+from .holder import is_dossier_id
 from .store import DossierStore
 from .transitions import Transitions
 
@@ -84,7 +85,7 @@ class OrganismeDesk:
             if errors:
                 raise InvalidForm(errors)
             motif = cleaned["motif"]
-        dossier = self._store.get(identifier) if identifier.startswith("DOS-") else None
+        dossier = self._store.get(identifier) if is_dossier_id(identifier) else None
         if dossier is None or dossier.organisme != siret:
             raise DossierNotFound()
         today = self._now().astimezone(PARIS).date()

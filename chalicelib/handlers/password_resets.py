@@ -1,7 +1,13 @@
+import json
+
+from chalice import Blueprint
+
 from .. import services
 from ..api import ApiBlueprint, json_object, json_response, require_text
+from ..observability import logger
 
 bp = ApiBlueprint(__name__)
+workers = Blueprint(__name__ + ".workers")
 
 
 @bp.route("/password-resets", methods=["POST"])
@@ -29,3 +35,29 @@ def reset_password(token):
     password = require_text(body, "mot_de_passe", "Mot de passe : ce champ est obligatoire.")
     services.password_resets().reset(token, password)
     return json_response({"statut": "mot_de_passe_modifie"})
+
+
+@workers.lambda_function(name="account_mail")
+def account_mail(event, context):
+    """The emails the account journey queues (password-reset links): one failing message is
+    retried alone (ReportBatchItemFailures), and ends in the dead-letter queue after 5 tries."""
+    from aws_lambda_powertools.utilities.batch import (
+        BatchProcessor,
+        EventType,
+        process_partial_response,
+    )
+
+    resets = services.password_resets()
+
+    def handle(record):
+        logger.append_keys(message_id=record.message_id)
+        message = json.loads(record.body)
+        if "reinitialisation" in message:
+            resets.send_link(message["reinitialisation"])
+
+    return process_partial_response(
+        event=event,
+        record_handler=handle,
+        processor=BatchProcessor(event_type=EventType.SQS),
+        context=context,
+    )

@@ -1,6 +1,6 @@
 from .. import services
 from ..accounts.signup_form import STEPS
-from ..api import ApiBlueprint, json_object, json_response
+from ..api import ApiBlueprint, client_ip, json_object, json_response
 from ..clock import paris_today
 from ..errors import InvalidForm
 from ..problems import Problem
@@ -29,7 +29,9 @@ def create_account():
     request = bp.current_request
     pending = pending_identity(request)
     franceconnect = (pending.identity, pending.link_key) if pending else None
-    account = services.signup().create_account(json_object(request), franceconnect)
+    account = services.signup().create_account(
+        json_object(request), franceconnect, client_address=client_ip(request)
+    )
     if pending is None:
         return json_response({"id": account.id, "statut": account.statut}, status=201)
     services.franceconnect().signed_up(pending.handle)

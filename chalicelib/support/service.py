@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from ..clock import PARIS
 from ..errors import InvalidForm
-from ..fields import normalise_email
+from ..fields import is_identifier, normalise_email
 from ..models import Account, SupportRequest
 from ..models.support import RECEIVED
 from ..observability import Metric, count
@@ -75,7 +75,7 @@ class SupportDesk:
 
     def status(self, reference: str, account: Account | None, email: str | None) -> dict:
         """The requester only: the same session, or the reference with the email given."""
-        request = self._store.get(reference)
+        request = self._store.get(reference) if is_identifier(reference, 20) else None
         allowed = request is not None and (
             (account is not None and request.account == account.nir_hash)
             or (email is not None and normalise_email(email) == request.email)

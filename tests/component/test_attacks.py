@@ -249,3 +249,10 @@ def test_a_client_cannot_choose_the_address_it_is_counted_under(api):
         headers={"x-mce-viewer-ip": "10.9.9.9"},
     )
     assert refused.status == 429
+
+
+def test_nobody_tests_nirs_in_bulk_through_signup(api):
+    """Signup says when a NIR has an account (people need to know): 30 tries an hour per
+    address, then 429."""
+    answers = [api.post("/accounts", signup_payload()).status for _ in range(31)]
+    assert answers[:30] == [201] * 30 and answers[30] == 429

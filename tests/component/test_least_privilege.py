@@ -125,6 +125,7 @@ def _every_api_flow(api, outbox, world):
     world.deliver()  # the support worker forwards it
     assert api.delete("/sessions/current", token=token).status == 204
     assert api.post("/password-resets", {"nir": nir13}).status == 202
+    world.deliver()  # the account mail worker sends the link
     link = outbox.last_to(payload["email"]).link()
     reset_token = parse_qs(urlparse(link).query)["jeton"][0]
     assert (

@@ -7,8 +7,11 @@ from tests.support.people import PASSWORD, make_nir
 NEW_PASSWORD = "Hv8$colline-Granit"
 
 
-def request_reset(api, nir):
-    return api.post("/password-resets", {"nir": nir})
+def request_reset(api, relay, nir):
+    """Ask for a link; the account mail worker then sends it (the queue delivered)."""
+    response = api.post("/password-resets", {"nir": nir})
+    relay.deliver()
+    return response
 
 
 def token_from(mail) -> str:
@@ -19,20 +22,22 @@ def login(api, nir, password):
     return api.post("/sessions", {"nir": nir, "mot_de_passe": password})
 
 
-def test_the_answer_is_the_same_whether_or_not_the_account_exists(api, active_account, outbox):
+def test_the_answer_is_the_same_whether_or_not_the_account_exists(
+    api, active_account, outbox, relay
+):
     payload, nir13 = active_account
-    known = request_reset(api, nir13)
-    unknown = request_reset(api, make_nir("M", "1950-05-05")[:13])
+    known = request_reset(api, relay, nir13)
+    unknown = request_reset(api, relay, make_nir("M", "1950-05-05")[:13])
     assert known.status == unknown.status == 202
     assert known.json == unknown.json
     assert "réinitialisation" in outbox.last_to(payload["email"]).subject.lower()
     assert len(outbox.all()) == 2  # the signup code, then this one link
 
 
-def test_the_link_sets_a_new_password_and_ends_every_session(api, logged_in, outbox):
+def test_the_link_sets_a_new_password_and_ends_every_session(api, logged_in, outbox, relay):
     payload, old_session = logged_in
     nir13 = payload["nir"][:13]
-    request_reset(api, nir13)
+    request_reset(api, relay, nir13)
     token = token_from(outbox.last_to(payload["email"]))
     response = api.post(f"/password-resets/{token}", {"mot_de_passe": NEW_PASSWORD})
     assert (response.status, response.json) == (200, {"statut": "mot_de_passe_modifie"})
@@ -42,9 +47,9 @@ def test_the_link_sets_a_new_password_and_ends_every_session(api, logged_in, out
     assert outbox.last_to(payload["email"]).subject == "Votre mot de passe a été modifié"
 
 
-def test_a_link_serves_once(api, active_account, outbox):
+def test_a_link_serves_once(api, active_account, outbox, relay):
     payload, nir13 = active_account
-    request_reset(api, nir13)
+    request_reset(api, relay, nir13)
     token = token_from(outbox.last_to(payload["email"]))
     assert api.post(f"/password-resets/{token}", {"mot_de_passe": NEW_PASSWORD}).status == 200
     again = api.post(f"/password-resets/{token}", {"mot_de_passe": "Jw9%riviere-Basalte"})
@@ -52,9 +57,9 @@ def test_a_link_serves_once(api, active_account, outbox):
     assert token not in again.body.decode()
 
 
-def test_an_expired_or_unknown_link_is_gone(api, active_account, outbox):
+def test_an_expired_or_unknown_link_is_gone(api, active_account, outbox, relay):
     payload, nir13 = active_account
-    request_reset(api, nir13)
+    request_reset(api, relay, nir13)
     token = token_from(outbox.last_to(payload["email"]))
     for reset in PasswordReset.scan():
         reset.update(
@@ -64,32 +69,32 @@ def test_an_expired_or_unknown_link_is_gone(api, active_account, outbox):
     assert api.post("/password-resets/inconnu", {"mot_de_passe": NEW_PASSWORD}).status == 410
 
 
-def test_the_new_password_follows_the_rule(api, active_account, outbox):
+def test_the_new_password_follows_the_rule(api, active_account, outbox, relay):
     payload, nir13 = active_account
-    request_reset(api, nir13)
+    request_reset(api, relay, nir13)
     token = token_from(outbox.last_to(payload["email"]))
     weak = api.post(f"/password-resets/{token}", {"mot_de_passe": "Martin-Claire-1975!"})
     assert weak.status == 400 and weak.json["errors"][0]["champ"] == "mot_de_passe"
     assert api.post(f"/password-resets/{token}", {"mot_de_passe": NEW_PASSWORD}).status == 200
 
 
-def test_a_reset_unlocks_a_locked_account(api, active_account, outbox):
+def test_a_reset_unlocks_a_locked_account(api, active_account, outbox, relay):
     payload, nir13 = active_account
     for _ in range(5):
         login(api, nir13, "Pas-le-bon-mot-de-passe-1")
     assert login(api, nir13, PASSWORD).status == 429
-    request_reset(api, nir13)
+    request_reset(api, relay, nir13)
     token = token_from(outbox.last_to(payload["email"]))
     api.post(f"/password-resets/{token}", {"mot_de_passe": NEW_PASSWORD})
     assert login(api, nir13, NEW_PASSWORD).status == 200
 
 
-def test_a_reset_activates_an_account_whose_code_was_lost(api, outbox):
+def test_a_reset_activates_an_account_whose_code_was_lost(api, outbox, relay):
     from tests.support.people import signup_payload
 
     payload = signup_payload()
     api.post("/accounts", payload)
-    request_reset(api, payload["nir"][:13])
+    request_reset(api, relay, payload["nir"][:13])
     token = token_from(outbox.last_to(payload["email"]))
     assert api.post(f"/password-resets/{token}", {"mot_de_passe": NEW_PASSWORD}).status == 200
     assert login(api, payload["nir"][:13], NEW_PASSWORD).status == 200

@@ -13,8 +13,10 @@ from chalicelib.models import (
     PasswordReset,
     Session,
 )
+from chalicelib.settings import Settings
 from tests.support.leaks import leaked
 from tests.support.people import PASSWORD, signup_payload
+from tests.support.relay import Relay
 
 NEW_PASSWORD = "Hv8$colline-Granit"
 
@@ -44,6 +46,7 @@ def run_every_account_flow(api, outbox, payload):
     secrets.append(token)
     api.get("/me", token=token)
     api.post("/password-resets", {"nir": nir13})
+    Relay(Settings.from_env()).deliver()
     reset_token = parse_qs(urlparse(outbox.last_to(payload["email"]).link()).query)["jeton"][0]
     secrets.append(reset_token)
     api.post(f"/password-resets/{reset_token}", {"mot_de_passe": "trop-court"})
@@ -136,3 +139,27 @@ def test_email_bodies_and_help_request_details_are_never_logged(aws, api, outbox
         )
         == []
     )
+
+
+def test_traces_never_capture_answers_or_errors(client, logged_in, monkeypatch):
+    """X-Ray would keep a login's token or /me's personal data if the tracer captured
+    responses (Powertools' default): the handler is traced with capture off."""
+    from aws_lambda_powertools import Tracer
+
+    from chalicelib import observability
+
+    seen = []
+    original = Tracer.capture_lambda_handler
+
+    def spy(self, handler=None, capture_response=None, capture_error=None):
+        seen.append((capture_response, capture_error))
+        return original(
+            self, handler, capture_response=capture_response, capture_error=capture_error
+        )
+
+    monkeypatch.setattr(Tracer, "capture_lambda_handler", spy)
+    observability.tracer.cache_clear()
+    _, token = logged_in
+    response = client.http.get("/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert seen and all(flags == (False, False) for flags in seen)
