@@ -47,8 +47,13 @@ app.register_middleware(ConvertToMiddleware(trace_lambda_handler))
 
 @app.middleware("http")
 def problem_details(event, get_response):
-    """Errors Chalice answers by itself (415, malformed requests) become problem+json too."""
-    return rewrite_framework_error(get_response(event))
+    """Errors Chalice answers by itself (415, malformed requests) become problem+json too; a
+    405 says which methods the address takes."""
+    response = rewrite_framework_error(get_response(event))
+    if response.status_code == 405:
+        methods = app.routes.get(event.context.get("resourcePath", ""), {})
+        response.headers["Allow"] = ", ".join(sorted(methods))
+    return response
 
 
 for blueprint in (

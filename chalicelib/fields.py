@@ -130,6 +130,8 @@ class Text:
             "maxLength": self.max_length,
             "description": self.description or self.label,
         }
+        if self.required:  # blank is missing
+            schema.update(minLength=1, pattern=r"\S")
         return {**schema, **self.extra_schema()}
 
     def extra_schema(self) -> dict:

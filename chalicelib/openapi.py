@@ -36,6 +36,13 @@ _NULLABLE_STRING = {"type": ["string", "null"]}
 _DATE = {"type": "string", "format": "date"}
 _DATETIME = {"type": "string", "format": "date-time"}
 _BEARER = [{"bearer": []}, {"cookie": []}]
+# The 13 characters of a NIR people log in with (2A/2B for Corsica); the 15 with the key are
+# accepted too, once the key checks out.
+_NIR_13 = {
+    "type": "string",
+    "pattern": "^[1-478][0-9]{4}(?:[0-9]{2}|2[AB])[0-9]{6}$",
+    "description": "Les 13 premiers caractères, sans la clé.",
+}
 _AMOUNT = {"type": "string", "pattern": "^[0-9]+\\.[0-9]{2}$", "description": "euros"}
 
 _SCHEMAS: dict[str, dict] = {
@@ -116,16 +123,23 @@ _SCHEMAS: dict[str, dict] = {
     "Verification": {
         "type": "object",
         "required": ["email", "code"],
-        "properties": {"email": _STRING, "code": {"type": "string", "pattern": "^[0-9]{6}$"}},
+        "properties": {
+            "email": {"type": "string", "format": "email", "maxLength": 254},
+            "code": {"type": "string", "pattern": "^[0-9]{6}$"},
+        },
     },
-    "EmailOnly": {"type": "object", "required": ["email"], "properties": {"email": _STRING}},
+    "EmailOnly": {
+        "type": "object",
+        "required": ["email"],
+        "properties": {"email": {"type": "string", "format": "email", "maxLength": 254}},
+    },
     "Message": {"type": "object", "required": ["message"], "properties": {"message": _STRING}},
     "Login": {
         "type": "object",
         "required": ["nir", "mot_de_passe"],
         "properties": {
-            "nir": {"type": "string", "description": "Les 13 premiers caractères, sans la clé."},
-            "mot_de_passe": _STRING,
+            "nir": _NIR_13,
+            "mot_de_passe": {"type": "string", "minLength": 1, "maxLength": 1024},
         },
     },
     "Session": {
@@ -409,7 +423,7 @@ _SCHEMAS: dict[str, dict] = {
             "statut": {"enum": ["recue", "resolue_automatiquement", "transmise", "echec"]},
         },
     },
-    "PasswordResetRequest": {"type": "object", "required": ["nir"], "properties": {"nir": _STRING}},
+    "PasswordResetRequest": {"type": "object", "required": ["nir"], "properties": {"nir": _NIR_13}},
     "PasswordResetDone": {
         "type": "object",
         "required": ["statut"],
@@ -582,14 +596,16 @@ _PATHS: dict[str, dict] = {
                 {
                     "name": "niveau",
                     "in": "query",
-                    "schema": {"enum": list(LEVELS)},
-                    "description": "eidas2 : FranceConnect+, exigé pour utiliser ses droits.",
+                    "schema": {"type": "string"},
+                    "description": "eidas2 : FranceConnect+, exigé pour utiliser ses droits "
+                    f"({', '.join(LEVELS)} ; toute autre valeur : eidas1).",
                 },
                 {
                     "name": "retour",
                     "in": "query",
-                    "schema": {"type": "string", "maxLength": 300},
-                    "description": "Page de ce site où revenir une fois connecté.",
+                    "schema": {"type": "string"},
+                    "description": "Page de ce site où revenir une fois connecté (toute autre "
+                    "adresse, ou plus de 300 caractères : ignorée).",
                 },
             ],
             "responses": {
@@ -632,10 +648,7 @@ _PATHS: dict[str, dict] = {
             "security": [{}, *_BEARER],
             "requestBody": {
                 "required": False,
-                "content": {
-                    "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
-                    "application/json": {"schema": {"type": "object"}},
-                },
+                "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}},
             },
             "responses": {
                 "303": {"description": "Vers la déconnexion FranceConnect, ou l'accueil."}
@@ -908,10 +921,13 @@ _PATHS: dict[str, dict] = {
 
 
 def _with_common_errors(paths: dict) -> dict:
-    """Every operation may fail unexpectedly (500); every body may be too big or not JSON."""
+    """Every operation may fail unexpectedly (500), receive what the gateway cannot read (400)
+    or a method it does not take (405); every body may be too big or not JSON."""
     for operations in paths.values():
         for method, operation in operations.items():
             operation["responses"].setdefault("500", _problem("Erreur inattendue."))
+            operation["responses"].setdefault("400", _problem("Requête illisible."))
+            operation["responses"].setdefault("405", _problem("Méthode non acceptée ici."))
             if method == "post":
                 operation["responses"].setdefault("413", _problem("Corps trop volumineux."))
                 operation["responses"].setdefault("415", _problem("Corps qui n'est pas du JSON."))

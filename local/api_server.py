@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import ClassVar
 
 from chalice.config import Config
 from chalice.local import ChaliceRequestHandler, LocalDevServer, LocalGatewayException
@@ -60,7 +61,30 @@ class ApiRequestHandler(ChaliceRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None):
         """What the standard library answers by itself (an unknown method: 501, a malformed
         request line: 400) in problem+json too; API Gateway answers an unknown method 4xx."""
-        self._send_problem(405 if code == 501 else code)
+        if code != 501:
+            return self._send_problem(code)
+        # the body of an unknown method is never read: close rather than parse it as a request
+        self.close_connection = True
+        path = self.path.partition("?")[0]
+        methods = (
+            self.allowed_methods(path[len(PREFIX) :])
+            if path.startswith(PREFIX)
+            else ["GET", "HEAD"]
+        )
+        response = generic(405).to_response().to_dict()
+        self._send_http_response(
+            405, {**response["headers"], "Allow": ", ".join(methods)}, response["body"]
+        )
+
+    routes: ClassVar[dict] = {}  # the app's, set by `start`
+
+    @classmethod
+    def allowed_methods(cls, path: str) -> list[str]:
+        for template, methods in cls.routes.items():
+            pattern = "^" + re.sub(r"\{[^/]+\}", "[^/]+", template) + "$"
+            if re.match(pattern, path or "/"):
+                return sorted(methods)
+        return []
 
     def _send_error_response(self, error: LocalGatewayException) -> None:
         # API Gateway answers an unknown route with 403 "Missing Authentication Token".
@@ -77,6 +101,7 @@ class ApiRequestHandler(ChaliceRequestHandler):
 def start(app, host: str, port: int) -> LocalDevServer:
     """Start serving in a daemon thread; call `.shutdown()` on the result to stop. Connections
     are served on threads (static files at once), invocations of the app one at a time."""
+    ApiRequestHandler.routes = app.routes
     config = Config.create(
         chalice_stage="local", app_name=app.app_name, lambda_timeout=30, lambda_memory_size=512
     )

@@ -87,6 +87,11 @@ class PasswordResets:
 
     def reset(self, token: str, password: str) -> None:
         now = self._now()
+        if not isinstance(password, str):
+            raise invalid_field("mot_de_passe", "Mot de passe : ce champ est obligatoire.")
+        errors = passwords.rule_errors(password)  # the rule first: it needs no account
+        if errors:
+            raise InvalidForm([FieldError("mot_de_passe", message) for message in errors])
         reset = self._store.get_reset(keyed_hashing.token_hash(token))
         account = None
         if reset is not None and reset.used_at is None and now < reset.expires_at:
@@ -99,8 +104,6 @@ class PasswordResets:
             account.prenoms,
             account.date_naissance[:4],
         )
-        if not isinstance(password, str):
-            raise invalid_field("mot_de_passe", "Mot de passe : ce champ est obligatoire.")
         errors = passwords.rule_errors(password, words)
         if errors:
             raise InvalidForm([FieldError("mot_de_passe", message) for message in errors])

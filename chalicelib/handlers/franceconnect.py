@@ -95,7 +95,7 @@ def franceconnect_identity():
 @bp.route(
     "/auth/franceconnect/logout",
     methods=["POST"],
-    content_types=["application/x-www-form-urlencoded", "application/json", "text/plain"],
+    content_types=["application/x-www-form-urlencoded"],
 )
 def franceconnect_logout():
     """End the session here, then at FranceConnect when it was opened through it."""

@@ -256,3 +256,15 @@ def test_nobody_tests_nirs_in_bulk_through_signup(api):
     address, then 429."""
     answers = [api.post("/accounts", signup_payload()).status for _ in range(31)]
     assert answers[:30] == [201] * 30 and answers[30] == 429
+
+
+def test_operators_list_the_mandates_taken_back(api, world, browser, capsys):
+    from infra import rne
+
+    world.person(**{**CAMILLE, "email": "squatter2@exemple.fr"})
+    official = world.person(**{**CAMILLE, "email": "camille.b2@exemple.fr"})
+    browser.login("camille")
+    browser.post("/sessions", {"nir": official["nir"][:13], "mot_de_passe": PASSWORD})
+    assert rne.main(["reprises"]) == 0
+    out = capsys.readouterr().out
+    assert "1 reprise(s)" in out and "800.00 € repris" in out

@@ -181,7 +181,7 @@ def test_the_certified_identity_recognises_an_elu_the_typed_one_missed(aws, api,
 def test_logout_ends_the_session_here_and_at_franceconnect(api, outbox, browser, franceconnect):
     linked(api, outbox, browser, **CAMILLE)
     browser.login("camille")
-    response = browser.post("/auth/franceconnect/logout", {})
+    response = browser.post("/auth/franceconnect/logout", {}, form=True)
     assert response.status_code == 303
     assert "mce_session" not in browser.cookies
     end = response.headers["Location"]
@@ -278,7 +278,7 @@ def test_no_token_code_or_state_reaches_the_logs(api, outbox, browser, log_outpu
     query = parse_qs(urlparse(callback).query)
     browser.come_back(callback)
     session = browser.cookies["mce_session"]
-    browser.post("/auth/franceconnect/logout", {})
+    browser.post("/auth/franceconnect/logout", {}, form=True)
     logs = log_output()
     assert "FranceConnectLoginSucceeded" in logs
     assert leaked(logs, [query["code"][0], query["state"][0], session]) == []

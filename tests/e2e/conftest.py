@@ -52,6 +52,11 @@ class LocalSystem:
 
 @pytest.fixture(scope="session")
 def local_system(tmp_path_factory):
+    yield from running_system(tmp_path_factory)
+
+
+def running_system(tmp_path_factory):
+    """`python -m local.run` on free ports, until the fixture using it ends."""
     moto_port, api_port, fc_port = free_port(), free_port(), free_port()
     output = tmp_path_factory.mktemp("local-system") / "output.log"
     env = {

@@ -44,13 +44,18 @@ class FcBrowser:
         self.keep_cookies(response.headers)
         return response
 
-    def post(self, path: str, body: dict):
+    def post(self, path: str, body: dict, form: bool = False):
+        """A JSON call, or (`form`) a form's submission, as the logout button sends it."""
         import json
+        from urllib.parse import urlencode
 
-        headers = {"Content-Type": "application/json"}
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded" if form else "application/json"
+        }
         if self.cookies:
             headers["Cookie"] = self.cookie_header()
-        response = self.client.http.post(path, headers=headers, body=json.dumps(body))
+        payload = urlencode(body) if form else json.dumps(body)
+        response = self.client.http.post(path, headers=headers, body=payload)
         self.keep_cookies(response.headers)
         return response
 

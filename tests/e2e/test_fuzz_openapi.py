@@ -1,0 +1,101 @@
+"""The published OpenAPI, fuzzed against the running local system with schemathesis: whatever
+a client sends, within the schema or around it, no 5xx; every answer (status, media type,
+body, headers) matches the document; what the schema forbids is refused; an unknown method is
+a 405 with Allow; and, where a schema can say everything the validation checks, what it allows
+is accepted. Anonymous, as the demo élu (her session) and as the demo organisme (its key)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import requests
+
+from local.seed import DEMO_NIR, DEMO_ORGANISME_KEY, DEMO_PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+PROMISES = (
+    "not_a_server_error,status_code_conformance,content_type_conformance,"
+    "response_schema_conformance,response_headers_conformance,negative_data_rejection"
+)
+# Operations whose request schema says all their validation checks (no NIR key, phone number,
+# password strength, birth date in the past, cursor given by us, or resource that must exist):
+# what the schema allows must be accepted there.
+FULLY_DESCRIBED = r"^/(sessions|password-resets)$"
+
+
+@pytest.fixture(scope="module")
+def fuzzed(tmp_path_factory):
+    """A local system of its own: the fuzzer spends the per-address limits of its address."""
+    from tests.e2e.conftest import running_system
+
+    yield from running_system(tmp_path_factory)
+
+
+def fuzz(api: str, checks: str, *extra: str) -> None:
+    run = subprocess.run(  # noqa: S603 - schemathesis on our own local system
+        [
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "run",
+            f"{api}/openapi.json",
+            "--checks",
+            checks,
+            "--max-examples",
+            "15",
+            "--seed",
+            "20261128",
+            "--phases",
+            "examples,coverage,fuzzing",
+            "--no-color",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout[-6000:]
+
+
+def test_anonymous_clients_break_no_promise_of_the_document(fuzzed):
+    fuzz(fuzzed.api, f"{PROMISES},missing_required_header,unsupported_method")
+
+
+def test_what_a_complete_schema_allows_is_accepted(fuzzed):
+    fuzz(
+        fuzzed.api,
+        "positive_data_acceptance,not_a_server_error",
+        "--include-path-regex",
+        FULLY_DESCRIBED,
+    )
+
+
+def test_a_logged_in_elu_breaks_no_promise_either(fuzzed):
+    token = requests.post(
+        f"{fuzzed.api}/sessions",
+        timeout=10,
+        json={"nir": DEMO_NIR[:13], "mot_de_passe": DEMO_PASSWORD},
+    ).json()["token"]
+    fuzz(
+        fuzzed.api,
+        PROMISES,
+        "-H",
+        f"Authorization: Bearer {token}",
+        "--include-path-regex",
+        "^/me",
+    )
+
+
+def test_an_organisme_breaks_no_promise_either(fuzzed):
+    fuzz(
+        fuzzed.api,
+        PROMISES,
+        "-H",
+        f"Authorization: Bearer {DEMO_ORGANISME_KEY}",
+        "--include-path-regex",
+        "^/organismes",
+    )
