@@ -22,9 +22,15 @@ def is_plausible_name(value: str) -> bool:
 
 
 def normalise(value: str) -> str:
-    """Upper case, no accents, one space between words: 'Le Gall-Énaff' -> 'LE GALL ENAFF'."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    folded = without_marks.replace("ß", "SS").replace("Œ", "OE").replace("œ", "oe")
-    folded = folded.replace("Æ", "AE").replace("æ", "ae").upper()
+    """Upper case, Latin letters without accents, one space between words: 'Le Gall-Énaff' ->
+    'LE GALL ENAFF', 'Søren' -> 'SOREN' (transliterated by anyascii, not a table of ours)."""
+    from anyascii import anyascii
+
+    folded = anyascii(unicodedata.normalize("NFC", value)).upper()
     return " ".join(part for part in _SEPARATORS.split(folded) if part)
+
+
+def compact(value: str) -> str:
+    """A name as it is compared: normalised, without spaces or punctuation ('Le Gall' and
+    'LEGALL', "d'Estaing" and 'DESTAING' are the same name)."""
+    return "".join(ch for ch in normalise(value) if ch.isalnum())

@@ -77,7 +77,8 @@ REQUIRED_FIELDS = ("nom", "prenom", "sexe", "date_naissance", "date_debut_mandat
 
 
 def slug(label: str) -> str:
-    words = re.split(r"[^a-z0-9]+", normalise(label).lower().replace("_", " "))
+    # "N°" is a number sign, not letters: drop it before transliteration ("Ndeg").
+    words = re.split(r"[^a-z0-9]+", normalise(label.replace("°", " ")).lower().replace("_", " "))
     return " ".join(w for w in words if w and w not in _STOPWORDS)
 
 

@@ -19,8 +19,8 @@ import hashlib
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import unquote_plus
 
 from ..observability import Metric, count, logger, metrics
@@ -286,28 +286,41 @@ class RneIngestion:
         outcome = ChunkOutcome()
         today = self._now().date()
         accepted: dict[tuple[str, str], tuple[int, list[str], MandateRow]] = {}
+        lines_accepted = 0
         restrict = set(state.portee or ()) - {NATIONAL, "FR"}
         for row in chunk:
             outcome.counts["lignes_lues"] += 1
             try:
                 if row.problem:
                     raise InvalidRow(row.problem)
-                mandate = parse_row(row.fields, state.mandate_type, today)
+                mandate = parse_row(
+                    row.fields,
+                    state.mandate_type,
+                    today,
+                    snapshot=date.fromisoformat(state.instantane[:10]),
+                )
                 if restrict and mandate.departement not in restrict:
                     raise InvalidRow(
                         f"Département {mandate.departement} hors du périmètre du "
                         f"dépôt ({', '.join(sorted(restrict))})."
                     )
-                keys = row_keys(mandate.date_naissance, mandate.sexe, mandate.nom, mandate.prenom)
+                keys = row_keys(
+                    mandate.date_naissance,
+                    mandate.sexe,
+                    mandate.nom,
+                    mandate.prenom,
+                    mandate.autres_noms,
+                )
                 key = (keys[0], mandate.mandate_key)
-                if key in accepted:
-                    raise InvalidRow(f"Doublon de la ligne {accepted[key][0]}.")
             except InvalidRow as reason:
                 outcome.rejects.append({"ligne": row.line, "motif": str(reason)})
                 continue
-            accepted[key] = (row.line, keys, mandate)
+            lines_accepted += 1
+            if key in accepted:  # listed twice, once per function: one mandate, both functions
+                mandate = merged_functions(accepted[key][2], mandate)
+            accepted[key] = (accepted.get(key, (row.line,))[0], keys, mandate)
             outcome.departements.add(mandate.departement or "FR")
-        outcome.counts["acceptees"] = len(accepted)
+        outcome.counts["acceptees"] = lines_accepted
         outcome.counts["rejetees"] = len(outcome.rejects)
 
         rows = list(accepted.values())
@@ -398,7 +411,9 @@ class RneIngestion:
             now_listed, _ = self._listed(state.bucket, state.pk, scope)
             for item in sorted(before - now_listed):
                 person_key, mandate_key = item.split("|", 1)
-                closed += self._store.close_mandate(person_key, mandate_key, fin, state.pk)
+                done = self._store.close_mandate(person_key, mandate_key, fin, state.pk)
+                # the copies filed under each part of a name are closed too, not counted
+                closed += done and "|alias|" not in item
             # the previous snapshot's lists are done with
             self._objects.delete(state.bucket, objects)
         return closed
@@ -467,6 +482,18 @@ class RneIngestion:
     @staticmethod
     def _owner() -> str:
         return uuid.uuid4().hex
+
+
+def merged_functions(first: MandateRow, second: MandateRow) -> MandateRow:
+    """One mandate listed on two lines, one per function: both functions, the earliest
+    function start."""
+    functions = [f for f in (first.fonction, second.fonction) if f]
+    starts = [d for d in (first.date_debut_fonction, second.date_debut_fonction) if d]
+    return replace(
+        first,
+        fonction=" ; ".join(dict.fromkeys(functions)) or None,
+        date_debut_fonction=min(starts) if starts else None,
+    )
 
 
 def reject_rate(counters: dict) -> float:

@@ -1,8 +1,9 @@
 """Identity keys: how an RNE row and an account find each other. Pure.
 
-A key is "<birth date>#<sex>#<NAME>#<FIRST NAME>", names normalised (case, accents, hyphens,
-apostrophes, spaces). An RNE row has one key: the name it lists (birth name or usage/marital
-name, whichever the prefecture had) and its first name. An account has one key per way the RNE
+A key is "<birth date>#<sex>#<NAME>#<FIRSTNAME>", names compacted (case, accents, hyphens,
+apostrophes and spaces ignored; other letters transliterated). An RNE row has one key: the
+name it lists (birth name or usage/marital name, whichever the prefecture had) and its first
+name. An account has one key per way the RNE
 may list it: birth name, usage name, both combined in either order, each part of a hyphenated
 name; times each given name and the leading given names together ("Jean Pierre").
 """
@@ -12,21 +13,26 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..names import normalise
+from ..names import compact, normalise
 
 
 def person_key(born: date | str, sexe: str, nom: str, prenom: str) -> str:
+    """Names compared without spaces and punctuation: "LE GALL" and "LEGALL" are one name."""
     born_iso = born.isoformat() if isinstance(born, date) else born
-    return f"{born_iso}#{sexe}#{normalise(nom)}#{normalise(prenom)}"
+    return f"{born_iso}#{sexe}#{compact(nom)}#{compact(prenom)}"
 
 
-def row_keys(born: date, sexe: str, nom: str, prenom: str) -> list[str]:
-    """The key of an RNE row first, then one per part of a hyphenated name: the RNE may list
-    "MARTIN-LEFÈVRE" where the account knows only "Martin"."""
+def row_keys(
+    born: date, sexe: str, nom: str, prenom: str, other_names: tuple[str, ...] = ()
+) -> list[str]:
+    """The key of an RNE row first, then one per part of a hyphenated name (the RNE may list
+    "MARTIN-LEFÈVRE" where the account knows only "Martin") and per other form of the name
+    ("MELLON" for "MELLON (DE)", listed as "DE MELLON")."""
     keys = [person_key(born, sexe, nom, prenom)]
     parts = [p for p in nom.split("-") if len(normalise(p)) >= 2]
     if len(parts) > 1:
         keys += [person_key(born, sexe, part, prenom) for part in parts]
+    keys += [person_key(born, sexe, other, prenom) for other in other_names]
     return list(dict.fromkeys(keys))
 
 

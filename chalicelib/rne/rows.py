@@ -58,6 +58,7 @@ class MandateRow:
     departement: str | None
     fonction: str | None
     date_debut_fonction: date | None
+    autres_noms: tuple[str, ...] = ()  # other forms of the name ("MELLON" for "DE MELLON")
 
     @property
     def mandate_key(self) -> str:
@@ -97,10 +98,38 @@ def _territory(kind: MandateType, fields: dict[str, str], dept: str | None) -> t
     return code, label.strip()
 
 
-def parse_row(fields: dict[str, str], type_code: str, today: date) -> MandateRow:
+# A particle the RNE writes after the name, in parentheses: "MELLON (DE)", "ROCHE (DE LA)".
+_PARTICLE = re.compile(r"^(?P<nom>.+?)\s*\((?P<particule>[^()]{1,12})\)$")
+MIN_AGE_OF_OFFICE = 18
+MAX_NAME = 100
+
+
+def _name_forms(raw: str) -> tuple[str, tuple[str, ...]]:
+    """(the name as a person writes it, its other forms): "MELLON (DE)" -> ("DE MELLON",
+    ("MELLON",)); a particle ending in an apostrophe is joined ("D'ESTAING")."""
+    nom = names.clean_display(raw)
+    match = _PARTICLE.match(nom)
+    if not match:
+        return nom, ()
+    base, particle = match["nom"].strip(), match["particule"].strip()
+    joined = f"{particle}{base}" if particle.endswith(("'", "’")) else f"{particle} {base}"
+    return joined, (base,)
+
+
+def _given_names(raw: str) -> str:
+    """Several given names may come separated by commas: "Laurence, Marie, Yvonne"."""
+    return names.clean_display(re.sub(r"\s*,\s*", " ", raw.strip().strip(",")))
+
+
+def parse_row(
+    fields: dict[str, str], type_code: str, today: date, snapshot: date | None = None
+) -> MandateRow:
     kind = MANDATE_TYPES[type_code]
-    nom = names.clean_display(fields.get("nom", ""))
-    prenom = names.clean_display(fields.get("prenom", ""))
+    raw_nom, raw_prenom = fields.get("nom", ""), fields.get("prenom", "")
+    if len(raw_nom) > MAX_NAME or len(raw_prenom) > MAX_NAME:
+        raise InvalidRow(f"Nom ou prénom de plus de {MAX_NAME} caractères.")
+    nom, autres_noms = _name_forms(raw_nom)
+    prenom = _given_names(raw_prenom)
     if not nom or not names.is_plausible_name(nom):
         raise InvalidRow("Nom de l'élu manquant ou illisible.")
     if not prenom or not names.is_plausible_name(prenom):
@@ -112,6 +141,11 @@ def parse_row(fields: dict[str, str], type_code: str, today: date) -> MandateRow
     if not date(1900, 1, 1) <= born <= today:
         raise InvalidRow(f"Date de naissance invraisemblable : {born.isoformat()}.")
     start = _date(fields, "date_debut_mandat", "Date de début du mandat", required=True)
+    adult = _anniversary(born, MIN_AGE_OF_OFFICE)
+    if start < adult:
+        raise InvalidRow(f"Mandat commencé le {start.isoformat()}, avant les 18 ans de l'élu.")
+    if start > (snapshot or today):
+        raise InvalidRow(f"Mandat commencé le {start.isoformat()}, après la date du fichier.")
     function_start = _date(
         fields, "date_debut_fonction", "Date de début de la fonction", required=False
     )
@@ -121,6 +155,9 @@ def parse_row(fields: dict[str, str], type_code: str, today: date) -> MandateRow
         else None
     )
     territoire, collectivite = _territory(kind, fields, dept)
+    commune = fields.get("commune_code", "").strip().upper()
+    if commune and dept and not _in_departement(commune, dept):
+        raise InvalidRow(f"La commune {commune} n'est pas dans le département {dept}.")
     return MandateRow(
         type=type_code,
         nom=nom,
@@ -133,7 +170,20 @@ def parse_row(fields: dict[str, str], type_code: str, today: date) -> MandateRow
         departement=dept,
         fonction=fields.get("fonction_libelle") or None,
         date_debut_fonction=function_start,
+        autres_noms=autres_noms,
     )
+
+
+def _anniversary(born: date, years: int) -> date:
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:  # born a 29 February
+        return born.replace(year=born.year + years, day=28)
+
+
+def _in_departement(commune: str, dept: str) -> bool:
+    """An INSEE commune code begins with its département's (three characters overseas)."""
+    return commune.startswith(dept) if len(dept) == 3 else commune[:2] == dept
 
 
 def parse_iso_timestamp(value: str) -> datetime:

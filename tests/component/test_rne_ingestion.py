@@ -108,11 +108,20 @@ def test_the_report_counts_and_lists_rejected_lines(rne):
     counts = report["compteurs"]
     assert counts["lignes_lues"] == 5
     assert counts["lignes_lues"] == counts["acceptees"] + counts["rejetees"]
-    assert [r["ligne"] for r in report["rejets"]] == [3, 5, 6]
+    assert [r["ligne"] for r in report["rejets"]] == [3, 5]
     assert "Date de naissance" in report["rejets"][0]["motif"]
-    assert "Doublon de la ligne 2" in report["rejets"][2]["motif"]
     assert report["type_mandat"] == "CM" and report["format"]["separateur"] == ";"
+    # the line listed twice is one mandate
     assert len(rne.mandates()) == 2
+
+
+def test_a_person_listed_twice_for_one_mandate_keeps_both_functions(rne):
+    maire = municipal_row("MARTIN", "Claire", "F", "14/03/1975", fonction="Maire")
+    delegate = municipal_row("MARTIN", "Claire", "F", "14/03/1975", fonction="Conseillère déléguée")
+    report = rne.ingest(CM_KEY, cm_file(maire, OTHER, delegate))
+    assert report["compteurs"]["rejetees"] == 0
+    [claire] = [m for m in rne.mandates() if m.nom == "MARTIN"]
+    assert claire.fonction == "Maire ; Conseillère déléguée"
 
 
 def test_a_file_that_is_not_an_rne_file_is_rejected_whole_and_changes_nothing(rne):
