@@ -66,6 +66,8 @@ class Metric:
     RNE_FILE_REJECTED = "RneFileRejected"
     RNE_FILE_PROCESSING_TIME = "RneFileProcessingTime"
     RNE_FILE_REJECT_RATE = "RneFileRejectRate"
+    RNE_SNAPSHOT_HELD = "RneSnapshotHeld"  # waits for an operator: an alarm
+    RNE_MANDATES_WRITTEN = "RneMandatesWritten"  # new or changed: what a snapshot wrote
     DIF_CREDITED = "DifYearsCredited"
     SUPPORT_REQUEST_RECEIVED = "SupportRequestReceived"
     SUPPORT_REQUEST_AUTO_RESOLVED = "SupportRequestAutoResolved"

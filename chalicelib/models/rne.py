@@ -7,11 +7,12 @@
 - `IdentityIndex`: which accounts answer to an identity key (one item per key, a set of
   account keys), so that a chunk of RNE rows finds its accounts with one BatchGetItem.
 - `TakenBack`: mandates a typed identity held until a certified identity claimed the person.
-- `RneFile` / `RneScope`: the state of each ingested file (checkpoint, counters, lease) and,
-  per mandate type, the newest snapshot (time and file) processed for each département.
+- `RneFile` / `RneScope`: the state of each ingested file (phase, checkpoint, counters, lease)
+  and, per mandate type and département, the snapshot (time and file) currently applied.
 """
 
 from pynamodb.attributes import (
+    ListAttribute,
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
@@ -40,7 +41,7 @@ class RneMandate(Model):
     date_debut_fonction = UnicodeAttribute(null=True)
     nom = UnicodeAttribute()
     prenom = UnicodeAttribute()
-    fichier = UnicodeAttribute()  # the file that last listed this mandate
+    fichier = UnicodeAttribute()  # the file that last wrote this mandate (new, changed, closed)
     vu_le = UnicodeAttribute()  # that file's snapshot date
     fin = UnicodeAttribute(null=True)  # set when a newer snapshot of the scope lacks it
     # A copy filed under one part of a hyphenated name ("MARTIN" for "MARTIN-LEFÈVRE"), so an
@@ -74,6 +75,9 @@ class Counters(MapAttribute):
     elus_reconnus = NumberAttribute(default=0)
     correspondances_ambigues = NumberAttribute(default=0)
     mandats_fermes = NumberAttribute(default=0)
+    nouveaux = NumberAttribute(default=0)  # mandates the current snapshots did not list
+    modifies = NumberAttribute(default=0)  # listed, with other values (function, name...)
+    inchanges = NumberAttribute(default=0)  # listed as they are: not written again
 
 
 class RneFile(Model):
@@ -87,7 +91,15 @@ class RneFile(Model):
     key = UnicodeAttribute(null=True)
     version = UnicodeAttribute(null=True)
     etag = UnicodeAttribute(null=True)
-    statut = UnicodeAttribute(null=True)  # en_cours, termine, rejete, ignore
+    statut = UnicodeAttribute(null=True)  # en_cours, en_attente, termine, rejete, ignore, ecarte
+    # en_cours: "lecture" (rows read, compared, listed in S3), "ecriture" (changes written,
+    # accounts linked), "fermeture" (absent mandates closed, scopes recorded)
+    phase = UnicodeAttribute(null=True)
+    applique = UnicodeAttribute(null=True)  # the last change object written (ecriture)
+    fermes = UnicodeSetAttribute(null=True)  # the scopes already closed (fermeture)
+    attente = ListAttribute(of=UnicodeAttribute, null=True)  # why it waits for an operator
+    bilan = ListAttribute(null=True)  # per scope: current, to close, new, new but older
+    confirme_par = UnicodeAttribute(null=True)  # the operator who applied a held snapshot
     motif = UnicodeAttribute(null=True)
     instantane = UnicodeAttribute(null=True)  # ISO timestamp of the snapshot
     lease_owner = UnicodeAttribute(null=True)
@@ -106,15 +118,18 @@ class RneFile(Model):
 
 
 class RneScope(Model):
-    """Per mandate type: newest snapshot processed for each département ("FR" if none)."""
+    """The snapshot applied to one scope (mandate type and département, "FR" for national
+    types): one item per scope, so that two départements finishing at once each keep theirs,
+    and a snapshot replaces only an older one (conditional write)."""
 
     class Meta:
         table_name = "rne-ingestions"
         settings_field = "rne_ingestions_table"
         billing_mode = "PAY_PER_REQUEST"
 
-    pk = UnicodeAttribute(hash_key=True)  # "portees#<type>", or "etat#derniere-ingestion"
-    instantanes = MapAttribute(null=True)  # département -> {"instantane", "fichier"}
+    pk = UnicodeAttribute(hash_key=True)  # "portee#<type>#<dépt>", or "etat#derniere-ingestion"
+    instantane = UnicodeAttribute(null=True)
+    fichier = UnicodeAttribute(null=True)
     termine_le = UTCDateTimeAttribute(null=True)
 
 

@@ -50,10 +50,21 @@ FIELD_SLUGS: dict[str, tuple[str, ...]] = {
     "region_libelle": ("libelle region",),
     "section_code": ("code section departementale",),
     "section_libelle": ("libelle section departementale",),
+    # the sections and metropolitan constituencies of a collectivité à statut particulier
+    "csp_section_code": ("code section collectivite statut particulier",),
+    "csp_section_libelle": ("libelle section collectivite statut particulier",),
+    "circ_metropolitaine_code": ("code circonscription metropolitaine",),
+    "circ_metropolitaine_libelle": ("libelle circonscription metropolitaine",),
     "secteur_code": ("code secteur",),
     "secteur_libelle": ("libelle secteur",),
-    "circ_legislative_code": ("code circonscription legislative",),
-    "circ_legislative_libelle": ("libelle circonscription legislative",),
+    "circ_legislative_code": ("code circonscription legislative", "code cir legislative"),
+    "circ_legislative_libelle": (
+        "libelle circonscription legislative",
+        "libelle cir legislative",
+    ),
+    # the European constituencies of before 2019 ("Code CirER")
+    "circ_europeenne_code": ("code cirer",),
+    "circ_europeenne_libelle": ("libelle cirer",),
     "circ_consulaire_code": ("code circonscription consulaire",),
     "circ_consulaire_libelle": ("libelle circonscription consulaire",),
     "circ_afe_code": ("code circonscription afe", "code circonscription electorale afe"),
@@ -116,6 +127,18 @@ class MandateType:
     territory: tuple[str, ...]  # fields giving the territory, most specific first
     label_field: str | None  # the field naming the collectivité
     has_departement: bool = True
+    # one collectivité for the whole file: (code, name) instead of a territory column
+    fixed_territory: tuple[str, str] | None = None
+    # the prefectures that may send it, for a type without départements (none: national)
+    prefectures: tuple[str, ...] = ()
+
+    @property
+    def national(self) -> bool:
+        """Sent by the ministry only (European Parliament, French people abroad)."""
+        return not self.has_departement and not self.prefectures
+
+    def may_come_from(self, departement: str) -> bool:
+        return self.has_departement or departement in self.prefectures
 
 
 MANDATE_TYPES = {
@@ -158,9 +181,26 @@ MANDATE_TYPES = {
         MandateType(
             "CSP",
             "Membre de l'assemblée d'une collectivité à statut particulier",
-            ("statut particulier", "csp"),
+            (
+                "statut particulier",
+                "csp",
+                "membres assemblees",
+                "membre assemblees",
+                "membres assemblee",
+                "ma",
+            ),
             ("csp_code",),
             "csp_libelle",
+        ),
+        MandateType(
+            "CAC",
+            "Conseiller à l'Assemblée de Corse",
+            ("cac", "assemblee corse", "assemblee de corse"),
+            (),
+            None,
+            has_departement=False,
+            fixed_territory=("COR", "Collectivité de Corse"),
+            prefectures=("2A", "2B"),
         ),
         MandateType(
             "SEN",
@@ -183,6 +223,7 @@ MANDATE_TYPES = {
             (),
             None,
             has_departement=False,
+            fixed_territory=("FR", "France"),
         ),
         MandateType(
             "CFE",
@@ -218,8 +259,16 @@ def type_from_key(key: str) -> str | None:
     return None
 
 
+# Columns that place a row in a département.
+PLACING_FIELDS = frozenset(
+    {"departement_code", "commune_code", "csp_code", "section_code", "canton_code"}
+)
+
+
 def type_from_columns(fields: set[str]) -> str | None:
-    """The mandate type the columns imply, when they imply one alone."""
+    """The mandate type the columns imply, when they imply one alone (None: the file name
+    must say). Most specific columns first: a députés file also has the CSP columns, and the
+    ministry's membres des assemblées file also has région columns."""
     if "secteur_libelle" in fields or "secteur_code" in fields:
         return "CA"
     if "circ_legislative_code" in fields:
@@ -232,18 +281,23 @@ def type_from_columns(fields: set[str]) -> str | None:
         return "CD"
     if "epci_code" in fields:
         return "EPCI"
-    if "region_code" in fields:
-        return "CR"
     if "commune_code" in fields:
         return "CM"
-    territorial = {"departement_code", "csp_code"}
-    if not fields & territorial:
+    if "csp_code" in fields and fields & {"csp_section_code", "circ_metropolitaine_code"}:
+        return "CSP"
+    if "circ_europeenne_code" in fields:
         return "RPE"
-    return None  # département or collectivité only: sénateurs or CSP members, the key decides
+    if "region_code" in fields and "csp_code" not in fields:
+        return "CR"
+    # a département or a collectivité only (sénateurs, CSP members), a région only (regional
+    # councillors or the Corsican assembly), or no territory at all (MEPs, the Corsican
+    # assembly): only the file name can tell
+    return None
 
 
 def mandate_type(key: str, fields: set[str]) -> str | None:
-    """The key decides when it names a type the columns allow; else the columns decide."""
+    """The key decides when it names a type the columns allow; else the columns decide; None
+    when neither can (the file is then held for an operator, never guessed)."""
     from_columns = type_from_columns(fields)
     from_key = type_from_key(key)
     if from_key is None:

@@ -1,16 +1,21 @@
-"""Ingesting one RNE file: streamed from S3 in chunks, checkpointed, resumable, idempotent.
+"""Ingesting one RNE file: a snapshot of its scopes, compared, checked, then applied.
 
 A message of the ingestion queue is either the S3 notification of an upload or a continuation
-`{"suite": "<file id>"}` that an invocation sends itself when its time runs out. Each chunk of
-rows is written (mandates, account links, rejected lines) and only then checkpointed with the
-byte offset after its last row, so a crash re-reads at most one chunk, whose writes are
-idempotent (same keys, same values). Mandates absent from the snapshot are closed only once the
-whole file has been read.
+`{"suite": "<file id>"}` that an invocation sends itself when its time runs out (or that an
+operator's command sends, see infra/rne.py). A file goes through three phases, each
+checkpointed and idempotent, so a crash redoes at most one step:
 
-Which mandates each snapshot lists is kept in S3, per scope (mandate type and département):
-`rne-etat/<file>/<scope>/<first line of the chunk>.json`. Closing a scope compares the newest
-snapshot's lists with the previous one's, so it reads no more than that scope and queries no
-table.
+1. lecture: rows are read in chunks, checked, and compared with the current snapshot's lists of
+   their scope (in S3, see snapshot_lists.py). The new lists, and the rows that are new or
+   changed, go to S3; nothing is written to the tables yet.
+2. review: what the snapshot would close and add, per scope. A snapshot that would close too
+   much, or looks older than the current one, waits for an operator (snapshot_guard.py).
+3. ecriture: the new and changed mandates are written (in parallel batches) and their accounts
+   linked; then fermeture: the absent mandates are closed from the previous lists, and each
+   scope records the snapshot, unless a newer one got there first.
+
+A file is refused whole, before any write, when its sender may not send it (uploads.py), when
+it is too big, or when its type cannot be told (then it waits for an operator instead).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -28,29 +34,42 @@ from . import formats
 from .matching import row_keys
 from .reader import FileFormat, NotAnRneFile, detect_format, iter_rows
 from .recognition import link_rows
-from .rows import InvalidRow, MandateRow, parse_iso_timestamp, parse_row
+from .rows import InvalidRow, MandateRow, parse_row
 from .s3_store import RneObjects
-from .store import RneStore
+from .snapshot_guard import ScopeChange, hold_reasons
+from .snapshot_lists import STATE_PREFIX, Listed, SnapshotLists, listed
+from .store import RneStore, Snapshot
+from .uploads import NATIONAL, Refused, scope_of, snapshot_instant, upload_of
 
 REPORTS_PREFIX = "rne-reports/"
 PARTS_PREFIX = REPORTS_PREFIX + ".parts/"
-STATE_PREFIX = "rne-etat/"
 INTERNAL_PREFIXES = (REPORTS_PREFIX, STATE_PREFIX)
-CHUNK_ROWS = 2000
+CLOSINGS = "~fermetures"
+CHUNK_ROWS = 5000
+WRITE_GROUP = 5000  # changed mandates written between two checkpoints
 HANDOFF_MARGIN_MS = 90_000  # stop taking chunks when less than this is left
 LEASE = timedelta(minutes=16)  # longer than any invocation
-NATIONAL = "*"
+# The largest export (conseillers municipaux, about 500,000 rows) is under 100 MB.
+MAX_FILE_BYTES = 300 * 1024 * 1024
+MAX_ROWS = 1_500_000
+PREVIOUS_SCOPES_KEPT = 4  # current lists kept in memory while reading (files come sorted)
+COUNTERS = (
+    "lignes_lues",
+    "acceptees",
+    "rejetees",
+    "nouveaux",
+    "modifies",
+    "inchanges",
+    "elus_reconnus",
+    "correspondances_ambigues",
+    "mandats_fermes",
+)
 
 
 @dataclass
 class ChunkOutcome:
-    counts: dict[str, int] = field(
-        default_factory=lambda: dict.fromkeys(
-            ("lignes_lues", "acceptees", "rejetees", "elus_reconnus", "correspondances_ambigues"), 0
-        )
-    )
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTERS, 0))
     rejects: list[dict] = field(default_factory=list)
-    ambiguities: list[dict] = field(default_factory=list)
     departements: set[str] = field(default_factory=set)
 
 
@@ -59,28 +78,8 @@ def file_pk(bucket: str, key: str, version: str | None, etag: str | None) -> str
     return "fichier#" + hashlib.sha256(identity.encode()).hexdigest()[:32]
 
 
-def _snapshot_instant(value: str) -> str:
-    """The snapshot time, ISO in UTC: the `date-instantane` metadata of the object (a date or a
-    timestamp) when the sender gives it, else the upload time."""
-    instant = (
-        parse_iso_timestamp(value)
-        if "T" in value
-        else datetime.fromisoformat(value[:10] + "T00:00:00+00:00")
-    )
-    return instant.astimezone(UTC).isoformat()
-
-
-def scope_from_key(key: str) -> set[str] | None:
-    """`prefectures/<dept>/...`: that département; `national/...`: the whole country; anything
-    else (not notified on AWS, see infra/resources.py): the départements the file lists."""
-    parts = key.split("/")
-    if len(parts) >= 3 and parts[0] == "prefectures":
-        from .rows import departement_code
-
-        return {departement_code(parts[1]) or parts[1]}
-    if parts[0] == "national":
-        return {NATIONAL}
-    return None
+def _departement_of(scope: str) -> str:
+    return scope.split("#", 1)[1]
 
 
 class RneIngestion:
@@ -93,16 +92,22 @@ class RneIngestion:
         chunk_rows: int = CHUNK_ROWS,
     ) -> None:
         self._objects = objects
+        self._lists = SnapshotLists(objects)
         self._store = store
         self._send_continuation = send_continuation
         self._now = clock
         self._chunk_rows = chunk_rows
+        # per invocation: the current lists of the last scopes read, the applied snapshots
+        self._previous: OrderedDict[str, dict[str, Listed]] = OrderedDict()
+        self._applied_snapshots: dict[str, Snapshot] | None = None
 
     # --- entry point ------------------------------------------------------------------------
     def handle_message(self, body: dict, remaining_ms: Callable[[], int]) -> None:
         if "suite" in body:
-            state = self._store.get_file(body["suite"])
+            now = self._now()
+            state = self._store.claim_file(body["suite"], self._owner(), now, now + LEASE)
             if state is not None:
+                logger.append_keys(rne_file=state.pk, s3_key=state.key)
                 self._continue(state, remaining_ms)
             return
         for record in body.get("Records", []):
@@ -119,7 +124,6 @@ class RneIngestion:
                 key,
                 s3["object"].get("versionId"),
                 s3["object"].get("eTag"),
-                record.get("eventTime"),
                 remaining_ms,
             )
 
@@ -130,7 +134,6 @@ class RneIngestion:
         key: str,
         version: str | None,
         etag: str | None,
-        event_time: str | None,
         remaining_ms: Callable[[], int],
     ) -> None:
         pk = file_pk(bucket, key, version, etag)
@@ -142,68 +145,90 @@ class RneIngestion:
         if state is None:
             logger.info("RNE file already processed or in progress: nothing to do")
             return
-        if state.format is None and not self._prepare(state, event_time):
-            return
-        self._continue(state, remaining_ms, claimed=True)
+        self._continue(state, remaining_ms)
 
-    def _prepare(self, state, event_time: str | None) -> bool:
-        """Read the header, decide type, scope and snapshot; False if the file stops here."""
+    def _read_header(self, state) -> bool:
+        """The layout and the mandate type; False if the file stops (refused or held)."""
         head = self._objects.head(state.bucket, state.key, state.version)
-        instantane = _snapshot_instant(
-            head.metadata.get("date-instantane") or event_time or head.last_modified.isoformat()
-        )
+        if head.size > MAX_FILE_BYTES:
+            self._reject_file(
+                state,
+                f"Fichier de {head.size / 1e6:.0f} Mo : au-delà de "
+                f"{MAX_FILE_BYTES // (1024 * 1024)} Mio, ce n'est pas un export du RNE.",
+            )
+            return False
         try:
+            upload_of(state.key)
             body = self._objects.open(state.bucket, state.key, state.version)
             try:
                 file_format = detect_format(body, state.key)
             finally:
                 body.close()
-        except NotAnRneFile as error:
+        except (NotAnRneFile, Refused) as error:
             self._reject_file(state, str(error))
             return False
-        fields = set(file_format.columns.values())
-        mandate_type = formats.mandate_type(state.key, fields)
+        self._store.save_header(state, file_format.as_dict())
+        state.format = file_format.as_dict()
+        mandate_type = formats.mandate_type(state.key, set(file_format.columns.values()))
         if mandate_type is None:
-            self._reject_file(
+            self._hold(
                 state,
-                "Type de mandat indéterminé : les colonnes conviennent aux "
-                "sénateurs comme aux assemblées à statut particulier. "
-                "Nommez le fichier d'après le type (par exemple "
-                "elus-senateurs-sen.csv).",
-                file_format,
+                [
+                    "Type de mandat indéterminé : les colonnes conviennent à plusieurs types "
+                    "(sénateurs ou assemblées à statut particulier, conseillers régionaux ou "
+                    "Assemblée de Corse, représentants au Parlement européen...) et le nom du "
+                    "fichier n'en désigne aucun. Un opérateur l'indique : python -m infra.rne "
+                    "appliquer <fichier> --type <code>."
+                ],
+                [],
             )
             return False
-        kind = formats.MANDATE_TYPES[mandate_type]
-        portee = scope_from_key(state.key) if kind.has_departement else {"FR"}
-        newer = self._newer_snapshot(mandate_type, portee, instantane)
+        state.mandate_type = mandate_type
+        return True
+
+    def _settle(self, state) -> bool:
+        """Scope and snapshot time, now that the type is known; False if the file stops."""
+        file_format = FileFormat.from_dict(state.format.as_dict())
+        head = self._objects.head(state.bucket, state.key, state.version)
+        try:
+            portee = scope_of(
+                upload_of(state.key), state.mandate_type, set(file_format.columns.values())
+            )
+            instantane = snapshot_instant(head.metadata.get("date-instantane"), head.last_modified)
+        except Refused as error:
+            self._reject_file(state, str(error), file_format)
+            return False
+        newer = self._newer_snapshot(state.mandate_type, portee, instantane)
         if newer:
             self._reject_file(
                 state,
-                f"Un instantané plus récent ({newer}) a déjà été traité "
-                "pour ce périmètre : ce fichier ne change rien.",
+                f"Un instantané plus récent ({newer}) est déjà appliqué à ce périmètre : ce "
+                "fichier ne change rien.",
                 file_format,
             )
             return False
-        content = f"contenu#{state.etag}#{mandate_type}#{','.join(sorted(portee or ['auto']))}"
-        if state.etag:
+        if state.etag and not state.confirme_par:
+            content = f"contenu#{state.etag}#{state.mandate_type}#" + ",".join(
+                sorted(portee or ["auto"])
+            )
             original = self._store.claim_content(content, state.pk)
             if original and original != state.pk:
                 previous = self._store.get_file(original)
                 if previous is not None and previous.statut == "termine":
-                    self._store.end_file(
-                        state,
-                        "ignore",
-                        self._now(),
-                        motif="Contenu identique à un fichier déjà traité ("
-                        f"{previous.key}) : rien à changer.",
+                    motif = (
+                        f"Contenu identique à un fichier déjà traité ({previous.key}) : "
+                        "rien à changer."
                     )
-                    self._write_report(state, "ignore", state.motif or "", file_format, [], [])
+                    self._store.end_file(state, "ignore", self._now(), motif=motif)
+                    self._write_report(state, "ignore", motif, file_format, [], [])
                     return False
-        self._store.save_format(state, file_format.as_dict(), mandate_type, portee, instantane)
+        self._store.save_format(
+            state, file_format.as_dict(), state.mandate_type, portee, instantane
+        )
         logger.info(
             "RNE file accepted",
             extra={
-                "mandate_type": mandate_type,
+                "mandate_type": state.mandate_type,
                 "encoding": file_format.encoding,
                 "header_line": file_format.header_line,
             },
@@ -213,7 +238,7 @@ class RneIngestion:
     def _newer_snapshot(
         self, mandate_type: str, portee: set[str] | None, instantane: str
     ) -> str | None:
-        known = {d: s["instantane"] for d, s in self._store.snapshots(mandate_type).items()}
+        known = {d: s.instantane for d, s in self._store.snapshots(mandate_type).items()}
         relevant = (
             known.values()
             if portee in (None, {NATIONAL})
@@ -222,83 +247,113 @@ class RneIngestion:
         newer = [s for s in relevant if s > instantane]
         return max(newer) if newer else None
 
-    # --- chunks -----------------------------------------------------------------------------
-    def _continue(self, state, remaining_ms: Callable[[], int], claimed: bool = False) -> None:
-        if not claimed:
-            now = self._now()
-            state = self._store.claim_file(state.pk, self._owner(), now, now + LEASE)
-            if state is None:
-                return
-            logger.append_keys(rne_file=state.pk, s3_key=state.key)
-        file_format = FileFormat.from_dict(state.format.as_dict())
-        size = self._objects.head(state.bucket, state.key, state.version).size
+    # --- phases -----------------------------------------------------------------------------
+    def _continue(self, state, remaining_ms: Callable[[], int]) -> None:
         started = time.monotonic()
-        if state.offset < size:
-            body = self._objects.open(state.bucket, state.key, state.version, state.offset)
-            try:
-                chunk: list = []
-                for row in iter_rows(body, file_format, state.offset, state.next_line):
-                    if len(chunk) == self._chunk_rows:  # full, and more rows follow
-                        self._process_chunk(state, chunk)
-                        chunk = []
-                        if remaining_ms() < HANDOFF_MARGIN_MS:
-                            self._hand_over(state)
-                            return
-                    chunk.append(row)
-                if chunk:
-                    self._process_chunk(state, chunk)
-            finally:
-                body.close()
+        self._previous.clear()
+        self._applied_snapshots = None
+        if (state.format is None or state.mandate_type is None) and not self._read_header(state):
+            return
+        if state.phase is None and not self._settle(state):
+            return
+        if state.phase == "lecture":
+            if not self._read(state, remaining_ms):
+                return
+            if not self._review(state):
+                return
+        if state.phase == "ecriture" and not self._write(state, remaining_ms):
+            return
+        if state.phase == "fermeture" and not self._close(state, remaining_ms):
+            return
         self._finish(state, time.monotonic() - started)
-
-    def _write_lists(self, state, first_line: int, rows: list) -> None:
-        """Record, per scope, the items this chunk wrote (originals and name-part copies)."""
-        by_scope: dict[str, list[str]] = {}
-        for _, keys, mandate in rows:
-            items = by_scope.setdefault(mandate.scope, [])
-            original = f"{keys[0]}|{mandate.mandate_key}"
-            items.append(original)
-            items += [f"{alias}|alias|{original}" for alias in keys[1:]]
-        for scope, items in by_scope.items():
-            self._objects.put_json(
-                state.bucket, f"{self._state_prefix(state.pk, scope)}{first_line:010d}.json", items
-            )
-
-    @staticmethod
-    def _state_prefix(pk: str, scope: str) -> str:
-        return f"{STATE_PREFIX}{pk.split('#', 1)[1]}/{scope.replace('#', '-')}/"
-
-    def _listed(self, bucket: str, pk: str, scope: str) -> tuple[set[str], list[str]]:
-        """The items a snapshot listed in a scope, and the S3 objects holding them."""
-        keys = self._objects.keys_under(bucket, self._state_prefix(pk, scope))
-        items: set[str] = set()
-        for key in keys:
-            items.update(self._objects.read_json(bucket, key))
-        return items, keys
 
     def _hand_over(self, state) -> None:
         """Leave the rest of the file to a next invocation, through the ingestion queue."""
         self._store.release(state, self._now())
         self._send_continuation({"suite": state.pk})
-        logger.info("RNE file handed over", extra={"next_line": state.next_line})
+        logger.info("RNE file handed over", extra={"phase": state.phase})
 
-    def _process_chunk(self, state, chunk: list) -> None:
+    # --- 1. lecture -------------------------------------------------------------------------
+    def _read(self, state, remaining_ms: Callable[[], int]) -> bool:
+        """Every row read and compared; False if handed over or refused."""
+        file_format = FileFormat.from_dict(state.format.as_dict())
+        size = self._objects.head(state.bucket, state.key, state.version).size
+        if state.offset >= size:
+            return True
+        body = self._objects.open(state.bucket, state.key, state.version, state.offset)
+        try:
+            chunk: list = []
+            for row in iter_rows(body, file_format, state.offset, state.next_line):
+                if len(chunk) >= self._chunk_rows and not _same_person(chunk[-1], row):
+                    if not self._read_chunk(state, chunk):
+                        return False
+                    chunk = []
+                    if remaining_ms() < HANDOFF_MARGIN_MS:
+                        self._hand_over(state)
+                        return False
+                chunk.append(row)
+            if chunk and not self._read_chunk(state, chunk):
+                return False
+        finally:
+            body.close()
+        return True
+
+    def _read_chunk(self, state, chunk: list) -> bool:
+        if int(state.compteurs.lignes_lues) + len(chunk) > MAX_ROWS:
+            self._reject_file(
+                state,
+                f"Plus de {MAX_ROWS:,} lignes".replace(",", " ")
+                + " : au-delà du plus grand export du RNE. Rien n'a été appliqué.",
+                FileFormat.from_dict(state.format.as_dict()),
+            )
+            self._lists.drop_all(state.bucket, state.pk)
+            return False
         outcome = ChunkOutcome()
+        entries = self._accepted(state, chunk, outcome)
+        changes = []
+        for entry in entries:
+            before = self._current_list(state, entry.scope).get(entry.item)
+            if before is None:
+                outcome.counts["nouveaux"] += 1
+            elif before.digest != entry.digest:
+                outcome.counts["modifies"] += 1
+            else:
+                outcome.counts["inchanges"] += 1
+                continue
+            changes.append(entry)
+        first_line = chunk[0].line
+        self._lists.write(state.bucket, state.pk, first_line, entries)
+        self._lists.write_changes(state.bucket, state.pk, first_line, changes)
+        if outcome.rejects:
+            self._objects.put_json(
+                state.bucket,
+                f"{PARTS_PREFIX}{state.pk}/l{first_line:010d}.json",
+                {"rejets": outcome.rejects, "ambiguites": []},
+            )
+        last = chunk[-1]
+        self._store.checkpoint(
+            state, last.end_offset, last.line + 1, outcome.counts, outcome.departements
+        )
+        for name, metric in (
+            ("lignes_lues", Metric.RNE_ROWS_READ),
+            ("acceptees", Metric.RNE_ROWS_ACCEPTED),
+            ("rejetees", Metric.RNE_ROWS_REJECTED),
+        ):
+            count(metric, outcome.counts[name])
+        return True
+
+    def _accepted(self, state, chunk: list, outcome: ChunkOutcome) -> list[Listed]:
+        """The chunk's mandates; the rows that cannot be one go to the report."""
         today = self._now().date()
-        accepted: dict[tuple[str, str], tuple[int, list[str], MandateRow]] = {}
-        lines_accepted = 0
+        snapshot = date.fromisoformat(state.instantane[:10])
         restrict = set(state.portee or ()) - {NATIONAL, "FR"}
+        accepted: dict[tuple[str, str], tuple[int, list[str], MandateRow]] = {}
         for row in chunk:
             outcome.counts["lignes_lues"] += 1
             try:
                 if row.problem:
                     raise InvalidRow(row.problem)
-                mandate = parse_row(
-                    row.fields,
-                    state.mandate_type,
-                    today,
-                    snapshot=date.fromisoformat(state.instantane[:10]),
-                )
+                mandate = parse_row(row.fields, state.mandate_type, today, snapshot=snapshot)
                 if restrict and mandate.departement not in restrict:
                     raise InvalidRow(
                         f"Département {mandate.departement} hors du périmètre du "
@@ -311,59 +366,177 @@ class RneIngestion:
                     mandate.prenom,
                     mandate.autres_noms,
                 )
-                key = (keys[0], mandate.mandate_key)
             except InvalidRow as reason:
                 outcome.rejects.append({"ligne": row.line, "motif": str(reason)})
                 continue
-            lines_accepted += 1
+            outcome.counts["acceptees"] += 1
+            key = (keys[0], mandate.mandate_key)
             if key in accepted:  # listed twice, once per function: one mandate, both functions
-                mandate = merged_functions(accepted[key][2], mandate)
-            accepted[key] = (accepted.get(key, (row.line,))[0], keys, mandate)
+                line, _, first = accepted[key]
+                accepted[key] = (line, keys, merged_functions(first, mandate))
+            else:
+                accepted[key] = (row.line, keys, mandate)
             outcome.departements.add(mandate.departement or "FR")
-        outcome.counts["acceptees"] = lines_accepted
         outcome.counts["rejetees"] = len(outcome.rejects)
+        return [listed(line, keys, mandate) for line, keys, mandate in accepted.values()]
 
-        rows = list(accepted.values())
-        self._store.put_mandates(
-            [(keys, mandate) for _, keys, mandate in rows], state.pk, state.instantane[:10]
+    def _current_list(self, state, scope: str) -> dict[str, Listed]:
+        """The entries the scope's applied snapshot lists (a few scopes kept in memory)."""
+        if scope in self._previous:
+            self._previous.move_to_end(scope)
+            return self._previous[scope]
+        applied = self._applied(state).get(_departement_of(scope))
+        entries = (
+            self._lists.scope(state.bucket, applied.fichier, scope)
+            if applied and applied.fichier != state.pk
+            else {}
         )
-        self._write_lists(state, chunk[0].line, rows)
-        links = link_rows(self._store, rows, self._now())
-        outcome.counts["elus_reconnus"] = links.newly_recognised
-        outcome.counts["correspondances_ambigues"] = len(links.ambiguities)
-        outcome.ambiguities = links.ambiguities
+        self._previous[scope] = entries
+        while len(self._previous) > PREVIOUS_SCOPES_KEPT:
+            self._previous.popitem(last=False)
+        return entries
 
-        if outcome.rejects or outcome.ambiguities:
-            self._objects.put_json(
-                state.bucket,
-                f"{PARTS_PREFIX}{state.pk}/{chunk[0].line:010d}.json",
-                {"rejets": outcome.rejects, "ambiguites": outcome.ambiguities},
+    def _applied(self, state) -> dict[str, Snapshot]:
+        """The snapshots applied to the file's type, read once per invocation."""
+        if self._applied_snapshots is None:
+            self._applied_snapshots = self._store.snapshots(state.mandate_type)
+        return self._applied_snapshots
+
+    # --- 2. review --------------------------------------------------------------------------
+    def _review(self, state) -> bool:
+        """What the snapshot closes and adds per scope; held for an operator when that looks
+        like a mistake (unless one confirmed it). False if held."""
+        applied = self._applied(state)
+        bilan = []
+        for scope in sorted(self._scopes(state)):
+            current = applied.get(_departement_of(scope))
+            if current is None or current.fichier == state.pk:
+                continue  # a first snapshot closes nothing
+            before = self._lists.scope(state.bucket, current.fichier, scope)
+            now = self._lists.scope(state.bucket, state.pk, scope)
+            closing = [entry for item, entry in before.items() if item not in now]
+            added = [entry for item, entry in now.items() if item not in before]
+            older = sum(1 for e in added if (e.value("date_debut") or "") < current.instantane[:10])
+            bilan.append(ScopeChange(scope, len(before), len(closing), len(added), older))
+            if closing:
+                self._objects.put_json(
+                    state.bucket,
+                    f"{self._lists.prefix(state.pk, CLOSINGS)}{scope.replace('#', '-')}.json",
+                    [entry.as_entry() for entry in closing],
+                )
+        summary = [change.as_dict() for change in bilan if change.closing or change.added]
+        reasons = hold_reasons(bilan)
+        if reasons and not state.confirme_par:
+            self._hold(state, reasons, summary)
+            return False
+        self._store.set_phase(state, "ecriture", bilan=summary)
+        return True
+
+    def _hold(self, state, reasons: list[str], bilan: list[dict]) -> None:
+        self._store.hold(state, reasons, bilan, self._now())
+        rejects, _ = self._collect_parts(state, delete=False)
+        file_format = FileFormat.from_dict(state.format.as_dict()) if state.format else None
+        self._write_report(state, "en_attente", " ".join(reasons), file_format, rejects, [])
+        count(Metric.RNE_SNAPSHOT_HELD)
+        logger.warning("RNE snapshot held for an operator", extra={"reasons": reasons})
+
+    # --- 3. ecriture ------------------------------------------------------------------------
+    def _write(self, state, remaining_ms: Callable[[], int]) -> bool:
+        keys = [
+            k
+            for k in self._lists.change_keys(state.bucket, state.pk)
+            if not state.applique or k > state.applique
+        ]
+        vu_le = state.instantane[:10]
+        while keys:
+            group: list[Listed] = []
+            last = keys[0]
+            while keys and len(group) < WRITE_GROUP:
+                last = keys.pop(0)
+                group += self._lists.read(state.bucket, [last])
+            self._store.put_mandates(group, state.pk, vu_le)
+            links = link_rows(self._store, group, self._now())
+            if links.ambiguities:
+                self._objects.put_json(
+                    state.bucket,
+                    f"{PARTS_PREFIX}{state.pk}/e{group[0].line:010d}.json",
+                    {"rejets": [], "ambiguites": links.ambiguities},
+                )
+            counts = {
+                "elus_reconnus": links.newly_recognised,
+                "correspondances_ambigues": len(links.ambiguities),
+            }
+            self._store.checkpoint_written(state, last, counts)
+            count(Metric.RNE_MANDATES_WRITTEN, len(group))
+            count(Metric.ELU_RECOGNISED, links.newly_recognised)
+            count(Metric.RNE_AMBIGUOUS_MATCH, len(links.ambiguities))
+            if keys and remaining_ms() < HANDOFF_MARGIN_MS:
+                self._hand_over(state)
+                return False
+        self._store.set_phase(state, "fermeture")
+        return True
+
+    # --- 4. fermeture -----------------------------------------------------------------------
+    def _close(self, state, remaining_ms: Callable[[], int]) -> bool:
+        """Close, scope by scope, what the previous snapshot listed and this one does not."""
+        fin = state.instantane[:10]
+        applied = self._applied(state)
+        done = set(state.fermes or ())
+        stored = self._closing_keys(state)
+        todo = sorted(self._scopes(state) - done)
+        for position, scope in enumerate(todo, start=1):
+            key = f"{self._lists.prefix(state.pk, CLOSINGS)}{scope.replace('#', '-')}.json"
+            current = applied.get(_departement_of(scope))
+            closing = (
+                [Listed.from_entry(e) for e in self._objects.read_json(state.bucket, key)]
+                if key in stored
+                else []
             )
-        last = chunk[-1]
-        self._store.checkpoint(
-            state, last.end_offset, last.line + 1, outcome.counts, outcome.departements
-        )
-        for name, metric in (
-            ("lignes_lues", Metric.RNE_ROWS_READ),
-            ("acceptees", Metric.RNE_ROWS_ACCEPTED),
-            ("rejetees", Metric.RNE_ROWS_REJECTED),
-            ("elus_reconnus", Metric.ELU_RECOGNISED),
-            ("correspondances_ambigues", Metric.RNE_AMBIGUOUS_MATCH),
-        ):
-            count(metric, outcome.counts[name])
+            if closing:
+                self._store.put_mandates(closing, state.pk, current.instantane[:10], fin=fin)
+            if current and current.fichier != state.pk:
+                self._lists.drop_scope(state.bucket, current.fichier, scope)
+            self._store.checkpoint_closed(state, scope, len(closing))
+            if position < len(todo) and remaining_ms() < HANDOFF_MARGIN_MS:
+                self._hand_over(state)
+                return False
+        return True
+
+    def _closing_keys(self, state) -> set[str]:
+        return set(self._objects.keys_under(state.bucket, self._lists.prefix(state.pk, CLOSINGS)))
+
+    def _scopes(self, state) -> set[str]:
+        """The scopes this snapshot replaces: its départements (all applied ones when
+        national)."""
+        if not formats.MANDATE_TYPES[state.mandate_type].has_departement:
+            return {f"{state.mandate_type}#FR"}
+        portee = set(state.portee or ())
+        if NATIONAL in portee:
+            departements = set(self._applied(state)) | set(state.departements_vus or ())
+        elif portee:
+            departements = portee
+        else:
+            departements = set(state.departements_vus or ())
+        return {f"{state.mandate_type}#{d}" for d in departements}
 
     # --- end of file ------------------------------------------------------------------------
     def _finish(self, state, seconds: float) -> None:
-        closed = self._close_absent(state)
-        scopes = self._closed_scopes(state)
-        self._store.record_snapshots(
-            state.mandate_type, [s.split("#", 1)[1] for s in scopes], state.instantane, state.pk
+        scopes = self._scopes(state)
+        newer = self._store.record_snapshots(
+            state.mandate_type,
+            [_departement_of(s) for s in scopes],
+            state.instantane,
+            state.pk,
         )
+        for departement in newer:  # a newer snapshot got there first: ours is not the base
+            logger.warning(
+                "A newer RNE snapshot was applied meanwhile", extra={"dept": departement}
+            )
+            self._lists.drop_scope(state.bucket, state.pk, f"{state.mandate_type}#{departement}")
+        self._lists.drop_changes(state.bucket, state.pk)
+        self._objects.delete(state.bucket, sorted(self._closing_keys(state)))
         rejects, ambiguities = self._collect_parts(state)
-        report_key = self._report_key(state)
-        self._store.end_file(
-            state, "termine", self._now(), rapport=report_key, counts={"mandats_fermes": closed}
-        )
+        self._store.end_file(state, "termine", self._now(), rapport=self._report_key(state))
         self._write_report(
             state,
             "termine",
@@ -373,60 +546,26 @@ class RneIngestion:
             ambiguities,
         )
         self._store.mark_ingestion_finished(self._now())
-        count(Metric.RNE_MANDATES_CLOSED, closed)
+        counters = state.compteurs.as_dict()
+        count(Metric.RNE_MANDATES_CLOSED, int(counters.get("mandats_fermes", 0)))
         count(Metric.RNE_FILE_PROCESSED)
         metrics.add_metric(name=Metric.RNE_FILE_PROCESSING_TIME, unit="Seconds", value=seconds)
-        counters = state.compteurs.as_dict()
         # per file, so that one prefecture's broken export raises the alarm on its own
         metrics.add_metric(
             name=Metric.RNE_FILE_REJECT_RATE, unit="Percent", value=reject_rate(counters)
         )
         logger.info("RNE file ingested", extra={"compteurs": counters})
 
-    def _closed_scopes(self, state) -> set[str]:
-        """The scopes this snapshot replaces: its départements (all known ones when national)."""
-        if not formats.MANDATE_TYPES[state.mandate_type].has_departement:
-            return {f"{state.mandate_type}#FR"}
-        portee = set(state.portee or ())
-        if NATIONAL in portee:
-            departements = set(self._store.snapshots(state.mandate_type)) | set(
-                state.departements_vus or ()
-            )
-        elif portee:
-            departements = portee
-        else:
-            departements = set(state.departements_vus or ())
-        return {f"{state.mandate_type}#{d}" for d in departements}
-
-    def _close_absent(self, state) -> int:
-        """Close, scope by scope, what the previous snapshot listed and this one does not."""
-        fin = state.instantane[:10]
-        previous_files = self._store.snapshots(state.mandate_type)
-        closed = 0
-        for scope in sorted(self._closed_scopes(state)):
-            previous = previous_files.get(scope.split("#", 1)[1], {}).get("fichier")
-            if not previous or previous == state.pk:
-                continue
-            before, objects = self._listed(state.bucket, previous, scope)
-            now_listed, _ = self._listed(state.bucket, state.pk, scope)
-            for item in sorted(before - now_listed):
-                person_key, mandate_key = item.split("|", 1)
-                done = self._store.close_mandate(person_key, mandate_key, fin, state.pk)
-                # the copies filed under each part of a name are closed too, not counted
-                closed += done and "|alias|" not in item
-            # the previous snapshot's lists are done with
-            self._objects.delete(state.bucket, objects)
-        return closed
-
     # --- reports ----------------------------------------------------------------------------
-    def _collect_parts(self, state) -> tuple[list[dict], list[dict]]:
+    def _collect_parts(self, state, delete: bool = True) -> tuple[list[dict], list[dict]]:
         rejects, ambiguities = [], []
         keys = self._objects.keys_under(state.bucket, f"{PARTS_PREFIX}{state.pk}/")
-        for key in keys:
-            part = self._objects.read_json(state.bucket, key)
+        parts = [(key, self._objects.read_json(state.bucket, key)) for key in keys]
+        for _, part in sorted(parts, key=lambda kp: kp[0].rsplit("/", 1)[1][1:]):
             rejects += part["rejets"]
             ambiguities += part["ambiguites"]
-        self._objects.delete(state.bucket, keys)
+        if delete:
+            self._objects.delete(state.bucket, keys)
         return rejects, ambiguities
 
     def _report_key(self, state) -> str:
@@ -441,29 +580,25 @@ class RneIngestion:
         rejects: list,
         ambiguities: list,
     ) -> None:
+        """What operators and the prefecture need: counts, reasons and line numbers; never a
+        name or a birth date (the file itself is there for that)."""
         counters = state.compteurs.as_dict() if state.compteurs else {}
         report = {
             "fichier": {"bucket": state.bucket, "cle": state.key, "version": state.version},
+            "identifiant": state.pk.split("#", 1)[1],
             "statut": statut,
             "motif": motif,
+            "attente": list(state.attente or []) if statut == "en_attente" else None,
             "type_mandat": state.mandate_type,
             "libelle_type_mandat": (
                 formats.MANDATE_TYPES[state.mandate_type].libelle if state.mandate_type else None
             ),
-            "perimetre": sorted(self._closed_scopes(state)) if statut == "termine" else None,
+            "perimetre": sorted(self._scopes(state)) if state.phase else None,
             "instantane": state.instantane,
             "format": file_format.as_dict() if file_format else None,
-            "compteurs": {
-                name: int(counters.get(name, 0))
-                for name in (
-                    "lignes_lues",
-                    "acceptees",
-                    "rejetees",
-                    "elus_reconnus",
-                    "correspondances_ambigues",
-                    "mandats_fermes",
-                )
-            },
+            "compteurs": {name: int(counters.get(name, 0)) for name in COUNTERS},
+            "bilan": list(state.bilan or []),
+            "confirme_par": state.confirme_par,
             "rejets": rejects,
             "ambiguites": ambiguities,
             "traite_le": self._now().isoformat(),
@@ -475,6 +610,7 @@ class RneIngestion:
             state, "rejete", self._now(), motif=motif, rapport=self._report_key(state)
         )
         self._write_report(state, "rejete", motif, file_format, [], [])
+        self._collect_parts(state)
         count(Metric.RNE_FILE_REJECTED)
         logger.warning("RNE file rejected", extra={"motif": motif})
 
@@ -482,6 +618,15 @@ class RneIngestion:
     @staticmethod
     def _owner() -> str:
         return uuid.uuid4().hex
+
+
+def _same_person(previous, row) -> bool:
+    """Two consecutive rows of one person (one per function): never cut between them, so
+    that they merge into one mandate."""
+    if previous.fields is None or row.fields is None:
+        return False
+    ignored = {"fonction_libelle", "date_debut_fonction"}
+    return all(row.fields.get(k) == v for k, v in previous.fields.items() if k not in ignored)
 
 
 def merged_functions(first: MandateRow, second: MandateRow) -> MandateRow:

@@ -18,6 +18,10 @@ from . import formats
 
 SAMPLE_BYTES = 64 * 1024
 MAX_PREAMBLE_LINES = 30
+# A row of the RNE is a few hundred bytes; anything far longer is a broken export (or an
+# attack): the line is skipped whole, reported, and never held in memory.
+MAX_LINE_BYTES = 8 * 1024
+MAX_FIELD_CHARS = 255
 DELIMITERS = ("\t", ";", ",")
 _EOL = re.compile(rb"\r\n|\r|\n")
 _BOM = b"\xef\xbb\xbf"
@@ -67,12 +71,19 @@ class Row:
 
 
 def iter_lines(
-    stream: BinaryIO, start_offset: int = 0, chunk_size: int = 64 * 1024
-) -> Iterator[tuple[bytes, int]]:
-    """(line without its ending, offset after the ending), for LF, CRLF and lone CR alike."""
+    stream: BinaryIO,
+    start_offset: int = 0,
+    chunk_size: int = 64 * 1024,
+    max_line: int = MAX_LINE_BYTES,
+) -> Iterator[tuple[bytes | None, int]]:
+    """(line without its ending, offset after the ending), for LF, CRLF and lone CR alike;
+    None instead of a line longer than `max_line`. Each byte is searched a bounded number of
+    times and the buffer never exceeds `max_line` plus a chunk: linear in the file, whatever
+    its line lengths."""
     buffer = b""
     buffer_start = start_offset
     eof = False
+    overlong = False  # inside a line already past the limit: dropped up to its end
     while not eof:
         chunk = stream.read(chunk_size)
         eof = not chunk
@@ -84,12 +95,19 @@ def iter_lines(
                 break
             if match.group() == b"\r" and match.end() == len(buffer) and not eof:
                 break  # a CR at the end of the buffer may be the first half of CRLF
-            yield buffer[position : match.start()], buffer_start + match.end()
+            line = buffer[position : match.start()]
+            yield (None if overlong or len(line) > max_line else line), buffer_start + match.end()
+            overlong = False
             position = match.end()
         buffer_start += position
         buffer = buffer[position:]
-    if buffer:
-        yield buffer, buffer_start + len(buffer)
+        if len(buffer) > max_line:
+            keep = 1 if buffer.endswith(b"\r") else 0  # maybe half of a CRLF
+            buffer_start += len(buffer) - keep
+            buffer = buffer[len(buffer) - keep :]
+            overlong = True
+    if buffer or overlong:
+        yield (None if overlong else buffer), buffer_start + len(buffer)
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -134,6 +152,8 @@ def detect_format(stream: BinaryIO, key: str = "") -> FileFormat:
     for number, (raw, end) in enumerate(iter_lines(_Sample(sample, stream)), start=1):
         if number > MAX_PREAMBLE_LINES:
             break
+        if raw is None:
+            continue  # far too long to be a header
         if number == 1 and raw.startswith(_BOM):
             raw = raw[len(_BOM) :]
         text = raw.decode(encoding, errors="replace")
@@ -166,7 +186,12 @@ def iter_rows(
 ) -> Iterator[Row]:
     """The data rows from `start_offset` (the beginning of line `first_line`). Blank lines are
     skipped; a row whose cells do not fit the header comes with a `problem`."""
-    position = {"line": first_line - 1, "end": start_offset, "undecodable": False}
+    position = {
+        "line": first_line - 1,
+        "end": start_offset,
+        "undecodable": False,
+        "overlong": False,
+    }
     encoding = file_format.encoding
     width = max(len(file_format.labels), max(file_format.columns, default=-1) + 1)
 
@@ -174,6 +199,10 @@ def iter_rows(
         for raw, end in iter_lines(stream, start_offset):
             position["line"] += 1
             position["end"] = end
+            if raw is None:
+                position["overlong"] = True
+                yield "\n"
+                continue
             try:
                 text = raw.decode(encoding)
             except UnicodeDecodeError:
@@ -183,7 +212,7 @@ def iter_rows(
 
     reader = csv.reader(lines(), delimiter=file_format.delimiter)
     while True:
-        position["undecodable"] = False
+        position["undecodable"] = position["overlong"] = False
         try:
             cells = next(reader)
         except StopIteration:
@@ -194,6 +223,14 @@ def iter_rows(
                 position["end"],
                 None,
                 f"Ligne illisible (guillemets mal fermés ?) : {error}.",
+            )
+            continue
+        if position["overlong"]:
+            yield Row(
+                position["line"],
+                position["end"],
+                None,
+                f"Ligne de plus de {MAX_LINE_BYTES // 1024} Kio : ignorée sans être lue.",
             )
             continue
         if not any(cell.strip() for cell in cells):
@@ -214,6 +251,18 @@ def iter_rows(
                 None,
                 f"{len(cells)} colonnes au lieu de {width} : séparateur présent dans une "
                 "valeur non protégée par des guillemets ?",
+            )
+            continue
+        too_long = next((i for i, cell in enumerate(cells) if len(cell) > MAX_FIELD_CHARS), None)
+        if too_long is not None:
+            label = file_format.labels[too_long] if too_long < len(file_format.labels) else ""
+            yield Row(
+                position["line"],
+                position["end"],
+                None,
+                f"Valeur de plus de {MAX_FIELD_CHARS} caractères (colonne {too_long + 1}"
+                + (f" « {label[:40]} »" if label else "")
+                + ").",
             )
             continue
         fields = {

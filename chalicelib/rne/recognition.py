@@ -22,7 +22,7 @@ from ..clock import PARIS
 from ..models import Account
 from ..observability import Metric, count, logger
 from .matching import certified_keys, declared_keys
-from .rows import MandateRow
+from .snapshot_lists import Listed
 from .store import Holders, RneStore
 
 
@@ -82,28 +82,26 @@ def take_back(
         )
 
 
-def link_rows(
-    store: RneStore, rows: list[tuple[int, list[str], MandateRow]], now: datetime
-) -> Links:
-    """rows: (line number, identity keys, mandate). One request per 100 distinct keys, one per
-    100 accounts found, plus one update per account that gains or loses a mandate."""
+def link_rows(store: RneStore, entries: list[Listed], now: datetime) -> Links:
+    """The accounts these new or changed mandates belong to. One request per 100 distinct
+    keys, one per 100 accounts found, plus one update per account that gains or loses one."""
     links = Links()
-    holders = store.holders(key for _, keys, _ in rows for key in keys)
+    holders = store.holders(key for entry in entries for key in entry.keys)
     refs_by_account: dict[str, set[str]] = defaultdict(set)
     start_by_account: dict[str, str] = {}
     losers: dict[str, set[str]] = defaultdict(set)
     owners: dict[str, str] = {}
     ambiguous: list[tuple[int, set[str]]] = []
-    for line, keys, mandate in rows:
-        verdict = owner_of([holders[key] for key in keys if key in holders])
-        ref = f"{keys[0]}|{mandate.mandate_key}"
+    for entry in entries:
+        line, ref = entry.line, entry.item
+        verdict = owner_of([holders[key] for key in entry.keys if key in holders])
         for loser in verdict.losers:
             losers[loser].add(ref)
             if verdict.owner:
                 owners[loser] = verdict.owner
         if verdict.owner:
             refs_by_account[verdict.owner].add(ref)
-            start = mandate.date_debut.isoformat()
+            start = entry.value("date_debut") or ""
             start_by_account[verdict.owner] = min(start, start_by_account.get(verdict.owner, start))
         if verdict.ambiguous:
             ambiguous.append((line, set(verdict.losers)))

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from .. import names
 from .formats import MANDATE_TYPES, MandateType
+from .territories import departement_code, is_departement, local_code
 
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO = re.compile(
@@ -35,14 +36,6 @@ def parse_date(value: str) -> date:
     except ValueError:
         pass
     raise ValueError(value)
-
-
-def departement_code(value: str) -> str | None:
-    """'1' -> '01', '2a' -> '2A', '974' stays; empty -> None."""
-    value = value.strip().upper()
-    if not value:
-        return None
-    return value.zfill(2) if value.isdigit() and len(value) < 2 else value
 
 
 @dataclass(frozen=True)
@@ -84,8 +77,8 @@ def _date(fields: dict[str, str], name: str, label: str, required: bool) -> date
 
 
 def _territory(kind: MandateType, fields: dict[str, str], dept: str | None) -> tuple[str, str]:
-    if not kind.territory:
-        return "FR", "France"
+    if kind.fixed_territory:
+        return kind.fixed_territory
     parts = [fields.get(f, "").strip() for f in kind.territory]
     code = next((p for p in parts if p), "")
     if not code:
@@ -93,7 +86,7 @@ def _territory(kind: MandateType, fields: dict[str, str], dept: str | None) -> t
     if kind.code == "CA":  # a sector is only unique within its commune
         code = ":".join(p for p in (fields.get("commune_code", ""), names.normalise(code)) if p)
     elif kind.code in ("CD", "DEP") and dept:  # canton and constituency codes repeat per dept
-        code = f"{dept}:{code}"
+        code = f"{dept}:{local_code(code, dept)}"
     label = (fields.get(kind.label_field, "") if kind.label_field else "") or code
     return code, label.strip()
 
@@ -149,11 +142,7 @@ def parse_row(
     function_start = _date(
         fields, "date_debut_fonction", "Date de début de la fonction", required=False
     )
-    dept = (
-        departement_code(fields.get("departement_code", "") or fields.get("section_code", ""))
-        if kind.has_departement
-        else None
-    )
+    dept = _departement(kind, fields)
     territoire, collectivite = _territory(kind, fields, dept)
     commune = fields.get("commune_code", "").strip().upper()
     if commune and dept and not _in_departement(commune, dept):
@@ -172,6 +161,18 @@ def parse_row(
         date_debut_fonction=function_start,
         autres_noms=autres_noms,
     )
+
+
+def _departement(kind: MandateType, fields: dict[str, str]) -> str | None:
+    """The département column; else, for a regional council, its départemental section; else
+    a collectivité à statut particulier that is a département or overseas collectivité (975)."""
+    if not kind.has_departement:
+        return None
+    for name in ("departement_code", "section_code", "csp_code"):
+        code = departement_code(fields.get(name, ""))
+        if code and (name == "departement_code" or is_departement(code)):
+            return code
+    return None
 
 
 def _anniversary(born: date, years: int) -> date:

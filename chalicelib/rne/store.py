@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 
 from ..models import (
     Account,
@@ -18,9 +20,21 @@ from ..models import (
     is_condition_failure,
 )
 from ..models.rne import Counters
-from .rows import MandateRow
+from .snapshot_lists import Listed
+from .territories import DEPARTEMENTS
 
 LAST_INGESTION = "etat#derniere-ingestion"
+BATCH = 25  # items of one BatchWriteItem
+# Batch writes in flight at once: DynamoDB on demand takes them in parallel, and the
+# function's time is mostly spent waiting for them.
+WRITERS = 4
+TRANSACTION = 100
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    instantane: str
+    fichier: str
 
 
 @dataclass(frozen=True)
@@ -94,10 +108,83 @@ class RneStore:
             RneFile.instantane.set(instantane),
             RneFile.offset.set(file_format["debut_donnees"]),
             RneFile.next_line.set(file_format["ligne_entete"] + 1),
+            RneFile.phase.set("lecture"),
         ]
         if portee:
             actions.append(RneFile.portee.set(portee))
         state.update(actions=actions, condition=RneFile.lease_owner == state.lease_owner)
+
+    def save_header(self, state: RneFile, file_format: dict) -> None:
+        """The layout read, before the type is known (a file held for its type keeps it)."""
+        state.update(
+            actions=[RneFile.format.set(file_format)],
+            condition=RneFile.lease_owner == state.lease_owner,
+        )
+
+    def set_phase(self, state: RneFile, phase: str, bilan: list[dict] | None = None) -> None:
+        actions = [RneFile.phase.set(phase)]
+        if bilan is not None:
+            actions.append(RneFile.bilan.set(bilan))
+        state.update(actions=actions, condition=RneFile.lease_owner == state.lease_owner)
+
+    def checkpoint_written(self, state: RneFile, change_key: str, counts: dict[str, int]) -> None:
+        """Changes written up to this object (ecriture), with the accounts they linked."""
+        actions = [RneFile.applique.set(change_key)]
+        actions += [getattr(RneFile.compteurs, n).add(v) for n, v in counts.items() if v]
+        state.update(actions=actions, condition=RneFile.lease_owner == state.lease_owner)
+
+    def checkpoint_closed(self, state: RneFile, scope: str, closed: int) -> None:
+        actions = [RneFile.fermes.add({scope})]
+        if closed:
+            actions.append(RneFile.compteurs.mandats_fermes.add(closed))
+        state.update(actions=actions, condition=RneFile.lease_owner == state.lease_owner)
+
+    def hold(self, state: RneFile, reasons: list[str], bilan: list[dict], now: datetime) -> None:
+        """Waits for an operator (`python -m infra.rne appliquer|ecarter`)."""
+        state.update(
+            actions=[
+                RneFile.statut.set("en_attente"),
+                RneFile.attente.set(reasons),
+                RneFile.bilan.set(bilan),
+                RneFile.finished_at.set(now),
+                RneFile.lease_until.remove(),
+            ],
+            condition=RneFile.lease_owner == state.lease_owner,
+        )
+
+    def held_files(self) -> list[RneFile]:
+        """The snapshots waiting for an operator (an operator's listing: a scan)."""
+        return list(RneFile.scan(RneFile.statut == "en_attente"))
+
+    def resume_held(
+        self, pk: str, operator: str, phase: str | None, mandate_type: str | None = None
+    ) -> RneFile:
+        """An operator applies a held snapshot: it goes on from `phase` (None: from its
+        scope, once given its type). Raises UpdateError if it is not held (any more)."""
+        actions = [
+            RneFile.statut.set("en_cours"),
+            RneFile.confirme_par.set(operator),
+            RneFile.lease_until.remove(),
+            RneFile.finished_at.remove(),
+            RneFile.phase.set(phase) if phase else RneFile.phase.remove(),
+        ]
+        if mandate_type:
+            actions.append(RneFile.mandate_type.set(mandate_type))
+        state = RneFile(pk)
+        state.update(actions=actions, condition=RneFile.statut == "en_attente")
+        return state
+
+    def discard(self, pk: str, operator: str, now: datetime) -> RneFile:
+        state = RneFile(pk)
+        state.update(
+            actions=[
+                RneFile.statut.set("ecarte"),
+                RneFile.confirme_par.set(operator),
+                RneFile.finished_at.set(now),
+            ],
+            condition=RneFile.statut == "en_attente",
+        )
+        return state
 
     def checkpoint(
         self,
@@ -158,20 +245,46 @@ class RneStore:
         return RneFile.get(pk, consistent_read=True).original
 
     # --- scopes and snapshots ---------------------------------------------------------------
-    def snapshots(self, mandate_type: str) -> dict[str, dict[str, str]]:
-        """département -> {"instantane", "fichier"} of the newest snapshot processed."""
-        try:
-            scope = RneScope.get(f"portees#{mandate_type}", consistent_read=True)
-        except DoesNotExist:
-            return {}
-        return dict(scope.instantanes.as_dict()) if scope.instantanes else {}
+    def snapshots(self, mandate_type: str) -> dict[str, Snapshot]:
+        """département (or "FR") -> the snapshot applied there: key lookups of every possible
+        département, no query."""
+        keys = [f"portee#{mandate_type}#{d}" for d in sorted(DEPARTEMENTS | {"FR"})]
+        return {
+            item.pk.rsplit("#", 1)[1]: Snapshot(item.instantane, item.fichier)
+            for item in RneScope.batch_get(keys)
+            if item.instantane and item.fichier
+        }
 
     def record_snapshots(
         self, mandate_type: str, departements: Iterable[str], instantane: str, file_pk: str
-    ) -> None:
-        current = self.snapshots(mandate_type)
-        current.update({d: {"instantane": instantane, "fichier": file_pk} for d in departements})
-        RneScope(f"portees#{mandate_type}", instantanes=current).save()
+    ) -> set[str]:
+        """This snapshot is now applied in these départements, except where a newer one was
+        recorded meanwhile (answered). Each département its own item, each written only over
+        an older snapshot: two files finishing at once never lose each other's."""
+        from ..rights.store import Write, cancellation_reasons, transact
+
+        newer: set[str] = set()
+        pending = sorted(set(departements))
+        while pending:
+            group, pending = pending[:TRANSACTION], pending[TRANSACTION:]
+            writes = [
+                Write(
+                    "save",
+                    RneScope(f"portee#{mandate_type}#{d}", instantane=instantane, fichier=file_pk),
+                    condition=RneScope.pk.does_not_exist() | (RneScope.instantane <= instantane),
+                )
+                for d in group
+            ]
+            try:
+                transact(writes)
+            except TransactWriteError as error:
+                reasons = cancellation_reasons(error, writes)
+                failed = {d for d, r in zip(group, reasons, strict=True) if r}
+                if not failed:
+                    raise
+                newer |= failed
+                pending = [d for d in group if d not in failed] + pending
+        return newer
 
     def mark_ingestion_finished(self, now: datetime) -> None:
         RneScope(LAST_INGESTION, termine_le=now).save()
@@ -184,46 +297,20 @@ class RneStore:
 
     # --- mandates ---------------------------------------------------------------------------
     def put_mandates(
-        self, rows: list[tuple[list[str], MandateRow]], file_pk: str, vu_le: str
+        self, entries: list[Listed], file_pk: str, vu_le: str, fin: str | None = None
     ) -> None:
-        """rows: (identity keys, the first being the row's own, mandate)."""
-        with RneMandate.batch_write() as batch:
-            for keys, row in rows:
-                values = {
-                    "scope": row.scope,
-                    "type": row.type,
-                    "territoire": row.territoire,
-                    "collectivite": row.collectivite,
-                    "departement": row.departement,
-                    "fonction": row.fonction,
-                    "date_debut": row.date_debut.isoformat(),
-                    "date_debut_fonction": (
-                        row.date_debut_fonction.isoformat() if row.date_debut_fonction else None
-                    ),
-                    "nom": row.nom,
-                    "prenom": row.prenom,
-                    "fichier": file_pk,
-                    "vu_le": vu_le,
-                }
-                batch.save(RneMandate(keys[0], row.mandate_key, **values))
-                original = f"{keys[0]}|{row.mandate_key}"
-                for alias in keys[1:]:
-                    batch.save(RneMandate(alias, f"alias|{original}", alias_of=original, **values))
-
-    def close_mandate(self, person_key: str, mandate_key: str, fin: str, file_pk: str) -> bool:
-        """Close a mandate the snapshot `file_pk` did not list (if nobody relisted it since)."""
-        try:
-            RneMandate(person_key, mandate_key).update(
-                actions=[RneMandate.fin.set(fin)],
-                condition=RneMandate.person_key.exists()
-                & (RneMandate.fichier != file_pk)
-                & RneMandate.fin.does_not_exist(),
-            )
-        except UpdateError as error:
-            if is_condition_failure(error):
-                return False
-            raise
-        return True
+        """Write these mandates, each with the copies filed under its other keys; closed on
+        `fin` when given (a mandate the new snapshot no longer lists, written whole from the
+        previous snapshot's entry: a batch put, not one update per mandate)."""
+        items = []
+        for entry in entries:
+            values = {**entry.attributes(), "fichier": file_pk, "vu_le": vu_le, "fin": fin}
+            items.append(RneMandate(entry.person_key, entry.mandate_key, **values))
+            items += [
+                RneMandate(alias, f"alias|{entry.item}", alias_of=entry.item, **values)
+                for alias in entry.aliases
+            ]
+        _write_in_parallel(items)
 
     def mandates_of(self, person_key: str) -> list[RneMandate]:
         return list(RneMandate.query(person_key))
@@ -350,3 +437,22 @@ class RneStore:
 
     def mark_checked(self, account: Account, now: datetime) -> None:
         account.update(actions=[Account.rne_checked_at.set(now)])
+
+
+def _write_batch(items: list[RneMandate]) -> None:
+    with RneMandate.batch_write() as batch:  # retries what DynamoDB leaves unprocessed
+        for item in items:
+            batch.save(item)
+
+
+def _write_in_parallel(items: list[RneMandate]) -> None:
+    batches = [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
+    if len(batches) <= 1:
+        for batch in batches:
+            _write_batch(batch)
+        return
+    with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="rne-write") as pool:
+        # each batch in a copy of the caller's context (logging keys, trace)
+        futures = [pool.submit(contextvars.copy_context().run, _write_batch, b) for b in batches]
+        for future in futures:
+            future.result()  # re-raises the first failure

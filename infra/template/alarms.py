@@ -199,9 +199,17 @@ def alarms(settings: Settings) -> dict:
         metric=_code_metric(Metric.RNE_FILE_REJECT_RATE, "Maximum"),
     )
     out["RneFileRejectedAlarm"] = _alarm(
-        "Un fichier déposé a été refusé en entier (ce n'est pas un fichier du RNE lisible).",
+        "Un fichier déposé a été refusé en entier (illisible, trop gros, d'un expéditeur qui "
+        "ne peut pas l'envoyer, ou daté hors des bornes) : voir son rapport.",
         threshold=0,
         metric=_code_metric(Metric.RNE_FILE_REJECTED),
+    )
+    out["RneSnapshotHeldAlarm"] = _alarm(
+        "Un instantané du RNE attend un opérateur (il fermerait trop de mandats, semble plus "
+        "ancien que celui appliqué, ou son type est indéterminé) : python -m infra.rne attente, "
+        "puis appliquer ou ecarter.",
+        threshold=0,
+        metric=_code_metric(Metric.RNE_SNAPSHOT_HELD),
     )
     out["DossierExpirySpikeAlarm"] = _alarm(
         "Pic de dossiers expirés : des organismes ne répondent plus, ou les titulaires ne "

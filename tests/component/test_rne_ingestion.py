@@ -199,7 +199,13 @@ def test_an_older_snapshot_arriving_late_changes_nothing(rne):
     assert [m.nom for m in rne.mandates()] == ["DURAND"]
 
 
-def test_a_crash_mid_file_resumes_at_the_checkpoint_without_duplicates(rne, monkeypatch):
+@pytest.mark.parametrize(
+    ("phase", "crashing"),
+    [("lecture", "_lists.write"), ("ecriture", "_store.put_mandates")],
+)
+def test_a_crash_mid_file_resumes_at_the_checkpoint_without_duplicates(
+    rne, monkeypatch, phase, crashing
+):
     rows = [
         municipal_row(
             f"NOM{chr(65 + i // 26)}{chr(65 + i % 26)}",
@@ -210,10 +216,14 @@ def test_a_crash_mid_file_resumes_at_the_checkpoint_without_duplicates(rne, monk
         )
         for i in range(120)
     ]
+    from chalicelib.rne import ingestion as module
+
     ingestion = services.rne_ingestion()
     monkeypatch.setattr(ingestion, "_chunk_rows", 25)
-    store = ingestion._store
-    original = store.put_mandates
+    monkeypatch.setattr(module, "WRITE_GROUP", 25)
+    owner_name, method = crashing.split(".")
+    owner = getattr(ingestion, owner_name)
+    original = getattr(owner, method)
     calls = {"n": 0}
 
     def crash_on_third_chunk(*args, **kwargs):
@@ -222,13 +232,18 @@ def test_a_crash_mid_file_resumes_at_the_checkpoint_without_duplicates(rne, monk
             raise ConnectionError("the function dies here")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(store, "put_mandates", crash_on_third_chunk)
+    monkeypatch.setattr(owner, method, crash_on_third_chunk)
     rne.upload(CM_KEY, cm_file(*rows))
     body = json.loads(rne.take_upload_event()["Body"])
     with pytest.raises(ConnectionError):
         ingestion.handle_message(body, lambda: 900_000)
     [state] = [f for f in RneFile.scan() if f.pk.startswith("fichier#")]
-    assert state.statut == "en_cours" and state.next_line == 52  # 2 chunks of 25 after line 1
+    assert state.statut == "en_cours" and state.phase == phase
+    if phase == "lecture":
+        assert state.next_line == 52  # 2 chunks of 25 after line 1
+        assert rne.mandates() == []  # nothing written before the whole file is read
+    else:
+        assert len(rne.mandates()) == 50
     # Redelivery after the lease: the same message again.
     state.update(actions=[RneFile.lease_until.set(state.started_at)])
     ingestion.handle_message(body, lambda: 900_000)

@@ -28,6 +28,7 @@ _TRANSACT_ITEM = {
 }
 _S3_ACTION = {
     "HeadObject": "GetObject",
+    "DeleteObjects": "DeleteObject",  # authorised object by object
     "HeadBucket": "ListBucket",
     "ListObjectsV2": "ListBucket",
     "ListObjects": "ListBucket",

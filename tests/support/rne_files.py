@@ -17,12 +17,18 @@ def sample(name: str) -> bytes:
 
 
 def sample_table(name: str) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of a fixture, read with the csv module and the known delimiter."""
-    text = sample(name).decode("utf-8-sig")
-    delimiter = (
-        "\t" if "\t" in text.splitlines()[0] else (";" if ";" in text.splitlines()[0] else ",")
-    )
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    """Header and rows of a fixture, read with the csv module and the known delimiter (the
+    header is the first line with one: a preamble line has none)."""
+    data = sample(name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if any(d in line for d in "\t;,"))
+    first = lines[start]
+    delimiter = "\t" if "\t" in first else (";" if ";" in first else ",")
+    rows = list(csv.reader(io.StringIO("".join(lines[start:]), newline=""), delimiter=delimiter))
     return rows[0], [r for r in rows[1:] if any(r)]
 
 

@@ -23,6 +23,13 @@ from chalicelib.rne.formats import field_of, mandate_type, map_header, type_from
         ("date_debut_mandat", "date_debut_mandat"),
         ("N° SIREN", "epci_code"),
         ("Code de la circonscription législative", "circ_legislative_code"),
+        ("Code de la cir.législative", "circ_legislative_code"),
+        ("Libellé de la cir.législative", "circ_legislative_libelle"),
+        ("Code de la section - collectivité à statut particulier", "csp_section_code"),
+        ("Code de la circonscription métropolitaine", "circ_metropolitaine_code"),
+        ("Libellé du  département", "departement_libelle"),
+        ("Code CirER", "circ_europeenne_code"),
+        ("Code du département de l'EPCI", None),
         ("Code du département", "departement_code"),
         ("code_departement", "departement_code"),
         ("lieu_naissance_elu", "lieu_naissance"),
@@ -72,7 +79,22 @@ BASE = {"nom", "prenom", "sexe", "date_naissance", "date_debut_mandat"}
         ("x.csv", {"region_code", "section_code"}, "CR"),
         ("x.csv", {"departement_code", "commune_code"}, "CM"),
         ("elus-maires.csv", {"departement_code", "commune_code"}, "MAIRE"),
-        ("x.csv", set(), "RPE"),
+        ("x.csv", set(), None),  # no territory at all: MEPs or the Corsican assembly
+        ("elus-representants-parlement-europeen-rpe.csv", set(), "RPE"),
+        ("5-rne-cac.csv", set(), "CAC"),
+        ("5-rne-cac.csv", {"region_code"}, "CAC"),  # the older layout has the région
+        ("x.csv", {"circ_europeenne_code"}, "RPE"),
+        # the ministry's membres des assemblées file has région columns too
+        (
+            "x.csv",
+            {"region_code", "departement_code", "csp_code", "csp_section_code"},
+            "CSP",
+        ),
+        ("x.csv", {"region_code", "departement_code", "csp_code"}, None),
+        ("5-rne-ma.csv", {"region_code", "departement_code", "csp_code"}, "CSP"),
+        ("6-elus-membre-assemblees.csv", {"region_code", "csp_code"}, "CSP"),
+        ("8-rne-dep.csv", {"departement_code", "circ_legislative_code"}, "DEP"),
+        ("9-elus-deputes.csv", {"departement_code", "circ_legislative_code"}, "DEP"),
         ("x.csv", {"departement_code", "csp_code"}, None),  # sénateurs or CSP: the key must say
         ("senateurs.csv", {"departement_code", "csp_code"}, "SEN"),
         ("elus-csp.csv", {"csp_code"}, "CSP"),

@@ -4,7 +4,8 @@ import pytest
 
 from chalicelib.names import compact, normalise
 from chalicelib.rne.matching import account_keys, person_key, row_keys
-from chalicelib.rne.rows import InvalidRow, departement_code, parse_date, parse_row
+from chalicelib.rne.rows import InvalidRow, parse_date, parse_row
+from chalicelib.rne.territories import departement_code
 
 TODAY = date(2026, 11, 26)
 
