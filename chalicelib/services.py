@@ -169,6 +169,19 @@ def rne_ingestion():
     )
 
 
+@lru_cache(maxsize=1)
+def held_snapshots():
+    from .clock import utc_now
+    from .rne.held import HeldSnapshots
+
+    return HeldSnapshots(
+        store=rne_store(),
+        ingestion=rne_ingestion(),
+        send_continuation=_queue_sender(bound_settings().rne_queue_name),
+        clock=utc_now,
+    )
+
+
 # --- rights and catalogue -------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def rights():
@@ -377,6 +390,7 @@ _FACTORIES = (
     franceconnect_links,
     rne_store,
     rne_ingestion,
+    held_snapshots,
     rights,
     catalogue,
     support_store,

@@ -169,7 +169,18 @@ class RneIngestion:
             return False
         self._store.save_header(state, file_format.as_dict())
         state.format = file_format.as_dict()
-        mandate_type = formats.mandate_type(state.key, set(file_format.columns.values()))
+        columns = set(file_format.columns.values())
+        mandate_type = formats.mandate_type(state.key, columns)
+        placed = columns & formats.PLACING_FIELDS
+        if mandate_type is None and upload_of(state.key).from_prefecture and not placed:
+            self._reject_file(
+                state,
+                "Aucune colonne ne situe les élus dans un département (département, "
+                "commune, canton, collectivité) : ce fichier ne peut pas venir d'une "
+                "préfecture.",
+                file_format,
+            )
+            return False
         if mandate_type is None:
             self._hold(
                 state,
@@ -613,6 +624,23 @@ class RneIngestion:
         self._collect_parts(state)
         count(Metric.RNE_FILE_REJECTED)
         logger.warning("RNE file rejected", extra={"motif": motif})
+
+    def forget(self, pk: str) -> None:
+        """A discarded snapshot: its lists and parts go, its report says so."""
+        state = self._store.get_file(pk)
+        if state is None:
+            return
+        self._lists.drop_all(state.bucket, state.pk)
+        rejects, _ = self._collect_parts(state)
+        file_format = FileFormat.from_dict(state.format.as_dict()) if state.format else None
+        self._write_report(
+            state,
+            "ecarte",
+            "Écarté par un opérateur : rien n'a été appliqué.",
+            file_format,
+            rejects,
+            [],
+        )
 
     # --- helpers ----------------------------------------------------------------------------
     @staticmethod

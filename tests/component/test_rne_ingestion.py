@@ -7,7 +7,10 @@ import pytest
 from chalicelib import services
 from chalicelib.models import Account, IdentityIndex, RneFile
 from tests.support.rne_files import CURRENT_HEADER, municipal_row, sample, write
-from tests.support.rne_world import RneWorld
+from tests.support.rne_world import RneWorld, days_ago
+
+# snapshot dates, in this order, all within the year before the upload
+EARLY, JANUARY, FEBRUARY, JUNE = (days_ago(n) for n in (300, 280, 260, 120))
 
 CM_KEY = "prefectures/35/elus-conseillers-municipaux-cm.csv"
 
@@ -164,11 +167,11 @@ def test_the_same_content_uploaded_again_is_ignored(rne):
 
 def test_a_newer_snapshot_closes_the_mandates_it_no_longer_lists(rne):
     claire = rne.person(nom_naissance="Martin", nom_usage=None, prenoms="Claire")
-    rne.ingest(CM_KEY, cm_file(CLAIRE_BIRTH_NAME, OTHER), snapshot="2026-01-15")
-    report = rne.ingest("prefectures/35/cm-2026-06.csv", cm_file(OTHER), snapshot="2026-06-30")
+    rne.ingest(CM_KEY, cm_file(CLAIRE_BIRTH_NAME, OTHER), snapshot=JANUARY)
+    report = rne.ingest("prefectures/35/cm-2026-06.csv", cm_file(OTHER), snapshot=JUNE)
     assert report["compteurs"]["mandats_fermes"] == 1
     closed = [m for m in rne.mandates() if m.fin]
-    assert [(m.nom, m.fin) for m in closed] == [("MARTIN", "2026-06-30")]
+    assert [(m.nom, m.fin) for m in closed] == [("MARTIN", JUNE)]
     me = rne.me(claire)
     assert me["elu"] is True and me["mandats"] == []
 
@@ -178,23 +181,19 @@ def test_a_prefecture_upload_never_closes_another_departement(rne):
     cotes = municipal_row(
         "LE GALL", "Yann", "M", "02/02/1970", dept="22", commune="22278", libelle="Saint-Brieuc"
     )
-    rne.ingest(
-        "national/elus-conseillers-municipaux-cm.csv", cm_file(ille, cotes), snapshot="2026-01-01"
-    )
-    report = rne.ingest(CM_KEY, cm_file(OTHER, cotes), snapshot="2026-02-01")
+    rne.ingest("national/elus-conseillers-municipaux-cm.csv", cm_file(ille, cotes), snapshot=EARLY)
+    report = rne.ingest(CM_KEY, cm_file(OTHER, cotes), snapshot=FEBRUARY)
     assert report["perimetre"] == ["CM#35"]
     assert report["rejets"] == [
         {"ligne": 3, "motif": "Département 22 hors du périmètre du dépôt (35)."}
     ]
     fins = {m.nom: m.fin for m in rne.mandates()}
-    assert fins == {"MARTIN": "2026-02-01", "LE GALL": None, "DURAND": None}
+    assert fins == {"MARTIN": FEBRUARY, "LE GALL": None, "DURAND": None}
 
 
 def test_an_older_snapshot_arriving_late_changes_nothing(rne):
-    rne.ingest(CM_KEY, cm_file(OTHER), snapshot="2026-06-30")
-    report = rne.ingest(
-        "prefectures/35/ancien.csv", cm_file(CLAIRE_BIRTH_NAME), snapshot="2026-01-15"
-    )
+    rne.ingest(CM_KEY, cm_file(OTHER), snapshot=JUNE)
+    report = rne.ingest("prefectures/35/ancien.csv", cm_file(CLAIRE_BIRTH_NAME), snapshot=JANUARY)
     assert report["statut"] == "rejete" and "plus récent" in report["motif"]
     assert [m.nom for m in rne.mandates()] == ["DURAND"]
 
@@ -320,11 +319,11 @@ def test_real_samples_ingest_completely(rne, name):
 
 def test_a_hyphenated_name_is_found_by_its_parts_and_closed_whole(rne):
     hyphenated = municipal_row("MARTIN-LEFÈVRE", "Claire", "F", "14/03/1975")
-    rne.ingest(CM_KEY, cm_file(hyphenated, OTHER), snapshot="2026-01-15")
+    rne.ingest(CM_KEY, cm_file(hyphenated, OTHER), snapshot=JANUARY)
     # An account that knows only the birth name, created after the file: found at activation.
     claire = rne.person(nom_naissance="Martin", nom_usage=None, prenoms="Claire")
     assert rne.me(claire)["mandats"][0]["collectivite"] == "Rennes"
-    rne.ingest("prefectures/35/cm-2026-06.csv", cm_file(OTHER), snapshot="2026-06-30")
+    rne.ingest("prefectures/35/cm-2026-06.csv", cm_file(OTHER), snapshot=JUNE)
     from chalicelib.models import RneMandate
 
     still_open = [m.person_key for m in RneMandate.scan() if not m.fin]

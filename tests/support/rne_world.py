@@ -81,3 +81,10 @@ class RneWorld:
             "/sessions", {"nir": payload["nir"][:13], "mot_de_passe": PASSWORD}
         ).json["token"]
         return self.api.get("/me", token=token).json
+
+
+def days_ago(days: int) -> str:
+    """A snapshot date relative to today: a file's date must be close to its upload."""
+    from datetime import UTC, datetime, timedelta
+
+    return (datetime.now(UTC) - timedelta(days=days)).date().isoformat()

@@ -255,3 +255,19 @@ def test_a_latin1_file_with_a_single_accent_is_not_taken_for_utf8():
     assert detect_encoding("Nom;Prénom\n".encode()) == "utf-8"
     cut = ("é" * 40_000).encode()[: 64 * 1024 - 1]  # a sample ending inside a character
     assert detect_encoding(cut + b"\xc3") == "utf-8"
+
+
+def test_a_line_far_too_long_is_skipped_without_being_held():
+    data = b"a;b\n" + b"x" * (16 * 1024 * 1024) + b"\r\nc;d\r\n" + b"y" * 20_000
+    lines = list(iter_lines(io.BytesIO(data)))
+    assert lines == [
+        (b"a;b", 4),
+        (None, 4 + 16 * 1024 * 1024 + 2),
+        (b"c;d", 4 + 16 * 1024 * 1024 + 7),
+        (None, len(data)),
+    ]
+
+
+def test_crlf_split_across_reads_stays_one_line_end_after_a_long_line():
+    data = b"x" * 9000 + b"\r\nok\n"
+    assert list(iter_lines(io.BytesIO(data), chunk_size=9001)) == [(None, 9002), (b"ok", 9005)]
