@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—'’`´.]+")
 _ALLOWED_EXTRA = set(" -'’.")
@@ -21,6 +22,7 @@ def is_plausible_name(value: str) -> bool:
     )
 
 
+@lru_cache(maxsize=100_000)  # an export repeats its names: each is folded once
 def normalise(value: str) -> str:
     """Upper case, Latin letters without accents, one space between words: 'Le Gall-Énaff' ->
     'LE GALL ENAFF', 'Søren' -> 'SOREN' (transliterated by anyascii, not a table of ours)."""

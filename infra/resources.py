@@ -97,8 +97,10 @@ QUEUES = (
     ),
     Queue("rne_queue_name", "rne_dlq_name", 6 * RNE_INGEST_TIMEOUT, MAX_RECEIVES),
 )
-# Prefectures upload under prefectures/<département>/, the ministry under national/.
+# Prefectures upload under prefectures/<département>/, the ministry under national/ (their
+# roles: infra/template/uploaders.py); the ingestion writes only its reports and lists.
 RNE_UPLOAD_PREFIXES = ("prefectures/", "national/")
+BUCKET_WRITE_PREFIXES = {"rne_bucket": ("rne-reports/", "rne-etat/")}
 BUCKET_NOTIFICATIONS = (BucketNotification("rne_bucket", "rne_queue_name", RNE_UPLOAD_PREFIXES),)
 SENDER_IDENTITIES = ("mail_sender",)
 SENDER_CONFIGURATION_SETS = ("ses_configuration_set",)

@@ -96,7 +96,7 @@ class RneFile(Model):
     # accounts linked), "fermeture" (absent mandates closed, scopes recorded)
     phase = UnicodeAttribute(null=True)
     applique = UnicodeAttribute(null=True)  # the last change object written (ecriture)
-    fermes = UnicodeSetAttribute(null=True)  # the scopes already closed (fermeture)
+    ferme = UnicodeAttribute(null=True)  # the last closing object written (fermeture)
     attente = ListAttribute(of=UnicodeAttribute, null=True)  # why it waits for an operator
     bilan = ListAttribute(null=True)  # per scope: current, to close, new, new but older
     confirme_par = UnicodeAttribute(null=True)  # the operator who applied a held snapshot

@@ -20,11 +20,13 @@ it is too big, or when its type cannot be told (then it waits for an operator in
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import time
 import uuid
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import unquote_plus
@@ -32,19 +34,27 @@ from urllib.parse import unquote_plus
 from ..observability import Metric, count, logger, metrics
 from . import formats
 from .matching import row_keys
-from .reader import FileFormat, NotAnRneFile, detect_format, iter_rows
+from .reader import MAX_PREAMBLE_LINES, FileFormat, NotAnRneFile, detect_format, iter_rows
 from .recognition import link_rows
 from .rows import InvalidRow, MandateRow, parse_row
 from .s3_store import RneObjects
 from .snapshot_guard import ScopeChange, hold_reasons
-from .snapshot_lists import STATE_PREFIX, Listed, SnapshotLists, listed
+from .snapshot_lists import (
+    STATE_PREFIX,
+    Listed,
+    SnapshotLists,
+    entry_digest,
+    entry_raws,
+    entry_value,
+    listed,
+    raw_digest,
+)
 from .store import RneStore, Snapshot
 from .uploads import NATIONAL, Refused, scope_of, snapshot_instant, upload_of
 
 REPORTS_PREFIX = "rne-reports/"
 PARTS_PREFIX = REPORTS_PREFIX + ".parts/"
 INTERNAL_PREFIXES = (REPORTS_PREFIX, STATE_PREFIX)
-CLOSINGS = "~fermetures"
 CHUNK_ROWS = 5000
 WRITE_GROUP = 5000  # changed mandates written between two checkpoints
 HANDOFF_MARGIN_MS = 90_000  # stop taking chunks when less than this is left
@@ -97,9 +107,11 @@ class RneIngestion:
         self._send_continuation = send_continuation
         self._now = clock
         self._chunk_rows = chunk_rows
-        # per invocation: the current lists of the last scopes read, the applied snapshots
-        self._previous: OrderedDict[str, dict[str, Listed]] = OrderedDict()
+        # per invocation: the current lists of the last scopes read (with their rows as
+        # read), the applied snapshots, and where each applied snapshot keeps its lists
+        self._previous: OrderedDict[str, CurrentList] = OrderedDict()
         self._applied_snapshots: dict[str, Snapshot] | None = None
+        self._objects_of: dict[str, dict[str, list[str]]] = {}
 
     # --- entry point ------------------------------------------------------------------------
     def handle_message(self, body: dict, remaining_ms: Callable[[], int]) -> None:
@@ -209,6 +221,15 @@ class RneIngestion:
         except Refused as error:
             self._reject_file(state, str(error), file_format)
             return False
+        lines = self._objects.count_lines(state.bucket, state.key, state.version)
+        if lines > MAX_ROWS + MAX_PREAMBLE_LINES + 1:
+            self._reject_file(
+                state,
+                f"Plus de {MAX_ROWS:,} lignes".replace(",", " ")
+                + " : au-delà du plus grand export du RNE. Rien n'a été appliqué.",
+                file_format,
+            )
+            return False
         newer = self._newer_snapshot(state.mandate_type, portee, instantane)
         if newer:
             self._reject_file(
@@ -263,6 +284,7 @@ class RneIngestion:
         started = time.monotonic()
         self._previous.clear()
         self._applied_snapshots = None
+        self._objects_of.clear()
         if (state.format is None or state.mandate_type is None) and not self._read_header(state):
             return
         if state.phase is None and not self._settle(state):
@@ -286,65 +308,90 @@ class RneIngestion:
 
     # --- 1. lecture -------------------------------------------------------------------------
     def _read(self, state, remaining_ms: Callable[[], int]) -> bool:
-        """Every row read and compared; False if handed over or refused."""
+        """Every row read and compared; False if handed over or refused.
+
+        The first snapshot of its scopes can close nothing nor look older than anything: it
+        is never held, so its mandates are written while the next rows are read (one chunk
+        ahead at most), each chunk checkpointed once written."""
         file_format = FileFormat.from_dict(state.format.as_dict())
         size = self._objects.head(state.bucket, state.key, state.version).size
         if state.offset >= size:
             return True
+        writer = ChunkWriter() if self._first_snapshot(state) else None
         body = self._objects.open(state.bucket, state.key, state.version, state.offset)
         try:
             chunk: list = []
             for row in iter_rows(body, file_format, state.offset, state.next_line):
                 if len(chunk) >= self._chunk_rows and not _same_person(chunk[-1], row):
-                    if not self._read_chunk(state, chunk):
+                    if not self._read_chunk(state, chunk, writer):
                         return False
                     chunk = []
                     if remaining_ms() < HANDOFF_MARGIN_MS:
+                        if writer:
+                            writer.wait()
                         self._hand_over(state)
                         return False
                 chunk.append(row)
-            if chunk and not self._read_chunk(state, chunk):
+            if chunk and not self._read_chunk(state, chunk, writer):
                 return False
+            if writer:
+                writer.wait()
         finally:
             body.close()
+            if writer:
+                writer.close()
         return True
 
-    def _read_chunk(self, state, chunk: list) -> bool:
-        if int(state.compteurs.lignes_lues) + len(chunk) > MAX_ROWS:
-            self._reject_file(
-                state,
-                f"Plus de {MAX_ROWS:,} lignes".replace(",", " ")
-                + " : au-delà du plus grand export du RNE. Rien n'a été appliqué.",
-                FileFormat.from_dict(state.format.as_dict()),
-            )
-            self._lists.drop_all(state.bucket, state.pk)
-            return False
+    def _first_snapshot(self, state) -> bool:
+        """No snapshot of this type applied yet where the file applies."""
+        applied = set(self._applied(state))
+        portee = set(state.portee or ())
+        return not applied if not portee or NATIONAL in portee else not portee & applied
+
+    def _read_chunk(self, state, chunk: list, writer: ChunkWriter | None = None) -> bool:
         outcome = ChunkOutcome()
-        entries = self._accepted(state, chunk, outcome)
+        entries, current = self._accepted(state, chunk, outcome)
         changes = []
         for entry in entries:
-            before = self._current_list(state, entry.scope).get(entry.item)
+            before = current[entry.scope].get(entry.item)
             if before is None:
                 outcome.counts["nouveaux"] += 1
-            elif before.digest != entry.digest:
+            elif entry_digest(before) != entry.digest:
                 outcome.counts["modifies"] += 1
             else:
                 outcome.counts["inchanges"] += 1
                 continue
             changes.append(entry)
-        first_line = chunk[0].line
+        first_line, last = chunk[0].line, chunk[-1]
         self._lists.write(state.bucket, state.pk, first_line, entries)
-        self._lists.write_changes(state.bucket, state.pk, first_line, changes)
         if outcome.rejects:
             self._objects.put_json(
                 state.bucket,
                 f"{PARTS_PREFIX}{state.pk}/l{first_line:010d}.json",
                 {"rejets": outcome.rejects, "ambiguites": []},
             )
-        last = chunk[-1]
-        self._store.checkpoint(
-            state, last.end_offset, last.line + 1, outcome.counts, outcome.departements
-        )
+        if writer is None:
+            self._lists.write_changes(state.bucket, state.pk, first_line, changes)
+            self._store.checkpoint(
+                state,
+                last.end_offset,
+                last.line + 1,
+                outcome.counts,
+                outcome.departements,
+                first_line,
+            )
+        else:
+            writer.submit(
+                lambda: self._apply_changes(state, changes),
+                lambda linked: self._store.checkpoint(
+                    state,
+                    last.end_offset,
+                    last.line + 1,
+                    {**outcome.counts, **linked},
+                    outcome.departements,
+                    first_line,
+                ),
+            )
         for name, metric in (
             ("lignes_lues", Metric.RNE_ROWS_READ),
             ("acceptees", Metric.RNE_ROWS_ACCEPTED),
@@ -353,59 +400,99 @@ class RneIngestion:
             count(metric, outcome.counts[name])
         return True
 
-    def _accepted(self, state, chunk: list, outcome: ChunkOutcome) -> list[Listed]:
-        """The chunk's mandates; the rows that cannot be one go to the report."""
+    def _accepted(
+        self, state, chunk: list, outcome: ChunkOutcome
+    ) -> tuple[list[Listed], dict[str, dict[str, list]]]:
+        """The chunk's mandates, and the current lists of their scopes; the rows that cannot
+        be one go to the report. A row read exactly as the current snapshot had it is taken
+        from its entry, without parsing."""
         today = self._now().date()
         snapshot = date.fromisoformat(state.instantane[:10])
         restrict = set(state.portee or ()) - {NATIONAL, "FR"}
-        accepted: dict[tuple[str, str], tuple[int, list[str], MandateRow]] = {}
+        accepted: dict[tuple[str, str], list[Accepted]] = {}
+        touched: dict[str, dict[str, list]] = {}
         for row in chunk:
             outcome.counts["lignes_lues"] += 1
             try:
                 if row.problem:
                     raise InvalidRow(row.problem)
-                mandate = parse_row(row.fields, state.mandate_type, today, snapshot=snapshot)
-                if restrict and mandate.departement not in restrict:
-                    raise InvalidRow(
-                        f"Département {mandate.departement} hors du périmètre du "
-                        f"dépôt ({', '.join(sorted(restrict))})."
-                    )
-                keys = row_keys(
-                    mandate.date_naissance,
-                    mandate.sexe,
-                    mandate.nom,
-                    mandate.prenom,
-                    mandate.autres_noms,
-                )
+                raw = raw_digest(row.fields)
+                known = self._known_row(raw, row.line)
+                if known is not None:
+                    read = Accepted(row, raw, known=known)
+                    touched.setdefault(known.scope, self._current_list(state, known.scope))
+                else:
+                    read = self._parsed(row, raw, state.mandate_type, today, snapshot, restrict)
+                    # its scope's current list, so that the next rows are recognised as read
+                    scope = read.mandate.scope
+                    touched.setdefault(scope, self._current_list(state, scope))
             except InvalidRow as reason:
                 outcome.rejects.append({"ligne": row.line, "motif": str(reason)})
                 continue
             outcome.counts["acceptees"] += 1
-            key = (keys[0], mandate.mandate_key)
-            if key in accepted:  # listed twice, once per function: one mandate, both functions
-                line, _, first = accepted[key]
-                accepted[key] = (line, keys, merged_functions(first, mandate))
-            else:
-                accepted[key] = (row.line, keys, mandate)
-            outcome.departements.add(mandate.departement or "FR")
+            accepted.setdefault(read.key, []).append(read)
         outcome.counts["rejetees"] = len(outcome.rejects)
-        return [listed(line, keys, mandate) for line, keys, mandate in accepted.values()]
+        entries = []
+        for reads in accepted.values():
+            if len(reads) == 1 and reads[0].known is not None:
+                entry = reads[0].known
+            else:  # listed once per function: one mandate, every function
+                parsed = [
+                    r
+                    if r.mandate
+                    else self._parsed(r.row, r.raw, state.mandate_type, today, snapshot, restrict)
+                    for r in reads
+                ]
+                merged = parsed[0].mandate
+                for other in parsed[1:]:
+                    merged = merged_functions(merged, other.mandate)
+                entry = listed(
+                    reads[0].row.line, parsed[0].keys, merged, tuple(r.raw for r in reads)
+                )
+            outcome.departements.add(entry.value("departement") or "FR")
+            entries.append(entry)
+        return entries, touched
 
-    def _current_list(self, state, scope: str) -> dict[str, Listed]:
+    @staticmethod
+    def _parsed(row, raw: str, mandate_type: str, today, snapshot, restrict) -> Accepted:
+        mandate = parse_row(row.fields, mandate_type, today, snapshot=snapshot)
+        if restrict and mandate.departement not in restrict:
+            raise InvalidRow(
+                f"Département {mandate.departement} hors du périmètre du "
+                f"dépôt ({', '.join(sorted(restrict))})."
+            )
+        keys = row_keys(
+            mandate.date_naissance, mandate.sexe, mandate.nom, mandate.prenom, mandate.autres_noms
+        )
+        return Accepted(row, raw, keys=keys, mandate=mandate)
+
+    def _known_row(self, raw: str, line: int) -> Listed | None:
+        for current in reversed(self._previous.values()):
+            known = current.by_raw.get(raw)
+            if known is not None:
+                return Listed.from_entry(known, line=line)
+        return None
+
+    def _current_list(self, state, scope: str) -> dict[str, list]:
         """The entries the scope's applied snapshot lists (a few scopes kept in memory)."""
         if scope in self._previous:
             self._previous.move_to_end(scope)
-            return self._previous[scope]
+            return self._previous[scope].entries
         applied = self._applied(state).get(_departement_of(scope))
         entries = (
-            self._lists.scope(state.bucket, applied.fichier, scope)
+            self._lists.scope(state.bucket, self._objects_of_file(state, applied.fichier, scope))
             if applied and applied.fichier != state.pk
             else {}
         )
-        self._previous[scope] = entries
+        self._previous[scope] = CurrentList(entries)
         while len(self._previous) > PREVIOUS_SCOPES_KEPT:
             self._previous.popitem(last=False)
         return entries
+
+    def _objects_of_file(self, state, file: str, scope: str) -> list[str]:
+        if file not in self._objects_of:
+            self._objects_of[file] = self._lists.objects_by_scope(state.bucket, file)
+        return self._objects_of[file].get(scope, [])
 
     def _applied(self, state) -> dict[str, Snapshot]:
         """The snapshots applied to the file's type, read once per invocation."""
@@ -416,25 +503,30 @@ class RneIngestion:
     # --- 2. review --------------------------------------------------------------------------
     def _review(self, state) -> bool:
         """What the snapshot closes and adds per scope; held for an operator when that looks
-        like a mistake (unless one confirmed it). False if held."""
+        like a mistake (unless one confirmed it). False if held. The mandates to close are
+        kept in S3, in groups, for the fermeture."""
         applied = self._applied(state)
-        bilan = []
+        bilan, closing, groups = [], [], 0
         for scope in sorted(self._scopes(state)):
             current = applied.get(_departement_of(scope))
             if current is None or current.fichier == state.pk:
                 continue  # a first snapshot closes nothing
-            before = self._lists.scope(state.bucket, current.fichier, scope)
-            now = self._lists.scope(state.bucket, state.pk, scope)
-            closing = [entry for item, entry in before.items() if item not in now]
+            before = self._lists.scope(
+                state.bucket, self._objects_of_file(state, current.fichier, scope)
+            )
+            now = self._lists.scope(state.bucket, self._objects_of_file(state, state.pk, scope))
+            absent = [entry for item, entry in before.items() if item not in now]
             added = [entry for item, entry in now.items() if item not in before]
-            older = sum(1 for e in added if (e.value("date_debut") or "") < current.instantane[:10])
-            bilan.append(ScopeChange(scope, len(before), len(closing), len(added), older))
-            if closing:
-                self._objects.put_json(
-                    state.bucket,
-                    f"{self._lists.prefix(state.pk, CLOSINGS)}{scope.replace('#', '-')}.json",
-                    [entry.as_entry() for entry in closing],
-                )
+            since = current.instantane[:10]
+            older = sum(1 for e in added if (entry_value(e, "date_debut") or "") < since)
+            bilan.append(ScopeChange(scope, len(before), len(absent), len(added), older))
+            closing += absent
+            if len(closing) >= WRITE_GROUP:
+                groups += 1
+                self._lists.write_closings(state.bucket, state.pk, groups, closing)
+                closing = []
+        if closing:
+            self._lists.write_closings(state.bucket, state.pk, groups + 1, closing)
         summary = [change.as_dict() for change in bilan if change.closing or change.added]
         reasons = hold_reasons(bilan)
         if reasons and not state.confirme_par:
@@ -458,63 +550,72 @@ class RneIngestion:
             for k in self._lists.change_keys(state.bucket, state.pk)
             if not state.applique or k > state.applique
         ]
-        vu_le = state.instantane[:10]
         while keys:
             group: list[Listed] = []
             last = keys[0]
             while keys and len(group) < WRITE_GROUP:
                 last = keys.pop(0)
                 group += self._lists.read(state.bucket, [last])
-            self._store.put_mandates(group, state.pk, vu_le)
-            links = link_rows(self._store, group, self._now())
-            if links.ambiguities:
-                self._objects.put_json(
-                    state.bucket,
-                    f"{PARTS_PREFIX}{state.pk}/e{group[0].line:010d}.json",
-                    {"rejets": [], "ambiguites": links.ambiguities},
-                )
-            counts = {
-                "elus_reconnus": links.newly_recognised,
-                "correspondances_ambigues": len(links.ambiguities),
-            }
-            self._store.checkpoint_written(state, last, counts)
-            count(Metric.RNE_MANDATES_WRITTEN, len(group))
-            count(Metric.ELU_RECOGNISED, links.newly_recognised)
-            count(Metric.RNE_AMBIGUOUS_MATCH, len(links.ambiguities))
+            self._store.checkpoint_written(state, last, self._apply_changes(state, group))
             if keys and remaining_ms() < HANDOFF_MARGIN_MS:
                 self._hand_over(state)
                 return False
         self._store.set_phase(state, "fermeture")
         return True
 
+    def _apply_changes(self, state, entries: list[Listed]) -> dict[str, int]:
+        """Write new or changed mandates and link their accounts; the counts to checkpoint."""
+        if not entries:
+            return {}
+        # the mandates are written while their accounts are looked up and linked
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rne-put") as pool:
+            written = pool.submit(
+                contextvars.copy_context().run,
+                self._store.put_mandates,
+                entries,
+                state.pk,
+                state.instantane[:10],
+            )
+            links = link_rows(self._store, entries, self._now())
+            written.result()
+        if links.ambiguities:
+            self._objects.put_json(
+                state.bucket,
+                f"{PARTS_PREFIX}{state.pk}/e{entries[0].line:010d}.json",
+                {"rejets": [], "ambiguites": links.ambiguities},
+            )
+        count(Metric.RNE_MANDATES_WRITTEN, len(entries))
+        count(Metric.ELU_RECOGNISED, links.newly_recognised)
+        count(Metric.RNE_AMBIGUOUS_MATCH, len(links.ambiguities))
+        return {
+            "elus_reconnus": links.newly_recognised,
+            "correspondances_ambigues": len(links.ambiguities),
+        }
+
     # --- 4. fermeture -----------------------------------------------------------------------
     def _close(self, state, remaining_ms: Callable[[], int]) -> bool:
-        """Close, scope by scope, what the previous snapshot listed and this one does not."""
+        """Close what the previous snapshots listed and this one does not: written whole from
+        their entries, with the end date, in groups checkpointed like the changes."""
         fin = state.instantane[:10]
         applied = self._applied(state)
-        done = set(state.fermes or ())
-        stored = self._closing_keys(state)
-        todo = sorted(self._scopes(state) - done)
-        for position, scope in enumerate(todo, start=1):
-            key = f"{self._lists.prefix(state.pk, CLOSINGS)}{scope.replace('#', '-')}.json"
-            current = applied.get(_departement_of(scope))
-            closing = (
-                [Listed.from_entry(e) for e in self._objects.read_json(state.bucket, key)]
-                if key in stored
-                else []
-            )
-            if closing:
-                self._store.put_mandates(closing, state.pk, current.instantane[:10], fin=fin)
-            if current and current.fichier != state.pk:
-                self._lists.drop_scope(state.bucket, current.fichier, scope)
-            self._store.checkpoint_closed(state, scope, len(closing))
-            if position < len(todo) and remaining_ms() < HANDOFF_MARGIN_MS:
+        keys = [
+            k
+            for k in self._lists.closing_keys(state.bucket, state.pk)
+            if not state.ferme or k > state.ferme
+        ]
+        for position, key in enumerate(keys, start=1):
+            entries = list(self._lists.read(state.bucket, [key]))
+            by_snapshot: dict[str, list[Listed]] = {}
+            for entry in entries:
+                seen = applied[_departement_of(entry.scope)].instantane[:10]
+                by_snapshot.setdefault(seen, []).append(entry)
+            for seen, group in by_snapshot.items():
+                self._store.put_mandates(group, state.pk, seen, fin=fin)
+            self._store.checkpoint_closed(state, key, len(entries))
+            if position < len(keys) and remaining_ms() < HANDOFF_MARGIN_MS:
                 self._hand_over(state)
                 return False
         return True
-
-    def _closing_keys(self, state) -> set[str]:
-        return set(self._objects.keys_under(state.bucket, self._lists.prefix(state.pk, CLOSINGS)))
 
     def _scopes(self, state) -> set[str]:
         """The scopes this snapshot replaces: its départements (all applied ones when
@@ -539,13 +640,22 @@ class RneIngestion:
             state.instantane,
             state.pk,
         )
-        for departement in newer:  # a newer snapshot got there first: ours is not the base
-            logger.warning(
-                "A newer RNE snapshot was applied meanwhile", extra={"dept": departement}
-            )
-            self._lists.drop_scope(state.bucket, state.pk, f"{state.mandate_type}#{departement}")
-        self._lists.drop_changes(state.bucket, state.pk)
-        self._objects.delete(state.bucket, sorted(self._closing_keys(state)))
+        # the lists the new ones replace go; where a newer snapshot got there first, ours go
+        applied = self._applied(state)
+        replaced: dict[str, set[str]] = {}
+        for scope in scopes:
+            departement = _departement_of(scope)
+            current = applied.get(departement)
+            if departement in newer:
+                logger.warning(
+                    "A newer RNE snapshot was applied meanwhile", extra={"dept": departement}
+                )
+                replaced.setdefault(state.pk, set()).add(scope)
+            elif current and current.fichier != state.pk:
+                replaced.setdefault(current.fichier, set()).add(scope)
+        for file, dropped in replaced.items():
+            self._lists.drop_scopes(state.bucket, file, dropped)
+        self._lists.drop_work(state.bucket, state.pk)
         rejects, ambiguities = self._collect_parts(state)
         self._store.end_file(state, "termine", self._now(), rapport=self._report_key(state))
         self._write_report(
@@ -614,7 +724,7 @@ class RneIngestion:
             "ambiguites": ambiguities,
             "traite_le": self._now().isoformat(),
         }
-        self._objects.put_json(state.bucket, self._report_key(state), report, indent=1)
+        self._objects.put_json(state.bucket, self._report_key(state), report, indented=True)
 
     def _reject_file(self, state, motif: str, file_format: FileFormat | None = None) -> None:
         self._store.end_file(
@@ -646,6 +756,71 @@ class RneIngestion:
     @staticmethod
     def _owner() -> str:
         return uuid.uuid4().hex
+
+
+class ChunkWriter:
+    """Writes chunks in background threads, two at once, at most AHEAD behind the reading;
+    each chunk's checkpoint is then taken in the reading thread, in the order of the file,
+    and never after a chunk that failed."""
+
+    AHEAD = 3
+    WORKERS = 2
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=self.WORKERS, thread_name_prefix="rne-chunk")
+        self._pending: deque[tuple[Future, Callable]] = deque()
+
+    def submit(self, write: Callable[[], object], then: Callable[[object], None]) -> None:
+        """`write` in the background; `then(its result)` here once it and those before are
+        done."""
+        while len(self._pending) >= self.AHEAD:
+            self._finish_oldest()
+        future = self._pool.submit(contextvars.copy_context().run, write)
+        self._pending.append((future, then))
+
+    def wait(self) -> None:
+        while self._pending:
+            self._finish_oldest()
+
+    def _finish_oldest(self) -> None:
+        future, then = self._pending.popleft()
+        then(future.result())  # re-raises a failed chunk's error: no checkpoint after it
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class CurrentList:
+    """A scope's current entries, and those read from a single row, by that row's digest."""
+
+    entries: dict[str, list]  # item -> entry as stored
+    by_raw: dict[str, list] = field(init=False)
+
+    def __post_init__(self) -> None:
+        by_raw = {}
+        for entry in self.entries.values():
+            raws = entry_raws(entry)
+            if len(raws) == 1:
+                by_raw[raws[0]] = entry
+        object.__setattr__(self, "by_raw", by_raw)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A row that is a mandate: parsed, or known as the current snapshot had it."""
+
+    row: object
+    raw: str
+    keys: list[str] | None = None
+    mandate: MandateRow | None = None
+    known: Listed | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        if self.known is not None:
+            return self.known.person_key, self.known.mandate_key
+        return self.keys[0], self.mandate.mandate_key
 
 
 def _same_person(previous, row) -> bool:

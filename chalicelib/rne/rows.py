@@ -71,9 +71,9 @@ def _date(fields: dict[str, str], name: str, label: str, required: bool) -> date
     try:
         return parse_date(raw)
     except ValueError:
-        raise InvalidRow(
-            f"{label} illisible : « {raw[:20]} » (attendu JJ/MM/AAAA ou AAAA-MM-JJ)."
-        ) from None
+        # a report names no birth date: the line number leads to it in the file
+        shown = "" if name == "date_naissance" else f" : « {raw[:20]} »"
+        raise InvalidRow(f"{label} illisible{shown} (attendu JJ/MM/AAAA ou AAAA-MM-JJ).") from None
 
 
 def _territory(kind: MandateType, fields: dict[str, str], dept: str | None) -> tuple[str, str]:
@@ -132,11 +132,11 @@ def parse_row(
         raise InvalidRow("Code sexe manquant ou inconnu (attendu M ou F).")
     born = _date(fields, "date_naissance", "Date de naissance", required=True)
     if not date(1900, 1, 1) <= born <= today:
-        raise InvalidRow(f"Date de naissance invraisemblable : {born.isoformat()}.")
+        raise InvalidRow("Date de naissance invraisemblable (avant 1900 ou à venir).")
     start = _date(fields, "date_debut_mandat", "Date de début du mandat", required=True)
     adult = _anniversary(born, MIN_AGE_OF_OFFICE)
     if start < adult:
-        raise InvalidRow(f"Mandat commencé le {start.isoformat()}, avant les 18 ans de l'élu.")
+        raise InvalidRow(f"Mandat commencé le {start.isoformat()}, avant les 18 ans de l'élu(e).")
     if start > (snapshot or today):
         raise InvalidRow(f"Mandat commencé le {start.isoformat()}, après la date du fichier.")
     function_start = _date(

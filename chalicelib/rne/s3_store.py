@@ -3,10 +3,11 @@ ingestion writes beside them: reports, report parts and the lists of each snapsh
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO
+
+import orjson
 
 
 @dataclass(frozen=True)
@@ -34,17 +35,31 @@ class RneObjects:
         extra = {"Range": f"bytes={offset}-"} if offset else {}
         return self._s3.get_object(**_args(bucket, key, version), **extra)["Body"]
 
+    def count_lines(self, bucket: str, key: str, version: str | None) -> int:
+        """Line ends in the file (LF, or CR alone): an upper bound of its rows, known before
+        anything is written. Streamed, so any size fits in memory."""
+        body = self.open(bucket, key, version)
+        lf = cr = 0
+        try:
+            for chunk in iter(lambda: body.read(1024 * 1024), b""):
+                lf += chunk.count(b"\n")
+                cr += chunk.count(b"\r")
+        finally:
+            body.close()
+        return max(lf, cr) + 1
+
     # --- what the ingestion writes ----------------------------------------------------------
-    def put_json(self, bucket: str, key: str, data: Any, indent: int | None = None) -> None:
+    def put_json(self, bucket: str, key: str, data: Any, indented: bool = False) -> None:
+        """UTF-8 JSON (orjson: the snapshot lists hold hundreds of thousands of entries)."""
         self._s3.put_object(
             Bucket=bucket,
             Key=key,
             ContentType="application/json",
-            Body=json.dumps(data, ensure_ascii=False, indent=indent).encode(),
+            Body=orjson.dumps(data, option=orjson.OPT_INDENT_2 if indented else 0),
         )
 
     def read_json(self, bucket: str, key: str) -> Any:
-        return json.loads(self._s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+        return orjson.loads(self._s3.get_object(Bucket=bucket, Key=key)["Body"].read())
 
     def keys_under(self, bucket: str, prefix: str) -> list[str]:
         keys = []

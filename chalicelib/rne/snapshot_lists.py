@@ -4,21 +4,24 @@
 (mandate type and département): identity key, mandate key, the copies' keys, the stored values
 and their digest. A new snapshot compares itself with its scopes' current lists, so it writes
 only the mandates that are new or changed, closes the absent ones with their stored values, and
-queries no table. `rne-etat/<file>/~changements/` holds what is to be written.
+queries no table. `rne-etat/<file>/~changements/` and `~fermetures/` hold what is to be written
+and closed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+import orjson
 
 from .rows import MandateRow
 from .s3_store import RneObjects
 
 STATE_PREFIX = "rne-etat/"
 CHANGES = "~changements"
+CLOSINGS = "~fermetures"
 # The stored values of a mandate, in the order of an entry's values.
 VALUE_FIELDS = (
     "scope",
@@ -44,6 +47,9 @@ class Listed:
     values: tuple[str | None, ...]  # VALUE_FIELDS
     digest: str
     line: int
+    # the digests of the row's cells as read (several when one mandate is listed once per
+    # function): a row read again as it was needs no parsing
+    raws: tuple[str, ...] = ()
 
     @property
     def item(self) -> str:
@@ -71,15 +77,42 @@ class Listed:
             list(self.aliases),
             list(self.values),
             self.line,
+            list(self.raws),
         ]
 
     @classmethod
-    def from_entry(cls, entry: list) -> Listed:
-        person_key, mandate_key, digest, aliases, values, line = entry
-        return cls(person_key, mandate_key, tuple(aliases), tuple(values), digest, line)
+    def from_entry(cls, entry: list, line: int | None = None) -> Listed:
+        person_key, mandate_key, digest, aliases, values, listed_line, *raws = entry
+        return cls(
+            person_key,
+            mandate_key,
+            tuple(aliases),
+            tuple(values),
+            digest,
+            listed_line if line is None else line,
+            tuple(raws[0]) if raws else (),
+        )
 
 
-def listed(line: int, keys: list[str], mandate: MandateRow) -> Listed:
+# An entry as stored ([person key, mandate key, digest, aliases, values, line, raws]) is read
+# by these without building a Listed: a snapshot's lists are read whole to compare them.
+def entry_item(entry: list) -> str:
+    return f"{entry[0]}|{entry[1]}"
+
+
+def entry_digest(entry: list) -> str:
+    return entry[2]
+
+
+def entry_value(entry: list, name: str) -> str | None:
+    return entry[4][VALUE_FIELDS.index(name)]
+
+
+def entry_raws(entry: list) -> list[str]:
+    return entry[6] if len(entry) > 6 else []
+
+
+def listed(line: int, keys: list[str], mandate: MandateRow, raws: tuple[str, ...] = ()) -> Listed:
     values = (
         mandate.scope,
         mandate.type,
@@ -93,10 +126,19 @@ def listed(line: int, keys: list[str], mandate: MandateRow) -> Listed:
         mandate.prenom,
     )
     aliases = tuple(keys[1:])
-    digest = hashlib.blake2b(
-        json.dumps([aliases, values], ensure_ascii=False).encode(), digest_size=8
-    ).hexdigest()
-    return Listed(keys[0], mandate.mandate_key, aliases, values, digest, line)
+    digest = hashlib.blake2b(orjson.dumps([aliases, values]), digest_size=8).hexdigest()
+    return Listed(keys[0], mandate.mandate_key, aliases, values, digest, line, raws)
+
+
+# Changing how rows are read (new checks, new name forms) changes this: every row is then
+# parsed again once instead of being taken as it was.
+READING_VERSION = "2026-11-28"
+
+
+def raw_digest(fields: dict[str, str]) -> str:
+    """The cells of a row as read, whatever the column order of the export."""
+    text = "\x1f".join([READING_VERSION, *(f"{k}={fields[k]}" for k in sorted(fields))])
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 class SnapshotLists:
@@ -124,28 +166,51 @@ class SnapshotLists:
             key = f"{self.prefix(file_pk, CHANGES)}{first_line:010d}.json"
             self._objects.put_json(bucket, key, [e.as_entry() for e in entries])
 
-    def scope(self, bucket: str, file_pk: str, scope: str) -> dict[str, Listed]:
-        """item -> entry, of everything a snapshot listed in one scope."""
-        out: dict[str, Listed] = {}
-        for key in self._objects.keys_under(bucket, self.prefix(file_pk, scope)):
-            for entry in self._objects.read_json(bucket, key):
-                listed_entry = Listed.from_entry(entry)
-                out[listed_entry.item] = listed_entry
+    def objects_by_scope(self, bucket: str, file_pk: str) -> dict[str, list[str]]:
+        """The objects of a snapshot's lists, per scope ("CM#35"): one listing of the bucket
+        for the whole snapshot, not one per scope."""
+        folder = self.prefix(file_pk)
+        out: dict[str, list[str]] = {}
+        for key in self._objects.keys_under(bucket, folder):
+            scope = key[len(folder) :].split("/", 1)[0]
+            if not scope.startswith("~"):
+                out.setdefault(scope.replace("-", "#", 1), []).append(key)
         return out
+
+    def scope(self, bucket: str, objects: list[str]) -> dict[str, list]:
+        """item -> entry as stored, of everything a snapshot listed in one scope."""
+        return {
+            entry_item(entry): entry
+            for key in objects
+            for entry in self._objects.read_json(bucket, key)
+        }
 
     def change_keys(self, bucket: str, file_pk: str) -> list[str]:
         return self._objects.keys_under(bucket, self.prefix(file_pk, CHANGES))
+
+    def write_closings(self, bucket: str, file_pk: str, number: int, entries: list[list]) -> None:
+        """Entries as stored, to close."""
+        key = f"{self.prefix(file_pk, CLOSINGS)}{number:06d}.json"
+        self._objects.put_json(bucket, key, entries)
+
+    def closing_keys(self, bucket: str, file_pk: str) -> list[str]:
+        return self._objects.keys_under(bucket, self.prefix(file_pk, CLOSINGS))
 
     def read(self, bucket: str, keys: Iterable[str]) -> Iterator[Listed]:
         for key in keys:
             for entry in self._objects.read_json(bucket, key):
                 yield Listed.from_entry(entry)
 
-    def drop_scope(self, bucket: str, file_pk: str, scope: str) -> None:
-        self._objects.delete(bucket, self._objects.keys_under(bucket, self.prefix(file_pk, scope)))
+    def drop_scopes(self, bucket: str, file_pk: str, scopes: set[str]) -> None:
+        """A snapshot's lists of these scopes (superseded): one listing, bulk deletes."""
+        objects = self.objects_by_scope(bucket, file_pk)
+        self._objects.delete(bucket, [k for s in sorted(scopes) for k in objects.get(s, [])])
 
-    def drop_changes(self, bucket: str, file_pk: str) -> None:
-        self._objects.delete(bucket, self.change_keys(bucket, file_pk))
+    def drop_work(self, bucket: str, file_pk: str) -> None:
+        """What was to be written and closed, once done."""
+        self._objects.delete(
+            bucket, self.change_keys(bucket, file_pk) + self.closing_keys(bucket, file_pk)
+        )
 
     def drop_all(self, bucket: str, file_pk: str) -> None:
         """Everything a snapshot that will never apply wrote (refused late, or discarded)."""

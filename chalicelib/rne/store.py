@@ -25,6 +25,7 @@ from .territories import DEPARTEMENTS
 
 LAST_INGESTION = "etat#derniere-ingestion"
 BATCH = 25  # items of one BatchWriteItem
+GET_BATCH = 100  # keys of one BatchGetItem
 # Batch writes in flight at once: DynamoDB on demand takes them in parallel, and the
 # function's time is mostly spent waiting for them.
 WRITERS = 4
@@ -133,8 +134,9 @@ class RneStore:
         actions += [getattr(RneFile.compteurs, n).add(v) for n, v in counts.items() if v]
         state.update(actions=actions, condition=RneFile.lease_owner == state.lease_owner)
 
-    def checkpoint_closed(self, state: RneFile, scope: str, closed: int) -> None:
-        actions = [RneFile.fermes.add({scope})]
+    def checkpoint_closed(self, state: RneFile, closing_key: str, closed: int) -> None:
+        """Absent mandates closed up to this object (fermeture)."""
+        actions = [RneFile.ferme.set(closing_key)]
         if closed:
             actions.append(RneFile.compteurs.mandats_fermes.add(closed))
         state.update(actions=actions, condition=RneFile.lease_owner == state.lease_owner)
@@ -193,8 +195,10 @@ class RneStore:
         next_line: int,
         counts: dict[str, int],
         departements: set[str],
+        from_line: int,
     ) -> None:
-        """Progress and counters move together, and only for the lease holder."""
+        """Progress and counters move together, only for the lease holder, and only from the
+        chunk's first line (never past a chunk that was not checkpointed)."""
         actions = [RneFile.offset.set(offset), RneFile.next_line.set(next_line)]
         actions += [
             getattr(RneFile.compteurs, name).add(value) for name, value in counts.items() if value
@@ -203,7 +207,7 @@ class RneStore:
             actions.append(RneFile.departements_vus.add(departements))
         state.update(
             actions=actions,
-            condition=(RneFile.lease_owner == state.lease_owner) & (RneFile.offset == state.offset),
+            condition=(RneFile.lease_owner == state.lease_owner) & (RneFile.next_line == from_line),
         )
 
     def end_file(
@@ -325,9 +329,12 @@ class RneStore:
         keys = list(dict.fromkeys(keys))
         if not keys:
             return {}
+        groups = [keys[i : i + GET_BATCH] for i in range(0, len(keys), GET_BATCH)]
+        found = _in_parallel(lambda group: list(IdentityIndex.batch_get(group)), groups)
         return {
             item.person_key: Holders(set(item.accounts or ()), set(item.certified or ()))
-            for item in IdentityIndex.batch_get(keys)
+            for items in found
+            for item in items
         }
 
     def register(self, account: Account, keys: Iterable[str]) -> None:
@@ -446,13 +453,14 @@ def _write_batch(items: list[RneMandate]) -> None:
 
 
 def _write_in_parallel(items: list[RneMandate]) -> None:
-    batches = [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
+    _in_parallel(_write_batch, [items[i : i + BATCH] for i in range(0, len(items), BATCH)])
+
+
+def _in_parallel(work, batches: list) -> list:
+    """`work` on each batch, WRITERS at a time; the results in order."""
     if len(batches) <= 1:
-        for batch in batches:
-            _write_batch(batch)
-        return
-    with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="rne-write") as pool:
+        return [work(batch) for batch in batches]
+    with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="rne-batch") as pool:
         # each batch in a copy of the caller's context (logging keys, trace)
-        futures = [pool.submit(contextvars.copy_context().run, _write_batch, b) for b in batches]
-        for future in futures:
-            future.result()  # re-raises the first failure
+        futures = [pool.submit(contextvars.copy_context().run, work, b) for b in batches]
+        return [future.result() for future in futures]  # re-raises the first failure

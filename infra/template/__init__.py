@@ -11,7 +11,7 @@ from __future__ import annotations
 from chalicelib.settings import Settings
 
 from ..stage_config import stage_environment
-from . import alarms, api, dashboards, data, functions, iam, messaging, web
+from . import alarms, api, dashboards, data, functions, iam, messaging, uploaders, web
 
 
 def routes() -> list[tuple[str, str]]:
@@ -34,6 +34,7 @@ def template(stage: str) -> dict:
         messaging.event_sources(settings),
         messaging.email(settings),
         iam.roles(settings),
+        uploaders.uploader_roles(),
         functions.functions(settings),
         api.rest_api(settings),
         api.firewall(settings),
@@ -46,8 +47,8 @@ def template(stage: str) -> dict:
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": f"Mon Compte Élu ({stage})",
-        "Parameters": {**alarms.PARAMETERS, **web.PARAMETERS},
-        "Conditions": {**alarms.CONDITIONS, **web.CONDITIONS},
+        "Parameters": {**alarms.PARAMETERS, **web.PARAMETERS, **uploaders.PARAMETERS},
+        "Conditions": {**alarms.CONDITIONS, **web.CONDITIONS, **uploaders.CONDITIONS},
         "Resources": resources,
         "Outputs": {"AlarmTopicArn": {"Value": {"Ref": alarms.TOPIC}}, **web.OUTPUTS},
     }

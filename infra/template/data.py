@@ -7,6 +7,7 @@ from chalicelib.models import ALL_MODELS
 from chalicelib.settings import Settings
 
 from .. import resources
+from . import uploaders
 from .naming import DATA_KEY, resource_id
 from .parts import bucket_policy
 
@@ -170,6 +171,40 @@ def data_key() -> dict:
     }
 
 
+# How long the RNE bucket keeps what (README "Retention"). The snapshot lists (rne-etat/) have
+# no age limit: the current ones are the base of the next comparison, and the ingestion
+# deletes those a newer snapshot replaces.
+RNE_RETENTION = [
+    {  # uploads: a year for audit; the state they led to is in the tables and the lists
+        "Id": "uploads",
+        "Status": "Enabled",
+        "Prefix": "prefectures/",
+        "ExpirationInDays": 400,
+    },
+    {"Id": "national-uploads", "Status": "Enabled", "Prefix": "national/", "ExpirationInDays": 400},
+    {"Id": "reports", "Status": "Enabled", "Prefix": "rne-reports/", "ExpirationInDays": 400},
+    {  # the pieces of a report a file that never finished left behind
+        "Id": "report-parts",
+        "Status": "Enabled",
+        "Prefix": "rne-reports/.parts/",
+        "ExpirationInDays": 30,
+    },
+    {  # lists replaced or discarded: gone for good within a week
+        "Id": "replaced-lists",
+        "Status": "Enabled",
+        "Prefix": "rne-etat/",
+        "NoncurrentVersionExpiration": {"NoncurrentDays": 7},
+        "ExpiredObjectDeleteMarker": True,
+    },
+    {  # corrected uploads and reports: their older versions
+        "Id": "old-versions",
+        "Status": "Enabled",
+        "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+    },
+]
+
+
 def buckets(settings: Settings) -> dict:
     """The RNE bucket: versioned, encrypted, private, TLS only. Its notifications are wired in
     messaging.py (they need the queue)."""
@@ -198,20 +233,10 @@ def buckets(settings: Settings) -> dict:
                         }
                     ]
                 },
-                # prefectures re-upload corrected files: old versions go after a year
-                "LifecycleConfiguration": {
-                    "Rules": [
-                        {
-                            "Id": "old-versions",
-                            "Status": "Enabled",
-                            "NoncurrentVersionExpiration": {"NoncurrentDays": 365},
-                            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
-                        }
-                    ]
-                },
+                "LifecycleConfiguration": {"Rules": RNE_RETENTION},
             },
         }
-        out[bucket_id + "Policy"] = bucket_policy(bucket_id)
+        out[bucket_id + "Policy"] = bucket_policy(bucket_id, *uploaders.bucket_statements())
     return out
 
 

@@ -76,7 +76,15 @@ def grants(function: Function, settings: Settings) -> list[Grant]:
     for field in access.read_buckets:
         out.append(_bucket_grant(field, BUCKET_READ))
     for field in access.write_buckets:
-        out.append(_bucket_grant(field, BUCKET_WRITE))
+        bucket = resource_id(field)
+        prefixes = resources.BUCKET_WRITE_PREFIXES.get(field, ("",))
+        out.append(
+            Grant(
+                BUCKET_WRITE,
+                field,
+                tuple({"Fn::Sub": f"${{{bucket}.Arn}}/{prefix}*"} for prefix in prefixes),
+            )
+        )
     if access.send_email:
         out.append(Grant(EMAIL_SEND, "mail_sender", tuple(email_resources(settings))))
     for field in access.read_secrets:

@@ -199,24 +199,36 @@ def test_an_older_snapshot_arriving_late_changes_nothing(rne):
 
 
 @pytest.mark.parametrize(
-    ("phase", "crashing"),
-    [("lecture", "_lists.write"), ("ecriture", "_store.put_mandates")],
+    ("case", "crashing"),
+    [
+        # a first snapshot is written as it is read: the crash is in a chunk's writes
+        ("premier", "_store.put_mandates"),
+        # a next one is read whole before anything is written...
+        ("lecture", "_lists.write"),
+        # ... then written
+        ("ecriture", "_store.put_mandates"),
+    ],
 )
 def test_a_crash_mid_file_resumes_at_the_checkpoint_without_duplicates(
-    rne, monkeypatch, phase, crashing
+    rne, monkeypatch, case, crashing
 ):
-    rows = [
-        municipal_row(
-            f"NOM{chr(65 + i // 26)}{chr(65 + i % 26)}",
-            "Alix",
-            "F",
-            f"{1 + i % 28:02d}/01/1970",
-            commune=f"35{i:03d}",
-        )
-        for i in range(120)
-    ]
+    def rows(fonction: str) -> list:
+        return [
+            municipal_row(
+                f"NOM{chr(65 + i // 26)}{chr(65 + i % 26)}",
+                "Alix",
+                "F",
+                f"{1 + i % 28:02d}/01/1970",
+                commune=f"35{i:03d}",
+                fonction=fonction,
+            )
+            for i in range(120)
+        ]
+
     from chalicelib.rne import ingestion as module
 
+    if case != "premier":
+        rne.ingest("prefectures/35/precedent.csv", cm_file(*rows("")), snapshot=JUNE)
     ingestion = services.rne_ingestion()
     monkeypatch.setattr(ingestion, "_chunk_rows", 25)
     monkeypatch.setattr(module, "WRITE_GROUP", 25)
@@ -232,17 +244,24 @@ def test_a_crash_mid_file_resumes_at_the_checkpoint_without_duplicates(
         return original(*args, **kwargs)
 
     monkeypatch.setattr(owner, method, crash_on_third_chunk)
-    rne.upload(CM_KEY, cm_file(*rows))
+    rne.upload(CM_KEY, cm_file(*rows("Conseillère déléguée")))
     body = json.loads(rne.take_upload_event()["Body"])
     with pytest.raises(ConnectionError):
         ingestion.handle_message(body, lambda: 900_000)
-    [state] = [f for f in RneFile.scan() if f.pk.startswith("fichier#")]
-    assert state.statut == "en_cours" and state.phase == phase
-    if phase == "lecture":
-        assert state.next_line == 52  # 2 chunks of 25 after line 1
-        assert rne.mandates() == []  # nothing written before the whole file is read
+    state = rne.file_state(CM_KEY)
+    assert state.statut == "en_cours"
+    written = [m for m in rne.mandates() if m.fonction]
+    in_flight = 0
+    if case == "premier":
+        assert state.phase == "lecture" and state.next_line == 52  # 2 chunks of 25 after line 1
+        # the chunk written beside the third may have gone through: written again, same keys
+        in_flight = len(written) // 25 - 2
+        assert in_flight in (0, 1)
+    elif case == "lecture":
+        assert state.phase == "lecture" and state.next_line == 52
+        assert written == []  # nothing written before the whole file is read
     else:
-        assert len(rne.mandates()) == 50
+        assert state.phase == "ecriture" and len(written) == 50
     # Redelivery after the lease: the same message again.
     state.update(actions=[RneFile.lease_until.set(state.started_at)])
     ingestion.handle_message(body, lambda: 900_000)
@@ -250,7 +269,9 @@ def test_a_crash_mid_file_resumes_at_the_checkpoint_without_duplicates(
     assert report["statut"] == "termine"
     assert report["compteurs"]["lignes_lues"] == 120 == report["compteurs"]["acceptees"]
     assert len(rne.mandates()) == 120
-    assert calls["n"] == 3 + 3  # chunks 3, 4 and 5 once more after the crash, no more
+    assert all(m.fonction == "Conseillère déléguée" for m in rne.mandates())
+    # chunks 3, 4 and 5 once more after the crash, no more
+    assert calls["n"] == 3 + in_flight + 3
 
 
 def test_a_file_longer_than_one_invocation_is_handed_over_through_the_queue(rne, monkeypatch):

@@ -169,7 +169,7 @@ def test_a_file_over_the_row_limit_is_refused_and_writes_nothing(rne, monkeypatc
 
     monkeypatch.setattr(ingestion, "MAX_ROWS", 10)
     monkeypatch.setattr(services.rne_ingestion(), "_chunk_rows", 4)
-    report = rne.ingest(CM_KEY, cm_file(*people(12)))
+    report = rne.ingest(CM_KEY, cm_file(*people(60)))
     assert report["statut"] == "rejete" and "Plus de 10 lignes" in report["motif"]
     assert open_mandates() == {}
     state = next(f for f in RneFile.scan() if f.pk.startswith("fichier#"))
@@ -336,3 +336,19 @@ def test_an_operator_command_lists_and_decides_held_snapshots(rne, capsys):
         )["statut"]
         == "ecarte"
     )
+
+
+def test_a_report_names_nobody_and_gives_no_birth_date(rne):
+    rows = [
+        municipal_row("DUPRE", "Odile", "F", "12/04/1961"),
+        municipal_row("FAURE", "Inès", "F", "31/02/1961"),  # no such day
+        municipal_row("GIRARD", "Hugo", "M", "07/07/1890"),  # too old
+        municipal_row("HENRY", "Paul", "M", "08/08/1970", dept="29", commune="29019"),
+    ]
+    report = rne.ingest(CM_KEY, cm_file(*rows))
+    assert [r["ligne"] for r in report["rejets"]] == [3, 4, 5]
+    text = json.dumps(report, ensure_ascii=False)
+    for person in ("DUPRE", "Odile", "FAURE", "Inès", "GIRARD", "Hugo", "HENRY", "Paul"):
+        assert person not in text
+    for born in ("1961", "1890", "1970"):
+        assert born not in text

@@ -56,6 +56,12 @@ class RneWorld:
         ].read()
         return json.loads(body)
 
+    def file_state(self, key: str):
+        """The ingestion's state of the file uploaded under `key` (a test's scan)."""
+        from chalicelib.models import RneFile
+
+        return next(f for f in RneFile.scan() if f.key == key)
+
     def mandates(self) -> list:
         from chalicelib.models import RneMandate
 

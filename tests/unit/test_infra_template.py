@@ -70,8 +70,9 @@ def test_the_rne_bucket_notifies_the_ingestion_queue_for_uploads_only(prod):
     )
     assert all(bucket["PublicAccessBlockConfiguration"].values())
     assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
-    [tls] = prod["RneBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    tls, *who_writes_what = prod["RneBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
     assert (tls["Effect"], tls["Condition"]) == ("Deny", {"Bool": {"aws:SecureTransport": "false"}})
+    assert {s["Effect"] for s in who_writes_what} == {"Deny"}  # evaluated in test_bucket_policies
 
 
 def test_tables_are_on_demand_recoverable_encrypted_and_expire_what_expires(prod):
