@@ -21,6 +21,7 @@ PARAMETERS_FROM_ENV = {
     "RneRejectRateThreshold": "RNE_REJECT_RATE_THRESHOLD",
     "LoginFailureThreshold": "LOGIN_FAILURE_THRESHOLD",
     "Api5xxRateThreshold": "API_5XX_RATE_THRESHOLD",
+    "RneUploadersAccountId": "RNE_UPLOADERS_ACCOUNT_ID",
 }
 
 
