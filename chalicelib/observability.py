@@ -69,6 +69,8 @@ class Metric:
     RNE_SNAPSHOT_HELD = "RneSnapshotHeld"  # waits for an operator: an alarm
     RNE_MANDATES_WRITTEN = "RneMandatesWritten"  # new or changed: what a snapshot wrote
     DIF_CREDITED = "DifYearsCredited"
+    DIF_ACCOUNTS_DUE = "DifAccountsDue"  # handed to the workers by the daily job
+    DIF_RIGHTS_LAPSED = "DifRightsLapsed"  # 6 months after the last mandate
     SUPPORT_REQUEST_RECEIVED = "SupportRequestReceived"
     SUPPORT_REQUEST_AUTO_RESOLVED = "SupportRequestAutoResolved"
     SUPPORT_REQUEST_FORWARDED = "SupportRequestForwarded"

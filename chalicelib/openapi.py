@@ -214,6 +214,12 @@ _SCHEMAS: dict[str, dict] = {
                             "montant_disponible": _AMOUNT,
                             "plafond": _AMOUNT,
                             "prochain_credit": {"type": ["string", "null"], "format": "date"},
+                            "en_mandat": {"type": "boolean"},
+                            "utilisable_pour": {
+                                "type": "array",
+                                "items": {"enum": ["mandat", "reconversion"]},
+                            },
+                            "utilisable_jusqu_au": {"type": ["string", "null"], "format": "date"},
                         },
                     },
                 ]

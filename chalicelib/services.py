@@ -166,6 +166,7 @@ def rne_ingestion():
         objects=RneObjects(aws_session().client("s3")),
         store=rne_store(),
         send_continuation=_queue_sender(settings.rne_queue_name),
+        send_ended=rights_queue_sender(),
     )
 
 
@@ -191,6 +192,42 @@ def rights():
 
     bound_settings()
     return RightsService(store=RightsStore(), cursors=cursors(), clock=utc_now)
+
+
+@lru_cache(maxsize=1)
+def daily_credit():
+    from .clock import utc_now
+    from .rights.daily import DailyCredit
+    from .rights.store import RightsStore
+
+    return DailyCredit(RightsStore(), rights_queue_sender(), utc_now)
+
+
+@lru_cache(maxsize=1)
+def rights_queue_sender():
+    return _queue_sender(bound_settings().rights_queue_name)
+
+
+def mandate_spans(accounts) -> dict:
+    """Each account's mandates as the rights see them (one request per 100 mandates)."""
+    from datetime import date
+
+    from .rights.standing import MandateSpan
+
+    refs = [ref for account in accounts for ref in account.rne_mandats or ()]
+    mandates = {m.ref: m for m in rne_store().mandates_by_ref(refs)}
+    return {
+        account.nir_hash: [
+            MandateSpan(
+                m.type,
+                date.fromisoformat(m.date_debut),
+                date.fromisoformat(m.fin) if m.fin else None,
+            )
+            for ref in account.rne_mandats or ()
+            if (m := mandates.get(ref)) is not None
+        ]
+        for account in accounts
+    }
 
 
 @lru_cache(maxsize=1)

@@ -31,6 +31,8 @@ class Settings:
     rne_queue_name: str
     rne_dlq_name: str
     rne_bucket: str
+    rights_queue_name: str
+    rights_dlq_name: str
     support_queue_name: str
     support_dlq_name: str
     account_mail_queue_name: str  # the emails of the account journey sent after the answer
@@ -84,6 +86,8 @@ class Settings:
             rne_queue_name=required("RNE_QUEUE_NAME"),
             rne_dlq_name=required("RNE_DLQ_NAME"),
             rne_bucket=required("RNE_BUCKET"),
+            rights_queue_name=required("RIGHTS_QUEUE_NAME"),
+            rights_dlq_name=required("RIGHTS_DLQ_NAME"),
             support_queue_name=required("SUPPORT_QUEUE_NAME"),
             support_dlq_name=required("SUPPORT_DLQ_NAME"),
             account_mail_queue_name=required("ACCOUNT_MAIL_QUEUE_NAME"),

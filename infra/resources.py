@@ -15,6 +15,7 @@ from chalicelib.models import ALL_MODELS
 SUPPORT_WORKER_TIMEOUT = 60
 ACCOUNT_MAIL_TIMEOUT = 60
 RNE_INGEST_TIMEOUT = 300  # each invocation hands the rest of a file over before this
+RIGHTS_WORKER_TIMEOUT = 120  # a page of élus
 MAX_RECEIVES = 5
 MESSAGE_RETENTION_SECONDS = 14 * 24 * 3600  # the most SQS keeps: time to fix and redrive
 
@@ -96,6 +97,7 @@ QUEUES = (
         MAX_RECEIVES,
     ),
     Queue("rne_queue_name", "rne_dlq_name", 6 * RNE_INGEST_TIMEOUT, MAX_RECEIVES),
+    Queue("rights_queue_name", "rights_dlq_name", 6 * RIGHTS_WORKER_TIMEOUT, MAX_RECEIVES),
 )
 # Prefectures upload under prefectures/<département>/, the ministry under national/ (their
 # roles: infra/template/uploaders.py); the ingestion writes only its reports and lists.
@@ -112,6 +114,8 @@ EVENT_SOURCES = (
     EventSource("support_queue_name", "support_worker", batch_size=10),
     EventSource("support_dlq_name", "support_dead_letters", batch_size=10),
     EventSource("account_mail_queue_name", "account_mail", batch_size=10),
+    # a page of élus a message; a few workers at once spare the accounts table
+    EventSource("rights_queue_name", "crediter_droits", batch_size=1, max_concurrency=10),
 )
 
 FUNCTIONS = (
@@ -155,7 +159,7 @@ FUNCTIONS = (
                 "rne_ingestions_table",
                 "rights_ledger_table",
             ),
-            send_queues=("rne_queue_name",),
+            send_queues=("rne_queue_name", "rights_queue_name"),  # ended mandates: rights
             read_buckets=("rne_bucket",),
             write_buckets=("rne_bucket",),
         ),
@@ -163,6 +167,16 @@ FUNCTIONS = (
     Function(
         "credit_dif_annuel",
         timeout=300,
+        memory=512,
+        access=Access(
+            read_tables=("accounts_table",),  # its index of due days only
+            write_tables=("rights_ledger_table",),  # the job's progress
+            send_queues=("rights_queue_name",),
+        ),
+    ),
+    Function(
+        "crediter_droits",
+        timeout=RIGHTS_WORKER_TIMEOUT,
         memory=512,
         access=Access(
             read_tables=("rne_mandates_table",),

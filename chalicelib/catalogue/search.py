@@ -21,6 +21,7 @@ from ..fields import is_identifier
 from ..models import Account, Formation
 from ..names import normalise
 from ..rights.rules import euros
+from ..rights.standing import account_usable_for
 from .errors import EluCatalogueLoginRequired, FormationNotFound, NotAnElu
 from .importer import ELUS_ONLY
 from .search_form import SEARCH
@@ -59,14 +60,16 @@ def words(text: str) -> list[str]:
 
 
 def check_access(catalogue: str, account: Callable[[], Account | None]) -> None:
-    """The élus' catalogues are for recognised élus only. `account()` is the session's
-    account, or None without a session: asked only for those catalogues."""
+    """The élus' catalogues are for recognised élus only: `mandat` while in office,
+    `reconversion` also during the months after the last mandate ended. `account()` is the
+    session's account, or None without a session: asked only for those catalogues."""
     if catalogue not in ELUS_ONLY:
         return
     found = account()
     if found is None:
         raise EluCatalogueLoginRequired()
-    if not found.elu:
+    usable_for, _ = account_usable_for(found, datetime.now(PARIS).date())
+    if catalogue not in usable_for:
         raise NotAnElu()
 
 

@@ -1,3 +1,5 @@
+import json
+
 from chalice import Blueprint, Rate
 
 from .. import services
@@ -6,6 +8,7 @@ from ..observability import logger
 
 bp = ApiBlueprint(__name__)
 jobs = Blueprint(__name__ + ".jobs")
+MAX_ACCOUNTS = 500  # a message names at most this many accounts
 
 
 @bp.route("/me/rights", methods=["GET"])
@@ -23,10 +26,36 @@ def my_rights_history():
     )
 
 
-@jobs.schedule(Rate(1, unit=Rate.DAYS), name="credit_dif_annuel")
-def yearly_dif_credit(event):
-    """Daily: credit every recognised élu whose mandate anniversary has come (once a year each;
-    running it twice credits once)."""
-    credited = services.rights().credit_every_elu(services.elu_recognition().mandates)
-    logger.info("Yearly DIF credit done", extra={"years_credited": credited})
-    return {"annees_creditees": credited}
+@jobs.schedule(Rate(1, unit=Rate.HOURS), name="credit_dif_annuel")
+def daily_dif_credit(event):
+    """Every hour, the days not done yet (today's once, a missed day's too): the élus whose
+    rights change that day go to the workers through the rights queue."""
+    done = services.daily_credit().run(event.context.get_remaining_time_in_millis)
+    logger.info("Daily DIF credit", extra=done)
+    return done
+
+
+@jobs.lambda_function(name="crediter_droits")
+def review_rights(event, context):
+    """A page of élus a message: credits, end of rights, next day. A failing message is
+    retried alone (ReportBatchItemFailures); a message handled twice credits once."""
+    from aws_lambda_powertools.utilities.batch import (
+        BatchProcessor,
+        EventType,
+        process_partial_response,
+    )
+
+    rights, spans_of = services.rights(), services.mandate_spans
+
+    def handle(record):
+        logger.append_keys(message_id=record.message_id)
+        accounts = json.loads(record.body).get("comptes") or []
+        done = rights.review([str(a) for a in accounts][:MAX_ACCOUNTS], spans_of)
+        logger.info("Rights reviewed", extra=done)
+
+    return process_partial_response(
+        event=event,
+        record_handler=handle,
+        processor=BatchProcessor(event_type=EventType.SQS),
+        context=context,
+    )

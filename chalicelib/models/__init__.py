@@ -9,7 +9,7 @@ from .enrolment import Dossier, EnrolmentGuard, SessionPlaces
 from .formation import Formation
 from .franceconnect import FcLink, FcLoginState, FcPendingIdentity
 from .organisme import Organisme, OrganismeKey
-from .rights import LedgerEntry
+from .rights import CreditRun, LedgerEntry
 from .rne import IdentityIndex, RneFile, RneMandate, RneScope, TakenBack
 from .support import IdempotencyRecord, RateLimit, SupportRequest
 
@@ -23,6 +23,7 @@ ALL_MODELS = (
     RneFile,
     RneScope,
     LedgerEntry,
+    CreditRun,
     Formation,
     SupportRequest,
     RateLimit,
@@ -44,6 +45,7 @@ __all__ = [
     "Account",
     "AccountEmail",
     "Address",
+    "CreditRun",
     "Dossier",
     "EnrolmentGuard",
     "FcLink",

@@ -10,6 +10,7 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from .franceconnect import FcIdentityAttribute
@@ -23,6 +24,17 @@ class Address(MapAttribute):
     code_postal = UnicodeAttribute()
     commune = UnicodeAttribute()
     pays = UnicodeAttribute()
+
+
+class CreditDueIndex(GlobalSecondaryIndex):
+    """The élus whose rights change on a day (a credit, or their end): the daily job's only
+    read. Sparse: accounts without `dif_prochain` are not in it."""
+
+    class Meta:
+        index_name = "prochain-credit-index"
+        projection = KeysOnlyProjection()
+
+    dif_prochain = UnicodeAttribute(hash_key=True)
 
 
 class Account(Model):
@@ -73,6 +85,10 @@ class Account(Model):
     dif_solde_centimes = NumberAttribute(default=0)
     dif_annees = NumberSetAttribute(null=True)  # the years credited (one credit a year)
     dif_debut = UnicodeAttribute(null=True)  # start of the earliest current mandate (ISO)
+    dif_ancre = UnicodeAttribute(null=True)  # its credit anchor (rights/calendar.py)
+    dif_fin = UnicodeAttribute(null=True)  # once no mandate is current: when the last ended
+    dif_prochain = UnicodeAttribute(null=True)  # next change: a credit, or the end of rights
+    credit_due = CreditDueIndex()
     # CPF rights come from Mon Compte Formation: euros (private sector) or hours (public agents).
     cpf_euros_centimes = NumberAttribute(null=True)
     cpf_heures = NumberAttribute(null=True)

@@ -24,3 +24,21 @@ class LedgerEntry(Model):
     source = UnicodeAttribute(null=True)
     dossier = UnicodeAttribute(null=True)  # the enrolment file a debit or refund is about
     created_at = UTCDateTimeAttribute(null=True)
+
+
+class CreditRun(Model):
+    """The daily job's progress, in the ledger's table (key `tache#credit-dif`, `etat`): the
+    last day whose due accounts were all handed to the workers, and within the day under way,
+    where the listing stopped."""
+
+    class Meta:
+        table_name = "rights-ledger"
+        settings_field = "rights_ledger_table"
+        billing_mode = "PAY_PER_REQUEST"
+
+    account = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    jour_fait = UnicodeAttribute(null=True)
+    jour_en_cours = UnicodeAttribute(null=True)
+    reprise = UnicodeAttribute(null=True)  # the index position to go on from (JSON)
+    comptes_envoyes = NumberAttribute(default=0)

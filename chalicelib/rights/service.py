@@ -1,8 +1,11 @@
-"""An account's rights: DIF élus from the ledger, CPF in euros or hours beside it.
+"""An account's rights: DIF élus from the ledger, CPF in euros or hours beside it; the yearly
+credits and the end of rights.
 
 A rights read costs at most three DynamoDB requests: the session, the account, and, when a
 yearly credit is due, one transaction that writes it. What is due is computed from the account
-alone (start of the earliest current mandate, years already credited, balance).
+alone (its oldest current mandate's start and credit anchor, years credited, balance). The
+daily job (`daily.py`) hands the élus whose day has come to `review`, which reads their
+mandates again: credits, the end of rights, the next day to look at them.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ from ..clock import PARIS
 from ..cursors import Cursors
 from ..models import Account
 from ..observability import Metric, count, logger
-from .ledger import due_for
+from .ledger import basis_of, due_for
 from .rules import Credit, euros, next_credit, rule_on
-from .store import ConcurrentCredit, RightsStore
+from .standing import MandateSpan, Standing, account_usable_for, lapse_label, standing_of
+from .store import ConcurrentCredit, RightsStore, credit_operations, lapse_operations, state_actions
 
 PAGE_SIZE = 20
 HISTORY = "historique"
+ATTEMPTS = 3  # a concurrent credit, debit or refund makes a transaction fail: read, try again
 
 
 class RightsService:
@@ -37,58 +42,107 @@ class RightsService:
         is recognised (catch-up), then one a year. Idempotent per account and year: each year
         has a marker item written on condition it does not exist, in the same transaction as
         the entry and the balance. Answers the number of years credited."""
-        for _ in range(2):  # a concurrent credit makes the transaction fail: read, try again
-            due = self._due(account)
+        for _ in range(ATTEMPTS):
+            basis = basis_of(account) if account.elu else None
+            due = due_for(account, basis, self._today())
             if not due:
                 return 0
+            upcoming = next_credit(basis, self._today()) if basis else None
+            also = (Account.dif_prochain.set(upcoming.isoformat()),) if upcoming else ()
             try:
-                self._store.credit(account, due, self._now())
+                self._store.credit(account, due, self._now(), also)
             except ConcurrentCredit:
                 logger.info("Yearly credit made concurrently: reading again")
                 self._store.refresh(account)
                 continue
-            # What the transaction did, without reading the account again.
-            account.dif_solde_centimes = int(account.dif_solde_centimes or 0) + sum(
-                c.montant_centimes for c in due
-            )
-            account.dif_annees = {int(y) for y in account.dif_annees or ()} | {c.year for c in due}
-            count(Metric.DIF_CREDITED, len(due))
+            self._credited(account, due)
+            if upcoming:
+                account.dif_prochain = upcoming.isoformat()
             return len(due)
         return 0
 
-    def _due(self, account: Account) -> list[Credit]:
-        return due_for(account, account.dif_debut, self._today()) if account.elu else []
+    @staticmethod
+    def _credited(account: Account, due: list[Credit]) -> None:
+        """What the transaction did, without reading the account again."""
+        account.dif_solde_centimes = int(account.dif_solde_centimes or 0) + sum(
+            c.montant_centimes for c in due
+        )
+        account.dif_annees = {int(y) for y in account.dif_annees or ()} | {c.year for c in due}
+        count(Metric.DIF_CREDITED, len(due))
 
-    def follow_mandates(self, account: Account, current_mandates: list[dict]) -> None:
-        """Keep the start of the earliest current mandate (none: no more credits)."""
-        start = min((m["date_debut"] for m in current_mandates), default=None)
-        if start != account.dif_debut:
-            self._store.set_mandate_start(account, start)
+    def review(
+        self, nir_hashes: list[str], spans_of: Callable[[list[Account]], dict[str, list]]
+    ) -> dict[str, int]:
+        """The élus whose day has come, or whose mandates changed: each one's standing read
+        again from its mandates; the credits due, the end of its rights, the next day to look
+        at it; one transaction each. Running it twice changes nothing more."""
+        done = {"comptes": 0, "annees_creditees": 0, "droits_echus": 0}
+        accounts = self._store.accounts(nir_hashes)
+        spans = spans_of(accounts)
+        for account in accounts:
+            credited, lapsed = self._review_one(account, spans.get(account.nir_hash, []))
+            done["comptes"] += 1
+            done["annees_creditees"] += credited
+            done["droits_echus"] += lapsed
+        return done
 
-    def credit_every_elu(self, mandates_of: Callable[[Account], list[dict]]) -> int:
-        """The daily job: every élu whose mandate anniversary has come is credited (once a
-        year each; running it twice credits once). Answers the number of years credited."""
-        credited = 0
-        for account in self._store.elus():
-            self.follow_mandates(account, mandates_of(account))
-            credited += self.bring_up_to_date(account)
-        return credited
+    def _review_one(self, account: Account, spans: list[MandateSpan]) -> tuple[int, int]:
+        """(years credited, 1 if the rights lapsed). Credits for days in office come first; a
+        lapse, in a second transaction, once they are made."""
+        credited = lapsed = 0
+        for _ in range(ATTEMPTS + 2):
+            today = self._today()
+            standing = standing_of(spans if account.rne_mandats else [], today)
+            due = due_for(account, standing.basis, today)
+            balance = int(account.dif_solde_centimes or 0)
+            lapse = balance if standing.lapsed and balance > 0 and not due else 0
+            changed = {
+                name: value
+                for name, value in _state(standing).items()
+                if getattr(account, name) != value
+            }
+            if not (due or lapse or changed):
+                return credited, lapsed
+            also = state_actions(changed)
+            try:
+                if due or not lapse:
+                    self._store.apply(credit_operations(account, due, self._now(), also))
+                else:
+                    label = lapse_label(standing.basis.end)
+                    self._store.apply(lapse_operations(account, lapse, label, self._now(), also))
+            except ConcurrentCredit:
+                self._store.refresh(account)
+                continue
+            if due:
+                self._credited(account, due)
+                credited += len(due)
+            elif lapse:
+                account.dif_solde_centimes = 0
+                count(Metric.DIF_RIGHTS_LAPSED)
+                lapsed = 1
+            for name, value in changed.items():
+                setattr(account, name, value)
+        logger.warning("Rights review gave up after concurrent changes")
+        raise ConcurrentCredit()
 
     # --- what the person sees ---------------------------------------------------------------
     def summary(self, account: Account) -> dict:
         today = self._today()
         elu = None
-        if account.elu:
-            self.bring_up_to_date(account)
+        if account.elu or account.dif_fin:  # in office, or once was: what is left, until when
+            if account.elu:
+                self.bring_up_to_date(account)
             rule = rule_on(today)
+            basis = basis_of(account)
+            upcoming = next_credit(basis, today) if basis and account.elu else None
+            usable_for, until = account_usable_for(account, today)
             elu = {
                 "montant_disponible": euros(int(account.dif_solde_centimes or 0)),
                 "plafond": euros(rule.plafond_centimes) if rule else None,
-                "prochain_credit": (
-                    next_credit(date.fromisoformat(account.dif_debut), today).isoformat()
-                    if account.dif_debut
-                    else None
-                ),
+                "prochain_credit": upcoming.isoformat() if upcoming else None,
+                "en_mandat": bool(account.elu),
+                "utilisable_pour": list(usable_for),
+                "utilisable_jusqu_au": until.isoformat() if until else None,
             }
         return {
             "elu": elu,
@@ -127,3 +181,15 @@ class RightsService:
             if last
             else None,
         }
+
+
+def _state(standing: Standing) -> dict[str, object]:
+    """What the account keeps of its standing (read by requests without reading mandates)."""
+    basis, upcoming = standing.basis, standing.next_event
+    return {
+        "elu": standing.in_office,
+        "dif_debut": basis.start.isoformat() if basis else None,
+        "dif_ancre": basis.anchor.isoformat() if basis else None,
+        "dif_fin": basis.end.isoformat() if basis and basis.end else None,
+        "dif_prochain": upcoming.isoformat() if upcoming else None,
+    }

@@ -3,7 +3,6 @@ in the same transaction as a ledger entry."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -11,9 +10,10 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from ..models import Account, LedgerEntry, shared_connection
-from .ledger import CREDIT_LABEL
+from ..models import Account, CreditRun, LedgerEntry, shared_connection
 from .rules import Credit
+
+RUN_KEY = "tache#credit-dif"
 
 
 class ConcurrentCredit(Exception):
@@ -59,13 +59,24 @@ def cancellation_reasons(error: TransactWriteError, writes: list[Write]) -> list
     return reasons
 
 
-def credit_operations(account: Account, due: list[Credit], now: datetime) -> list[Write]:
+def state_actions(state: dict[str, object]) -> tuple:
+    """Set (or remove, for None) these `dif_*` attributes and `elu` of the account."""
+    actions = []
+    for name, value in state.items():
+        attribute = getattr(Account, name)
+        actions.append(attribute.remove() if value is None else attribute.set(value))
+    return tuple(actions)
+
+
+def credit_operations(
+    account: Account, due: list[Credit], now: datetime, also: tuple = ()
+) -> list[Write]:
     """The writes of these credits: the balance, a marker per year written only if absent (one
     credit a year), an entry per non-zero credit. For one transaction, alone or with other
     writes (the RNE ingestion links an élu and credits the completed years together: it adds
     its actions to the first write, the account's)."""
     if not due:
-        return []
+        return [Write("update", account, actions=also)] if also else []
     writes = [
         Write(
             "update",
@@ -73,6 +84,7 @@ def credit_operations(account: Account, due: list[Credit], now: datetime) -> lis
             actions=(
                 Account.dif_solde_centimes.add(sum(c.montant_centimes for c in due)),
                 Account.dif_annees.add({c.year for c in due}),
+                *also,
             ),
         )
     ]
@@ -89,16 +101,18 @@ def credit_operations(account: Account, due: list[Credit], now: datetime) -> lis
                 condition=LedgerEntry.sk.does_not_exist(),
             )
         )
-        if credit.montant_centimes:
+        for kind, label, cents in credit.parts:
+            if not cents:
+                continue
             writes.append(
                 Write(
                     "save",
                     LedgerEntry(
                         account.nir_hash,
-                        f"{credit.day.isoformat()}#credit#{credit.year}",
+                        f"{credit.day.isoformat()}#{kind}#{credit.year}",
                         date=credit.day.isoformat(),
-                        libelle=f"{CREDIT_LABEL} {credit.year}",
-                        montant_centimes=credit.montant_centimes,
+                        libelle=label,
+                        montant_centimes=cents,
                         source="DIF élus",
                         created_at=now,
                     ),
@@ -186,6 +200,35 @@ def reversal_operations(nir_hash: str, amount_centimes: int, now: datetime) -> l
     ]
 
 
+def lapse_operations(
+    account: Account, amount_centimes: int, label: str, now: datetime, also: tuple = ()
+) -> list[Write]:
+    """Every mandate ended long enough ago: what is left lapses, with its entry, on condition
+    the balance is still what was read (a refund or a credit in between: read again)."""
+    day = now.date()
+    return [
+        Write(
+            "update",
+            account,
+            actions=(Account.dif_solde_centimes.add(-amount_centimes), *also),
+            condition=Account.dif_solde_centimes == amount_centimes,
+        ),
+        Write(
+            "save",
+            LedgerEntry(
+                account.nir_hash,
+                f"{day.isoformat()}#{_moment(now)}#fin-des-droits",
+                date=day.isoformat(),
+                libelle=label,
+                montant_centimes=-amount_centimes,
+                source="DIF élus",
+                created_at=now,
+            ),
+            condition=LedgerEntry.sk.does_not_exist(),
+        ),
+    ]
+
+
 def _moment(now: datetime) -> str:
     """The time of day in an entry's key: entries of one day keep their order, and sort after
     that day's yearly credit ("t" follows "credit")."""
@@ -193,19 +236,38 @@ def _moment(now: datetime) -> str:
 
 
 class RightsStore:
-    def credit(self, account: Account, due: list[Credit], now: datetime) -> None:
+    def credit(self, account: Account, due: list[Credit], now: datetime, also: tuple = ()) -> None:
+        self.apply(credit_operations(account, due, now, also))
+
+    def apply(self, writes: list[Write]) -> None:
+        """One account's writes, in one transaction; ConcurrentCredit if a condition failed."""
+        if not writes:
+            return
         try:
-            transact(credit_operations(account, due, now))
+            transact(writes)
         except TransactWriteError:
             raise ConcurrentCredit() from None
 
+    def accounts(self, nir_hashes: list[str]) -> list[Account]:
+        return list(Account.batch_get(list(dict.fromkeys(nir_hashes)))) if nir_hashes else []
+
+    def due_on(self, day: str, after: dict | None, limit: int) -> tuple[list[str], dict | None]:
+        """One page of the accounts whose rights change on `day` (the index, keys only)."""
+        page = Account.credit_due.query(day, limit=limit, last_evaluated_key=after)
+        found = [account.nir_hash for account in page]
+        return found, page.last_evaluated_key
+
+    def run_state(self) -> CreditRun:
+        try:
+            return CreditRun.get(RUN_KEY, "etat", consistent_read=True)
+        except CreditRun.DoesNotExist:
+            return CreditRun(RUN_KEY, "etat")
+
+    def save_run(self, run: CreditRun) -> None:
+        run.save()
+
     def refresh(self, account: Account) -> None:
         account.refresh(consistent_read=True)
-
-    def set_mandate_start(self, account: Account, start: str | None) -> None:
-        account.update(
-            actions=[Account.dif_debut.set(start) if start else Account.dif_debut.remove()]
-        )
 
     def history(
         self, nir_hash: str, after: str | None, limit: int
@@ -223,7 +285,3 @@ class RightsStore:
         entries = list(page)
         last = page.last_evaluated_key
         return entries, (last["sk"]["S"] if last else None)
-
-    def elus(self) -> Iterator[Account]:
-        """Every recognised élu (a batch job's scan, never a request's)."""
-        return Account.scan(Account.elu == True)  # noqa: E712 - a DynamoDB condition

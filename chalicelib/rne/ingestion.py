@@ -61,6 +61,7 @@ HANDOFF_MARGIN_MS = 90_000  # stop taking chunks when less than this is left
 LEASE = timedelta(minutes=16)  # longer than any invocation
 # The largest export (conseillers municipaux, about 500,000 rows) is under 100 MB.
 MAX_FILE_BYTES = 300 * 1024 * 1024
+ENDED_PAGE = 200  # accounts per message to the rights workers
 MAX_ROWS = 1_500_000
 PREVIOUS_SCOPES_KEPT = 4  # current lists kept in memory while reading (files come sorted)
 COUNTERS = (
@@ -100,11 +101,13 @@ class RneIngestion:
         send_continuation: Callable[[dict], None],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         chunk_rows: int = CHUNK_ROWS,
+        send_ended: Callable[[dict], object] | None = None,
     ) -> None:
         self._objects = objects
         self._lists = SnapshotLists(objects)
         self._store = store
         self._send_continuation = send_continuation
+        self._send_ended = send_ended
         self._now = clock
         self._chunk_rows = chunk_rows
         # per invocation: the current lists of the last scopes read (with their rows as
@@ -611,11 +614,23 @@ class RneIngestion:
                 by_snapshot.setdefault(seen, []).append(entry)
             for seen, group in by_snapshot.items():
                 self._store.put_mandates(group, state.pk, seen, fin=fin)
+            self._tell_rights(entries)
             self._store.checkpoint_closed(state, key, len(entries))
             if position < len(keys) and remaining_ms() < HANDOFF_MARGIN_MS:
                 self._hand_over(state)
                 return False
         return True
+
+    def _tell_rights(self, closed: list[Listed]) -> None:
+        """The accounts that may hold these ended mandates are looked at again by the rights
+        workers (in office or not, until when their rights can be used). Before the checkpoint:
+        a group closed again after a crash tells them again, which changes nothing."""
+        if self._send_ended is None or not closed:
+            return
+        holders = self._store.holders(key for entry in closed for key in entry.keys)
+        accounts = sorted(set().union(*(h.accounts for h in holders.values())))
+        for start in range(0, len(accounts), ENDED_PAGE):
+            self._send_ended({"comptes": accounts[start : start + ENDED_PAGE]})
 
     def _scopes(self, state) -> set[str]:
         """The scopes this snapshot replaces: its départements (all applied ones when

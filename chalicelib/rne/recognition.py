@@ -88,7 +88,7 @@ def link_rows(store: RneStore, entries: list[Listed], now: datetime) -> Links:
     links = Links()
     holders = store.holders(key for entry in entries for key in entry.keys)
     refs_by_account: dict[str, set[str]] = defaultdict(set)
-    start_by_account: dict[str, str] = {}
+    start_by_account: dict[str, tuple[str, str]] = {}  # (start, type) of the oldest
     losers: dict[str, set[str]] = defaultdict(set)
     owners: dict[str, str] = {}
     ambiguous: list[tuple[int, set[str]]] = []
@@ -101,7 +101,7 @@ def link_rows(store: RneStore, entries: list[Listed], now: datetime) -> Links:
                 owners[loser] = verdict.owner
         if verdict.owner:
             refs_by_account[verdict.owner].add(ref)
-            start = entry.value("date_debut") or ""
+            start = (entry.value("date_debut") or "", entry.value("type") or "")
             start_by_account[verdict.owner] = min(start, start_by_account.get(verdict.owner, start))
         if verdict.ambiguous:
             ambiguous.append((line, set(verdict.losers)))
@@ -165,7 +165,9 @@ class Recognition:
                 continue
             matched.add(key)
             refs |= mine
-            starts += [mandate.date_debut for mandate in mandates if not mandate.fin]
+            starts += [
+                (mandate.date_debut, mandate.type) for mandate in mandates if not mandate.fin
+            ]
         others = self._store.accounts([*losers, account.nir_hash])
         others[account.nir_hash] = account
         take_back(self._store, losers, dict.fromkeys(losers, account.nir_hash), others, now)
@@ -173,14 +175,15 @@ class Recognition:
         if not refs and not account.elu:
             self._store.mark_checked(account, now)
             return False
-        if new_refs or not account.elu:
-            if not account.elu:
+        in_office = bool(starts) or bool(account.elu)
+        if new_refs or (starts and not account.elu):
+            if in_office and not account.elu:
                 count(Metric.ELU_RECOGNISED)
             self._store.register(account, matched)
             self._store.link(account, new_refs, min(starts, default=None), now)
         else:
             self._store.mark_checked(account, now)
-        return True
+        return in_office
 
     def accounts_answering_to(self, keys) -> set[str]:
         """The accounts registered under any of these identity keys."""

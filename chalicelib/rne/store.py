@@ -360,6 +360,9 @@ class RneStore:
             actions += [
                 Account.elu.set(False),
                 Account.dif_debut.remove(),
+                Account.dif_ancre.remove(),
+                Account.dif_fin.remove(),
+                Account.dif_prochain.remove(),
                 Account.dif_annees.remove(),
                 Account.dif_solde_centimes.set(0),
             ]
@@ -392,6 +395,7 @@ class RneStore:
         holder.rne_mandats = left or None
         if not left:
             holder.elu, holder.dif_debut, holder.dif_annees = False, None, None
+            holder.dif_ancre = holder.dif_fin = holder.dif_prochain = None
             holder.dif_solde_centimes = 0
         return balance
 
@@ -399,26 +403,24 @@ class RneStore:
         keys = list(dict.fromkeys(nir_hashes))
         return {a.nir_hash: a for a in Account.batch_get(keys)} if keys else {}
 
-    def link(self, account: Account, refs: set[str], start: str | None, now: datetime) -> None:
+    def link(
+        self, account: Account, refs: set[str], start: tuple[str, str] | None, now: datetime
+    ) -> None:
         account.update(actions=self._link_actions(account, refs, start, now))
 
     def link_many(
-        self, links: list[tuple[Account, set[str], str | None]], now: datetime, today
+        self, links: list[tuple[Account, set[str], tuple[str, str] | None]], now: datetime, today
     ) -> None:
         """A chunk of RNE rows links its élus in as few requests as DynamoDB allows (100
         actions a transaction); a newly recognised élu gets the completed years of mandate
         credited in the same transaction."""
-        from ..rights.ledger import due_for
+        from ..rights.ledger import basis_of, due_for
         from ..rights.store import Write, credit_operations, transact
 
         pending: list[Write] = []
         for account, refs, start in links:
-            earliest = (
-                min(s for s in (start, account.dif_debut) if s)
-                if (start or account.dif_debut)
-                else None
-            )
-            writes = credit_operations(account, due_for(account, earliest, today), now)
+            basis = basis_of(account, *(start or (None, None))) if (start or account.elu) else None
+            writes = credit_operations(account, due_for(account, basis, today), now)
             link = self._link_actions(account, refs, start, now)
             # one update of the account: the link and the credits together
             if writes:
@@ -433,14 +435,31 @@ class RneStore:
             transact(pending)
 
     @staticmethod
-    def _link_actions(account: Account, refs: set[str], start: str | None, now: datetime) -> list:
-        """Recognised, these mandates added, and the earliest mandate start kept for the DIF."""
-        actions = [Account.elu.set(True), Account.rne_checked_at.set(now)]
+    def _link_actions(
+        account: Account, refs: set[str], start: tuple[str, str] | None, now: datetime
+    ) -> list:
+        """These mandates added; with a current one (`start`: its start and type), an élu in
+        office whose credits count from its oldest current mandate."""
+        from ..clock import PARIS
+        from ..rights.ledger import basis_of
+        from ..rights.rules import next_credit
+
+        actions = [Account.rne_checked_at.set(now)]
         if refs:
             actions.append(Account.rne_mandats.add(refs))
-        if start and (account.dif_debut is None or start < account.dif_debut):
-            actions.append(Account.dif_debut.set(start))
-        return actions
+        if not start:
+            return actions
+        actions += [Account.elu.set(True), Account.dif_fin.remove()]
+        if account.elu and account.dif_debut and account.dif_debut <= start[0]:
+            return actions  # the oldest current mandate is still the one kept
+        basis = basis_of(account, *start)
+        upcoming = next_credit(basis, now.astimezone(PARIS).date())
+        return [
+            *actions,
+            Account.dif_debut.set(basis.start.isoformat()),
+            Account.dif_ancre.set(basis.anchor.isoformat()),
+            Account.dif_prochain.set(upcoming.isoformat()),
+        ]
 
     def mark_checked(self, account: Account, now: datetime) -> None:
         account.update(actions=[Account.rne_checked_at.set(now)])

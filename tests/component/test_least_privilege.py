@@ -58,9 +58,10 @@ def test_each_function_is_allowed_what_it_does_and_granted_only_what_it_uses(
     _franceconnect_logins(api, browser)
     _rne_ingestion_then_a_help_request_resolved_automatically(api, world, helene)
     _squatters_lose_what_they_typed(api, world)
-    _a_yearly_credit_due(client)
+    _a_yearly_credit_due(client, world)
     _enrolment_then_a_file_overdue(api, client, helene)
     _support_message_that_keeps_failing(api, world, monkeypatch)
+    _a_mandate_ends(world, helene)
 
     by_function: dict[str, list] = {}
     for call in function_calls:
@@ -267,11 +268,18 @@ def _squatters_lose_what_they_typed(api, world):
     assert Account.get(accounts[squatter["email"]].nir_hash).elu is False
 
 
-def _a_yearly_credit_due(client):
-    """As if this year's anniversary of an élu were still to come, then the daily job."""
+def _a_yearly_credit_due(client, world):
+    """As if this year's anniversary of an élu were today: the daily job, then its worker."""
+    from chalicelib.clock import paris_today
+
     account = next(a for a in Account.scan() if a.dif_annees)
     this_year = max(int(year) for year in account.dif_annees)
-    account.update(actions=[Account.dif_annees.delete({this_year})])
+    account.update(
+        actions=[
+            Account.dif_annees.delete({this_year}),
+            Account.dif_prochain.set(paris_today().isoformat()),
+        ]
+    )
     LedgerEntry(account.nir_hash, f"annee#{this_year}").delete()
     result = client.lambda_.invoke(
         "credit_dif_annuel",
@@ -279,7 +287,26 @@ def _a_yearly_credit_due(client):
             source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
         ),
     ).payload
-    assert result == {"annees_creditees": 1}
+    assert result["comptes"] == 1
+    world.deliver()
+    assert LedgerEntry.get(account.nir_hash, f"annee#{this_year}")
+
+
+def _a_mandate_ends(world, helene):
+    """A newer file without her: her mandate closes, the rights workers look at her again."""
+    world.ingest(
+        "prefectures/35/cm-suite.csv",
+        write(
+            CURRENT_HEADER,
+            [
+                municipal_row("MARTIN", "Claire", "F", "14/03/1975"),
+                municipal_row("BRUNET", "Joël", "M", "05/01/1955"),
+            ],
+        ),
+    )
+    assert (
+        Account.get(next(a.nir_hash for a in Account.scan() if a.prenoms == "Hélène")).elu is False
+    )
 
 
 def _enrolment_then_a_file_overdue(api, client, helene):

@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from chalicelib import services
+from chalicelib.clock import PARIS
 from chalicelib.models import Account, LedgerEntry
 from local.demo_catalogue import demo_catalogue_csv
 from tests.support.people import PASSWORD
@@ -53,8 +54,12 @@ def test_an_elu_in_office_since_2020_sees_800_euros(api, elu):
     assert rights["elu"]["montant_disponible"] == "800.00"
     assert rights["elu"]["plafond"] == "800.00"
     today = datetime.now(UTC)
-    next_year = today.year + (1 if (today.month, today.day) >= (6, 28) else 0)
-    assert rights["elu"]["prochain_credit"] == f"{next_year}-06-28"
+    next_year = today.year + (1 if (today.month, today.day) >= (3, 30) else 0)
+    # elected at the 2020 general election: the third Monday after its first round
+    assert rights["elu"]["prochain_credit"] == f"{next_year}-03-30"
+    assert rights["elu"]["en_mandat"] is True
+    assert rights["elu"]["utilisable_pour"] == ["mandat", "reconversion"]
+    assert rights["elu"]["utilisable_jusqu_au"] is None
     assert rights["cpf_euros"] is None and rights["cpf_heures"] is None
 
 
@@ -62,10 +67,12 @@ def test_the_history_is_the_ledger_newest_first_and_adds_up_to_the_balance(api, 
     _, token = elu
     history = api.get("/me/rights/history", token=token).json
     assert [(o["date"], o["montant"], o["sens"]) for o in history["operations"]] == [
-        ("2023-06-28", "400.00", "credit"),
-        ("2022-06-28", "400.00", "credit"),
+        ("2023-03-30", "100.00", "credit"),  # up to the new 800 € ceiling
+        ("2021-07-23", "400.00", "credit"),
+        ("2021-07-23", "300.00", "credit"),  # the 20 hours of the first year
     ]
     assert history["operations"][0]["libelle"] == "Crédit annuel DIF élus 2023"
+    assert history["operations"][2]["libelle"].startswith("Conversion en euros des heures")
     [account] = list(Account.scan())
     entries = [e for e in LedgerEntry.query(account.nir_hash) if e.montant_centimes]
     assert sum(int(e.montant_centimes) for e in entries) == account.dif_solde_centimes == 80_000
@@ -79,8 +86,8 @@ def test_history_pages_with_an_opaque_cursor(api, elu, monkeypatch):
     first = api.get("/me/rights/history", token=token).json
     second = api.get(f"/me/rights/history?cursor={first['cursor']}", token=token).json
     assert [o["date"] for o in first["operations"] + second["operations"]] == [
-        "2023-06-28",
-        "2022-06-28",
+        "2023-03-30",
+        "2021-07-23",
     ]
     assert api.get("/me/rights/history?cursor=nimportequoi", token=token).status == 400
 
@@ -123,148 +130,31 @@ def test_tampered_catalogue_cursors_are_400s(api, catalogue):
 
 
 def test_the_yearly_credit_runs_twice_and_credits_once(api, elu, client):
+    from tests.support.rights_jobs import deliver_rights_messages
+
     _, token = elu
     assert api.get("/me/rights", token=token).json["elu"]["montant_disponible"] == "800.00"
     event = client.events.generate_cw_event(
         source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
     )
     [account] = list(Account.scan())
-    # As if 700 € had been spent and this year's anniversary were still to come.
+    # As if 700 € had been spent and this year's anniversary were today.
     this_year = max(int(y) for y in account.dif_annees)
+    today = datetime.now(UTC).astimezone(PARIS).date().isoformat()
     account.update(
-        actions=[Account.dif_solde_centimes.set(10_000), Account.dif_annees.delete({this_year})]
+        actions=[
+            Account.dif_solde_centimes.set(10_000),
+            Account.dif_annees.delete({this_year}),
+            Account.dif_prochain.set(today),
+        ]
     )
     LedgerEntry(account.nir_hash, f"annee#{this_year}").delete()
     first = client.lambda_.invoke("credit_dif_annuel", event).payload
-    second = client.lambda_.invoke("credit_dif_annuel", event).payload
-    assert (first, second) == ({"annees_creditees": 1}, {"annees_creditees": 0})
+    assert first["comptes"] == 1 and first["termine"] is True
+    assert client.lambda_.invoke("credit_dif_annuel", event).payload["comptes"] == 0
+    assert deliver_rights_messages(client, twice=True) == [{"comptes": [account.nir_hash]}]
     account.refresh()
-    assert account.dif_solde_centimes == 50_000  # 100 € left, plus this year's 400 €
-
-
-def test_cpf_rights_are_shown_apart_euros_or_hours(api, logged_in):
-    _, token = logged_in
-    assert api.get("/me/rights", token=token).json == {
-        "elu": None,
-        "cpf_euros": None,
-        "cpf_heures": None,
-    }
-    [account] = list(Account.scan())
-    account.update(actions=[Account.cpf_heures.set(120)])
-    assert api.get("/me/rights", token=token).json["cpf_heures"] == {"heures_disponibles": 120}
-
-
-def test_the_professional_catalogue_is_public_and_paginated(api, catalogue):
-    seen, cursor = [], None
-    while True:
-        page = api.get(
-            "/formations?catalogue=activite-professionnelle"
-            + (f"&cursor={cursor}" if cursor else "")
-        ).json
-        seen += [f["id"] for f in page["formations"]]
-        cursor = page["cursor"]
-        if cursor is None:
-            break
-    assert len(seen) == len(set(seen)) == 100
-
-
-def test_french_keyword_search_ignores_case_and_accents(api, catalogue):
-    def ids(query):
-        return {
-            f["id"]
-            for f in api.get(f"/formations?catalogue=activite-professionnelle&q={query}").json[
-                "formations"
-            ]
-        }
-
-    assert ids("comptabilite") == ids("COMPTABILITÉ") != set()
-    assert ids("compta bases") <= ids("comptabilite")
-    assert ids("astrophysique") == set()
-
-
-def test_filters(api, catalogue):
-    page = api.get(
-        "/formations?catalogue=activite-professionnelle&modalite=a_distance&prix_max=500"
-    ).json
-    assert page["formations"]
-    assert all(
-        f["modalite"] == "a_distance" and float(f["prix"]) <= 500 for f in page["formations"]
+    assert account.dif_solde_centimes == 50_000 and account.dif_prochain > today
+    assert (
+        len([e for e in LedgerEntry.query(account.nir_hash) if e.sk == f"annee#{this_year}"]) == 1
     )
-    local = api.get("/formations?catalogue=activite-professionnelle&departement=35").json
-    assert all(f["lieu"]["departement"] in ("35", None) for f in local["formations"])
-    bad = api.get("/formations?catalogue=loisirs&departement=XYZ&prix_max=cher")
-    assert {e["champ"] for e in bad.json["errors"]} == {"catalogue", "departement", "prix_max"}
-
-
-def test_mandate_formations_are_for_recognised_elus(api, catalogue, logged_in, elu):
-    anonymous = api.get("/formations?catalogue=mandat")
-    assert anonymous.status == 401 and "Connectez-vous" in anonymous.json["detail"]
-    _, not_elu = logged_in
-    refused = api.get("/formations?catalogue=reconversion", token=not_elu)
-    assert refused.status == 403 and "Aide" in refused.json["detail"]
-    _, elu_token = elu
-    page = api.get("/formations?catalogue=mandat&q=budget", token=elu_token).json
-    assert page["formations"] and all(f["catalogue"] == "mandat" for f in page["formations"])
-
-
-def test_a_mandate_formation_link_opened_logged_out_says_to_log_in(api, catalogue, elu):
-    formation_id = "F00001"  # the first formation of the demo catalogue: a mandate one
-    logged_out = api.get(f"/formations/{formation_id}")
-    assert logged_out.status == 401
-    assert logged_out.json["detail"].startswith("Connectez-vous pour consulter cette formation")
-    assert "indisponible" not in logged_out.json["detail"]
-    _, token = elu
-    fiche = api.get(f"/formations/{formation_id}", token=token).json
-    assert fiche["organisme"]["agrement"]["numero"].startswith("AGR-")
-    assert api.get("/formations/F99999").status == 404
-    public = api.get("/formations/F00201").json
-    assert public["catalogue"] == "activite-professionnelle"
-
-
-def test_a_word_beginning_finds_the_formation_and_pages_never_repeat(api, catalogue, elu):
-    _, token = elu
-    seen, cursor = [], None
-    while True:
-        page = api.get(
-            "/formations?catalogue=mandat&q=budg&modalite=presentiel"
-            + (f"&cursor={cursor}" if cursor else ""),
-            token=token,
-        ).json
-        seen += page["formations"]
-        cursor = page["cursor"]
-        if cursor is None:
-            break
-    from chalicelib.catalogue.search import words
-    from chalicelib.clock import paris_today
-    from local.demo_catalogue import demo_records
-
-    expected = {
-        r["id"]
-        for r in demo_records(paris_today())
-        if r["catalogue"] == "mandat"
-        and r["modalite"] == "presentiel"
-        and any(
-            w.startswith("BUDG")
-            for w in words(f"{r['titre']} {r['objectifs']} {r['organisme_nom']}")
-        )
-    }
-    assert len({f["id"] for f in seen}) == len(seen)  # no page repeats another
-    assert {f["id"] for f in seen} == expected != set()  # and none is skipped
-    from chalicelib.names import normalise
-
-    titles = [normalise(f["titre"]) for f in seen]
-    assert titles == sorted(titles)
-
-
-def test_request_costs_of_a_rights_call_and_a_search_page(api, catalogue, elu):
-    from bench.call_counter import count_aws_calls, dynamodb_calls
-
-    _, token = elu
-    with count_aws_calls() as calls:
-        assert api.get("/me/rights", token=token).status == 200
-    assert dynamodb_calls(calls) <= 3
-    for query in ("", "&q=finances", "&q=zzz", "&departement=35&prix_max=900"):
-        with count_aws_calls() as calls:
-            assert api.get(f"/formations?catalogue=mandat{query}", token=token).status == 200
-        # 2 to authenticate the élu, at most 5 to search
-        assert dynamodb_calls(calls) <= 2 + 5
