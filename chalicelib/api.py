@@ -165,6 +165,33 @@ ANSWERS: dict[type[DomainError], Answer] = {
         "plus valable (il a expiré ou a déjà servi). Faites une "
         "nouvelle demande.",
     ),
+    accounts.WrongPassword: Answer(
+        403,
+        "mot-de-passe-incorrect",
+        "Mot de passe incorrect : saisissez le mot de passe actuel de votre compte pour "
+        "confirmer cette opération.",
+        field=lambda e: e.field,
+    ),
+    accounts.SameEmail: Answer(
+        400,
+        "donnees-invalides",
+        "Cette adresse est déjà celle de votre compte.",
+        field=lambda _: "email",
+    ),
+    accounts.NoEmailChange: Answer(
+        410,
+        "code-expire",
+        "Aucun changement d'adresse n'attend de code (délai dépassé ou trop d'essais) : "
+        "recommencez le changement d'adresse.",
+        field=lambda _: "code",
+    ),
+    accounts.FilesUnderWay: Answer(
+        409,
+        "dossier-en-cours",
+        "Un de vos dossiers de formation est en cours : annulez-le ou attendez qu'il soit "
+        "terminé avant de supprimer votre compte.",
+        members=lambda _: {"dossiers": "/dossiers"},
+    ),
     accounts.NotLoggedIn: Answer(
         401,
         "non-connecte",

@@ -69,6 +69,9 @@ class Metric:
     RNE_SNAPSHOT_HELD = "RneSnapshotHeld"  # waits for an operator: an alarm
     RNE_MANDATES_WRITTEN = "RneMandatesWritten"  # new or changed: what a snapshot wrote
     DIF_CREDITED = "DifYearsCredited"
+    EMAIL_CHANGED = "EmailChanged"
+    PASSWORD_CHANGED = "PasswordChanged"  # noqa: S105 - a metric name
+    ACCOUNT_DELETED = "AccountDeleted"
     DIF_ACCOUNTS_DUE = "DifAccountsDue"  # handed to the workers by the daily job
     DIF_RIGHTS_LAPSED = "DifRightsLapsed"  # 6 months after the last mandate
     SUPPORT_REQUEST_RECEIVED = "SupportRequestReceived"

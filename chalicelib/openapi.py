@@ -82,6 +82,14 @@ _SCHEMAS: dict[str, dict] = {
     "Contact": CONTACT.schema(),
     "Adresse": ADRESSE.schema(),
     "MotDePasse": MOT_DE_PASSE.schema(),
+    "PasswordResetConfirmation": {
+        "type": "object",
+        "required": ["jeton", "mot_de_passe"],
+        "properties": {
+            "jeton": {"type": "string", "minLength": 1, "maxLength": 200},
+            "mot_de_passe": MOT_DE_PASSE.schema()["properties"]["mot_de_passe"],
+        },
+    },
     "AccountCreation": {
         "allOf": [_ref("Identite"), _ref("Contact"), _ref("Adresse"), _ref("MotDePasse")]
     },
@@ -176,6 +184,67 @@ _SCHEMAS: dict[str, dict] = {
                 "description": "Saisie à l'inscription, ou certifiée par FranceConnect.",
             },
             "mandats": {"type": "array", "items": _ref("Mandat")},
+            "email_en_attente": {
+                **_NULLABLE_STRING,
+                "description": "La nouvelle adresse qui attend son code, le cas échéant.",
+            },
+        },
+    },
+    "MeUpdate": {
+        "type": "object",
+        "description": "Coordonnées et diplôme ; l'identité ne se corrige pas ici (demande "
+        "d'aide).",
+        "properties": {
+            "telephone": {"type": "string", "maxLength": 30},
+            "adresse": {
+                "type": "object",
+                "properties": {
+                    "ligne1": {"type": "string", "maxLength": 200},
+                    "code_postal": {"type": "string", "maxLength": 12},
+                    "commune": {"type": "string", "maxLength": 80},
+                    "pays": {"type": "string", "maxLength": 80},
+                },
+            },
+            "diplome": {"type": ["string", "null"], "maxLength": 40},
+        },
+    },
+    "EmailChange": {
+        "type": "object",
+        "required": ["email", "mot_de_passe"],
+        "properties": {
+            "email": {"type": "string", "maxLength": 254},
+            "mot_de_passe": {"type": "string", "minLength": 1, "maxLength": 1024},
+        },
+    },
+    "CodeOnly": {
+        "type": "object",
+        "required": ["code"],
+        "properties": {"code": {"type": "string", "maxLength": 20}},
+    },
+    "PasswordChange": {
+        "type": "object",
+        "required": ["mot_de_passe_actuel", "nouveau_mot_de_passe"],
+        "properties": {
+            "mot_de_passe_actuel": {"type": "string", "minLength": 1, "maxLength": 1024},
+            "nouveau_mot_de_passe": {"type": "string", "minLength": 1, "maxLength": 1024},
+        },
+    },
+    "PasswordConfirmation": {
+        "type": "object",
+        "required": ["mot_de_passe"],
+        "properties": {"mot_de_passe": {"type": "string", "minLength": 1, "maxLength": 1024}},
+    },
+    "Export": {
+        "type": "object",
+        "required": ["exporte_le", "compte", "mandats", "droits_dif_elus", "demandes_aide"],
+        "properties": {
+            "exporte_le": _DATETIME,
+            "compte": {"type": "object"},
+            "mandats": {"type": "array", "items": {"type": "object"}},
+            "droits_dif_elus": {"type": "array", "items": {"type": "object"}},
+            "demandes_aide": {"type": "array", "items": {"type": "object"}},
+            "dossiers": {"type": "array", "items": {"type": "object"}},
+            "franceconnect": {"type": ["object", "null"]},
         },
     },
     "Mandat": {
@@ -676,6 +745,80 @@ _PATHS: dict[str, dict] = {
                 "200": _json(_ref("Me"), "Le compte de la personne connectée."),
                 "401": _UNAUTHENTICATED,
             },
+        },
+        "patch": _post(
+            "Corriger ses coordonnées (téléphone, adresse) ou son diplôme",
+            "MeUpdate",
+            {
+                "200": _json(_ref("Me"), "Le compte, corrigé."),
+                "400": _BAD_REQUEST,
+                "401": _UNAUTHENTICATED,
+            },
+            security=_BEARER,
+        ),
+        "delete": _post(
+            "Supprimer son compte (mot de passe exigé) : le grand livre DIF élus est conservé "
+            "sous le seul hachage du NIR",
+            "PasswordConfirmation",
+            {
+                "204": {"description": "Compte supprimé ; la session est fermée."},
+                "400": _BAD_REQUEST,
+                "401": _UNAUTHENTICATED,
+                "403": _problem("Mot de passe incorrect."),
+                "409": _problem("Un dossier de formation est en cours."),
+            },
+            security=_BEARER,
+        ),
+    },
+    "/me/email": {
+        "post": _post(
+            "Changer d'adresse électronique : un code part vers la nouvelle adresse",
+            "EmailChange",
+            {
+                "202": _json({"type": "object"}, "Code envoyé à la nouvelle adresse."),
+                "400": _BAD_REQUEST,
+                "401": _UNAUTHENTICATED,
+                "403": _problem("Mot de passe incorrect."),
+                "409": _problem("Adresse déjà utilisée par un compte."),
+            },
+            security=_BEARER,
+        )
+    },
+    "/me/email/verification": {
+        "post": _post(
+            "Confirmer la nouvelle adresse avec le code reçu",
+            "CodeOnly",
+            {
+                "200": _json(_ref("Me"), "Le compte, avec sa nouvelle adresse."),
+                "400": _BAD_REQUEST,
+                "401": _UNAUTHENTICATED,
+                "409": _problem("Adresse prise entre-temps par un autre compte."),
+                "410": _problem("Aucun changement n'attend de code (expiré, trop d'essais)."),
+            },
+            security=_BEARER,
+        )
+    },
+    "/me/mot-de-passe": {
+        "post": _post(
+            "Changer de mot de passe : les autres sessions sont fermées",
+            "PasswordChange",
+            {
+                "204": {"description": "Mot de passe changé."},
+                "400": _BAD_REQUEST,
+                "401": _UNAUTHENTICATED,
+                "403": _problem("Mot de passe actuel incorrect."),
+            },
+            security=_BEARER,
+        )
+    },
+    "/me/export": {
+        "get": {
+            "summary": "Télécharger mes données (tout ce que le service conserve sur moi)",
+            "security": _BEARER,
+            "responses": {
+                "200": _json(_ref("Export"), "Les données, en JSON."),
+                "401": _UNAUTHENTICATED,
+            },
         }
     },
     "/me/rights": {
@@ -886,17 +1029,34 @@ _PATHS: dict[str, dict] = {
     },
     "/support-requests/{reference}": {
         "get": {
-            "summary": "Suivre sa demande : même session, ou référence et adresse électronique",
-            "security": [{}, *_BEARER],
+            "summary": "Suivre sa demande, avec la session d'où elle a été envoyée",
+            "security": _BEARER,
             "parameters": [
                 {"name": "reference", "in": "path", "required": True, "schema": _STRING},
-                {"name": "email", "in": "query", "schema": _STRING},
             ],
             "responses": {
                 "200": _json(_ref("SupportStatus"), "L'état de la demande."),
                 "401": _UNAUTHENTICATED,
                 "404": _problem("Pas de demande pour cette référence et ce demandeur."),
             },
+        }
+    },
+    "/support-requests/{reference}/consultation": {
+        "post": {
+            **_post(
+                "Suivre sa demande sans session : la référence et l'adresse électronique "
+                "donnée avec elle (dans le corps, jamais dans l'URL)",
+                "EmailOnly",
+                {
+                    "200": _json(_ref("SupportStatus"), "L'état de la demande."),
+                    "400": _BAD_REQUEST,
+                    "404": _problem("Pas de demande pour cette référence et cette adresse."),
+                },
+            ),
+            "security": [{}, *_BEARER],
+            "parameters": [
+                {"name": "reference", "in": "path", "required": True, "schema": _STRING},
+            ],
         }
     },
     "/password-resets": {
@@ -909,19 +1069,17 @@ _PATHS: dict[str, dict] = {
             },
         )
     },
-    "/password-resets/{token}": {
-        "post": {
-            **_post(
-                "Choisir un nouveau mot de passe (ferme toutes les sessions)",
-                "MotDePasse",
-                {
-                    "200": _json(_ref("PasswordResetDone"), "Mot de passe modifié."),
-                    "400": _BAD_REQUEST,
-                    "410": _problem("Lien expiré ou déjà utilisé."),
-                },
-            ),
-            "parameters": [{"name": "token", "in": "path", "required": True, "schema": _STRING}],
-        }
+    "/password-resets/confirmation": {
+        "post": _post(
+            "Choisir un nouveau mot de passe avec le jeton du lien reçu (ferme toutes les "
+            "sessions) ; le jeton voyage dans le corps, jamais dans l'URL",
+            "PasswordResetConfirmation",
+            {
+                "200": _json(_ref("PasswordResetDone"), "Mot de passe modifié."),
+                "400": _BAD_REQUEST,
+                "410": _problem("Lien expiré ou déjà utilisé."),
+            },
+        )
     },
 }
 

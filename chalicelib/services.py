@@ -141,6 +141,33 @@ def password_resets():
 
 
 @lru_cache(maxsize=1)
+def my_account():
+    from .accounts.my_account import MyAccount
+    from .clock import utc_now
+    from .enrolment.rules import under_way
+
+    def mandates(account) -> list[dict]:
+        held = rne_store().mandates_by_ref(account.rne_mandats or ())
+        return [
+            {
+                k: v
+                for k, v in m.to_simple_dict(force=True).items()
+                if k not in ("alias_of", "fichier")
+            }
+            for m in held
+        ]
+
+    return MyAccount(
+        store=account_store(),
+        mailer=mailer(),
+        hasher=keyed_hasher(),
+        mandates=mandates,
+        files_under_way=lambda dossiers: any(under_way(d.statut) for d in dossiers),
+        clock=utc_now,
+    )
+
+
+@lru_cache(maxsize=1)
 def franceconnect_links():
     from .accounts.franceconnect_links import FranceConnectLinks
 

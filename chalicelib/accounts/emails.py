@@ -73,3 +73,59 @@ def password_changed(to: str, prenoms: str) -> Email:
         text=text,
         html=_html([escape(greeting), escape(body)]),
     )
+
+
+def email_change_code(to: str, prenoms: str, code: str, minutes: int) -> Email:
+    greeting = f"Bonjour {prenoms},"
+    lines = [
+        "Pour confirmer cette nouvelle adresse électronique sur votre compte, saisissez le code "
+        "suivant :",
+        code,
+        f"Ce code est valable {minutes} minutes. Si vous n'êtes pas à l'origine de cette "
+        "demande, ignorez ce message : l'adresse du compte ne changera pas.",
+    ]
+    text = "\n\n".join([greeting, *lines, _SIGNATURE])
+    html = _html(
+        [
+            escape(greeting),
+            escape(lines[0]),
+            f'<strong style="font-size: 1.5em; letter-spacing: .2em">{escape(code)}</strong>',
+            escape(lines[2]),
+        ]
+    )
+    return Email(
+        to=to, subject="Confirmez votre nouvelle adresse électronique", text=text, html=html
+    )
+
+
+def email_changed(to: str, prenoms: str) -> Email:
+    greeting = f"Bonjour {prenoms},"
+    body = (
+        "L'adresse électronique de votre compte Mon Compte Élu vient d'être remplacée : les "
+        "messages du service n'arriveront plus à cette adresse. Si vous n'êtes pas à l'origine "
+        "de ce changement, réinitialisez votre mot de passe et contactez l'assistance."
+    )
+    text = "\n\n".join([greeting, body, _SIGNATURE])
+    return Email(
+        to=to,
+        subject="L'adresse électronique de votre compte a changé",
+        text=text,
+        html=_html([escape(greeting), escape(body)]),
+    )
+
+
+def account_deleted(to: str, prenoms: str) -> Email:
+    greeting = f"Bonjour {prenoms},"
+    body = (
+        "Votre compte Mon Compte Élu a été supprimé à votre demande, avec vos données de "
+        "contact et vos demandes d'aide. L'historique de vos droits DIF élus, argent public, "
+        "reste conservé sous une forme qui ne vous nomme pas : si vous créez un nouveau compte, "
+        "vous le retrouverez."
+    )
+    text = "\n\n".join([greeting, body, _SIGNATURE])
+    return Email(
+        to=to,
+        subject="Votre compte a été supprimé",
+        text=text,
+        html=_html([escape(greeting), escape(body)]),
+    )

@@ -59,3 +59,23 @@ class NotLoggedIn(DomainError):
 
 class SessionExpired(DomainError):
     pass
+
+
+class WrongPassword(DomainError):
+    """The password given to confirm a change of one's own account is not the account's."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+class SameEmail(DomainError):
+    """The new address is the one the account already has."""
+
+
+class NoEmailChange(DomainError):
+    """No change of email waits for a code (never asked, expired, or tried too often)."""
+
+
+class FilesUnderWay(DomainError):
+    """An account with a training file under way cannot be deleted: cancel it first."""

@@ -79,7 +79,8 @@ class PasswordResets:
             expires_at=now + RESET_TOKEN_TTL,
         )
         self._store.create_reset(account, reset, now)
-        link = f"{self._public_url}/mot-de-passe/nouveau?jeton={token}"
+        # a fragment: browsers never send it, so no server or log ever sees the token
+        link = f"{self._public_url}/mot-de-passe/nouveau#jeton={token}"
         self._mailer.send(
             emails.password_reset(account.email, account.prenoms, link, minutes(RESET_TOKEN_TTL))
         )

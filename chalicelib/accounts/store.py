@@ -14,10 +14,13 @@ from pynamodb.transactions import TransactWrite
 from ..models import (
     Account,
     AccountEmail,
+    Dossier,
     FcLink,
     IdentityIndex,
+    LedgerEntry,
     PasswordReset,
     Session,
+    SupportRequest,
     is_condition_failure,
     shared_connection,
 )
@@ -107,10 +110,9 @@ class AccountStore:
         accounts through them): in the same transaction as far as DynamoDB's 100 items allow,
         the rest right after."""
         keys = sorted(identity_keys)
+        actions = self._activation_actions() + self._rights_kept(account)
         with TransactWrite(connection=shared_connection()) as transaction:
-            transaction.update(
-                account, actions=self._activation_actions(), condition=Account.statut == PENDING
-            )
+            transaction.update(account, actions=actions, condition=Account.statut == PENDING)
             transaction.update(
                 AccountEmail(account.email),
                 actions=[AccountEmail.expires_at.remove()],
@@ -136,6 +138,23 @@ class AccountStore:
             if certified:
                 actions.append(IdentityIndex.certified.add({account.nir_hash}))
             transaction.update(IdentityIndex(key), actions=actions)
+
+    @staticmethod
+    def _rights_kept(account: Account) -> list:
+        """Rights belong to the person: an account created again for a NIR whose account was
+        deleted takes up its ledger (balance, years credited), never a fresh start. One
+        query, empty for almost everyone."""
+        balance, years = 0, set()
+        for entry in LedgerEntry.query(account.nir_hash):
+            if entry.sk.startswith("annee#"):
+                years.add(int(entry.sk.split("#", 1)[1]))
+            elif entry.montant_centimes is not None:
+                balance += int(entry.montant_centimes)
+        if not years and not balance:
+            return []
+        account.dif_solde_centimes, account.dif_annees = balance, years or None
+        actions = [Account.dif_solde_centimes.set(balance)]
+        return actions + ([Account.dif_annees.set(years)] if years else [])
 
     @staticmethod
     def _activation_actions() -> list:
@@ -218,7 +237,7 @@ class AccountStore:
             transaction.save(link)
             transaction.update(
                 account,
-                actions=[Account.franceconnect.set(identity)],
+                actions=[Account.franceconnect.set(identity), Account.fc_lien.set(link.pk)],
                 condition=Account.statut == ACTIVE,
             )
             self._register_identity(transaction, account, keys[:KEYS_PER_TRANSACTION], True)
@@ -276,7 +295,7 @@ class AccountStore:
             Account.locked_until.remove(),
         ]
         if account.statut == PENDING:
-            actions += self._activation_actions()
+            actions += self._activation_actions() + self._rights_kept(account)
         try:
             with TransactWrite(connection=shared_connection()) as transaction:
                 transaction.update(
@@ -300,3 +319,137 @@ class AccountStore:
             if "ConditionalCheckFailed" in reasons:
                 raise Conflict() from None
             raise
+
+    # --- my account: contact, email, password, export, erasure ------------------------------
+    def update_contact(self, account: Account, changes: dict) -> None:
+        actions = [
+            getattr(Account, name).remove() if value is None else getattr(Account, name).set(value)
+            for name, value in changes.items()
+        ]
+        account.update(actions=actions, condition=Account.statut == ACTIVE)
+
+    def start_email_change(
+        self, account: Account, email: str, code_hash: str, expires_at: datetime
+    ) -> None:
+        account.update(
+            actions=[
+                Account.email_nouveau.set(email),
+                Account.email_code_hash.set(code_hash),
+                Account.email_code_expire.set(expires_at),
+                Account.email_code_essais.set(0),
+            ],
+            condition=Account.statut == ACTIVE,
+        )
+
+    def count_email_code_try(self, account: Account, most: int) -> int | None:
+        """Like the signup code: one more try counted before comparing, None when none is left."""
+        try:
+            account.update(
+                actions=[Account.email_code_essais.add(1)],
+                condition=Account.email_code_hash.exists()
+                & (Account.email_code_essais.does_not_exist() | (Account.email_code_essais < most)),
+            )
+        except UpdateError as error:
+            if is_condition_failure(error):
+                return None
+            raise
+        return int(account.email_code_essais)
+
+    def change_email(self, account: Account, new_email: str, now: datetime) -> None:
+        """The new address claimed (unique, as at signup), the old one freed, in one
+        transaction; AlreadyTaken if someone claimed the new one meanwhile."""
+        try:
+            with TransactWrite(connection=shared_connection()) as transaction:
+                transaction.save(
+                    AccountEmail(new_email, nir_hash=account.nir_hash),
+                    condition=AccountEmail.email.does_not_exist() | (AccountEmail.expires_at < now),
+                )
+                transaction.delete(
+                    AccountEmail(account.email),
+                    condition=AccountEmail.nir_hash == account.nir_hash,
+                )
+                transaction.update(
+                    account,
+                    actions=[
+                        Account.email.set(new_email),
+                        Account.email_nouveau.remove(),
+                        Account.email_code_hash.remove(),
+                        Account.email_code_expire.remove(),
+                        Account.email_code_essais.remove(),
+                    ],
+                    condition=Account.email_nouveau == new_email,
+                )
+        except TransactWriteError as error:
+            reasons = [getattr(r, "code", None) for r in (error.cancellation_reasons or [])]
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                raise AlreadyTaken("email") from None
+            if "ConditionalCheckFailed" in reasons:
+                raise Conflict() from None
+            raise
+
+    def change_password(self, account: Account, password_hash: str, kept: Session) -> None:
+        """The new password; every session but `kept` ends (a new epoch, which `kept` follows,
+        and the others erased)."""
+        epoch = int(account.auth_epoch or 0) + 1
+        with TransactWrite(connection=shared_connection()) as transaction:
+            transaction.update(
+                account,
+                actions=[Account.password_hash.set(password_hash), Account.auth_epoch.set(epoch)],
+                condition=Account.auth_epoch == account.auth_epoch,
+            )
+            transaction.update(kept, actions=[Session.auth_epoch.set(epoch)])
+        account.auth_epoch = epoch
+        self._delete_all(
+            [Session(h) for h in self.session_keys(account.nir_hash) if h != kept.token_hash]
+        )
+
+    def session_keys(self, nir_hash: str) -> list[str]:
+        return [s.token_hash for s in Session.of_account.query(nir_hash)]
+
+    def support_requests_of(self, nir_hash: str) -> list[SupportRequest]:
+        keys = [r.reference for r in SupportRequest.of_account.query(nir_hash)]
+        return list(SupportRequest.batch_get(keys)) if keys else []
+
+    def ledger_of(self, nir_hash: str) -> list[LedgerEntry]:
+        return list(LedgerEntry.query(nir_hash))
+
+    def dossiers_of(self, nir_hash: str) -> list[Dossier]:
+        return list(Dossier.holder_index.query(nir_hash))
+
+    def erase(self, account: Account, identity_keys: set[str], dossiers: list[Dossier]) -> None:
+        """Everything that names or reaches the person, erased; the ledger (public money) is
+        kept under the keyed hash of the NIR alone, and the files it paid keep their amounts
+        and titles without the trainee's name. The account goes last: a failure half-way
+        leaves it, and erasing again finishes the work."""
+        nir_hash = account.nir_hash
+        self._delete_all([Session(h) for h in self.session_keys(nir_hash)])
+        self._delete_all(
+            [PasswordReset(r.token_hash) for r in PasswordReset.of_account.query(nir_hash)]
+        )
+        self._delete_all(
+            [SupportRequest(r.reference) for r in SupportRequest.of_account.query(nir_hash)]
+        )
+        if account.fc_lien:
+            FcLink(account.fc_lien).delete(condition=FcLink.nir_hash == nir_hash)
+        for key in sorted(identity_keys):
+            IdentityIndex(key).update(
+                actions=[
+                    IdentityIndex.accounts.delete({nir_hash}),
+                    IdentityIndex.certified.delete({nir_hash}),
+                ]
+            )
+        for dossier in dossiers:
+            dossier.update(actions=[Dossier.stagiaire.remove()])
+        with TransactWrite(connection=shared_connection()) as transaction:
+            transaction.delete(
+                AccountEmail(account.email), condition=AccountEmail.nir_hash == nir_hash
+            )
+            transaction.delete(account)
+
+    @staticmethod
+    def _delete_all(items: list) -> None:
+        if not items:
+            return
+        with type(items[0]).batch_write() as batch:
+            for item in items:
+                batch.delete(item)

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..catalogue.errors import NotAnElu
+from ..rights.standing import usable_until
 from .errors import (
     ApprovalNotValid,
     CatalogueNotFinanced,
@@ -16,7 +17,7 @@ from .errors import (
     RightsEnded,
     TooLate,
 )
-from .rules import FINANCED_CATALOGUES, add_months, latest_validation_day, rules_on
+from .rules import FINANCED_CATALOGUES, latest_validation_day, rules_on
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,11 @@ def check_rights(offer: Offer, holder: Holder, today: date) -> None:
         raise NotAnElu()
     if holder.current_mandates:
         return
-    # Every mandate has ended: reconversion only, for 6 months.
-    months = rules_on(today).mois_reconversion_apres_mandat
+    # Every mandate has ended: reconversion only, for the months the DIF rules keep them.
     if (
         offer.catalogue != "reconversion"
         or holder.last_mandate_end is None
-        or (today > add_months(holder.last_mandate_end, months))
+        or today > usable_until(holder.last_mandate_end)
     ):
         raise RightsEnded()
 

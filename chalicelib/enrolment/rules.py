@@ -28,7 +28,6 @@ class EnrolmentRules:
     jours_ouvres_validation_avant_debut: int
     jours_ouvres_reponse_organisme: int
     jours_ouvres_validation_titulaire: int
-    mois_reconversion_apres_mandat: int
 
 
 @lru_cache(maxsize=1)
@@ -104,17 +103,6 @@ def holder_deadline(now: datetime, session_start: date) -> datetime:
     return end_of_day(min(due, latest_validation_day(session_start)))
 
 
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 # --- the life of a file ---------------------------------------------------------------------
 WAITING, ACCEPTED, VALIDATED = "en_attente_organisme", "acceptee", "validee"
 IN_TRAINING, DONE = "en_formation", "service_fait"
@@ -161,3 +149,8 @@ def allowed(current: str, target: str, by: str) -> bool:
 
 def releases_place(target: str) -> bool:
     return target not in HOLDS_A_PLACE
+
+
+def under_way(statut: str) -> bool:
+    """A file that can still change (some transition leaves its status)."""
+    return any(source == statut for source, _ in TRANSITIONS)

@@ -29,9 +29,12 @@ def request_password_reset():
     )
 
 
-@bp.route("/password-resets/{token}", methods=["POST"])
-def reset_password(token):
+@bp.route("/password-resets/confirmation", methods=["POST"])
+def reset_password():
+    """The link's token comes in the body, never in a path or a query string: URLs end up in
+    access and WAF logs."""
     body = json_object(bp.current_request)
+    token = require_text(body, "jeton", "Lien de réinitialisation incomplet : ouvrez le lien reçu.")
     password = require_text(body, "mot_de_passe", "Mot de passe : ce champ est obligatoire.")
     services.password_resets().reset(token, password)
     return json_response({"statut": "mot_de_passe_modifie"})

@@ -8,6 +8,7 @@ from chalice import Blueprint
 from .. import services
 from ..api import ApiBlueprint, client_ip, json_object, json_response, optional_account
 from ..observability import logger
+from .accounts import address
 
 bp = ApiBlueprint(__name__)
 workers = Blueprint(__name__ + ".workers")
@@ -24,8 +25,20 @@ def submit_support_request():
 
 @bp.route("/support-requests/{reference}", methods=["GET"])
 def support_request_status(reference):
+    """With the session it was sent with."""
     request = bp.current_request
-    email = (request.query_params or {}).get("email")
+    return json_response(
+        services.support_desk().status(reference, optional_account(request), None),
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@bp.route("/support-requests/{reference}/consultation", methods=["POST"])
+def support_request_status_by_email(reference):
+    """Without a session: the reference and the email given with it, in the body (an address
+    in a URL would stay in the access and WAF logs)."""
+    request = bp.current_request
+    email = address(json_object(request))
     return json_response(
         services.support_desk().status(reference, optional_account(request), email),
         headers={"Cache-Control": "no-store"},

@@ -75,6 +75,12 @@ class Account(Model):
     locked_until = UTCDateTimeAttribute(null=True)
     reset_requested_at = UTCDateTimeAttribute(null=True)
 
+    # A change of email under way: the new address, waiting for the code sent there.
+    email_nouveau = UnicodeAttribute(null=True)
+    email_code_hash = UnicodeAttribute(null=True)
+    email_code_expire = UTCDateTimeAttribute(null=True)
+    email_code_essais = NumberAttribute(null=True)
+
     # Recognition as an elected official (RNE): references "<person key>|<mandate key>" of the
     # mandates matched to this account, and when the RNE was last searched for it.
     elu = BooleanAttribute(default=False)
@@ -96,6 +102,7 @@ class Account(Model):
     # FranceConnect: the certified identity of the linked FranceConnect account, searched in
     # the RNE beside the identity typed at signup.
     franceconnect = FcIdentityAttribute(null=True)
+    fc_lien = UnicodeAttribute(null=True)  # the key of its link item (to erase it with the account)
 
     @property
     def nom(self) -> str:

@@ -7,7 +7,28 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
+
+
+class SessionsOfAccount(GlobalSecondaryIndex):
+    """An account's sessions, to end them (password change, deletion)."""
+
+    class Meta:
+        index_name = "compte-index"
+        projection = KeysOnlyProjection()
+
+    nir_hash = UnicodeAttribute(hash_key=True)
+
+
+class ResetsOfAccount(GlobalSecondaryIndex):
+    """An account's password-reset links, to erase them with the account."""
+
+    class Meta:
+        index_name = "compte-index"
+        projection = KeysOnlyProjection()
+
+    nir_hash = UnicodeAttribute(hash_key=True)
 
 
 class Session(Model):
@@ -18,6 +39,7 @@ class Session(Model):
 
     token_hash = UnicodeAttribute(hash_key=True)
     nir_hash = UnicodeAttribute()
+    of_account = SessionsOfAccount()
     auth_epoch = NumberAttribute()
     created_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()
@@ -37,5 +59,6 @@ class PasswordReset(Model):
 
     token_hash = UnicodeAttribute(hash_key=True)
     nir_hash = UnicodeAttribute()
+    of_account = ResetsOfAccount()
     expires_at = TTLAttribute()
     used_at = UTCDateTimeAttribute(null=True)

@@ -96,7 +96,7 @@ class Dossier(_EnrolmentItem):
     rembourse = BooleanAttribute(default=False)
     motif = UnicodeAttribute(null=True)
     demande = UnicodeAttribute()  # hash of what was asked, for a replayed Idempotency-Key
-    stagiaire = Trainee()
+    stagiaire = Trainee(null=True)  # erased with the account, once the file has ended
 
     holder_index = HolderIndex()
     organisme_index = OrganismeIndex()

@@ -9,10 +9,21 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 RECEIVED, AUTO_RESOLVED = "recue", "resolue_automatiquement"
 FORWARDED, FAILED = "transmise", "echec"
+
+
+class RequestsOfAccount(GlobalSecondaryIndex):
+    """The help requests sent with a session, by account (export, deletion). Sparse."""
+
+    class Meta:
+        index_name = "compte-index"
+        projection = KeysOnlyProjection()
+
+    account = UnicodeAttribute(hash_key=True)
 
 
 class SupportRequest(Model):
@@ -27,6 +38,7 @@ class SupportRequest(Model):
     identite = MapAttribute()  # nom_naissance, nom_usage, prenoms, date_naissance, ...
     email = UnicodeAttribute()
     account = UnicodeAttribute(null=True)  # the account key, when sent with a session
+    of_account = RequestsOfAccount()
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
     verification = UnicodeAttribute(null=True)  # what the automatic check found (French)

@@ -81,6 +81,22 @@ def rule_on(day: date, table: tuple[RulePeriod, ...] | None = None) -> RulePerio
     return in_force
 
 
+def months_after_last_mandate() -> int:
+    """How long the rights stay usable (for reconversion) once every mandate has ended."""
+    return int(_data()["mois_apres_fin_des_mandats"])
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
 def anniversary(start: date, years: int) -> date:
     try:
         return start.replace(year=start.year + years)

@@ -7,9 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..enrolment.rules import add_months, rules_on
 from .calendar import credit_anchor
-from .rules import Basis, next_credit
+from .rules import Basis, add_months, months_after_last_mandate, next_credit
 
 FOR_ALL = ("mandat", "reconversion")
 RECONVERSION_ONLY = ("reconversion",)
@@ -75,11 +74,11 @@ def standing_of(mandates: list[MandateSpan], today: date) -> Standing:
 
 
 def usable_until(end: date) -> date:
-    return add_months(end, rules_on(end).mois_reconversion_apres_mandat)
+    return add_months(end, months_after_last_mandate())
 
 
 def lapse_label(end: date) -> str:
-    return LAPSE_LABEL.format(months=rules_on(end).mois_reconversion_apres_mandat)
+    return LAPSE_LABEL.format(months=months_after_last_mandate())
 
 
 def account_usable_for(account, today: date) -> tuple[tuple[str, ...], date | None]:

@@ -21,7 +21,10 @@ from ..models import Account, SupportRequest
 from ..models.support import AUTO_RESOLVED, FAILED, FORWARDED
 from ..observability import Metric, count, logger
 from . import emails
+from .service import KEEP_REQUESTS
 from .store import SupportStore
+
+CLOSED = (AUTO_RESOLVED, FORWARDED, FAILED)
 
 
 class SupportWorker:
@@ -111,4 +114,7 @@ class SupportWorker:
         count(Metric.EMAIL_SENT)
 
     def _set(self, request: SupportRequest, **values) -> None:
-        self._store.update(request, self._now(), **values)
+        now = self._now()
+        if values.get("statut") in CLOSED:  # kept a year after it is closed, then erased (TTL)
+            values["expires_at"] = now + KEEP_REQUESTS
+        self._store.update(request, now, **values)

@@ -29,6 +29,7 @@ BUSINESS = (
         ),
     ),
     ("Mots de passe oubliés", (M.PASSWORD_RESET_REQUESTED, M.PASSWORD_RESET_COMPLETED)),
+    ("Mon compte", (M.EMAIL_CHANGED, M.PASSWORD_CHANGED, M.ACCOUNT_DELETED)),
     (
         "Élus reconnus",
         (M.ELU_RECOGNISED, M.RNE_AMBIGUOUS_MATCH, M.RNE_MANDATE_TAKEN_BACK),

@@ -62,6 +62,7 @@ def test_each_function_is_allowed_what_it_does_and_granted_only_what_it_uses(
     _enrolment_then_a_file_overdue(api, client, helene)
     _support_message_that_keeps_failing(api, world, monkeypatch)
     _a_mandate_ends(world, helene)
+    _my_account(api, world, outbox)
 
     by_function: dict[str, list] = {}
     for call in function_calls:
@@ -122,15 +123,23 @@ def _every_api_flow(api, outbox, world):
         },
         token=token,
     ).json["reference"]
-    assert api.get(f"/support-requests/{reference}?email={payload['email']}").status == 200
+    assert (
+        api.post(
+            f"/support-requests/{reference}/consultation", {"email": f"{payload['email']}"}
+        ).status
+        == 200
+    )
     world.deliver()  # the support worker forwards it
     assert api.delete("/sessions/current", token=token).status == 204
     assert api.post("/password-resets", {"nir": nir13}).status == 202
     world.deliver()  # the account mail worker sends the link
     link = outbox.last_to(payload["email"]).link()
-    reset_token = parse_qs(urlparse(link).query)["jeton"][0]
+    reset_token = parse_qs(urlparse(link).fragment)["jeton"][0]
     assert (
-        api.post(f"/password-resets/{reset_token}", {"mot_de_passe": "Jw9%riviere-Basalte"}).status
+        api.post(
+            "/password-resets/confirmation",
+            {"jeton": reset_token, "mot_de_passe": "Jw9%riviere-Basalte"},
+        ).status
         == 200
     )
     late = signup_payload()
@@ -366,3 +375,23 @@ def _support_message_that_keeps_failing(api, world, monkeypatch):
     for _ in range(12):  # five receives, then the dead-letter queue and its function
         world.relay.poll_once()
     monkeypatch.setattr(mailer, "send", send)
+
+
+def _my_account(api, world, outbox):
+    """Corrections, a new email and password, a copy of the data, then the deletion."""
+    person = world.person(nom_naissance="Perrin", prenoms="Anne", email="anne@exemple.fr")
+    token = api.post("/sessions", {"nir": person["nir"][:13], "mot_de_passe": PASSWORD}).json[
+        "token"
+    ]
+    assert api.patch("/me", {"telephone": "07 98 76 54 32"}, token=token).status == 200
+    new = "anne.perrin@exemple.fr"
+    assert (
+        api.post("/me/email", {"email": new, "mot_de_passe": PASSWORD}, token=token).status == 202
+    )
+    code = outbox.last_to(new).code()
+    assert api.post("/me/email/verification", {"code": code}, token=token).status == 200
+    changed = {"mot_de_passe_actuel": PASSWORD, "nouveau_mot_de_passe": "Kt5&sarrasin-Pluie"}
+    assert api.post("/me/mot-de-passe", changed, token=token).status == 204
+    assert api.get("/me/export", token=token).status == 200
+    deleted = api.delete("/me", body={"mot_de_passe": "Kt5&sarrasin-Pluie"}, token=token)
+    assert deleted.status == 204

@@ -15,7 +15,7 @@ def request_reset(api, relay, nir):
 
 
 def token_from(mail) -> str:
-    return parse_qs(urlparse(mail.link()).query)["jeton"][0]
+    return parse_qs(urlparse(mail.link()).fragment)["jeton"][0]
 
 
 def login(api, nir, password):
@@ -39,7 +39,9 @@ def test_the_link_sets_a_new_password_and_ends_every_session(api, logged_in, out
     nir13 = payload["nir"][:13]
     request_reset(api, relay, nir13)
     token = token_from(outbox.last_to(payload["email"]))
-    response = api.post(f"/password-resets/{token}", {"mot_de_passe": NEW_PASSWORD})
+    response = api.post(
+        "/password-resets/confirmation", {"jeton": token, "mot_de_passe": NEW_PASSWORD}
+    )
     assert (response.status, response.json) == (200, {"statut": "mot_de_passe_modifie"})
     assert api.get("/me", token=old_session).status == 401
     assert login(api, nir13, PASSWORD).status == 401
@@ -51,8 +53,15 @@ def test_a_link_serves_once(api, active_account, outbox, relay):
     payload, nir13 = active_account
     request_reset(api, relay, nir13)
     token = token_from(outbox.last_to(payload["email"]))
-    assert api.post(f"/password-resets/{token}", {"mot_de_passe": NEW_PASSWORD}).status == 200
-    again = api.post(f"/password-resets/{token}", {"mot_de_passe": "Jw9%riviere-Basalte"})
+    assert (
+        api.post(
+            "/password-resets/confirmation", {"jeton": token, "mot_de_passe": NEW_PASSWORD}
+        ).status
+        == 200
+    )
+    again = api.post(
+        "/password-resets/confirmation", {"jeton": token, "mot_de_passe": "Jw9%riviere-Basalte"}
+    )
     assert again.status == 410
     assert token not in again.body.decode()
 
@@ -65,17 +74,34 @@ def test_an_expired_or_unknown_link_is_gone(api, active_account, outbox, relay):
         reset.update(
             actions=[PasswordReset.expires_at.set(datetime.now(UTC) - timedelta(seconds=1))]
         )
-    assert api.post(f"/password-resets/{token}", {"mot_de_passe": NEW_PASSWORD}).status == 410
-    assert api.post("/password-resets/inconnu", {"mot_de_passe": NEW_PASSWORD}).status == 410
+    assert (
+        api.post(
+            "/password-resets/confirmation", {"jeton": token, "mot_de_passe": NEW_PASSWORD}
+        ).status
+        == 410
+    )
+    assert (
+        api.post(
+            "/password-resets/confirmation", {"jeton": "inconnu", "mot_de_passe": NEW_PASSWORD}
+        ).status
+        == 410
+    )
 
 
 def test_the_new_password_follows_the_rule(api, active_account, outbox, relay):
     payload, nir13 = active_account
     request_reset(api, relay, nir13)
     token = token_from(outbox.last_to(payload["email"]))
-    weak = api.post(f"/password-resets/{token}", {"mot_de_passe": "Martin-Claire-1975!"})
+    weak = api.post(
+        "/password-resets/confirmation", {"jeton": token, "mot_de_passe": "Martin-Claire-1975!"}
+    )
     assert weak.status == 400 and weak.json["errors"][0]["champ"] == "mot_de_passe"
-    assert api.post(f"/password-resets/{token}", {"mot_de_passe": NEW_PASSWORD}).status == 200
+    assert (
+        api.post(
+            "/password-resets/confirmation", {"jeton": token, "mot_de_passe": NEW_PASSWORD}
+        ).status
+        == 200
+    )
 
 
 def test_a_reset_unlocks_a_locked_account(api, active_account, outbox, relay):
@@ -85,7 +111,7 @@ def test_a_reset_unlocks_a_locked_account(api, active_account, outbox, relay):
     assert login(api, nir13, PASSWORD).status == 429
     request_reset(api, relay, nir13)
     token = token_from(outbox.last_to(payload["email"]))
-    api.post(f"/password-resets/{token}", {"mot_de_passe": NEW_PASSWORD})
+    api.post("/password-resets/confirmation", {"jeton": token, "mot_de_passe": NEW_PASSWORD})
     assert login(api, nir13, NEW_PASSWORD).status == 200
 
 
@@ -96,5 +122,10 @@ def test_a_reset_activates_an_account_whose_code_was_lost(api, outbox, relay):
     api.post("/accounts", payload)
     request_reset(api, relay, payload["nir"][:13])
     token = token_from(outbox.last_to(payload["email"]))
-    assert api.post(f"/password-resets/{token}", {"mot_de_passe": NEW_PASSWORD}).status == 200
+    assert (
+        api.post(
+            "/password-resets/confirmation", {"jeton": token, "mot_de_passe": NEW_PASSWORD}
+        ).status
+        == 200
+    )
     assert login(api, payload["nir"][:13], NEW_PASSWORD).status == 200

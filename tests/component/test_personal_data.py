@@ -47,10 +47,10 @@ def run_every_account_flow(api, outbox, payload):
     api.get("/me", token=token)
     api.post("/password-resets", {"nir": nir13})
     Relay(Settings.from_env()).deliver()
-    reset_token = parse_qs(urlparse(outbox.last_to(payload["email"]).link()).query)["jeton"][0]
+    reset_token = parse_qs(urlparse(outbox.last_to(payload["email"]).link()).fragment)["jeton"][0]
     secrets.append(reset_token)
-    api.post(f"/password-resets/{reset_token}", {"mot_de_passe": "trop-court"})
-    api.post(f"/password-resets/{reset_token}", {"mot_de_passe": NEW_PASSWORD})
+    api.post("/password-resets/confirmation", {"jeton": reset_token, "mot_de_passe": "trop-court"})
+    api.post("/password-resets/confirmation", {"jeton": reset_token, "mot_de_passe": NEW_PASSWORD})
     token = api.post("/sessions", {"nir": nir13, "mot_de_passe": NEW_PASSWORD}).json["token"]
     secrets.append(token)
     api.delete("/sessions/current", token=token)

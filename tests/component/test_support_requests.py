@@ -42,7 +42,9 @@ def test_a_request_reaches_the_mailbox_then_the_requester(api, outbox, world):
     assert response.status == 202
     reference = response.json["reference"]
     assert (
-        api.get(f"/support-requests/{reference}?email=claire.lefevre@exemple.fr").json["statut"]
+        api.post(
+            f"/support-requests/{reference}/consultation", {"email": "claire.lefevre@exemple.fr"}
+        ).json["statut"]
         == "recue"
     )
     deliver(world)
@@ -63,9 +65,16 @@ def test_a_request_reaches_the_mailbox_then_the_requester(api, outbox, world):
         ) or value in mail.html
     [ack] = outbox.to("claire.lefevre@exemple.fr")
     assert reference in ack.subject
-    status = api.get(f"/support-requests/{reference}?email=CLAIRE.lefevre@exemple.fr").json
+    status = api.post(
+        f"/support-requests/{reference}/consultation", {"email": "CLAIRE.lefevre@exemple.fr"}
+    ).json
     assert status["statut"] == "transmise"
-    assert api.get(f"/support-requests/{reference}?email=autre@exemple.fr").status == 404
+    assert (
+        api.post(
+            f"/support-requests/{reference}/consultation", {"email": "autre@exemple.fr"}
+        ).status
+        == 404
+    )
 
 
 def test_case_1_points_to_the_procedure_and_sends_nothing(api, outbox, world):
@@ -233,7 +242,9 @@ def test_a_poison_message_ends_in_the_dead_letter_queue_and_the_request_in_echec
     monkeypatch.setattr(services.mailer(), "send", ses_down)
     for _ in range(12):  # five receives, then moto moves it to the dead-letter queue
         world.relay.poll_once()
-    status = api.get(f"/support-requests/{reference}?email=claire.lefevre@exemple.fr").json
+    status = api.post(
+        f"/support-requests/{reference}/consultation", {"email": "claire.lefevre@exemple.fr"}
+    ).json
     assert status["statut"] == "echec"
     assert outbox.all() == []
 

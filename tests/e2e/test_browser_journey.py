@@ -321,7 +321,7 @@ def test_franceconnect_in_the_browser(local_system, site, page):
         ("14-mot-de-passe-oublie", "/mot-de-passe/oubli", "Mot de passe oublié"),
         (
             "15-nouveau-mot-de-passe",
-            "/mot-de-passe/nouveau?jeton=exemple",
+            "/mot-de-passe/nouveau#jeton=exemple",
             "Choisir un nouveau mot de passe",
         ),
         (
@@ -344,7 +344,76 @@ def test_every_other_page_is_accessible(local_system, site, page, name, path, he
 
 
 def test_an_expired_password_reset_link_says_so(local_system, site, page):
-    page.goto(site + "/mot-de-passe/nouveau?jeton=inconnu")
+    page.goto(site + "/mot-de-passe/nouveau#jeton=inconnu")
     page.get_by_label("Nouveau mot de passe").fill("Lv6!chardon-Falaise")
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_role("alert").get_by_text("n'est plus valable").wait_for()
+
+
+def test_my_account_phone_email_export_deletion(local_system, site, page):
+    """Mon compte: the name in the header leads there; the phone, then the email (with the code
+    sent to the new address) change; the data download; the deletion, after which the login
+    fails."""
+    import json
+
+    import requests
+
+    from tests.support.people import signup_payload
+
+    payload = signup_payload(
+        nom_naissance="Perrin", nom_usage=None, prenoms="Anne", email="anne.perrin@exemple.fr"
+    )
+    payload["mot_de_passe"] = PASSWORD
+    assert (
+        requests.post(f"{local_system.api}/accounts", json=payload, timeout=10).status_code == 201
+    )
+    code = local_system.emails_to(payload["email"])[-1].code()
+    verified = requests.post(
+        f"{local_system.api}/accounts/verification",
+        json={"email": payload["email"], "code": code},
+        timeout=10,
+    )
+    assert verified.status_code == 200
+
+    page.goto(site + "/connexion")
+    log_in(page, payload["nir"], PASSWORD)
+    page.wait_for_url("**/espace")
+    page.get_by_role("banner").get_by_role("link", name=re.compile("Mon compte")).click()
+    page.wait_for_url("**/compte")
+    expect(page.get_by_label("Téléphone")).to_have_value("+33612345678")  # as stored
+    check(page, "20-mon-compte")
+
+    page.get_by_label("Téléphone").fill("07 98 76 54 32")
+    page.get_by_role("button", name="Enregistrer mes coordonnées").click()
+    page.get_by_text("Vos coordonnées sont enregistrées.").wait_for()
+
+    new = "anne.perrin@nouvelle-adresse.fr"
+    page.get_by_label("Nouvelle adresse électronique").fill(new)
+    page.locator("#email-mot-de-passe").fill(PASSWORD)
+    page.get_by_role("button", name="Recevoir un code à la nouvelle adresse").click()
+    page.get_by_label("Code reçu à la nouvelle adresse").wait_for()
+    page.get_by_label("Code reçu à la nouvelle adresse").fill(
+        local_system.emails_to(new)[-1].code()
+    )
+    page.get_by_role("button", name="Confirmer la nouvelle adresse").click()
+    page.get_by_text(f"Votre adresse est maintenant {new}.").wait_for()
+    expect(page.locator("#email-actuel")).to_have_text(new)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger mes données").click()
+    exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert exported["compte"]["email"] == new
+    assert exported["compte"]["telephone"] == "+33798765432"
+
+    page.get_by_role("button", name="Supprimer mon compte").click()
+    page.get_by_text("Cochez la case pour confirmer la suppression.").wait_for()
+    page.locator("#suppression-mot-de-passe").fill(PASSWORD)
+    page.get_by_label("Je confirme vouloir supprimer mon compte").check()
+    page.get_by_role("button", name="Supprimer mon compte").click()
+    page.get_by_role("heading", name="Votre compte est supprimé").wait_for()
+    check(page, "21-compte-supprime")
+
+    page.goto(site + "/connexion")
+    log_in(page, payload["nir"], PASSWORD)
+    page.get_by_role("alert").wait_for()
+    assert "incorrect" in page.get_by_role("alert").inner_text()

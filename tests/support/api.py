@@ -82,3 +82,6 @@ class Api:
 
     def delete(self, path: str, **kwargs) -> ApiResponse:
         return self.request("DELETE", path, **kwargs)
+
+    def patch(self, path: str, body=None, **kwargs) -> ApiResponse:
+        return self.request("PATCH", path, body=body, **kwargs)

@@ -63,6 +63,9 @@ def test_the_third_monday_after_a_first_round(first_round, third_monday):
         ("CD", date(2023, 2, 5), date(2023, 2, 5)),
         # no general election in the calendar: the start of the mandate
         ("DEP", date(2024, 7, 8), date(2024, 7, 8)),
+        ("SEN", date(2023, 10, 2), date(2023, 10, 2)),
+        ("RPE", date(2024, 7, 16), date(2024, 7, 16)),
+        ("AFE", date(2021, 6, 20), date(2021, 6, 20)),
     ],
 )
 def test_each_type_is_credited_on_its_election_anniversary(mandate_type, start, anchor):
@@ -161,3 +164,15 @@ def test_a_re_election_keeps_the_elu_in_office():
     standing = standing_of(spans, date(2026, 6, 30))
     assert standing.in_office and standing.usable_until is None
     assert standing.next_event == date(2027, 3, 30)
+
+
+def test_the_calendar_names_real_mandate_types_and_sound_windows():
+    from chalicelib.rights.calendar import elections_by_type
+    from chalicelib.rne.formats import MANDATE_TYPES
+
+    for mandate_type, elections in elections_by_type().items():
+        assert mandate_type in MANDATE_TYPES
+        for election in elections:
+            assert election.first_round.weekday() == 6  # French elections fall on a Sunday
+            assert election.first_round < election.mandates_until
+            assert (election.mandates_until - election.first_round).days < 180

@@ -70,7 +70,7 @@ export function safeReturn(value, fallback = "/espace", origin = window.location
 
 function header(user) {
   const links = user
-    ? [el("li", {}, el("span", { class: "bouton", "aria-label": `Connecté : ${user.prenoms} ${user.nom.toUpperCase()}` },
+    ? [el("li", {}, el("a", { class: "bouton", href: "/compte", "aria-label": `Mon compte : ${user.prenoms} ${user.nom.toUpperCase()}` },
           `${user.prenoms} ${user.nom.toUpperCase()}`)),
        // a form (POST): no link, however placed, can log anyone out
        el("li", {}, el("form", { method: "post", action: "/api/auth/franceconnect/logout", class: "deconnexion" },

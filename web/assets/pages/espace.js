@@ -14,19 +14,29 @@ page(async (user) => {
 
 function eluPanel(elu, user) {
   const mandats = user.mandats || [];
+  const pour = elu.utilisable_pour || [];
   return el("section", { class: "carte carte-elu", "aria-labelledby": "titre-elu" },
     el("h2", { id: "titre-elu" }, el("img", { src: "/assets/cocarde.svg", alt: "Cocarde tricolore", width: "48", height: "48" }), "Votre compte élu"),
     el("p", {}, "Montant disponible"),
     el("p", { class: "montant", id: "montant-elu" }, euros(elu.montant_disponible)),
     el("p", { class: "aide" }, `Droit individuel à la formation des élus (DIF élus), plafonné à ${euros(elu.plafond)}.`,
       elu.prochain_credit ? ` Prochain crédit le ${dateFr(elu.prochain_credit)}.` : ""),
+    endOfRights(elu, pour),
     mandats.length ? el("p", {}, "Mandat", mandats.length > 1 ? "s" : "", " : ",
       mandats.map((m) => `${m.libelle} — ${m.collectivite}`).join(" ; ")) : null,
     el("ul", { class: "actions" },
       el("li", {}, el("a", { href: "/historique" }, "Consulter l'historique")),
       el("li", {}, el("a", { href: "/dossiers" }, "Mes dossiers de formation")),
-      el("li", {}, el("a", { class: "bouton bouton-principal", href: "/formations?catalogue=mandat" }, "Chercher les formations liées à l'exercice de mon mandat")),
-      el("li", {}, el("a", { class: "bouton", href: "/formations?catalogue=reconversion" }, "Chercher les formations pour me reconvertir"))));
+      pour.includes("mandat") ? el("li", {}, el("a", { class: "bouton bouton-principal", href: "/formations?catalogue=mandat" }, "Chercher les formations liées à l'exercice de mon mandat")) : null,
+      pour.includes("reconversion") ? el("li", {}, el("a", { class: "bouton", href: "/formations?catalogue=reconversion" }, "Chercher les formations pour me reconvertir")) : null));
+}
+
+function endOfRights(elu, pour) {
+  if (elu.en_mandat !== false) return null;
+  const text = pour.length
+    ? `Vos mandats ont pris fin : vos droits restent utilisables jusqu'au ${dateFr(elu.utilisable_jusqu_au)}, pour des formations de reconversion uniquement.`
+    : `Vos mandats ont pris fin et vos droits DIF élus ne sont plus utilisables depuis le ${dateFr(elu.utilisable_jusqu_au)}.`;
+  return el("div", { class: "alerte", role: "status" }, el("p", {}, text));
 }
 
 function notRecognised() {

@@ -16,11 +16,12 @@ page(async () => {
     });
   }
   if (choose) {
-    const token = params().get("jeton") || "";
+    // the link carries its token in the fragment, which no server sees
+    const token = new URLSearchParams(window.location.hash.slice(1)).get("jeton") || "";
     choose.addEventListener("submit", (event) => {
       event.preventDefault();
       busy(choose, async () => {
-        const { status, data } = await api(`/password-resets/${encodeURIComponent(token)}`, { method: "POST", body: { mot_de_passe: choose.mot_de_passe.value } });
+        const { status, data } = await api("/password-resets/confirmation", { method: "POST", body: { jeton: token, mot_de_passe: choose.mot_de_passe.value } });
         if (status !== 200) { showProblem(choose, data, status); return; }
         choose.hidden = true;
         notice(document.querySelector("main"), "Votre mot de passe est modifié. Toutes vos sessions ont été fermées.", "succes")

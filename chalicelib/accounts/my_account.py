@@ -1,0 +1,259 @@
+""" "Mon compte": the person corrects their contact data, changes their email or password, takes
+a copy of everything the service holds about them, or deletes their account (the RGPD's rights
+of rectification, access, portability and erasure).
+
+Identity (names, sex, birth date and place, NIR) is not corrected here: it is what the RNE
+recognises, so a correction goes through a help request. Deleting keeps only the DIF élus
+ledger (public money), under the keyed hash of the NIR: signing up again finds it, so a deletion
+never resets a spent balance nor earns a second catch-up credit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from .. import keyed_hashing
+from ..clock import PARIS
+from ..errors import FieldError, InvalidForm
+from ..fields import normalise_email
+from ..mailer import SesMailer, send_quietly
+from ..models import Account, Address, Session
+from ..observability import Metric, count, logger
+from ..rne.matching import keys_of_account
+from . import emails, passwords
+from .errors import (
+    AlreadyTaken,
+    FilesUnderWay,
+    NoEmailChange,
+    SameEmail,
+    WrongCode,
+    WrongPassword,
+)
+from .signup_form import CONTACT, IDENTITE, personal_words, validate_adresse, validate_mot_de_passe
+from .store import AccountStore
+
+EMAIL_CODE_TTL = timedelta(minutes=15)
+EMAIL_CODE_MAX_ATTEMPTS = 5
+EDITABLE = ("telephone", "adresse", "diplome")
+IDENTITY = (
+    "nir",
+    "nom_naissance",
+    "nom_usage",
+    "prenoms",
+    "sexe",
+    "date_naissance",
+    "lieu_naissance",
+)
+CORRECT_IDENTITY = (
+    "Votre identité ne se modifie pas ici : elle sert à vous reconnaître dans le Répertoire "
+    "national des élus. Pour la corriger, faites une demande d'aide (rubrique Aide)."
+)
+# What an export never shows: secrets, even hashed, and the service's own bookkeeping.
+NOT_EXPORTED = {
+    "nir_hash",
+    "password_hash",
+    "verification_code_hash",
+    "email_code_hash",
+    "auth_epoch",
+    "fc_lien",
+    "rne_mandats",
+    "expires_at",
+}
+
+
+class MyAccount:
+    def __init__(
+        self,
+        store: AccountStore,
+        mailer: SesMailer,
+        hasher: keyed_hashing.KeyedHasher,
+        mandates: Callable[[Account], list[dict]],
+        files_under_way: Callable[[list], bool],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._store = store
+        self._mailer = mailer
+        self._hasher = hasher
+        self._mandates = mandates
+        self._under_way = files_under_way
+        self._now = clock
+
+    # --- contact data -----------------------------------------------------------------------
+    def update(self, account: Account, body: dict[str, Any]) -> None:
+        errors = [FieldError(name, CORRECT_IDENTITY) for name in IDENTITY if name in body]
+        errors += [
+            FieldError(name, "Ce champ ne se modifie pas ici.")
+            for name in body
+            if name not in EDITABLE and name not in IDENTITY
+        ]
+        changes: dict[str, Any] = {}
+        today = self._now().astimezone(PARIS).date()
+        if "telephone" in body:
+            cleaned, found = CONTACT.validate({"telephone": body["telephone"]}, today)
+            errors += [e for e in found if e.champ == "telephone"]
+            if "telephone" in cleaned:
+                changes["telephone"] = cleaned["telephone"]
+        if "adresse" in body:
+            result = validate_adresse({"adresse": body["adresse"]}, today)
+            errors += result.errors
+            if not result.errors:
+                changes["adresse"] = result.cleaned["adresse"]
+        if "diplome" in body:
+            if body["diplome"] is None:
+                changes["diplome"] = None
+            else:
+                cleaned, found = IDENTITE.validate({"diplome": body["diplome"]}, today)
+                errors += [e for e in found if e.champ == "diplome"]
+                if "diplome" in cleaned:
+                    changes["diplome"] = cleaned["diplome"]
+        if errors:
+            raise InvalidForm(errors)
+        if not changes:
+            raise InvalidForm([FieldError("telephone", "Indiquez ce que vous voulez modifier.")])
+        if "adresse" in changes:
+            changes["adresse"] = Address(**changes["adresse"])
+        self._store.update_contact(account, changes)
+        for name, value in changes.items():
+            setattr(account, name, value)
+
+    # --- email ------------------------------------------------------------------------------
+    def ask_email_change(self, account: Account, body: dict[str, Any]) -> None:
+        """A code goes to the new address; the account keeps the old one until it is typed."""
+        self._check_password(account, body)
+        cleaned, errors = CONTACT.validate({"email": body.get("email")})
+        errors = [e for e in errors if e.champ == "email"]
+        if errors:
+            raise InvalidForm(errors)
+        email = normalise_email(cleaned["email"])
+        if email == account.email:
+            raise SameEmail()
+        if self._store.get_by_email(email) is not None:
+            raise AlreadyTaken("email")
+        code = keyed_hashing.new_code()
+        now = self._now()
+        self._store.start_email_change(
+            account, email, self._code_hash(account, email, code), now + EMAIL_CODE_TTL
+        )
+        send_quietly(
+            self._mailer,
+            emails.email_change_code(
+                email, account.prenoms, code, int(EMAIL_CODE_TTL.total_seconds() // 60)
+            ),
+        )
+
+    def confirm_email_change(self, account: Account, body: dict[str, Any]) -> None:
+        code = str(body.get("code") or "").strip()
+        now = self._now()
+        new_email = account.email_nouveau
+        if (
+            not new_email
+            or account.email_code_hash is None
+            or account.email_code_expire is None
+            or now >= account.email_code_expire
+        ):
+            raise NoEmailChange()
+        tries = self._store.count_email_code_try(account, EMAIL_CODE_MAX_ATTEMPTS)
+        if tries is None:
+            raise NoEmailChange()
+        if not keyed_hashing.same(
+            self._code_hash(account, new_email, code), account.email_code_hash
+        ):
+            raise WrongCode(EMAIL_CODE_MAX_ATTEMPTS - tries)
+        old_email = account.email
+        self._store.change_email(account, new_email, now)  # AlreadyTaken
+        account.email, account.email_nouveau = new_email, None
+        send_quietly(self._mailer, emails.email_changed(old_email, account.prenoms))
+        count(Metric.EMAIL_CHANGED)
+
+    def _code_hash(self, account: Account, email: str, code: str) -> str:
+        return self._hasher.digest(f"email-change:{account.nir_hash}:{email}", code)
+
+    # --- password ---------------------------------------------------------------------------
+    def change_password(self, account: Account, session: Session, body: dict[str, Any]) -> None:
+        """The same rules as at signup; this session stays, every other one ends."""
+        if not passwords.verify_password(
+            account.password_hash, str(body.get("mot_de_passe_actuel") or "")
+        ):
+            raise WrongPassword("mot_de_passe_actuel")
+        today = self._now().astimezone(PARIS).date()
+        result = validate_mot_de_passe(
+            {"mot_de_passe": body.get("nouveau_mot_de_passe")},
+            today,
+            personal_words(
+                {
+                    "nom_naissance": account.nom_naissance,
+                    "nom_usage": account.nom_usage,
+                    "prenoms": account.prenoms,
+                    "date_naissance": account.date_naissance,
+                    "email": account.email,
+                }
+            ),
+        )
+        if result.errors:
+            raise InvalidForm(
+                [FieldError("nouveau_mot_de_passe", e.message) for e in result.errors]
+            )
+        self._store.change_password(
+            account, passwords.hash_password(result.cleaned["mot_de_passe"]), session
+        )
+        send_quietly(self._mailer, emails.password_changed(account.email, account.prenoms))
+        count(Metric.PASSWORD_CHANGED)
+
+    # --- access and portability -------------------------------------------------------------
+    def export(self, account: Account) -> dict[str, Any]:
+        """Everything held about the person, as data: the account (without secrets), the
+        mandates the RNE gave it, the ledger, the help requests, the training files, the
+        FranceConnect link (the certified identity, without FranceConnect's subject)."""
+        data = account.to_simple_dict(force=True)
+        compte = {k: v for k, v in data.items() if k not in NOT_EXPORTED}
+        franceconnect = compte.pop("franceconnect", None)
+        ledger = self._store.ledger_of(account.nir_hash)
+        return {
+            "exporte_le": self._now().isoformat(),
+            "compte": compte,
+            "mandats": self._mandates(account),
+            "droits_dif_elus": [
+                {
+                    "date": entry.date,
+                    "libelle": entry.libelle,
+                    "montant_centimes": int(entry.montant_centimes),
+                    "dossier": entry.dossier,
+                }
+                for entry in ledger
+                if entry.montant_centimes is not None
+            ],
+            "demandes_aide": [
+                {
+                    k: v
+                    for k, v in request.to_simple_dict(force=True).items()
+                    if k not in ("account", "expires_at")
+                }
+                for request in self._store.support_requests_of(account.nir_hash)
+            ],
+            "dossiers": [
+                {k: v for k, v in dossier.to_simple_dict(force=True).items() if k != "account"}
+                for dossier in self._store.dossiers_of(account.nir_hash)
+            ],
+            "franceconnect": {"identite_certifiee": franceconnect} if franceconnect else None,
+        }
+
+    # --- erasure ----------------------------------------------------------------------------
+    def delete(self, account: Account, body: dict[str, Any]) -> None:
+        self._check_password(account, body)
+        dossiers = self._store.dossiers_of(account.nir_hash)
+        if self._under_way(dossiers):
+            raise FilesUnderWay()
+        email, prenoms = account.email, account.prenoms
+        self._store.erase(account, keys_of_account(account), dossiers)
+        count(Metric.ACCOUNT_DELETED)
+        logger.info("Account deleted", extra={"account_id": account.id})
+        send_quietly(self._mailer, emails.account_deleted(email, prenoms))
+
+    @staticmethod
+    def _check_password(account: Account, body: dict[str, Any]) -> None:
+        if not passwords.verify_password(
+            account.password_hash, str(body.get("mot_de_passe") or "")
+        ):
+            raise WrongPassword("mot_de_passe")
