@@ -10,6 +10,7 @@ never resets a spent balance nor earns a second catch-up credit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,6 +35,7 @@ from .errors import (
 from .signup_form import CONTACT, IDENTITE, personal_words, validate_adresse, validate_mot_de_passe
 from .store import AccountStore
 
+CODE = re.compile(r"\d{6}")
 EMAIL_CODE_TTL = timedelta(minutes=15)
 EMAIL_CODE_MAX_ATTEMPTS = 5
 EDITABLE = ("telephone", "adresse", "diplome")
@@ -144,7 +146,10 @@ class MyAccount:
         )
 
     def confirm_email_change(self, account: Account, body: dict[str, Any]) -> None:
-        code = str(body.get("code") or "").strip()
+        code = body.get("code")
+        if not isinstance(code, str) or not CODE.fullmatch(code.strip()):
+            raise InvalidForm([FieldError("code", "Code : saisissez les 6 chiffres reçus.")])
+        code = code.strip()
         now = self._now()
         new_email = account.email_nouveau
         if (

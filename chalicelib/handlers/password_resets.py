@@ -4,10 +4,13 @@ from chalice import Blueprint
 
 from .. import services
 from ..api import ApiBlueprint, json_object, json_response, require_text
+from ..errors import FieldError, InvalidForm
 from ..observability import logger
 
 bp = ApiBlueprint(__name__)
 workers = Blueprint(__name__ + ".workers")
+MAX_TOKEN = 200  # a token is 43 characters: anything longer was never ours
+INCOMPLETE_LINK = "Lien de réinitialisation incomplet : ouvrez le lien reçu par courriel."
 
 
 @bp.route("/password-resets", methods=["POST"])
@@ -34,7 +37,9 @@ def reset_password():
     """The link's token comes in the body, never in a path or a query string: URLs end up in
     access and WAF logs."""
     body = json_object(bp.current_request)
-    token = require_text(body, "jeton", "Lien de réinitialisation incomplet : ouvrez le lien reçu.")
+    token = require_text(body, "jeton", INCOMPLETE_LINK)
+    if len(token) > MAX_TOKEN:
+        raise InvalidForm([FieldError("jeton", INCOMPLETE_LINK)])
     password = require_text(body, "mot_de_passe", "Mot de passe : ce champ est obligatoire.")
     services.password_resets().reset(token, password)
     return json_response({"statut": "mot_de_passe_modifie"})
