@@ -23,7 +23,7 @@ from .franceconnect.errors import NoPendingIdentity
 from .observability import Metric, count, logger
 from .problems import Problem, generic, invalid
 from .rights.rules import euros
-from .support.errors import SupportRequestNotFound
+from .support.errors import DocumentRefused, SupportRequestNotFound
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_DEPTH = 8  # no form of the API nests deeper than 3
@@ -339,6 +339,7 @@ ANSWERS: dict[type[DomainError], Answer] = {
         "demande-introuvable",
         "Aucune demande ne correspond à cette référence et à cette adresse électronique.",
     ),
+    DocumentRefused: Answer(400, "donnees-invalides", lambda e: e.message, field=lambda e: e.field),
     NoPendingIdentity: Answer(
         404,
         "franceconnect-expire",

@@ -201,8 +201,10 @@ class IsoDate(Text):
                 raise ValueError
             day = date.fromisoformat(value)
         except ValueError:
+            # people type jj/mm/aaaa (the web client converts to the API's AAAA-MM-JJ)
             raise Invalid(
-                f"{self.label} : format attendu AAAA-MM-JJ (par exemple 1970-05-31)."
+                f"{self.label} : date invalide, saisissez-la au format jj/mm/aaaa (par exemple "
+                "31/05/1970)."
             ) from None
         return self.check(day, today).isoformat()
 

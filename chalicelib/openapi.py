@@ -14,6 +14,7 @@ from .franceconnect.identity import LEVELS
 from .rne.formats import MANDATE_TYPES
 from .support.form import FORM as SUPPORT_FORM
 from .support.form import SITUATIONS
+from .support.form import WORKING as SUPPORT_WORKING
 
 
 def _ref(name: str) -> dict:
@@ -44,6 +45,23 @@ _NIR_13 = {
     "description": "Les 13 premiers caractères, sans la clé.",
 }
 _AMOUNT = {"type": "string", "pattern": "^[0-9]+\\.[0-9]{2}$", "description": "euros"}
+
+
+def _support_request_schema() -> dict:
+    """Case 1 (a procedure, nothing sent) takes the situation alone; the others, the form."""
+    full = SUPPORT_FORM.schema()
+    sent = [s for s in SITUATIONS if s != SUPPORT_WORKING]
+    return {
+        "oneOf": [
+            {
+                "type": "object",
+                "required": ["situation"],
+                "properties": {"situation": {"const": SUPPORT_WORKING}},
+            },
+            {**full, "properties": {**full["properties"], "situation": {"enum": sent}}},
+        ]
+    }
+
 
 _SCHEMAS: dict[str, dict] = {
     "Problem": {
@@ -477,7 +495,7 @@ _SCHEMAS: dict[str, dict] = {
         "required": ["motif"],
         "properties": {"motif": {"type": "string", "maxLength": 500}},
     },
-    "SupportRequest": SUPPORT_FORM.schema(),
+    "SupportRequest": _support_request_schema(),
     "SupportAccepted": {
         "type": "object",
         "required": ["reference", "statut"],
@@ -496,7 +514,30 @@ _SCHEMAS: dict[str, dict] = {
             "situation": {"enum": list(SITUATIONS)},
             "recue_le": _DATETIME,
             "statut": {"enum": ["recue", "resolue_automatiquement", "transmise", "echec"]},
+            "pieces": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"nom": _STRING, "taille": {"type": "integer"}},
+                },
+            },
         },
+    },
+    "DocumentRequest": {
+        "type": "object",
+        "required": ["type", "taille"],
+        "properties": {
+            "type": {"enum": ["application/pdf", "image/jpeg", "image/png"]},
+            "taille": {"type": "integer", "minimum": 1, "maximum": 5 * 1024 * 1024},
+            "email": {"type": "string", "maxLength": 254},
+        },
+    },
+    "DocumentForm": {
+        "type": "object",
+        "required": ["url", "champs", "nom"],
+        "description": "Un POST présigné : envoyer le fichier à `url` en multipart/form-data, "
+        "avec les `champs` puis le fichier (`file`).",
+        "properties": {"url": _STRING, "champs": {"type": "object"}, "nom": _STRING},
     },
     "PasswordResetRequest": {"type": "object", "required": ["nir"], "properties": {"nir": _NIR_13}},
     "PasswordResetDone": {
@@ -1039,6 +1080,24 @@ _PATHS: dict[str, dict] = {
                 "401": _UNAUTHENTICATED,
                 "404": _problem("Pas de demande pour cette référence et ce demandeur."),
             },
+        }
+    },
+    "/support-requests/{reference}/pieces": {
+        "post": {
+            **_post(
+                "Joindre un document à sa demande (PDF, JPEG, PNG ; 5 Mo, 5 documents au plus) : "
+                "renvoie un POST présigné, le fichier part directement vers le stockage",
+                "DocumentRequest",
+                {
+                    "201": _json(_ref("DocumentForm"), "Où et comment envoyer le fichier."),
+                    "400": _BAD_REQUEST,
+                    "404": _problem("Pas de demande pour cette référence et ce demandeur."),
+                },
+            ),
+            "security": [{}, *_BEARER],
+            "parameters": [
+                {"name": "reference", "in": "path", "required": True, "schema": _STRING},
+            ],
         }
     },
     "/support-requests/{reference}/consultation": {

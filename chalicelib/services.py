@@ -164,6 +164,7 @@ def my_account():
         mandates=mandates,
         files_under_way=lambda dossiers: any(under_way(d.statut) for d in dossiers),
         clock=utc_now,
+        delete_documents=support_store().delete_documents,
     )
 
 
@@ -340,8 +341,8 @@ def deadlines():
 def support_store():
     from .support.store import SupportStore
 
-    bound_settings()
-    return SupportStore()
+    settings = bound_settings()
+    return SupportStore(aws_session().client("s3"), settings.support_bucket)
 
 
 @lru_cache(maxsize=1)
@@ -370,6 +371,7 @@ def support_worker():
         mailer=mailer(),
         mailbox=settings.support_mailbox,
         clock=utc_now,
+        public_url=settings.public_url,
     )
 
 

@@ -31,6 +31,7 @@ class Settings:
     rne_queue_name: str
     rne_dlq_name: str
     rne_bucket: str
+    support_bucket: str  # documents attached to help requests
     rights_queue_name: str
     rights_dlq_name: str
     support_queue_name: str
@@ -86,6 +87,7 @@ class Settings:
             rne_queue_name=required("RNE_QUEUE_NAME"),
             rne_dlq_name=required("RNE_DLQ_NAME"),
             rne_bucket=required("RNE_BUCKET"),
+            support_bucket=required("SUPPORT_BUCKET"),
             rights_queue_name=required("RIGHTS_QUEUE_NAME"),
             rights_dlq_name=required("RIGHTS_DLQ_NAME"),
             support_queue_name=required("SUPPORT_QUEUE_NAME"),

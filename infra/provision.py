@@ -113,6 +113,20 @@ def _bucket_notifications(settings: Settings, session) -> None:
                 ]
             },
         )
+        _drop_test_events(sqs, queue_url)
+
+
+def _drop_test_events(sqs, queue_url: str) -> None:
+    """S3 announces a new configuration with a test event: nobody's upload, dropped here (the
+    functions ignore it too). Any other message is left as it was."""
+    messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
+    for message in messages:
+        if '"s3:TestEvent"' in message["Body"]:
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+        else:
+            sqs.change_message_visibility(
+                QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+            )
 
 
 def _sender_identities(settings: Settings, session) -> None:

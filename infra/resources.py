@@ -87,7 +87,7 @@ class BucketNotification:
 
 
 TABLE_MODELS = ALL_MODELS
-BUCKETS = ("rne_bucket",)
+BUCKETS = ("rne_bucket", "support_bucket")
 QUEUES = (
     Queue("support_queue_name", "support_dlq_name", 6 * SUPPORT_WORKER_TIMEOUT, MAX_RECEIVES),
     Queue(
@@ -102,8 +102,15 @@ QUEUES = (
 # Prefectures upload under prefectures/<département>/, the ministry under national/ (their
 # roles: infra/template/uploaders.py); the ingestion writes only its reports and lists.
 RNE_UPLOAD_PREFIXES = ("prefectures/", "national/")
-BUCKET_WRITE_PREFIXES = {"rne_bucket": ("rne-reports/", "rne-etat/")}
-BUCKET_NOTIFICATIONS = (BucketNotification("rne_bucket", "rne_queue_name", RNE_UPLOAD_PREFIXES),)
+BUCKET_WRITE_PREFIXES = {
+    "rne_bucket": ("rne-reports/", "rne-etat/"),
+    "support_bucket": ("pieces/",),  # the API signs the uploads of a request's documents
+}
+BUCKET_NOTIFICATIONS = (
+    BucketNotification("rne_bucket", "rne_queue_name", RNE_UPLOAD_PREFIXES),
+    # a help request's documents: the worker lists them to the mailbox
+    BucketNotification("support_bucket", "support_queue_name", ("pieces/",)),
+)
 SENDER_IDENTITIES = ("mail_sender",)
 SENDER_CONFIGURATION_SETS = ("ses_configuration_set",)
 # The NIR key is generated; FranceConnect's client secret is set by operators (see README).
@@ -145,6 +152,9 @@ FUNCTIONS = (
             send_queues=("support_queue_name", "account_mail_queue_name"),
             send_email=True,
             read_secrets=("nir_hmac_key_secret", "franceconnect_client_secret"),
+            # a request's documents: counted, and their uploads signed (presigned POST)
+            read_buckets=("support_bucket",),
+            write_buckets=("support_bucket",),
         ),
     ),
     Function(
@@ -207,6 +217,7 @@ FUNCTIONS = (
                 "identity_index_table",
                 "rne_ingestions_table",
             ),
+            read_buckets=("support_bucket",),  # the documents listed to the mailbox
             send_email=True,
         ),
     ),

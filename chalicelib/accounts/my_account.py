@@ -74,6 +74,7 @@ class MyAccount:
         mandates: Callable[[Account], list[dict]],
         files_under_way: Callable[[list], bool],
         clock: Callable[[], datetime],
+        delete_documents: Callable[[list[str]], None] = lambda references: None,
     ) -> None:
         self._store = store
         self._mailer = mailer
@@ -81,6 +82,7 @@ class MyAccount:
         self._mandates = mandates
         self._under_way = files_under_way
         self._now = clock
+        self._delete_documents = delete_documents
 
     # --- contact data -----------------------------------------------------------------------
     def update(self, account: Account, body: dict[str, Any]) -> None:
@@ -251,6 +253,10 @@ class MyAccount:
         if self._under_way(dossiers):
             raise FilesUnderWay()
         email, prenoms = account.email, account.prenoms
+        # the documents of its help requests first: the requests list them
+        self._delete_documents(
+            [r.reference for r in self._store.support_requests_of(account.nir_hash)]
+        )
         self._store.erase(account, keys_of_account(account), dossiers)
         count(Metric.ACCOUNT_DELETED)
         logger.info("Account deleted", extra={"account_id": account.id})

@@ -152,7 +152,7 @@ class Catalogue:
             cursor = last
             if cursor is None or len(found) == PAGE_SIZE:
                 break
-        today = self._now().date().isoformat()
+        today = self._now().astimezone(PARIS).date().isoformat()  # one clock: Paris
         return {
             "formations": [summary(f, today) for f in found],
             "cursor": self._cursors.encode("catalogue", catalogue, cursor) if cursor else None,

@@ -2,6 +2,7 @@
 Dépôts, and the dead-letter consumer that marks requests as failed."""
 
 import json
+from urllib.parse import unquote_plus
 
 from chalice import Blueprint
 
@@ -33,6 +34,17 @@ def support_request_status(reference):
     )
 
 
+@bp.route("/support-requests/{reference}/pieces", methods=["POST"])
+def support_request_document(reference):
+    """`{type, taille, email?}` -> where the browser posts the file: a presigned POST for one
+    document of the request (the file goes straight to S3, never through the API)."""
+    request = bp.current_request
+    answer = services.support_desk().document_form(
+        reference, optional_account(request), json_object(request)
+    )
+    return json_response(answer, status=201, headers={"Cache-Control": "no-store"})
+
+
 @bp.route("/support-requests/{reference}/consultation", methods=["POST"])
 def support_request_status_by_email(reference):
     """Without a session: the reference and the email given with it, in the body (an address
@@ -59,7 +71,13 @@ def support_worker(event, context):
 
     def handle(record):
         logger.append_keys(message_id=record.message_id)
-        process(message=json.loads(record.body))
+        message = json.loads(record.body)
+        if "Records" in message:  # documents uploaded (the bucket's notifications)
+            for s3_record in message["Records"]:
+                key = unquote_plus(s3_record.get("s3", {}).get("object", {}).get("key", ""))
+                services.support_worker().document_added(key)
+        elif "reference" in message:
+            process(message=message)
 
     return process_partial_response(
         event=event,

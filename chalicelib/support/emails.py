@@ -47,29 +47,54 @@ def _html(intro: str, rows: list[tuple[str, str]] | None = None) -> str:
     )
 
 
-def to_mailbox(request, mailbox: str) -> Email:
-    rows = _rows(request)
-    intro = "Nouvelle demande d'aide « Mon compte élu ne s'affiche pas »."
+def _documents(documents: list[dict], bucket: str) -> list[tuple[str, str]]:
+    """Each document: its key in the bucket (S3 console) and its size."""
+    return [
+        (f"Document {n}", f"s3://{bucket}/{d['cle']} ({max(1, d['taille'] // 1024)} Ko)")
+        for n, d in enumerate(documents, start=1)
+    ] or [("Documents", "aucun pour le moment")]
+
+
+def _to_mailbox(request, mailbox: str, subject: str, intro: str, rows) -> Email:
+    """An email to the Caisse des Dépôts' mailbox, answered straight to the requester."""
     text = "\n".join([intro, ""] + [f"{k} : {v}" for k, v in rows])
     return Email(
         to=mailbox,
-        subject=f"[Mon Compte Élu] Demande d'aide {request.reference}",
+        subject=f"[Mon Compte Élu] {subject}",
         text=text,
         html=_html(intro, rows),
         reply_to=request.email,
     )
 
 
-def acknowledgement(request) -> Email:
+def to_mailbox(request, mailbox: str, documents: list[dict] = (), bucket: str = "") -> Email:
+    return _to_mailbox(
+        request,
+        mailbox,
+        f"Demande d'aide {request.reference}",
+        "Nouvelle demande d'aide « Mon compte élu ne s'affiche pas ».",
+        _rows(request) + _documents(list(documents), bucket),
+    )
+
+
+def acknowledgement(request, follow_up: str) -> Email:
+    """`follow_up`: the page that shows where the request stands."""
     intro = (
         f"Votre demande d'aide {request.reference} a été transmise aux équipes de la "
         "Caisse des Dépôts, qui vous répondront à cette adresse."
     )
+    follow = f"Suivez votre demande : {follow_up}"
+    body = (
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8"></head><body>'
+        f"<p>{escape(intro)}</p>"
+        f'<p><a href="{escape(follow_up, quote=True)}">Suivre ma demande</a></p>'
+        f"<p>{escape(_SIGNATURE)}</p></body></html>"
+    )
     return Email(
         to=request.email,
         subject=f"Votre demande d'aide {request.reference}",
-        text=f"Bonjour,\n\n{intro}\n\n{_SIGNATURE}",
-        html=_html(intro),
+        text=f"Bonjour,\n\n{intro}\n\n{follow}\n\n{_SIGNATURE}",
+        html=body,
     )
 
 
@@ -84,4 +109,15 @@ def resolved(request) -> Email:
         subject=f"Votre compte élu est reconnu ({request.reference})",
         text=f"Bonjour,\n\n{intro}\n\n{_SIGNATURE}",
         html=_html(intro),
+    )
+
+
+def documents_added(request, mailbox: str, documents: list[dict], bucket: str) -> Email:
+    """The requester added documents (the Caisse des Dépôts may ask for them)."""
+    return _to_mailbox(
+        request,
+        mailbox,
+        f"Documents pour la demande {request.reference}",
+        f"Documents ajoutés à la demande d'aide {request.reference}.",
+        [("Référence", request.reference), *_documents(documents, bucket)],
     )

@@ -27,11 +27,15 @@ FORM = Form(
         "email": Email("Adresse électronique"),
     }
 )
-FAQ_URL = (
-    "https://www.moncompteformation.gouv.fr/espace-public/"
-    "je-nai-pas-de-numero-de-securite-sociale-ou-je-ne-parviens-pas-creer-mon-compte"
-)
+WORKING = "creation_impossible_actif"  # case 1: a procedure to follow, nothing is sent
+# Mon Compte Formation's page "Je n'ai pas ou je n'arrive pas à créer de compte".
+FAQ_URL = "https://www.moncompteformation.gouv.fr/espace-public/node/93"
+SITUATION_ONLY = Form({"situation": FORM.fields["situation"]})
 
 
 def validate(data: dict[str, Any], today: date) -> tuple[dict[str, str], list[FieldError]]:
+    """Case 1 needs nothing but the situation: the answer is a procedure, and no identity is
+    asked for a request that is not sent."""
+    if isinstance(data, dict) and data.get("situation") == WORKING:
+        return SITUATION_ONLY.validate(data, today)
     return FORM.validate(data, today)

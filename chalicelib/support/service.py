@@ -14,13 +14,18 @@ from ..models import Account, SupportRequest
 from ..models.support import RECEIVED
 from ..observability import Metric, count
 from ..rate_limit import RateLimiter
-from .errors import SupportRequestNotFound
-from .form import FAQ_URL, validate
-from .store import SupportStore
+from .errors import DocumentRefused, SupportRequestNotFound
+from .form import FAQ_URL, WORKING, validate
+from .store import PIECES, SupportStore
 
 PER_EMAIL = (3, timedelta(hours=1))
 PER_IP = (10, timedelta(hours=1))
 KEEP_REQUESTS = timedelta(days=365)
+# The documents the Caisse des Dépôts may ask for: identity papers, proof of a mandate.
+DOCUMENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+MAX_DOCUMENTS = 5
+UPLOAD_SECONDS = 600
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 
 
@@ -46,7 +51,7 @@ class SupportDesk:
         cleaned, errors = validate(data, now.astimezone(PARIS).date())
         if errors:
             raise InvalidForm(errors)
-        if cleaned["situation"] == "creation_impossible_actif":
+        if cleaned["situation"] == WORKING:
             return 200, {
                 "message": "Vous êtes en activité : suivez la procédure de Mon Compte "
                 "Formation pour les personnes qui ne parviennent pas à créer leur "
@@ -75,6 +80,21 @@ class SupportDesk:
 
     def status(self, reference: str, account: Account | None, email: str | None) -> dict:
         """The requester only: the same session, or the reference with the email given."""
+        request = self._requester_only(reference, account, email)
+        return {
+            "reference": request.reference,
+            "statut": request.statut,
+            "situation": request.situation,
+            "recue_le": request.created_at.isoformat(),
+            "pieces": [
+                {"nom": d["cle"].rsplit("/", 1)[-1], "taille": d["taille"]}
+                for d in self._store.documents(request.reference)
+            ],
+        }
+
+    def _requester_only(
+        self, reference: str, account: Account | None, email: str | None
+    ) -> SupportRequest:
         request = self._store.get(reference) if is_identifier(reference, 20) else None
         allowed = request is not None and (
             (account is not None and request.account == account.nir_hash)
@@ -82,9 +102,36 @@ class SupportDesk:
         )
         if not allowed:
             raise SupportRequestNotFound()
-        return {
-            "reference": request.reference,
-            "statut": request.statut,
-            "situation": request.situation,
-            "recue_le": request.created_at.isoformat(),
-        }
+        return request
+
+    def document_form(
+        self, reference: str, account: Account | None, body: dict
+    ) -> dict[str, object]:
+        """Where and how the browser posts one document of the request (a presigned POST for
+        one key, one type, at most MAX_DOCUMENT_BYTES), for the requester only, up to
+        MAX_DOCUMENTS per request."""
+        email = body.get("email") if isinstance(body.get("email"), str) else None
+        request = self._requester_only(reference, account, email)
+        content_type = body.get("type")
+        if content_type not in DOCUMENT_TYPES:
+            raise DocumentRefused(
+                "type", "Type de fichier : seuls les PDF, JPEG et PNG sont acceptés."
+            )
+        size = body.get("taille")
+        if (
+            not isinstance(size, int)
+            or isinstance(size, bool)
+            or not 0 < size <= MAX_DOCUMENT_BYTES
+        ):
+            raise DocumentRefused(
+                "taille",
+                f"Taille : un document fait au plus {MAX_DOCUMENT_BYTES // (1024 * 1024)} Mo.",
+            )
+        if len(self._store.documents(request.reference)) >= MAX_DOCUMENTS:
+            raise DocumentRefused(
+                "taille", f"Une demande compte au plus {MAX_DOCUMENTS} documents."
+            )
+        name = f"{secrets.token_hex(8)}{DOCUMENT_TYPES[content_type]}"
+        key = f"{PIECES}{request.reference}/{name}"
+        form = self._store.upload_form(key, content_type, MAX_DOCUMENT_BYTES, UPLOAD_SECONDS)
+        return {"url": form["url"], "champs": form["fields"], "nom": name}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import quote
 
 from ..accounts.elu import EluRecognition
 from ..mailer import SesMailer
@@ -22,7 +23,7 @@ from ..models.support import AUTO_RESOLVED, FAILED, FORWARDED
 from ..observability import Metric, count, logger
 from . import emails
 from .service import KEEP_REQUESTS
-from .store import SupportStore
+from .store import PIECES, SupportStore
 
 CLOSED = (AUTO_RESOLVED, FORWARDED, FAILED)
 
@@ -35,12 +36,17 @@ class SupportWorker:
         mailer: SesMailer,
         mailbox: str,
         clock: Callable[[], datetime],
+        public_url: str = "",
     ) -> None:
         self._store = store
         self._elu = elu
         self._mailer = mailer
         self._mailbox = mailbox
         self._now = clock
+        self._public_url = public_url
+
+    def _follow_up(self, request: SupportRequest) -> str:
+        return f"{self._public_url}/suivi?reference={quote(request.reference)}"
 
     def process(self, reference: str) -> str:
         request = self._store.get(reference)
@@ -63,12 +69,32 @@ class SupportWorker:
             return AUTO_RESOLVED
         if not request.mailbox_sent:
             self._set(request, verification=verdict)
-            self._send(emails.to_mailbox(request, self._mailbox))
+            self._send(
+                emails.to_mailbox(
+                    request,
+                    self._mailbox,
+                    self._store.documents(request.reference),
+                    self._store.bucket,
+                )
+            )
             self._set(request, mailbox_sent=True)
-        self._notify(request, emails.acknowledgement(request))
+        self._notify(request, emails.acknowledgement(request, self._follow_up(request)))
         self._set(request, statut=FORWARDED)
         count(Metric.SUPPORT_REQUEST_FORWARDED)
         return FORWARDED
+
+    def document_added(self, key: str) -> None:
+        """A document was uploaded for a request (S3 notification): the mailbox gets the list
+        of the request's documents. An unknown key changes nothing."""
+        parts = key.split("/")
+        if len(parts) != 3 or parts[0] != PIECES.rstrip("/"):
+            return
+        request = self._store.get(parts[1])
+        if request is None:
+            logger.warning("Document of an unknown help request")
+            return
+        documents = self._store.documents(request.reference)
+        self._send(emails.documents_added(request, self._mailbox, documents, self._store.bucket))
 
     def fail(self, reference: str) -> None:
         """The message reached the dead-letter queue: operators must take the request over."""

@@ -3,6 +3,8 @@ NIR key secret, all encrypted with the stack's key and kept when the stack is de
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from chalicelib.models import ALL_MODELS
 from chalicelib.settings import Settings
 
@@ -205,6 +207,23 @@ RNE_RETENTION = [
 ]
 
 
+SUPPORT_RETENTION = [
+    {  # a request's documents: its year after closing, and a little more
+        "Id": "documents",
+        "Status": "Enabled",
+        "Prefix": "pieces/",
+        "ExpirationInDays": 400,
+    },
+    {
+        "Id": "old-versions",
+        "Status": "Enabled",
+        "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+    },
+]
+RETENTION = {"rne_bucket": RNE_RETENTION, "support_bucket": SUPPORT_RETENTION}
+
+
 def buckets(settings: Settings) -> dict:
     """The RNE bucket: versioned, encrypted, private, TLS only. Its notifications are wired in
     messaging.py (they need the queue)."""
@@ -233,11 +252,35 @@ def buckets(settings: Settings) -> dict:
                         }
                     ]
                 },
-                "LifecycleConfiguration": {"Rules": RNE_RETENTION},
+                "LifecycleConfiguration": {"Rules": RETENTION[field]},
+                **_cors(field, settings),
             },
         }
-        out[bucket_id + "Policy"] = bucket_policy(bucket_id, *uploaders.bucket_statements())
+        statements = uploaders.bucket_statements() if field == "rne_bucket" else ()
+        out[bucket_id + "Policy"] = bucket_policy(bucket_id, *statements)
     return out
+
+
+def _cors(field: str, settings: Settings) -> dict:
+    """The help documents are posted by the browser, from the site, straight to the bucket.
+    The site is the stage's PUBLIC_URL (the distribution's own address would make a circle:
+    the API behind it is allowed to write this bucket)."""
+    if field != "support_bucket":
+        return {}
+    parsed = urlsplit(settings.public_url)
+    site = f"{parsed.scheme}://{parsed.netloc}"
+    return {
+        "CorsConfiguration": {
+            "CorsRules": [
+                {
+                    "AllowedMethods": ["POST"],
+                    "AllowedOrigins": [site],
+                    "AllowedHeaders": ["*"],
+                    "MaxAge": 3600,
+                }
+            ]
+        }
+    }
 
 
 def _access_logs_bucket(settings: Settings) -> dict:

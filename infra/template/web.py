@@ -20,12 +20,22 @@ DISTRIBUTION = "WebDistribution"
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; "
-    "img-src 'self' data:; connect-src 'self'; font-src 'self'; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; "
-    "frame-ancestors 'none'"
-)
+
+
+def content_security_policy(settings: Settings) -> str:
+    """Only this site, but for the browser's direct upload of a help request's documents to
+    their bucket (a presigned POST: the file never passes through the API)."""
+    bucket = settings.support_bucket
+    uploads = (
+        f"https://{bucket}.s3.amazonaws.com https://{bucket}.s3.{settings.region}.amazonaws.com"
+    )
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        f"img-src 'self' data:; connect-src 'self' {uploads}; font-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    )
+
 
 PARAMETERS = {
     "WebDomainName": {
@@ -179,7 +189,7 @@ def web(settings: Settings) -> dict:
                     "Name": f"mce-{settings.stage}-securite",
                     "SecurityHeadersConfig": {
                         "ContentSecurityPolicy": {
-                            "ContentSecurityPolicy": CONTENT_SECURITY_POLICY,
+                            "ContentSecurityPolicy": content_security_policy(settings),
                             "Override": True,
                         },
                         "ContentTypeOptions": {"Override": True},

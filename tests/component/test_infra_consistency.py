@@ -58,20 +58,24 @@ def test_queues_have_the_declared_timeouts_and_dead_letter_queues(aws, declared)
             assert redrive["deadLetterTargetArn"].endswith(":" + dlq["Properties"]["QueueName"])
 
 
-def test_the_bucket_notifies_the_declared_queue_for_the_declared_prefixes(aws, declared):
+def test_each_bucket_notifies_the_declared_queue_for_the_declared_prefixes(aws, declared):
     s3 = boto3.client("s3", region_name=REGION)
-    [bucket] = [b for b in of_type(declared, "AWS::S3::Bucket") if "NotificationConfiguration" in b]
-    live = s3.get_bucket_notification_configuration(Bucket=bucket["BucketName"])[
-        "QueueConfigurations"
-    ]
-    wanted = bucket["NotificationConfiguration"]["QueueConfigurations"]
-    queue_names = {declared[c["Queue"]["Fn::GetAtt"][0]]["Properties"]["QueueName"] for c in wanted}
-    assert {c["QueueArn"].rsplit(":", 1)[-1] for c in live} == queue_names
-    assert sorted(c["Filter"]["Key"]["FilterRules"][0]["Value"] for c in live) == sorted(
-        c["Filter"]["S3Key"]["Rules"][0]["Value"] for c in wanted
-    )
-    versioning = s3.get_bucket_versioning(Bucket=bucket["BucketName"])
-    assert versioning["Status"] == bucket["VersioningConfiguration"]["Status"]
+    buckets = [b for b in of_type(declared, "AWS::S3::Bucket") if "NotificationConfiguration" in b]
+    assert len(buckets) == 2  # the RNE uploads, the help requests' documents
+    for bucket in buckets:
+        live = s3.get_bucket_notification_configuration(Bucket=bucket["BucketName"])[
+            "QueueConfigurations"
+        ]
+        wanted = bucket["NotificationConfiguration"]["QueueConfigurations"]
+        queue_names = {
+            declared[c["Queue"]["Fn::GetAtt"][0]]["Properties"]["QueueName"] for c in wanted
+        }
+        assert {c["QueueArn"].rsplit(":", 1)[-1] for c in live} == queue_names
+        assert sorted(c["Filter"]["Key"]["FilterRules"][0]["Value"] for c in live) == sorted(
+            c["Filter"]["S3Key"]["Rules"][0]["Value"] for c in wanted
+        )
+        versioning = s3.get_bucket_versioning(Bucket=bucket["BucketName"])
+        assert versioning["Status"] == bucket["VersioningConfiguration"]["Status"]
 
 
 def test_the_sender_identity_configuration_set_and_secret_exist_as_declared(aws, declared):

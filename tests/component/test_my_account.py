@@ -188,9 +188,16 @@ def test_the_export_holds_everything_about_the_person(api, rne):
 def test_deletion_erases_every_personal_item_and_a_new_account_finds_the_ledger(
     api, rne, aws, outbox
 ):
-    helene, token, _ = _elu_with_history(rne, api)
+    import requests
+
+    helene, token, reference = _elu_with_history(rne, api)
     [account] = list(Account.scan())
     nir_hash = account.nir_hash
+    form = api.post(
+        f"/support-requests/{reference}/pieces", {"type": "image/png", "taille": 5}, token=token
+    ).json
+    requests.post(form["url"], data=form["champs"], files={"file": ("id.png", b"12345")}, timeout=5)
+    assert list(_every_object(aws, prefix="pieces/"))
     # 500 € spent on a training: the balance is 300 €
     from chalicelib.rights.store import debit_operations, transact
 
@@ -224,6 +231,7 @@ def test_deletion_erases_every_personal_item_and_a_new_account_finds_the_ledger(
     reaching = [helene["email"], helene["telephone"].replace(" ", ""), account.id, nir_hash]
     for key, body in _every_object(aws):
         assert not any(p in body for p in reaching), key
+        assert not key.startswith("pieces/"), key  # the help request's documents too
 
     # The same person signs up again: the ledger is found, nothing is credited twice.
     again = rne.person(
@@ -263,17 +271,19 @@ def _is_rne_public_data(field: str, item: dict) -> bool:
     return field == "rne_mandates_table"
 
 
-def _every_object(settings):
+def _every_object(settings, prefix: str = ""):
     import boto3
 
     s3 = boto3.client("s3", region_name=settings.region)
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=settings.rne_bucket):
-        for entry in page.get("Contents", []):
-            key = entry["Key"]
-            if key.startswith(("prefectures/", "national/")):
-                continue  # the uploads themselves: the RNE, public data
-            body = s3.get_object(Bucket=settings.rne_bucket, Key=key)["Body"].read()
-            yield key, body.decode("utf-8", "replace")
+    for bucket in (settings.rne_bucket, settings.support_bucket):
+        pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+        for page in pages:
+            for entry in page.get("Contents", []):
+                key = entry["Key"]
+                if key.startswith(("prefectures/", "national/")):
+                    continue  # the uploads themselves: the RNE, public data
+                body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+                yield key, body.decode("utf-8", "replace")
 
 
 def test_a_help_request_is_kept_a_year_after_it_is_closed(api, rne):

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -158,3 +158,20 @@ def test_the_yearly_credit_runs_twice_and_credits_once(api, elu, client):
     assert (
         len([e for e in LedgerEntry.query(account.nir_hash) if e.sk == f"annee#{this_year}"]) == 1
     )
+
+
+def test_the_next_session_is_counted_in_paris_time(api, aws):
+    """At 23:30 UTC it is already tomorrow in Paris: a session of the UTC day is past."""
+    import time_machine
+
+    from tests.support.enrolment import far, formation
+
+    day = far(60)
+    formation(
+        catalogue="activite-professionnelle",
+        sessions=[(day, day, 12), (day + timedelta(days=4), day + timedelta(days=4), 12)],
+    )
+    late = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=23, minutes=30)
+    with time_machine.travel(late, tick=False):
+        [found] = api.get("/formations?catalogue=activite-professionnelle").json["formations"]
+    assert found["prochaine_session"] == (day + timedelta(days=4)).isoformat()

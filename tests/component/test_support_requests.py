@@ -90,6 +90,16 @@ def test_case_1_points_to_the_procedure_and_sends_nothing(api, outbox, world):
     assert outbox.all() == []
 
 
+def test_case_1_asks_for_nothing_but_the_situation(api):
+    """No identity is asked for a request that is not sent."""
+    answer = api.post("/support-requests", {"situation": "creation_impossible_actif"})
+    assert answer.status == 200
+    assert (
+        answer.json["procedure"] == "https://www.moncompteformation.gouv.fr/espace-public/node/93"
+    )
+    assert api.post("/support-requests", {"situation": "droits_elu_invisibles"}).status == 400
+
+
 @pytest.mark.parametrize("field", ["nom_naissance", "prenoms", "collectivite", "email"])
 @pytest.mark.parametrize("injection", ["\r\nBcc: pirate@exemple.fr", "\nSubject: x", "\x00"])
 def test_header_injection_attempts_are_refused(api, field, injection):
@@ -263,3 +273,53 @@ def test_a_bad_body_is_a_clear_error(api):
     assert {"situation", "nom_naissance", "email"} <= {e["champ"] for e in response.json["errors"]}
     assert boto3  # the SES store is read through the outbox fixture
     assert json  # bodies are JSON
+
+
+def test_documents_go_straight_to_their_bucket_and_are_listed_to_the_mailbox(api, outbox, world):
+    import requests
+
+    reference = api.post("/support-requests", request_body()).json["reference"]
+    deliver(world)  # forwarded to the mailbox
+    asked = api.post(
+        f"/support-requests/{reference}/pieces",
+        {"type": "application/pdf", "taille": 2048, "email": "claire.lefevre@exemple.fr"},
+    )
+    assert asked.status == 201
+    form = asked.json
+    assert form["champs"]["key"].startswith(f"pieces/{reference}/")
+    assert form["champs"]["Content-Type"] == "application/pdf"
+    sent = requests.post(
+        form["url"],
+        data=form["champs"],
+        files={"file": ("carte.pdf", b"%PDF-1.7 " + b"x" * 2000, "application/pdf")},
+        timeout=10,
+    )
+    assert sent.status_code in (200, 201, 204), sent.text
+    deliver(world)  # the bucket's notification reaches the worker
+    [listing] = [m for m in outbox.all() if m.subject.startswith("[Mon Compte Élu] Documents")]
+    assert reference in listing.subject and form["champs"]["key"] in listing.text
+    status = api.post(
+        f"/support-requests/{reference}/consultation", {"email": "claire.lefevre@exemple.fr"}
+    ).json
+    assert [p["nom"] for p in status["pieces"]] == [form["nom"]]
+
+
+def test_a_document_is_refused_for_its_type_size_number_or_another_requester(api, world):
+    import requests
+
+    reference = api.post("/support-requests", request_body()).json["reference"]
+    mine = {"email": "claire.lefevre@exemple.fr"}
+    path = f"/support-requests/{reference}/pieces"
+    wrong_type = api.post(path, {"type": "text/html", "taille": 10, **mine})
+    assert wrong_type.status == 400 and wrong_type.json["errors"][0]["champ"] == "type"
+    too_big = api.post(path, {"type": "image/png", "taille": 6 * 1024 * 1024, **mine})
+    assert too_big.status == 400 and too_big.json["errors"][0]["champ"] == "taille"
+    other = api.post(path, {"type": "image/png", "taille": 10, "email": "autre@exemple.fr"})
+    assert other.status == 404
+    for _ in range(5):
+        form = api.post(path, {"type": "image/png", "taille": 10, **mine}).json
+        requests.post(
+            form["url"], data=form["champs"], files={"file": ("p.png", b"x" * 10)}, timeout=10
+        )
+    sixth = api.post(path, {"type": "image/png", "taille": 10, **mine})
+    assert sixth.status == 400 and "5 documents" in sixth.json["detail"]

@@ -95,6 +95,23 @@ def upload_rne(local_system, key: str, rows: list) -> None:
     )
 
 
+def contact_address_password(page, email: str, address: tuple, screenshot: str = "") -> None:
+    """Steps 2 to 4 of Création de compte, from the Contact step to "Créer mon compte"."""
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Téléphone").fill("06 11 22 33 44")
+    if screenshot:
+        check(page, screenshot)
+    page.get_by_role("button", name="Étape suivante").click()
+    ligne, code_postal, commune = address
+    page.get_by_label("Numéro et voie").fill(ligne)
+    page.get_by_label("Code postal").fill(code_postal)
+    page.get_by_label("Commune", exact=True).fill(commune)
+    page.get_by_role("button", name="Étape suivante").click()
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    page.get_by_label("Confirmation du mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Créer mon compte").click()
+
+
 def log_in(page, nir: str, password: str) -> None:
     page.get_by_label("Numéro de sécurité sociale").fill(nir[:13])
     page.get_by_label("Mot de passe", exact=True).fill(password)
@@ -126,21 +143,13 @@ def test_signup_recognition_rights_catalogue_history_logout_and_back_to_a_format
     page.get_by_label("Nom de naissance").fill(HELENE["nom_naissance"])
     page.get_by_label("Prénom(s)").fill(HELENE["prenoms"])
     page.get_by_label("Féminin").check()
-    page.get_by_label("Date de naissance").fill(HELENE["date_naissance"])
+    page.get_by_label("Date de naissance").fill("02/09/1968")  # as people write it
     page.get_by_label("Lieu de naissance").fill(HELENE["lieu_naissance"])
     page.get_by_label("Votre plus haut diplôme").select_option("niveau_6")
     page.get_by_role("button", name="Étape suivante").click()
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Téléphone").fill("06 11 22 33 44")
-    check(page, "03-inscription-contact")
-    page.get_by_role("button", name="Étape suivante").click()
-    page.get_by_label("Numéro et voie").fill("2 place de la Mairie")
-    page.get_by_label("Code postal").fill("35000")
-    page.get_by_label("Commune", exact=True).fill("Rennes")
-    page.get_by_role("button", name="Étape suivante").click()
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_label("Confirmation du mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Créer mon compte").click()
+    contact_address_password(
+        page, email, ("2 place de la Mairie", "35000", "Rennes"), "03-inscription-contact"
+    )
 
     # The email code, read from moto's SES.
     page.get_by_label("Code reçu par courriel").wait_for()
@@ -226,7 +235,7 @@ def test_the_help_form_reaches_the_caisse_des_depots_mailbox(local_system, site,
     page.get_by_label("Nom de naissance").fill("Quéméneur")
     page.get_by_label("Nom d'usage ou marital").fill("Le Goff")
     page.get_by_label("Prénom(s)").fill("Maëlle")
-    page.get_by_label("Date de naissance").fill("1971-07-23")
+    page.get_by_label("Date de naissance").fill("23/07/1971")
     page.get_by_label("Lieu de naissance").fill("Landerneau (29)")
     page.get_by_label("Collectivité de votre mandat").fill("Commune de Plougastel-Daoulas")
     page.get_by_label("Adresse électronique pour la réponse").fill("maelle@exemple.fr")
@@ -240,6 +249,29 @@ def test_the_help_form_reaches_the_caisse_des_depots_mailbox(local_system, site,
         page.wait_for_timeout(500)
     else:
         pytest.fail("the help request never reached the mailbox")
+
+    # Following it, and attaching a document the Caisse des Dépôts asked for.
+    page.get_by_role("link", name="Suivre ma demande").click()
+    page.wait_for_url(re.compile(r".*/suivi\?reference=.+"))
+    page.get_by_label("Adresse électronique donnée avec la demande").fill("maelle@exemple.fr")
+    page.get_by_role("button", name="Voir où en est ma demande").click()
+    page.get_by_role("heading", name=f"Demande {reference}").wait_for()
+    page.get_by_label("Document à joindre").set_input_files(
+        {"name": "carte-identite.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7 x"}
+    )
+    page.get_by_role("button", name="Joindre ce document").click()
+    page.get_by_text("Document joint (carte-identite.pdf).").wait_for()
+    expect(page.locator("#etat-demande")).to_contain_text("1 document(s)")
+    check(page, "12b-suivi-document")
+    for _ in range(40):
+        if any(
+            reference in m.subject and "Documents" in m.subject
+            for m in local_system.emails_to(MAILBOX)
+        ):
+            break
+        page.wait_for_timeout(500)
+    else:
+        pytest.fail("the mailbox never heard of the document")
 
 
 def test_an_elu_enrols_validates_with_franceconnect_plus_and_cancels(local_system, site, page):
@@ -335,6 +367,7 @@ def test_franceconnect_in_the_browser(local_system, site, page):
             "Recherche de formation",
         ),
         ("18-page-introuvable", "/nulle-part", "Page introuvable"),
+        ("19-suivi-demande", "/suivi?reference=MCE-2026-ABCDEFGH", "Suivre ma demande d'aide"),
     ],
 )
 def test_every_other_page_is_accessible(local_system, site, page, name, path, heading):
@@ -417,3 +450,143 @@ def test_my_account_phone_email_export_deletion(local_system, site, page):
     log_in(page, payload["nir"], PASSWORD)
     page.get_by_role("alert").wait_for()
     assert "incorrect" in page.get_by_role("alert").inner_text()
+
+
+def _set_cpf(local_system, email: str, euros_centimes: int, heures: int) -> None:
+    """As Mon Compte Formation would: CPF rights in euros and in hours on the account."""
+    dynamodb = boto3.client(
+        "dynamodb",
+        endpoint_url=local_system.moto,
+        region_name="eu-west-3",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    claim = dynamodb.get_item(TableName="mce-local-account-emails", Key={"email": {"S": email}})
+    dynamodb.update_item(
+        TableName="mce-local-accounts",
+        Key={"nir_hash": claim["Item"]["nir_hash"]},
+        UpdateExpression="SET cpf_euros_centimes = :e, cpf_heures = :h",
+        ExpressionAttributeValues={":e": {"N": str(euros_centimes)}, ":h": {"N": str(heures)}},
+    )
+
+
+def spaces(text: str) -> str:
+    """French formats put (narrow) no-break spaces between thousands and before €."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def test_the_guide_step_by_step(local_system, site, page):
+    """The Caisse des Dépôts guide, in its order: home, the 4 steps of Création de compte, the
+    code, Connexion, Votre compte élu, Recherche, the mandate catalogue, a training, Aide."""
+    nir = make_nir("M", "1959-04-11", place="2A004")  # born in Corsica: 2A in the NIR
+    email = "jean.casanova.guide@exemple.fr"
+
+    def header_links():
+        banner = page.get_by_role("banner")
+        expect(banner.get_by_role("link", name="Recherche", exact=True)).to_be_visible()
+        expect(banner.get_by_role("link", name="Aide", exact=True)).to_be_visible()
+
+    page.goto(site + "/")
+    header_links()
+    check(page, "30-guide-accueil")
+
+    page.get_by_role("banner").get_by_role("link", name="Création de compte").click()
+    page.wait_for_url("**/inscription")
+    header_links()
+    nir_field = page.get_by_label("Numéro de sécurité sociale")
+    assert nir_field.get_attribute("inputmode") != "numeric"  # 2A/2B hold letters
+    nir_field.fill(nir)
+    page.get_by_label("Nom de naissance").fill("Casanova")
+    page.get_by_label("Prénom(s)").fill("Jean")
+    page.get_by_label("Masculin").check()
+    page.get_by_label("Date de naissance").fill("11/04/1959")
+    page.get_by_label("Lieu de naissance").fill("2A004")
+    assert "réinsertion professionnelle" in page.locator("#diplome-aide").inner_text()
+    page.get_by_role("button", name="Étape suivante").click()
+    contact_address_password(page, email, ("1 cours Napoléon", "20000", "Ajaccio"))
+    page.get_by_label("Code reçu par courriel").wait_for()
+    page.get_by_label("Code reçu par courriel").fill(local_system.emails_to(email)[-1].code())
+    page.get_by_role("button", name="Valider mon adresse").click()
+    page.get_by_text("Votre compte est activé").wait_for()
+    upload_rne(
+        local_system,
+        "prefectures/2A/guide-cm.csv",
+        [
+            municipal_row(
+                "CASANOVA",
+                "Jean",
+                "M",
+                "11/04/1959",
+                dept="2A",
+                commune="2A004",
+                libelle="Ajaccio",
+                debut="28/06/2020",
+            )
+        ],
+    )
+    _set_cpf(local_system, email, 150_000, 1_200)
+
+    page.goto(site + "/connexion?retour=%2Fformations%3Fcatalogue%3Dmandat")
+    franceconnect = page.get_by_role("link", name="S'identifier avec FranceConnect")
+    expect(franceconnect).to_have_attribute(
+        "href", re.compile(r"retour=%2Fformations%3Fcatalogue%3Dmandat")
+    )
+    reminder = page.locator("#connexion").inner_text()
+    assert "strictement personnels" in reminder and "12 caractères" in reminder
+    check(page, "31-guide-connexion")
+    page.goto(site + "/connexion")
+    log_in(page, nir, PASSWORD)
+    page.wait_for_url("**/espace")
+    page.get_by_role("heading", name="Votre compte élu").wait_for()
+    assert spaces(page.locator("#montant-elu").inner_text()) == "800,00 €"
+    euros_card = page.locator(
+        "section", has=page.get_by_role("heading", name="Vos droits CPF en euros (privé)")
+    )
+    hours_card = page.locator(
+        "section", has=page.get_by_role("heading", name="Vos droits CPF en heures (agent public)")
+    )
+    assert "1 500,00 €" in spaces(euros_card.inner_text())
+    assert "heure" not in euros_card.inner_text()
+    assert "1 200 heures" in spaces(hours_card.inner_text())
+    assert (
+        page.get_by_role("banner")
+        .get_by_role("link", name=re.compile("Mon compte"))
+        .get_attribute("href")
+        == "/compte"
+    )
+    check(page, "32-guide-compte-elu")
+
+    page.get_by_role("banner").get_by_role("link", name="Recherche", exact=True).click()
+    page.wait_for_url("**/formations")
+    page.get_by_label("Catalogue").select_option("mandat")
+    page.get_by_role("button", name="Rechercher").click()
+    page.locator("#resultats li").first.wait_for()
+    check(page, "33-guide-recherche-mandat")
+    page.locator("#resultats li").first.get_by_role("link").click()
+    page.get_by_role("heading", name="Objectifs").wait_for()
+    assert re.search(r"Durée : [\d ,]+ heures?", page.locator("main").inner_text())
+    check(page, "34-guide-formation")
+
+    page.get_by_role("banner").get_by_role("link", name="Aide", exact=True).click()
+    page.wait_for_url("**/aide")
+    page.get_by_label("je travaille et je ne parviens pas à créer mon compte").check()
+    expect(page.get_by_label("Nom de naissance")).to_be_hidden()
+    page.get_by_role("button", name="Voir la marche à suivre").click()
+    procedure = page.get_by_role("link", name="Voir la marche à suivre sur Mon Compte Formation")
+    assert procedure.get_attribute("href") == (
+        "https://www.moncompteformation.gouv.fr/espace-public/node/93"
+    )
+    check(page, "35-guide-aide-cas-1")
+
+    page.goto(site + "/cette-page-nexiste-pas")
+    page.get_by_role("heading", name="Page introuvable").wait_for()
+    assert "Bonjour" not in page.locator("main").inner_text()
+    check(page, "36-guide-404-connecte")
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url(re.compile(r".*/\?deconnexion=1"))
+    page.goto(site + "/formations?catalogue=mandat")
+    page.locator("#reserve-elus").wait_for()
+    expect(page.locator("#etat")).not_to_have_text("")
+    assert "connectez-vous" in page.locator("#reserve-elus").inner_text()
+    check(page, "37-guide-recherche-deconnecte")

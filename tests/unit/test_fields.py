@@ -66,11 +66,11 @@ def test_birth_dates_have_one_set_of_bounds():
     field = BirthDate("Date de naissance", min_age=16)
     assert field.clean("1975-03-14", TODAY) == "1975-03-14"
     for value, message in (
-        ("14/03/1975", "AAAA-MM-JJ"),
+        ("14/03/1975", "jj/mm/aaaa"),
         ("2027-01-01", "futur"),
         ("2015-01-01", "16 ans"),
         ("1890-01-01", "l'année"),
-        ("1975-3-14", "AAAA-MM-JJ"),
+        ("1975-3-14", "jj/mm/aaaa"),
     ):
         with pytest.raises(Invalid, match=message):
             field.clean(value, TODAY)

@@ -57,10 +57,10 @@ def test_nir_inconsistent_with_sex_and_birth_date():
 @pytest.mark.parametrize(
     ("born", "message"),
     [
-        ("14/03/1975", "AAAA-MM-JJ"),
+        ("14/03/1975", "jj/mm/aaaa"),
         ("2030-01-01", "futur"),
         ("2015-01-01", "16 ans"),
-        ("1975-02-30", "AAAA-MM-JJ"),
+        ("1975-02-30", "jj/mm/aaaa"),
     ],
 )
 def test_birth_dates(born, message):

@@ -33,8 +33,12 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+// Numbers as French readers write them: "800,00 €", "1,5 heure", "1 200 heures" (one helper).
+const FRENCH = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 2 });
+export const number = (value) => FRENCH.format(Number(value));
 export const euros = (amount) =>
   new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" }).format(Number(amount));
+export const hours = (value) => `${number(value)} heure${Math.abs(Number(value)) >= 2 ? "s" : ""}`;
 
 export const dateFr = (iso) =>
   new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "Europe/Paris" }).format(new Date(`${iso}T12:00:00Z`));
@@ -69,6 +73,8 @@ export function safeReturn(value, fallback = "/espace", origin = window.location
 }
 
 function header(user) {
+  // the guide: « recherche » at the top right, on every page, and the help beside it
+  const everyone = [el("li", {}, el("a", { href: "/formations" }, "Recherche")), el("li", {}, el("a", { href: "/aide" }, "Aide"))];
   const links = user
     ? [el("li", {}, el("a", { class: "bouton", href: "/compte", "aria-label": `Mon compte : ${user.prenoms} ${user.nom.toUpperCase()}` },
           `${user.prenoms} ${user.nom.toUpperCase()}`)),
@@ -83,7 +89,7 @@ function header(user) {
         el("span", { class: "marque-bandeau", "aria-hidden": "true" }),
         el("span", { class: "marque-nom" }, "Mon Compte Élu",
           el("span", { class: "marque-sous-titre" }, "La formation des élus locaux, avec la Caisse des Dépôts"))),
-      el("nav", { class: "acces", "aria-label": "Accès au compte" }, el("ul", {}, links))));
+      el("nav", { class: "acces", "aria-label": "Accès au compte" }, el("ul", {}, everyone, links))));
 }
 
 function footer() {
@@ -114,11 +120,18 @@ export function loginUrl() {
   return `/connexion?retour=${encodeURIComponent(window.location.pathname + window.location.search)}`;
 }
 
+// "31/05/1970" (what people type) -> "1970-05-31" (the API's format); anything else as typed,
+// for the API to say what is wrong with it.
+export function isoDate(text) {
+  const found = /^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$/.exec(text);
+  return found ? `${found[3]}-${found[2].padStart(2, "0")}-${found[1].padStart(2, "0")}` : text.trim();
+}
+
 export function formValues(form) {
   const values = {};
   for (const field of form.querySelectorAll("input, select, textarea")) {
     if (!field.name || field.disabled || (field.type === "radio" && !field.checked)) continue;
-    const value = field.value.trim();
+    const value = field.dataset.date !== undefined ? isoDate(field.value) : field.value.trim();
     if (field.name.includes(".")) {
       const [group, name] = field.name.split(".");
       values[group] ??= {};

@@ -5,7 +5,11 @@ page(async (user) => {
   const query = params();
   const retour = safeReturn(query.get("retour"));
   if (user) { window.location.assign(retour); return; }
-  if (query.get("retour")) notice(document.querySelector("main"), "Connectez-vous pour continuer : vous reviendrez ensuite à la page demandée.");
+  if (query.get("retour")) {
+    notice(document.querySelector("main"), "Connectez-vous pour continuer : vous reviendrez ensuite à la page demandée.");
+    // FranceConnect brings the person back to the same page (a shared training link)
+    document.querySelector("a.franceconnect").href = `/api/auth/franceconnect?retour=${encodeURIComponent(retour)}`;
+  }
   if (query.get("franceconnect") === "lier") {
     document.getElementById("franceconnect-bloc").hidden = true;
     notice(document.querySelector("main"), "Connectez-vous une fois avec votre numéro de sécurité sociale : votre identité FranceConnect sera liée à votre compte.");

@@ -1,4 +1,4 @@
-import { api, dateFr, el, euros, loginUrl, page } from "../app.js";
+import { api, dateFr, el, euros, hours, loginUrl, page } from "../app.js";
 
 page(async (user) => {
   if (!user) { window.location.assign(loginUrl()); return; }
@@ -9,7 +9,7 @@ page(async (user) => {
     return;
   }
   panels.append(data.elu ? eluPanel(data.elu, user) : notRecognised());
-  panels.append(cpfPanel(data));
+  panels.append(...cpfPanel(data));
 });
 
 function eluPanel(elu, user) {
@@ -47,18 +47,26 @@ function notRecognised() {
     el("p", {}, el("a", { class: "bouton bouton-principal", href: "/aide" }, "Mon compte élu ne s'affiche pas : demander de l'aide")));
 }
 
+// The guide's two kinds of CPF rights, apart: euros (private sector), hours (public agents).
 function cpfPanel(rights) {
-  const body = [];
+  const panels = [];
   if (rights.cpf_euros) {
-    body.push(el("p", {}, "Montant disponible"), el("p", { class: "montant" }, euros(rights.cpf_euros.montant_disponible)));
+    panels.push(cpfCard("titre-cpf-euros", "Vos droits CPF en euros (privé)",
+      el("p", {}, "Montant disponible"), el("p", { class: "montant" }, euros(rights.cpf_euros.montant_disponible))));
   }
   if (rights.cpf_heures) {
-    body.push(el("p", {}, "Agent public : vos droits sont en heures"),
-      el("p", { class: "montant" }, `${rights.cpf_heures.heures_disponibles} heures`));
+    panels.push(cpfCard("titre-cpf-heures", "Vos droits CPF en heures (agent public)",
+      el("p", {}, "Heures disponibles"), el("p", { class: "montant" }, hours(rights.cpf_heures.heures_disponibles))));
   }
-  if (!body.length) body.push(el("p", {}, "Aucun droit au titre du compte personnel de formation n'est connu pour le moment."));
-  return el("section", { class: "carte", "aria-labelledby": "titre-cpf" },
-    el("h2", { id: "titre-cpf" }, rights.cpf_heures && !rights.cpf_euros ? "Vos droits en heures" : "Vos droits en euros"),
-    ...body,
+  if (!panels.length) {
+    panels.push(cpfCard("titre-cpf", "Vos droits CPF",
+      el("p", {}, "Aucun droit au titre du compte personnel de formation n'est connu pour le moment.")));
+  }
+  return panels;
+}
+
+function cpfCard(id, title, ...body) {
+  return el("section", { class: "carte", "aria-labelledby": id },
+    el("h2", { id }, title), ...body,
     el("ul", { class: "actions" }, el("li", {}, el("a", { class: "bouton", href: "/formations?catalogue=activite-professionnelle" }, "Chercher une formation pour mon activité professionnelle"))));
 }

@@ -1,4 +1,4 @@
-import { api, dateFr, el, euros, loginUrl, page, params, showProblem, MODALITES } from "../app.js";
+import { api, dateFr, el, euros, hours, loginUrl, page, params, showProblem, MODALITES } from "../app.js";
 
 const CATALOGUES = { mandat: "Formation liée au mandat", reconversion: "Formation pour la reconversion",
   "activite-professionnelle": "Formation liée à l'activité professionnelle" };
@@ -41,7 +41,7 @@ function fiche(formation, user) {
     el("h2", {}, "En pratique"),
     el("ul", {},
       el("li", {}, `Prix : ${euros(formation.prix)}`),
-      el("li", {}, `Durée : ${formation.duree_heures} heures`),
+      el("li", {}, `Durée : ${hours(formation.duree_heures)}`),
       el("li", {}, `Modalité : ${MODALITES[formation.modalite] || formation.modalite}`),
       place ? el("li", {}, `Lieu : ${place}`) : null),
     el("h2", { id: "titre-sessions" }, "Sessions"),

@@ -1,4 +1,4 @@
-import { api, clearErrors, el, euros, formValues, loginUrl, page, params, showProblem, MODALITES } from "../app.js";
+import { api, clearErrors, el, euros, formValues, hours, loginUrl, page, params, showProblem, MODALITES } from "../app.js";
 
 page(async (user) => {
   const form = document.getElementById("recherche");
@@ -14,7 +14,9 @@ page(async (user) => {
   }
   if (!elu && ["mandat", "reconversion"].includes(query.get("catalogue"))) {
     const text = user ? "Ce catalogue est réservé aux élus dont le mandat est reconnu. " : "Ce catalogue est réservé aux élus : connectez-vous. ";
-    document.getElementById("etat").append(text, el("a", { href: user ? "/aide" : loginUrl() }, user ? "Demander de l'aide" : "Me connecter"));
+    // its own box: the public results' count below must not replace it
+    document.getElementById("etat").before(el("div", { class: "alerte", id: "reserve-elus", role: "status" },
+      el("p", {}, text, el("a", { href: user ? "/aide" : loginUrl() }, user ? "Demander de l'aide" : "Me connecter"))));
   }
   const pages = [null];  // the cursor of each page seen
   let index = 0;
@@ -46,6 +48,6 @@ function summary(formation) {
   return el("li", {},
     el("h3", {}, el("a", { href: `/formation?id=${encodeURIComponent(formation.id)}` }, formation.titre)),
     el("p", {}, formation.organisme),
-    el("p", { class: "aide" }, `${euros(formation.prix)} · ${formation.duree_heures} h · ${MODALITES[formation.modalite] || formation.modalite}`,
+    el("p", { class: "aide" }, `${euros(formation.prix)} · ${hours(formation.duree_heures)} · ${MODALITES[formation.modalite] || formation.modalite}`,
       place ? ` · ${place}` : ""));
 }

@@ -69,7 +69,9 @@ async function fillFromFranceConnect(form, main) {
       continue;
     }
     const field = form.querySelector(`[name="${name}"]`);
-    if (field) { field.value = value || ""; field.readOnly = true; }
+    // dates shown as people write them (the API's 1968-09-02 becomes 02/09/1968)
+    const shown = field && field.dataset.date !== undefined && value ? value.split("-").reverse().join("/") : value;
+    if (field) { field.value = shown || ""; field.readOnly = true; }
   }
   if (data.email) form.email.value = data.email;
   const box = notice(main, "Votre identité est certifiée par FranceConnect : ces champs ne sont pas modifiables. Complétez les autres informations.");
