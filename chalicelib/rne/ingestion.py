@@ -423,12 +423,13 @@ class RneIngestion:
                 known = self._known_row(raw, row.line)
                 if known is not None:
                     read = Accepted(row, raw, known=known)
-                    touched.setdefault(known.scope, self._current_list(state, known.scope))
+                    scope = known.scope
                 else:
                     read = self._parsed(row, raw, state.mandate_type, today, snapshot, restrict)
                     # its scope's current list, so that the next rows are recognised as read
                     scope = read.mandate.scope
-                    touched.setdefault(scope, self._current_list(state, scope))
+                if scope not in touched:
+                    touched[scope] = self._current_list(state, scope)
             except InvalidRow as reason:
                 outcome.rejects.append({"ligne": row.line, "motif": str(reason)})
                 continue
@@ -612,9 +613,12 @@ class RneIngestion:
             for entry in entries:
                 seen = applied[_departement_of(entry.scope)].instantane[:10]
                 by_snapshot.setdefault(seen, []).append(entry)
-            for seen, group in by_snapshot.items():
-                self._store.put_mandates(group, state.pk, seen, fin=fin)
-            self._tell_rights(entries)
+            # the rights workers are told while the closed mandates are written
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rne-rights") as pool:
+                told = pool.submit(contextvars.copy_context().run, self._tell_rights, entries)
+                for seen, group in by_snapshot.items():
+                    self._store.put_mandates(group, state.pk, seen, fin=fin)
+                told.result()
             self._store.checkpoint_closed(state, key, len(entries))
             if position < len(keys) and remaining_ms() < HANDOFF_MARGIN_MS:
                 self._hand_over(state)

@@ -35,6 +35,7 @@ VALUE_FIELDS = (
     "nom",
     "prenom",
 )
+POSITION = {name: index for index, name in enumerate(VALUE_FIELDS)}  # read for every row
 
 
 @dataclass(frozen=True)
@@ -61,23 +62,24 @@ class Listed:
 
     @property
     def scope(self) -> str:
-        return self.value("scope") or ""
+        return self.values[0] or ""  # VALUE_FIELDS[0]
 
     def value(self, name: str) -> str | None:
-        return self.values[VALUE_FIELDS.index(name)]
+        return self.values[POSITION[name]]
 
     def attributes(self) -> dict[str, str | None]:
         return dict(zip(VALUE_FIELDS, self.values, strict=True))
 
     def as_entry(self) -> list:
+        # tuples as they are: orjson writes them as JSON arrays, without copying
         return [
             self.person_key,
             self.mandate_key,
             self.digest,
-            list(self.aliases),
-            list(self.values),
+            self.aliases,
+            self.values,
             self.line,
-            list(self.raws),
+            self.raws,
         ]
 
     @classmethod
@@ -105,7 +107,7 @@ def entry_digest(entry: list) -> str:
 
 
 def entry_value(entry: list, name: str) -> str | None:
-    return entry[4][VALUE_FIELDS.index(name)]
+    return entry[4][POSITION[name]]
 
 
 def entry_raws(entry: list) -> list[str]:
