@@ -17,41 +17,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 import time
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from bench.rne_ingest import ROOT, _environment, _free_port
+from bench.rne_ingest import _environment, moto_server
 
 SEED_BATCH = 25
-
-
-@contextmanager
-def moto_server():
-    import socket
-
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "bench.moto_server", "-H", "127.0.0.1", "-p", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("moto server did not start")
-            time.sleep(0.2)
-        yield port
-    finally:
-        server.kill()
-        server.wait(timeout=60)
 
 
 def _seed(elus: int, today) -> None:
@@ -129,7 +100,7 @@ def _drain(sqs, url: str) -> list[str]:
 
 
 def run(elus: int) -> dict:
-    with moto_server() as port:
+    with moto_server() as (port, _):
         _environment(port)
         os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"  # no EMF lines in the figures
         import boto3

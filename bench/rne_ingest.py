@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -341,7 +342,10 @@ def _rss_mib(pid: int) -> float:
     return 0.0
 
 
-def run_size(rows: int) -> dict:
+@contextmanager
+def moto_server():
+    """The bench's moto server (bench/moto_server.py) in its own process, on a free port: the
+    port, until the block ends."""
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "bench.moto_server", "-H", "127.0.0.1", "-p", str(port)],
@@ -358,6 +362,14 @@ def run_size(rows: int) -> dict:
             if time.monotonic() > deadline:
                 raise RuntimeError("moto server did not start")
             time.sleep(0.2)
+        yield port, server.pid
+    finally:
+        server.kill()  # gigabytes of moto state: no need to let it tidy up
+        server.wait(timeout=60)
+
+
+def run_size(rows: int) -> dict:
+    with moto_server() as (port, server_pid):
 
         def step(*args: str) -> dict:
             out = subprocess.run(  # noqa: S603 - our own interpreter and module
@@ -371,12 +383,9 @@ def run_size(rows: int) -> dict:
 
         prepared = step("--setup", str(rows))
         result = step("--child", str(rows), "--prepared", json.dumps(prepared))
-        result["moto_rss_mib"] = _rss_mib(server.pid)
+        result["moto_rss_mib"] = _rss_mib(server_pid)
         print(json.dumps(result), flush=True)  # each size as soon as it is measured
         return result
-    finally:
-        server.kill()  # gigabytes of moto state: no need to let it tidy up
-        server.wait(timeout=60)
 
 
 def main() -> None:

@@ -18,24 +18,42 @@ def _html(paragraphs: list[str]) -> str:
     )
 
 
-def verification_code(to: str, prenoms: str, code: str, minutes: int) -> Email:
+def _code_email(to: str, prenoms: str, subject: str, intro: str, code: str, outro: str) -> Email:
+    """A 6-digit code, shown large in HTML, between what it is for and how long it lasts."""
     greeting = f"Bonjour {prenoms},"
-    lines = [
+    text = "\n\n".join([greeting, intro, code, outro, _SIGNATURE])
+    html = _html(
+        [
+            escape(greeting),
+            escape(intro),
+            f'<strong style="font-size: 1.5em; letter-spacing: .2em">{escape(code)}</strong>',
+            escape(outro),
+        ]
+    )
+    return Email(to=to, subject=subject, text=text, html=html)
+
+
+def _notice(to: str, prenoms: str, subject: str, body: str) -> Email:
+    """A short notice of something that happened to the account."""
+    greeting = f"Bonjour {prenoms},"
+    return Email(
+        to=to,
+        subject=subject,
+        text="\n\n".join([greeting, body, _SIGNATURE]),
+        html=_html([escape(greeting), escape(body)]),
+    )
+
+
+def verification_code(to: str, prenoms: str, code: str, minutes: int) -> Email:
+    return _code_email(
+        to,
+        prenoms,
+        "Votre code de vérification Mon Compte Élu",
         "Pour activer votre compte, saisissez le code de vérification suivant :",
         code,
         f"Ce code est valable {minutes} minutes. Si vous n'êtes pas à l'origine de cette "
         "demande, ignorez ce message : aucun compte ne sera activé.",
-    ]
-    text = "\n\n".join([greeting, *lines, _SIGNATURE])
-    html = _html(
-        [
-            escape(greeting),
-            escape(lines[0]),
-            f'<strong style="font-size: 1.5em; letter-spacing: .2em">{escape(code)}</strong>',
-            escape(lines[2]),
-        ]
     )
-    return Email(to=to, subject="Votre code de vérification Mon Compte Élu", text=text, html=html)
 
 
 def password_reset(to: str, prenoms: str, link: str, minutes: int) -> Email:
@@ -60,72 +78,47 @@ def password_reset(to: str, prenoms: str, link: str, minutes: int) -> Email:
 
 
 def password_changed(to: str, prenoms: str) -> Email:
-    greeting = f"Bonjour {prenoms},"
-    body = (
+    return _notice(
+        to,
+        prenoms,
+        "Votre mot de passe a été modifié",
         "Le mot de passe de votre compte vient d'être modifié et toutes vos sessions ont été "
         "fermées. Si vous n'êtes pas à l'origine de ce changement, faites immédiatement une "
-        "nouvelle demande de réinitialisation et contactez l'assistance."
-    )
-    text = "\n\n".join([greeting, body, _SIGNATURE])
-    return Email(
-        to=to,
-        subject="Votre mot de passe a été modifié",
-        text=text,
-        html=_html([escape(greeting), escape(body)]),
+        "nouvelle demande de réinitialisation et contactez l'assistance.",
     )
 
 
 def email_change_code(to: str, prenoms: str, code: str, minutes: int) -> Email:
-    greeting = f"Bonjour {prenoms},"
-    lines = [
+    return _code_email(
+        to,
+        prenoms,
+        "Confirmez votre nouvelle adresse électronique",
         "Pour confirmer cette nouvelle adresse électronique sur votre compte, saisissez le code "
         "suivant :",
         code,
         f"Ce code est valable {minutes} minutes. Si vous n'êtes pas à l'origine de cette "
         "demande, ignorez ce message : l'adresse du compte ne changera pas.",
-    ]
-    text = "\n\n".join([greeting, *lines, _SIGNATURE])
-    html = _html(
-        [
-            escape(greeting),
-            escape(lines[0]),
-            f'<strong style="font-size: 1.5em; letter-spacing: .2em">{escape(code)}</strong>',
-            escape(lines[2]),
-        ]
-    )
-    return Email(
-        to=to, subject="Confirmez votre nouvelle adresse électronique", text=text, html=html
     )
 
 
 def email_changed(to: str, prenoms: str) -> Email:
-    greeting = f"Bonjour {prenoms},"
-    body = (
+    return _notice(
+        to,
+        prenoms,
+        "L'adresse électronique de votre compte a changé",
         "L'adresse électronique de votre compte Mon Compte Élu vient d'être remplacée : les "
         "messages du service n'arriveront plus à cette adresse. Si vous n'êtes pas à l'origine "
-        "de ce changement, réinitialisez votre mot de passe et contactez l'assistance."
-    )
-    text = "\n\n".join([greeting, body, _SIGNATURE])
-    return Email(
-        to=to,
-        subject="L'adresse électronique de votre compte a changé",
-        text=text,
-        html=_html([escape(greeting), escape(body)]),
+        "de ce changement, réinitialisez votre mot de passe et contactez l'assistance.",
     )
 
 
 def account_deleted(to: str, prenoms: str) -> Email:
-    greeting = f"Bonjour {prenoms},"
-    body = (
+    return _notice(
+        to,
+        prenoms,
+        "Votre compte a été supprimé",
         "Votre compte Mon Compte Élu a été supprimé à votre demande, avec vos données de "
         "contact et vos demandes d'aide. L'historique de vos droits DIF élus, argent public, "
         "reste conservé sous une forme qui ne vous nomme pas : si vous créez un nouveau compte, "
-        "vous le retrouverez."
-    )
-    text = "\n\n".join([greeting, body, _SIGNATURE])
-    return Email(
-        to=to,
-        subject="Votre compte a été supprimé",
-        text=text,
-        html=_html([escape(greeting), escape(body)]),
+        "vous le retrouverez.",
     )

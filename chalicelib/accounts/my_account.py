@@ -39,15 +39,8 @@ CODE = re.compile(r"\d{6}")
 EMAIL_CODE_TTL = timedelta(minutes=15)
 EMAIL_CODE_MAX_ATTEMPTS = 5
 EDITABLE = ("telephone", "adresse", "diplome")
-IDENTITY = (
-    "nir",
-    "nom_naissance",
-    "nom_usage",
-    "prenoms",
-    "sexe",
-    "date_naissance",
-    "lieu_naissance",
-)
+# the signup's identity step, but for the diploma (corrected here like contact data)
+IDENTITY = tuple(name for name in IDENTITE.fields if name not in EDITABLE)
 CORRECT_IDENTITY = (
     "Votre identité ne se modifie pas ici : elle sert à vous reconnaître dans le Répertoire "
     "national des élus. Pour la corriger, faites une demande d'aide (rubrique Aide)."

@@ -22,6 +22,7 @@ from ..models import (
     Session,
     SupportRequest,
     is_condition_failure,
+    set_or_remove,
     shared_connection,
 )
 from ..models.account import ACTIVE, PENDING
@@ -90,20 +91,7 @@ class AccountStore:
     def count_verification_try(self, account: Account, most: int) -> int | None:
         """Count one more try of the code, if fewer than `most` were counted: the number of
         tries with this one, or None when none is left."""
-        try:
-            account.update(
-                actions=[Account.verification_attempts.add(1)],
-                condition=(Account.statut == PENDING)
-                & (
-                    Account.verification_attempts.does_not_exist()
-                    | (Account.verification_attempts < most)
-                ),
-            )
-        except UpdateError as error:
-            if is_condition_failure(error):
-                return None
-            raise
-        return int(account.verification_attempts)
+        return _count_try(account, Account.verification_attempts, Account.statut == PENDING, most)
 
     def activate(self, account: Account, identity_keys: set[str]) -> None:
         """Activate, and register the account under its identity keys (the RNE ingestion finds
@@ -322,11 +310,7 @@ class AccountStore:
 
     # --- my account: contact, email, password, export, erasure ------------------------------
     def update_contact(self, account: Account, changes: dict) -> None:
-        actions = [
-            getattr(Account, name).remove() if value is None else getattr(Account, name).set(value)
-            for name, value in changes.items()
-        ]
-        account.update(actions=actions, condition=Account.statut == ACTIVE)
+        account.update(actions=set_or_remove(Account, changes), condition=Account.statut == ACTIVE)
 
     def start_email_change(
         self, account: Account, email: str, code_hash: str, expires_at: datetime
@@ -343,17 +327,9 @@ class AccountStore:
 
     def count_email_code_try(self, account: Account, most: int) -> int | None:
         """Like the signup code: one more try counted before comparing, None when none is left."""
-        try:
-            account.update(
-                actions=[Account.email_code_essais.add(1)],
-                condition=Account.email_code_hash.exists()
-                & (Account.email_code_essais.does_not_exist() | (Account.email_code_essais < most)),
-            )
-        except UpdateError as error:
-            if is_condition_failure(error):
-                return None
-            raise
-        return int(account.email_code_essais)
+        return _count_try(
+            account, Account.email_code_essais, Account.email_code_hash.exists(), most
+        )
 
     def change_email(self, account: Account, new_email: str, now: datetime) -> None:
         """The new address claimed (unique, as at signup), the old one freed, in one
@@ -453,3 +429,19 @@ class AccountStore:
         with type(items[0]).batch_write() as batch:
             for item in items:
                 batch.delete(item)
+
+
+def _count_try(account: Account, counter, guard, most: int) -> int | None:
+    """One more try counted on `counter`, while `guard` holds and fewer than `most` were
+    counted (a conditional update: tries fired at once are counted one by one). The number of
+    tries with this one, or None when none is left."""
+    try:
+        account.update(
+            actions=[counter.add(1)],
+            condition=guard & (counter.does_not_exist() | (counter < most)),
+        )
+    except UpdateError as error:
+        if is_condition_failure(error):
+            return None
+        raise
+    return int(getattr(account, counter.attr_name))

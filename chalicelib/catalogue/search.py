@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 
-from ..clock import PARIS
+from ..clock import PARIS, paris_today
 from ..cursors import Cursors
 from ..errors import FieldError, InvalidCursor, InvalidForm
 from ..fields import is_identifier
@@ -68,7 +68,7 @@ def check_access(catalogue: str, account: Callable[[], Account | None]) -> None:
     found = account()
     if found is None:
         raise EluCatalogueLoginRequired()
-    usable_for, _ = account_usable_for(found, datetime.now(PARIS).date())
+    usable_for, _ = account_usable_for(found, paris_today())
     if catalogue not in usable_for:
         raise NotAnElu()
 

@@ -77,6 +77,14 @@ def is_condition_failure(error: Exception) -> bool:
     return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
+def set_or_remove(model, values: dict) -> list:
+    """Update actions that set these attributes of `model`, or remove those given as None."""
+    return [
+        getattr(model, name).remove() if value is None else getattr(model, name).set(value)
+        for name, value in values.items()
+    ]
+
+
 def shared_connection():
     """The one low-level PynamoDB connection every model uses (see `bind_tables`), for
     transactions across tables. PynamoDB has no public accessor for it: a test guards this."""

@@ -48,8 +48,7 @@ class DailyCredit:
                     logger.info("Daily credit stopped for time", extra={"jour": day.isoformat()})
                     return {"jours": days, "comptes": sent, "termine": False}
                 keys, after = self._store.due_on(day.isoformat(), after, QUERY_PAGE)
-                for start in range(0, len(keys), MESSAGE_ACCOUNTS):
-                    self._send({"comptes": keys[start : start + MESSAGE_ACCOUNTS]})
+                send_accounts(self._send, keys)
                 sent += len(keys)
                 count(Metric.DIF_ACCOUNTS_DUE, len(keys))
                 run.jour_en_cours = day.isoformat()
@@ -63,6 +62,13 @@ class DailyCredit:
             days += 1
             day += timedelta(days=1)
         return {"jours": days, "comptes": sent, "termine": True}
+
+
+def send_accounts(send: Callable[[dict], object], accounts: list[str]) -> None:
+    """The rights queue's messages: these accounts, MESSAGE_ACCOUNTS to a message (the daily
+    job's pages, and the accounts of the mandates an RNE file closes)."""
+    for start in range(0, len(accounts), MESSAGE_ACCOUNTS):
+        send({"comptes": accounts[start : start + MESSAGE_ACCOUNTS]})
 
 
 def _first_day(run, today: date) -> date:

@@ -10,7 +10,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from ..models import Account, CreditRun, LedgerEntry, shared_connection
+from ..models import Account, CreditRun, LedgerEntry, set_or_remove, shared_connection
 from .rules import Credit
 
 RUN_KEY = "tache#credit-dif"
@@ -61,11 +61,7 @@ def cancellation_reasons(error: TransactWriteError, writes: list[Write]) -> list
 
 def state_actions(state: dict[str, object]) -> tuple:
     """Set (or remove, for None) these `dif_*` attributes and `elu` of the account."""
-    actions = []
-    for name, value in state.items():
-        attribute = getattr(Account, name)
-        actions.append(attribute.remove() if value is None else attribute.set(value))
-    return tuple(actions)
+    return tuple(set_or_remove(Account, state))
 
 
 def credit_operations(
@@ -121,6 +117,33 @@ def credit_operations(
     return writes
 
 
+def _dated_entry(
+    nir_hash: str,
+    day: date,
+    kind: str,
+    label: str,
+    cents: int,
+    now: datetime,
+    dossier: str | None = None,
+) -> Write:
+    """A dated ledger entry, written once (its key holds the moment, and the file if any)."""
+    suffix = f"#{dossier}" if dossier else ""
+    return Write(
+        "save",
+        LedgerEntry(
+            nir_hash,
+            f"{day.isoformat()}#{_moment(now)}#{kind}{suffix}",
+            date=day.isoformat(),
+            libelle=label,
+            montant_centimes=cents,
+            source="DIF élus",
+            dossier=dossier,
+            created_at=now,
+        ),
+        condition=LedgerEntry.sk.does_not_exist(),
+    )
+
+
 def debit_operations(
     nir_hash: str, amount_centimes: int, day: date, label: str, reference: str, now: datetime
 ) -> list[Write]:
@@ -132,20 +155,7 @@ def debit_operations(
             actions=(Account.dif_solde_centimes.add(-amount_centimes),),
             condition=Account.dif_solde_centimes >= amount_centimes,
         ),
-        Write(
-            "save",
-            LedgerEntry(
-                nir_hash,
-                f"{day.isoformat()}#{_moment(now)}#debit#{reference}",
-                date=day.isoformat(),
-                libelle=label,
-                montant_centimes=-amount_centimes,
-                source="DIF élus",
-                dossier=reference,
-                created_at=now,
-            ),
-            condition=LedgerEntry.sk.does_not_exist(),
-        ),
+        _dated_entry(nir_hash, day, "debit", label, -amount_centimes, now, reference),
     ]
 
 
@@ -159,20 +169,7 @@ def refund_operations(
             Account(nir_hash),
             actions=(Account.dif_solde_centimes.add(amount_centimes),),
         ),
-        Write(
-            "save",
-            LedgerEntry(
-                nir_hash,
-                f"{day.isoformat()}#{_moment(now)}#remboursement#{reference}",
-                date=day.isoformat(),
-                libelle=label,
-                montant_centimes=amount_centimes,
-                source="DIF élus",
-                dossier=reference,
-                created_at=now,
-            ),
-            condition=LedgerEntry.sk.does_not_exist(),
-        ),
+        _dated_entry(nir_hash, day, "remboursement", label, amount_centimes, now, reference),
     ]
 
 
@@ -181,23 +178,8 @@ def reversal_operations(nir_hash: str, amount_centimes: int, now: datetime) -> l
     balance itself moves in the caller's update of the account)."""
     if not amount_centimes:
         return []
-    day = now.date()
-    return [
-        Write(
-            "save",
-            LedgerEntry(
-                nir_hash,
-                f"{day.isoformat()}#{_moment(now)}#reprise",
-                date=day.isoformat(),
-                libelle="Reprise des droits DIF élus : le mandat est attribué à l'identité "
-                "certifiée de l'élu",
-                montant_centimes=-amount_centimes,
-                source="DIF élus",
-                created_at=now,
-            ),
-            condition=LedgerEntry.sk.does_not_exist(),
-        )
-    ]
+    label = "Reprise des droits DIF élus : le mandat est attribué à l'identité certifiée de l'élu"
+    return [_dated_entry(nir_hash, now.date(), "reprise", label, -amount_centimes, now)]
 
 
 def lapse_operations(
@@ -205,7 +187,6 @@ def lapse_operations(
 ) -> list[Write]:
     """Every mandate ended long enough ago: what is left lapses, with its entry, on condition
     the balance is still what was read (a refund or a credit in between: read again)."""
-    day = now.date()
     return [
         Write(
             "update",
@@ -213,19 +194,7 @@ def lapse_operations(
             actions=(Account.dif_solde_centimes.add(-amount_centimes), *also),
             condition=Account.dif_solde_centimes == amount_centimes,
         ),
-        Write(
-            "save",
-            LedgerEntry(
-                account.nir_hash,
-                f"{day.isoformat()}#{_moment(now)}#fin-des-droits",
-                date=day.isoformat(),
-                libelle=label,
-                montant_centimes=-amount_centimes,
-                source="DIF élus",
-                created_at=now,
-            ),
-            condition=LedgerEntry.sk.does_not_exist(),
-        ),
+        _dated_entry(account.nir_hash, now.date(), "fin-des-droits", label, -amount_centimes, now),
     ]
 
 

@@ -32,6 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import unquote_plus
 
 from ..observability import Metric, count, logger, metrics
+from ..rights.daily import send_accounts
 from . import formats
 from .matching import row_keys
 from .reader import MAX_PREAMBLE_LINES, FileFormat, NotAnRneFile, detect_format, iter_rows
@@ -61,7 +62,6 @@ HANDOFF_MARGIN_MS = 90_000  # stop taking chunks when less than this is left
 LEASE = timedelta(minutes=16)  # longer than any invocation
 # The largest export (conseillers municipaux, about 500,000 rows) is under 100 MB.
 MAX_FILE_BYTES = 300 * 1024 * 1024
-ENDED_PAGE = 200  # accounts per message to the rights workers
 MAX_ROWS = 1_500_000
 PREVIOUS_SCOPES_KEPT = 4  # current lists kept in memory while reading (files come sorted)
 COUNTERS = (
@@ -633,8 +633,7 @@ class RneIngestion:
             return
         holders = self._store.holders(key for entry in closed for key in entry.keys)
         accounts = sorted(set().union(*(h.accounts for h in holders.values())))
-        for start in range(0, len(accounts), ENDED_PAGE):
-            self._send_ended({"comptes": accounts[start : start + ENDED_PAGE]})
+        send_accounts(self._send_ended, accounts)
 
     def _scopes(self, state) -> set[str]:
         """The scopes this snapshot replaces: its départements (all applied ones when

@@ -10,8 +10,7 @@ import time_machine
 
 from chalicelib.models import Account, AccountEmail, LedgerEntry
 from tests.support.people import PASSWORD, signup_payload
-from tests.support.rne_files import CURRENT_HEADER, municipal_row, write
-from tests.support.rne_world import RneWorld, days_ago
+from tests.support.rne_world import HELENE, RneWorld, days_ago
 
 NEW_PASSWORD = "Hx8!cerisier-Granit"
 
@@ -132,16 +131,7 @@ def test_a_new_password_ends_every_other_session(api, claire, outbox):
 
 
 def _elu_with_history(rne, api):
-    helene = rne.person(
-        nom_naissance="Roux", nom_usage=None, prenoms="Hélène", date_naissance="1968-09-02"
-    )
-    rne.ingest(
-        "prefectures/35/cm.csv",
-        write(
-            CURRENT_HEADER, [municipal_row("ROUX", "Hélène", "F", "02/09/1968", debut="28/06/2020")]
-        ),
-        days_ago(30),
-    )
+    helene = rne.helene(snapshot=days_ago(30))
     token = login(api, helene)
     assert api.get("/me/rights", token=token).json["elu"]["montant_disponible"] == "800.00"
     help_request = api.post(
@@ -234,14 +224,7 @@ def test_deletion_erases_every_personal_item_and_a_new_account_finds_the_ledger(
         assert not key.startswith("pieces/"), key  # the help request's documents too
 
     # The same person signs up again: the ledger is found, nothing is credited twice.
-    again = rne.person(
-        nom_naissance="Roux",
-        nom_usage=None,
-        prenoms="Hélène",
-        date_naissance="1968-09-02",
-        nir=helene["nir"],
-        email="helene.roux@nouvelle.fr",
-    )
+    again = rne.person(**HELENE, nir=helene["nir"], email="helene.roux@nouvelle.fr")
     token = login(api, again)
     rights = api.get("/me/rights", token=token).json["elu"]
     assert rights["montant_disponible"] == "300.00"

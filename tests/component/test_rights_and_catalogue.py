@@ -7,7 +7,6 @@ from chalicelib.clock import PARIS
 from chalicelib.models import Account, LedgerEntry
 from local.demo_catalogue import demo_catalogue_csv
 from tests.support.people import PASSWORD
-from tests.support.rne_files import CURRENT_HEADER, municipal_row, write
 from tests.support.rne_world import RneWorld
 
 
@@ -25,15 +24,7 @@ def token_of(api, payload):
 @pytest.fixture
 def elu(rne, api):
     """Hélène Roux, conseillère municipale since 28 June 2020: (payload, token)."""
-    helene = rne.person(
-        nom_naissance="Roux", nom_usage=None, prenoms="Hélène", date_naissance="1968-09-02"
-    )
-    rne.ingest(
-        "prefectures/35/cm.csv",
-        write(
-            CURRENT_HEADER, [municipal_row("ROUX", "Hélène", "F", "02/09/1968", debut="28/06/2020")]
-        ),
-    )
+    helene = rne.helene()
     return helene, token_of(api, helene)
 
 

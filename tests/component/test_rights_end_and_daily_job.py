@@ -16,9 +16,8 @@ from local.demo_catalogue import demo_catalogue_csv
 from tests.support.people import PASSWORD
 from tests.support.rights_jobs import deliver_rights_messages, take_rights_messages
 from tests.support.rne_files import CURRENT_HEADER, municipal_row, write
-from tests.support.rne_world import RneWorld, days_ago
+from tests.support.rne_world import HELENE_ROW, RneWorld, days_ago
 
-HELENE = municipal_row("ROUX", "Hélène", "F", "02/09/1968", debut="28/06/2020")
 OTHERS = [
     municipal_row("MARTIN", "Claire", "F", "14/03/1975"),
     municipal_row("BRUNET", "Joël", "M", "05/01/1955"),
@@ -32,11 +31,7 @@ def rne(aws, api, outbox):
 
 @pytest.fixture
 def helene(rne):
-    person = rne.person(
-        nom_naissance="Roux", nom_usage=None, prenoms="Hélène", date_naissance="1968-09-02"
-    )
-    rne.ingest("prefectures/35/cm.csv", write(CURRENT_HEADER, [HELENE, *OTHERS]), days_ago(40))
-    return person
+    return rne.helene(OTHERS, days_ago(40))
 
 
 def login(api, person) -> str:
@@ -133,7 +128,7 @@ def test_the_daily_job_resumes_after_a_crash_catches_up_a_missed_day_and_credits
             ("Brunet", "Joël", "M", "1955-01-05", "joel@exemple.fr"),
         )
     ]
-    rne.ingest("prefectures/35/cm.csv", write(CURRENT_HEADER, [HELENE, *OTHERS]), days_ago(40))
+    rne.ingest("prefectures/35/cm.csv", write(CURRENT_HEADER, [HELENE_ROW, *OTHERS]), days_ago(40))
     today = paris_today()
     yesterday = (today - timedelta(days=1)).isoformat()
     accounts = [account_of(p) for p in people]

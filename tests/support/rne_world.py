@@ -8,6 +8,15 @@ import json
 import boto3
 
 from tests.support.people import PASSWORD, make_nir, signup_payload
+from tests.support.rne_files import CURRENT_HEADER, municipal_row, write
+
+HELENE = {
+    "nom_naissance": "Roux",
+    "nom_usage": None,
+    "prenoms": "Hélène",
+    "date_naissance": "1968-09-02",
+}
+HELENE_ROW = municipal_row("ROUX", "Hélène", "F", "02/09/1968", debut="28/06/2020")
 
 
 class RneWorld:
@@ -66,6 +75,13 @@ class RneWorld:
         from chalicelib.models import RneMandate
 
         return [m for m in RneMandate.scan() if not m.alias_of]
+
+    def helene(self, others: tuple = (), snapshot: str | None = None, **identity) -> dict:
+        """Hélène Roux's account (this identity added), and a file of département 35 listing
+        her as conseillère municipale since 28 June 2020, beside `others`."""
+        person = self.person(**{**HELENE, **identity})
+        self.ingest("prefectures/35/cm.csv", write(CURRENT_HEADER, [HELENE_ROW, *others]), snapshot)
+        return person
 
     def person(self, **identity) -> dict:
         """A verified account with this identity: (payload with its token)."""
