@@ -20,14 +20,14 @@ import os
 import time
 from datetime import UTC, datetime
 
-from bench.rne_ingest import _environment, moto_server
+from bench.rne_ingest import _environment, bench_account, moto_server
 
 SEED_BATCH = 25
 
 
 def _seed(elus: int, today) -> None:
     """Élus of the 2020 municipal election, credited until last year, due today."""
-    from chalicelib.models import Account, Address, LedgerEntry, RneMandate
+    from chalicelib.models import Account, LedgerEntry, RneMandate
     from chalicelib.rights.rules import year_2021
 
     now = datetime.now(UTC)
@@ -41,22 +41,13 @@ def _seed(elus: int, today) -> None:
             nir_hash = f"bench{number:012d}"
             person, mandate = f"personne#{number}", f"CM#{number % 35000:05d}"
             accounts.save(
-                Account(
-                    nir_hash,
-                    id=f"account-{number}",
-                    statut="active",
-                    created_at=now,
-                    nom_naissance="MARTIN",
-                    prenoms="Claire",
-                    sexe="F",
-                    date_naissance="1975-03-14",
-                    lieu_naissance="75056",
-                    email=f"elu{number}@exemple.fr",
-                    telephone="+33612345678",
-                    adresse=Address(
-                        ligne1="1 rue", code_postal="75001", commune="Paris", pays="France"
-                    ),
-                    password_hash="$argon2id$bench",  # noqa: S106 - not a usable hash
+                bench_account(
+                    number,
+                    now,
+                    "MARTIN",
+                    "Claire",
+                    "F",
+                    "1975-03-14",
                     elu=True,
                     rne_mandats={f"{person}|{mandate}"},
                     dif_solde_centimes=30_000,

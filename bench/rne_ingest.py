@@ -63,12 +63,34 @@ def _environment(port: int) -> None:
     )
 
 
+def bench_account(number: int, now, nom: str, prenoms: str, sexe: str, born: str, **more):
+    """An active account of the benches, keyed `bench<number>` (no usable password)."""
+    from chalicelib.models import Account, Address
+
+    return Account(
+        f"bench{number:012d}",
+        id=f"account-{number}",
+        statut="active",
+        created_at=now,
+        nom_naissance=nom,
+        prenoms=prenoms,
+        sexe=sexe,
+        date_naissance=born,
+        lieu_naissance="75056",
+        email=f"elu{number}@exemple.fr",
+        telephone="+33612345678",
+        adresse=Address(ligne1="1 rue", code_postal="75001", commune="Paris", pays="France"),
+        password_hash="$argon2id$bench",  # noqa: S106 - not a usable hash
+        **more,
+    )
+
+
 def _seed_accounts(rows: int) -> int:
     """Accounts for one row in ACCOUNT_EVERY, registered under the row's identity keys."""
     from datetime import UTC, datetime
 
     from bench.rne_generator import rows as generated_rows
-    from chalicelib.models import Account, Address, IdentityIndex
+    from chalicelib.models import Account, IdentityIndex
     from chalicelib.rne.matching import row_keys
     from chalicelib.rne.rows import parse_date
 
@@ -80,25 +102,7 @@ def _seed_accounts(rows: int) -> int:
                 continue
             nir_hash = f"bench{number:012d}"
             born = parse_date(row[9]).isoformat()
-            accounts.save(
-                Account(
-                    nir_hash,
-                    id=f"account-{number}",
-                    statut="active",
-                    created_at=now,
-                    nom_naissance=row[6],
-                    prenoms=row[7],
-                    sexe=row[8],
-                    date_naissance=born,
-                    lieu_naissance="75056",
-                    email=f"elu{number}@exemple.fr",
-                    telephone="+33612345678",
-                    adresse=Address(
-                        ligne1="1 rue", code_postal="75001", commune="Paris", pays="France"
-                    ),
-                    password_hash="$argon2id$bench",  # noqa: S106 - not a usable hash
-                )
-            )
+            accounts.save(bench_account(number, now, row[6], row[7], row[8], born))
             for key in row_keys(parse_date(row[9]), row[8], row[6], row[7]):
                 index.save(IdentityIndex(key, accounts={nir_hash}))
             count += 1
