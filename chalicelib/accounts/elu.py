@@ -28,11 +28,12 @@ class EluRecognition:
     def accounts_answering_to(self, keys) -> set[str]:
         return self._recognition.accounts_answering_to(keys)
 
-    def standing(self, account: Account) -> tuple[int, str | None]:
-        """(current mandates, end of the last one once all have ended)."""
+    def standing(self, account: Account, certified: bool = False) -> tuple:
+        """(current mandates, end of the last one once all have ended); `certified`: and
+        whether they are all held through the account's certified identity."""
         if not account.rne_mandats:
-            return 0, None
-        return self._recognition.standing(account)
+            return (0, None, False) if certified else (0, None)
+        return self._recognition.standing(account, certified)
 
     def mandates(self, account: Account) -> list[dict]:
         return self._recognition.current_mandates(account) if account.rne_mandats else []

@@ -1,6 +1,11 @@
 """The accounts side of FranceConnect: which account a FranceConnect identity is linked to,
-the accounts typed with the same identity, linking one (the certified identity is then searched
-in the RNE too), and opening a session through FranceConnect."""
+linking one (certification), and opening a session through FranceConnect.
+
+Certification is equality: an identity certifies an account only when it is the account's
+identité pivot (identity.certifies). The account's identity then becomes the certified one,
+its typed identity keys are dropped from the identity index, and the RNE is searched again
+from the certified keys only: a mandate held through a typed key alone is released.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,15 @@ from collections.abc import Callable
 from datetime import datetime
 
 from ..clock import utc_now
-from ..franceconnect.identity import FcIdentity, is_same_person
+from ..franceconnect.identity import FcIdentity, certifies
 from ..models import Account, FcLink
 from ..models.account import ACTIVE
 from ..models.franceconnect import FcIdentityAttribute
 from ..observability import Metric, count
+from ..rne.matching import keys_of_account
 from .elu import EluRecognition
-from .errors import EmailNotVerified
+from ..keyed_hashing import token_hash
+from .errors import EmailNotVerified, NotLoggedIn, SessionExpired
 from .sessions import NewSession, Sessions
 from .store import AccountStore
 
@@ -44,26 +51,58 @@ class FranceConnectLinks:
         return account
 
     def link(self, account: Account, identity: FcIdentity, link_key: str) -> None:
-        """Link, then search the RNE with the certified identity too."""
+        """Certify the account with this identity (its own: the caller checked it, or the
+        FranceConnect subject is already linked to it), then search the RNE again."""
         certified = FcIdentityAttribute(**identity.as_dict())
-        self._store.link_franceconnect(
+        fields = identity.account_fields()
+        self._store.certify(
             account,
             FcLink(link_key, nir_hash=account.nir_hash, linked_at=self._now()),
             certified,
-            identity.keys(),
+            fields,
+            typed_keys=keys_of_account(account),
+            certified_keys=identity.keys(),
         )
-        account.franceconnect = certified
+        for name, value in fields.items():
+            setattr(account, name, value)
+        account.franceconnect, account.fc_lien = certified, link_key
         count(Metric.FRANCECONNECT_LINKED)
         self._elu.recognise(account)
 
-    def link_to_session(self, session: NewSession, identity: FcIdentity, link_key: str) -> bool:
-        """The person just logged in with NIR and password, bringing an identity: linked only
-        if it is the account's identity (same birth date and sex, a name and a given name,
-        the birthplace when both are known). True if linked."""
-        account = self._sessions.account(session.nir_hash)
-        if not is_same_person(identity, account):
+    def link_if_certifies(self, account: Account, identity: FcIdentity, link_key: str) -> bool:
+        """Link only if the identity is the account's (True), else nothing changes."""
+        if not certifies(identity, account):
             return False
         self.link(account, identity, link_key)
+        return True
+
+    def link_to_session(self, session: NewSession, identity: FcIdentity, link_key: str) -> bool:
+        """The person just logged in with NIR and password, bringing an identity: linked only
+        if it is the account's identity. True if linked."""
+        return self.link_if_certifies(self._sessions.account(session.nir_hash), identity, link_key)
+
+    def live_session_hash(self, token: str | None) -> str | None:
+        """The hash of this session token if it is a live session (a login starts from it)."""
+        if not token:
+            return None
+        try:
+            self._sessions.current(token)
+        except (NotLoggedIn, SessionExpired):
+            return None
+        return token_hash(token)
+
+    def link_to_open_session(
+        self, token: str, identity: FcIdentity, link_key: str, id_token: str, acr: str | None
+    ) -> bool:
+        """A logged-in person went through FranceConnect from this session: the identity is
+        linked if it is the account's, and the session is then certified at its level."""
+        try:
+            account, _ = self._sessions.current(token)
+        except (NotLoggedIn, SessionExpired):
+            return False
+        if not self.link_if_certifies(account, identity, link_key):
+            return False
+        self._sessions.certify_token(token, id_token, acr)
         return True
 
     def certify_session(self, session: NewSession, id_token: str, acr: str | None) -> None:

@@ -187,7 +187,11 @@ class Sessions:
         return account
 
     def certify(self, session: NewSession, id_token: str, acr: str | None) -> None:
-        self._store.certify_session(keyed_hashing.token_hash(session.token), id_token, acr)
+        self.certify_token(session.token, id_token, acr)
+
+    def certify_token(self, token: str, id_token: str, acr: str | None) -> None:
+        """The session counts as opened through FranceConnect, at this level."""
+        self._store.certify_session(keyed_hashing.token_hash(token), id_token, acr)
 
     def franceconnect_id_token(self, token: str | None) -> str | None:
         """The FranceConnect ID token of a session opened through it (for its logout)."""

@@ -109,23 +109,19 @@ class AccountStore:
             self._register_identity(transaction, account, keys[:KEYS_PER_TRANSACTION])
         self.register_keys(account, keys[KEYS_PER_TRANSACTION:])
 
-    def register_keys(self, account: Account, keys, certified: bool = False) -> None:
-        """Register the account under these identity keys (and as certified for them), in
-        transactions of at most 100 items."""
+    def register_keys(self, account: Account, keys) -> None:
+        """Register the account under these identity keys, in transactions of at most 100
+        items."""
         keys = sorted(keys)
         for start in range(0, len(keys), 100):
             with TransactWrite(connection=shared_connection()) as transaction:
-                self._register_identity(transaction, account, keys[start : start + 100], certified)
+                self._register_identity(transaction, account, keys[start : start + 100])
 
-    @staticmethod
-    def _register_identity(
-        transaction: TransactWrite, account: Account, identity_keys, certified: bool = False
-    ) -> None:
-        for key in sorted(identity_keys):
-            actions = [IdentityIndex.accounts.add({account.nir_hash})]
-            if certified:
-                actions.append(IdentityIndex.certified.add({account.nir_hash}))
-            transaction.update(IdentityIndex(key), actions=actions)
+    @classmethod
+    def _register_identity(cls, transaction: TransactWrite, account: Account, keys) -> None:
+        """An account signed up through FranceConnect answers to its keys as certified."""
+        certified = account.franceconnect is not None
+        cls._file_keys(transaction, account, [(key, certified) for key in sorted(keys)], True)
 
     @staticmethod
     def _rights_kept(account: Account) -> list:
@@ -215,21 +211,58 @@ class AccountStore:
         except DoesNotExist:
             return None
 
-    def link_franceconnect(
-        self, account: Account, link: FcLink, identity, certified_keys: set[str]
+    def certify(
+        self,
+        account: Account,
+        link: FcLink,
+        identity,
+        fields: dict,
+        typed_keys: set[str],
+        certified_keys: set[str],
     ) -> None:
-        """Link the identity to the account, keep it there, and register the account as
-        certified under the identity's keys, for the RNE ingestion."""
-        keys = sorted(certified_keys)
+        """Link the identity to the account, which takes its fields (the typed ones replaced),
+        and file the account under the certified keys only: out of the typed keys it had, into
+        the certified ones as certified. The link and the account in one transaction with as
+        many keys as it takes, the rest right after."""
+        dropped = [
+            (key, False) for key in sorted(typed_keys - certified_keys)
+        ]  # typed keys no longer answer for this account
+        added = [(key, True) for key in sorted(certified_keys)]
+        keys = dropped + added
         with TransactWrite(connection=shared_connection()) as transaction:
             transaction.save(link)
             transaction.update(
                 account,
-                actions=[Account.franceconnect.set(identity), Account.fc_lien.set(link.pk)],
+                actions=[
+                    Account.franceconnect.set(identity),
+                    Account.fc_lien.set(link.pk),
+                    *set_or_remove(Account, fields),
+                ],
                 condition=Account.statut == ACTIVE,
             )
-            self._register_identity(transaction, account, keys[:KEYS_PER_TRANSACTION], True)
-        self.register_keys(account, keys[KEYS_PER_TRANSACTION:], certified=True)
+            self._file_keys(transaction, account, keys[:KEYS_PER_TRANSACTION])
+        for start in range(KEYS_PER_TRANSACTION, len(keys), 100):
+            with TransactWrite(connection=shared_connection()) as transaction:
+                self._file_keys(transaction, account, keys[start : start + 100])
+
+    @staticmethod
+    def _file_keys(
+        transaction: TransactWrite, account: Account, keys, adding: bool | None = None
+    ) -> None:
+        """(key, certified) pairs. Adding: filed under the key (as certified if so); else
+        (certifying) True files it as certified and False takes it out of the key."""
+        member = {account.nir_hash}
+        for key, certified in keys:
+            if adding or certified:
+                actions = [IdentityIndex.accounts.add(member)]
+                if certified:
+                    actions.append(IdentityIndex.certified.add(member))
+            else:
+                actions = [
+                    IdentityIndex.accounts.delete(member),
+                    IdentityIndex.certified.delete(member),
+                ]
+            transaction.update(IdentityIndex(key), actions=actions)
 
     def forget_franceconnect_link(self, link: FcLink) -> None:
         link.delete()

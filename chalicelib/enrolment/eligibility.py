@@ -27,6 +27,8 @@ class Holder:
     current_mandates: int  # mandates the RNE lists as current
     last_mandate_end: date | None  # when the last one ended, once all have
     balance_centimes: int
+    # every mandate matched through the certified identity (read only when spending)
+    held_through_certified: bool = False
 
     @property
     def ever_elu(self) -> bool:

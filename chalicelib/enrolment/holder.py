@@ -70,7 +70,7 @@ class HolderFiles:
         self,
         store: DossierStore,
         formations: CatalogueStore,
-        standing: Callable[[Account], tuple[int, str | None]],
+        standing: Callable[..., tuple],
         transitions: Transitions,
         notifier: Notifier,
         digest: Callable[[str, str], str],
@@ -89,12 +89,13 @@ class HolderFiles:
     def _today(self) -> date:
         return self._now().astimezone(PARIS).date()
 
-    def _holder(self, account: Account) -> Holder:
-        current, last_end = self._standing(account)
+    def _holder(self, account: Account, certified: bool = False) -> Holder:
+        current, last_end, *held = self._standing(account, certified)
         return Holder(
             current,
             date.fromisoformat(last_end) if last_end else None,
             int(account.dif_solde_centimes or 0),
+            held_through_certified=bool(held and held[0]),
         )
 
     # --- asking for a place -----------------------------------------------------------------
@@ -191,8 +192,10 @@ class HolderFiles:
             raise CertifiedIdentityRequired(dossier.id)
         offer = _offer_of(dossier)
         today = self._today()
-        holder = self._holder(account)
+        holder = self._holder(account, certified=True)
         check_rights(offer, holder, today)
+        if not holder.held_through_certified:  # found through a typed identity only
+            raise CertifiedIdentityRequired(dossier.id)
         if today > rules.latest_validation_day(offer.date_debut):
             raise TooLate(rules.latest_validation_day(offer.date_debut))
         price = int(dossier.montant_centimes)

@@ -6,4 +6,7 @@ The lifetimes live here, light to import: the HTTP views set cookies with them.
 from datetime import timedelta
 
 STATE_TTL = timedelta(minutes=10)  # a login started and not back yet
-PENDING_TTL = timedelta(minutes=30)  # an identity awaiting its account
+PENDING_TTL = timedelta(minutes=30)  # an identity awaiting its account (to sign up with it)
+# A password login links the waiting identity only if it comes this soon after FranceConnect,
+# on the same browser: the identity of a person who walked away stays nobody's.
+LINK_WINDOW = timedelta(minutes=5)

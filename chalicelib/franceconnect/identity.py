@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from ..names import clean_display, normalise
+from ..names import clean_display, compact, normalise
 from ..rne.matching import account_keys
 
 FRANCE = "99100"
@@ -50,6 +50,11 @@ class FcIdentity:
         place = (claims.get("birthplace") or "").strip().upper()
         country = (claims.get("birthcountry") or "").strip()
         usage = clean_display(claims.get("preferred_username") or "") or None
+        born_in = (
+            place if _INSEE.match(place) else (country if country and country != FRANCE else None)
+        )
+        if born_in is None:  # without it the identity cannot be compared with any account
+            raise UnusableIdentity("identité incomplète : birthplace, birthcountry")
         return cls(
             nom_naissance=clean_display(claims["family_name"]),
             nom_usage=usage
@@ -59,9 +64,7 @@ class FcIdentity:
             sexe=_GENDERS[claims["gender"]],
             date_naissance=claims["birthdate"],
             # born in France: the commune's code; abroad: the country's code
-            lieu_naissance=place
-            if _INSEE.match(place)
-            else (country if country and country != FRANCE else None),
+            lieu_naissance=born_in,
             email=(claims.get("email") or "").strip().lower() or None,
         )
 
@@ -79,6 +82,16 @@ class FcIdentity:
             self.nom_naissance, self.nom_usage, self.prenoms, self.sexe, self.date_naissance
         )
 
+    def pivot(self) -> str | None:
+        return pivot(
+            self.nom_naissance, self.prenoms, self.sexe, self.date_naissance, self.lieu_naissance
+        )
+
+    def account_fields(self) -> dict:
+        """The account's identity once certified: the civil registry's, replacing what was
+        typed (the usage name too: a typed one is never certified)."""
+        return {**self.signup_fields(), "nom_usage": self.nom_usage}
+
     def signup_fields(self) -> dict:
         """The signup fields it fills in, which the person cannot change."""
         fields = {
@@ -93,20 +106,8 @@ class FcIdentity:
         return fields
 
 
-def is_same_person(identity: FcIdentity, account) -> bool:
-    """An account typed with this identity: same birth date and sex, a name and a given name
-    in common (birth or usage name, either way round), and the same birthplace when both are
-    known. Enough to link without asking, since FranceConnect certified the identity."""
-    if not certifies(identity, account):
-        return False
-    place = (account.lieu_naissance or "").upper()
-    return not (
-        identity.lieu_naissance and _INSEE.match(place) and place != identity.lieu_naissance
-    )
-
-
 # eIDAS levels, weakest first. FranceConnect gives eidas1; FranceConnect+ gives eidas2
-# ("substantiel") or more, the level the live service requires to spend rights.
+# ("substantiel") or eidas3 ("élevé"), the levels the live service requires to spend rights.
 LEVELS = ("eidas1", "eidas2", "eidas3")
 SPENDING_LEVEL = "eidas2"
 
@@ -115,19 +116,41 @@ def meets(acr: str | None, wanted: str) -> bool:
     return acr in LEVELS and LEVELS.index(acr) >= LEVELS.index(wanted)
 
 
-def certifies(identity: FcIdentity, account) -> bool:
-    """The certified identity is the account's: same birth date and sex, a name and a given
-    name in common (birth or usage name, either way round)."""
-    if (account.date_naissance, account.sexe) != (identity.date_naissance, identity.sexe):
-        return False
-    typed = account_keys(
+def pivot(
+    nom_naissance: str | None,
+    prenoms: str | None,
+    sexe: str | None,
+    date_naissance: str | None,
+    lieu_naissance: str | None,
+) -> str | None:
+    """The identité pivot as it is compared: birth name and every given name in order (after
+    the matching's normalisation), sex, birth date, and the INSEE code of the birthplace (the
+    commune's, or the country's for people born abroad). None when a part is missing or is not
+    comparable (a country typed by name): such an identity certifies nothing."""
+    place = (lieu_naissance or "").strip().upper()
+    given = compact(re.sub(r"[\s,]+", " ", prenoms or ""))
+    parts = (compact(nom_naissance or ""), given, sexe or "", date_naissance or "")
+    if not all(parts) or not _INSEE.match(place) or sexe not in ("F", "M"):
+        return None
+    return "|".join((*parts, place))
+
+
+def account_pivot(account) -> str | None:
+    return pivot(
         account.nom_naissance,
-        account.nom_usage,
         account.prenoms,
         account.sexe,
         account.date_naissance,
+        account.lieu_naissance,
     )
-    return bool(typed & identity.keys())
+
+
+def certifies(identity: FcIdentity, account) -> bool:
+    """The certified identity *is* the account's: the same identité pivot, part for part. One
+    name or given name in common is not enough (the RNE is public: anyone can type an
+    official's names beside their own)."""
+    mine = identity.pivot()
+    return mine is not None and mine == account_pivot(account)
 
 
 def may_spend(session_acr: str | None, account) -> bool:

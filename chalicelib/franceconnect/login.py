@@ -3,10 +3,12 @@ an account, or an identity waiting for its account.
 
 On the way back, in order: the state (the one this browser was given, once), the code
 exchanged with PKCE, the ID token (signature, issuer, audience, dates, nonce), the userinfo of
-the same subject. Then the account: the one linked to this FranceConnect identity, else the
-only active account typed with the same identity (linked at once: FranceConnect certified
-it), else the identity waits 30 minutes for the person to sign up with it or to log in once
-with NIR and password to link it.
+the same subject. Then the account: the one linked to this FranceConnect identity; else, when
+the login was started from a session of this browser that is still the one open, that
+session's account if the identity is its own (an explicit "link" from a logged-in person);
+else the identity waits: 30 minutes for the person to sign up with it, and 5 minutes for the
+password login that follows to link it (only if it is that account's identity). Any other
+login drops it: an identity left on a shared computer becomes nobody's.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from ..fields import local_path
 from ..models import FcLoginState, FcPendingIdentity
 from ..models.franceconnect import FcIdentityAttribute
 from ..observability import Metric, count, logger
-from . import PENDING_TTL, STATE_TTL
+from . import LINK_WINDOW, PENDING_TTL, STATE_TTL
 from .client import FranceConnectError, OidcClient
 from .errors import NoPendingIdentity
 from .identity import LEVELS, FcIdentity, UnusableIdentity, meets
@@ -46,12 +48,13 @@ class Pending:
     acr: str | None
     retour: str | None
     id_token: str
+    created_at: datetime | None
 
 
 @dataclass(frozen=True)
 class Outcome:
     statut: str  # connecte, a_completer, refuse, erreur
-    session: NewSession | None = None
+    session: NewSession | None = None  # None when the session already open was certified
     pending: str | None = None  # the handle of an identity awaiting an account (cookie)
     motif: str | None = None
     retour: str | None = None  # the page of this site to go back to once logged in
@@ -82,9 +85,12 @@ class FranceConnectLogin:
         self._links = links
         self._now = clock
 
-    def start(self, level: str = "eidas1", retour: str | None = None) -> Started:
+    def start(
+        self, level: str = "eidas1", retour: str | None = None, session_token: str | None = None
+    ) -> Started:
         """Send the browser to FranceConnect, at this eIDAS level (eidas2: FranceConnect+),
-        to come back to `retour` (a path of this site; anything else is ignored)."""
+        to come back to `retour` (a path of this site; anything else is ignored). Started from
+        a live session (`session_token`), the identity brought back links to its account."""
         if level not in LEVELS:
             level = "eidas1"
         state, nonce = keyed_hashing.new_token(), keyed_hashing.new_token()
@@ -101,13 +107,20 @@ class FranceConnectLogin:
                 expires_at=now + STATE_TTL,
                 acr=level,
                 retour=local_path(retour),
+                session_hash=self._links.live_session_hash(session_token),
             )
         )
         return Started(url, state)
 
-    def finish(self, params: dict[str, str], browser_state: str | None) -> Outcome:
+    def finish(
+        self,
+        params: dict[str, str],
+        browser_state: str | None,
+        session_token: str | None = None,
+    ) -> Outcome:
+        """`session_token`: the session the browser holds as it comes back."""
         try:
-            outcome = self._finish(params, browser_state)
+            outcome = self._finish(params, browser_state, session_token)
         except FranceConnectError as error:
             outcome = Outcome("erreur", motif=error.motif)
         except EmailNotVerified:
@@ -120,7 +133,9 @@ class FranceConnectLogin:
             )
         return outcome
 
-    def _finish(self, params: dict[str, str], browser_state: str | None) -> Outcome:
+    def _finish(
+        self, params: dict[str, str], browser_state: str | None, session_token: str | None
+    ) -> Outcome:
         state = params.get("state") or ""
         if not state or not browser_state or not keyed_hashing.same(state, browser_state):
             raise FranceConnectError("etat_invalide")
@@ -152,6 +167,18 @@ class FranceConnectLogin:
                 account, identity, key, token["id_token"], claims.get("acr")
             )
             return Outcome("connecte", session=session, retour=login.retour)
+        if (
+            login.session_hash
+            and session_token
+            and keyed_hashing.same(keyed_hashing.token_hash(session_token), login.session_hash)
+        ):
+            # started from this session, back to it: the person asked to link their account
+            if not self._links.link_to_open_session(
+                session_token, identity, key, token["id_token"], claims.get("acr")
+            ):
+                count(Metric.FRANCECONNECT_LINK_REFUSED)
+                return Outcome("erreur", motif="identite_differente", retour=login.retour)
+            return Outcome("connecte", retour=login.retour)
         handle = keyed_hashing.new_token()
         now = self._now()
         self._store.save_pending(
@@ -163,6 +190,7 @@ class FranceConnectLogin:
                 expires_at=now + PENDING_TTL,
                 acr=claims.get("acr"),
                 retour=login.retour,
+                created_at=now,
             )
         )
         count(Metric.FRANCECONNECT_SIGNUP_STARTED)
@@ -181,23 +209,29 @@ class FranceConnectLogin:
             item.acr,
             item.retour,
             item.id_token,
+            item.created_at,
         )
 
     def signed_up(self, handle: str) -> None:
         self._store.delete_pending(_pending_key(handle))
 
-    def link_after_login(self, pending: Pending, session: NewSession) -> bool:
-        """The person logged in with NIR and password, bringing an identity: link it if it is
-        the account's (else a shared computer would hand the next user's account to the
-        identity left waiting there). Either way the identity stops waiting. True if linked;
-        the session is then also certified at the identity's level."""
+    def link_after_login(self, pending: Pending, session: NewSession) -> str:
+        """The person logged in with NIR and password on the browser where an identity waits:
+        linked only if this login comes within 5 minutes of FranceConnect and the identity is
+        the account's (identity.certifies). Either way the identity stops waiting. Answers
+        "lie" (the session is then certified at the identity's level), "non_lie" (not the
+        account's identity) or "expire" (too late: FranceConnect again)."""
         self._store.delete_pending(_pending_key(pending.handle))
+        if pending.created_at is None or self._now() - pending.created_at > LINK_WINDOW:
+            count(Metric.FRANCECONNECT_LINK_REFUSED)
+            logger.info("FranceConnect identity not linked: the login came too late")
+            return "expire"
         if not self._links.link_to_session(session, pending.identity, pending.link_key):
             count(Metric.FRANCECONNECT_LINK_REFUSED)
             logger.warning("FranceConnect identity not linked: not the account's identity")
-            return False
+            return "non_lie"
         self._links.certify_session(session, pending.id_token, pending.acr)
-        return True
+        return "lie"
 
     def logout_url(self, id_token: str) -> str:
         return self._client().logout_url(id_token, keyed_hashing.new_token())

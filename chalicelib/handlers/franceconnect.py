@@ -50,7 +50,9 @@ def start_franceconnect():
     params = bp.current_request.query_params or {}
     try:
         started = services.franceconnect().start(
-            params.get("niveau", "eidas1"), params.get("retour")
+            params.get("niveau", "eidas1"),
+            params.get("retour"),
+            session_token(bp.current_request),
         )
     except FranceConnectError as error:
         return _redirect(_page("/connexion/franceconnect", statut="erreur", motif=error.motif), [])
@@ -63,11 +65,12 @@ def start_franceconnect():
 def franceconnect_callback():
     request = bp.current_request
     outcome = services.franceconnect().finish(
-        dict(request.query_params or {}), read_cookie(request, STATE_COOKIE)
+        dict(request.query_params or {}), read_cookie(request, STATE_COOKIE), session_token(request)
     )
     cookies = [cookie(STATE_COOKIE, "", 0)]
     if outcome.statut == "connecte":
-        cookies.append(session_cookie(outcome.session.token, outcome.session.max_age_seconds))
+        if outcome.session is not None:  # else the session already open was certified
+            cookies.append(session_cookie(outcome.session.token, outcome.session.max_age_seconds))
         if outcome.retour:
             return _redirect(services.get_settings().public_url + outcome.retour, cookies)
         return _redirect(_page("/connexion/franceconnect", statut="connecte"), cookies)

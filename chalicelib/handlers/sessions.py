@@ -14,6 +14,15 @@ from .franceconnect import forget_pending_cookie, pending_identity
 
 bp = ApiBlueprint(__name__)
 
+NOT_LINKED = {
+    "non_lie": "L'identité FranceConnect en attente sur ce navigateur n'est pas celle de ce "
+    "compte (nom de naissance, prénoms, sexe, date et lieu de naissance) : elle n'a pas été "
+    "liée. Vous êtes connecté(e) à votre compte.",
+    "expire": "L'identité FranceConnect en attente sur ce navigateur date de plus de 5 "
+    "minutes : elle n'a pas été liée. Vous êtes connecté(e) ; pour lier FranceConnect, "
+    "reconnectez-vous avec FranceConnect depuis votre compte.",
+}
+
 
 @bp.route("/sessions", methods=["POST"])
 def login():
@@ -29,14 +38,10 @@ def login():
     answer = {"token": session.token, "expires_at": session.expires_at.isoformat()}
     cookies = [session_cookie(session.token, session.max_age_seconds)]
     if pending is not None:  # back from FranceConnect with an identity: link it if it is his
-        if services.franceconnect().link_after_login(pending, session):
-            answer["franceconnect"] = "lie"
-        else:
-            answer["franceconnect"] = "non_lie"
-            answer["franceconnect_motif"] = (
-                "L'identité FranceConnect en attente sur ce navigateur n'est pas celle de ce "
-                "compte : elle n'a pas été liée. Vous êtes connecté(e) à votre compte."
-            )
+        linked = services.franceconnect().link_after_login(pending, session)
+        answer["franceconnect"] = "lie" if linked == "lie" else "non_lie"
+        if linked != "lie":
+            answer["franceconnect_motif"] = NOT_LINKED[linked]
         if pending.retour:
             answer["retour"] = pending.retour
         cookies.append(forget_pending_cookie())

@@ -43,6 +43,9 @@ class FcLoginState(_FranceConnectItem):
     created_at = UTCDateTimeAttribute()
     acr = UnicodeAttribute(null=True)  # the level asked for (eidas1 when absent)
     retour = UnicodeAttribute(null=True)  # the page of this site to come back to
+    # the session open in this browser when the login started (sha256 of its token): coming
+    # back to the same session links the identity to its account, if it is the account's
+    session_hash = UnicodeAttribute(null=True)
 
 
 class FcPendingIdentity(_FranceConnectItem):
@@ -51,6 +54,7 @@ class FcPendingIdentity(_FranceConnectItem):
     id_token = UnicodeAttribute()  # FranceConnect's logout needs it back (id_token_hint)
     acr = UnicodeAttribute(null=True)  # the level FranceConnect certified it at
     retour = UnicodeAttribute(null=True)  # the page the login was started from
+    created_at = UTCDateTimeAttribute(null=True)  # a password login links it only soon after
 
 
 class FcLink(_FranceConnectItem):

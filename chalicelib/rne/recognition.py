@@ -132,18 +132,24 @@ class Recognition:
 
     def recognise(self, account: Account) -> bool:
         """Search the RNE for this account; link what it owns (see the module's rules), take
-        back from others what its certified identity owns. True if élu now."""
+        back from others what its certified identity owns, and release what it held through
+        keys it no longer answers to (a typed identity replaced by the certified one). True if
+        élu now."""
         now = self._now()
         certified = certified_keys(account)
         keys = declared_keys(account) | certified
         found = {key: self._store.mandates_of(key) for key in sorted(keys)}
         found = {key: mandates for key, mandates in found.items() if mandates}
-        if not found:
+        reachable = {mandate.ref for mandates in found.values() for mandate in mandates}
+        orphans = set(account.rne_mandats or ()) - reachable
+        if not found and not orphans:
             self._store.mark_checked(account, now)
             return bool(account.elu)
         holders = self._store.holders(found)
         refs, starts, matched = set(), [], set()
         losers: dict[str, set[str]] = defaultdict(set)
+        if orphans:
+            losers[account.nir_hash] |= orphans
         for key, mandates in found.items():
             entry = holders.get(key, Holders(set(), set()))
             entry = Holders(
@@ -170,7 +176,8 @@ class Recognition:
             ]
         others = self._store.accounts([*losers, account.nir_hash])
         others[account.nir_hash] = account
-        take_back(self._store, losers, dict.fromkeys(losers, account.nir_hash), others, now)
+        owners = {loser: account.nir_hash for loser in losers if loser != account.nir_hash}
+        take_back(self._store, losers, owners, others, now)
         new_refs = refs - set(account.rne_mandats or ())
         if not refs and not account.elu:
             self._store.mark_checked(account, now)
@@ -184,6 +191,20 @@ class Recognition:
         else:
             self._store.mark_checked(account, now)
         return in_office
+
+    def held_through(self, account: Account, mandates: list) -> bool:
+        """Whether every one of these mandates (the account's) is found through the account's
+        certified identity keys: under its own key, or a copy under another form of the name
+        (one BatchGetItem, only when a mandate's own key is not one of them)."""
+        certified = certified_keys(account)
+        if not certified:
+            return False
+        others = [m for m in mandates if m.person_key not in certified]
+        if not others:
+            return True
+        return self._store.has_copies(
+            {m.ref: [(key, f"alias|{m.ref}") for key in sorted(certified)] for m in others}
+        )
 
     def accounts_answering_to(self, keys) -> set[str]:
         """The accounts registered under any of these identity keys."""
@@ -205,13 +226,17 @@ class Recognition:
             self._cache = (now, self._store.last_ingestion())
         return self._cache[1]
 
-    def standing(self, account: Account) -> tuple[int, str | None]:
+    def standing(self, account: Account, certified: bool = False) -> tuple:
         """(how many mandates are current, when the last one ended once none is): one
-        request."""
+        request. `certified`: and whether they are all held through the certified identity
+        (spending needs it)."""
         mandates = self._store.mandates_by_ref(account.rne_mandats or ())
         current = sum(1 for m in mandates if not m.fin)
         ended = [m.fin for m in mandates if m.fin]
-        return current, (max(ended) if ended and not current else None)
+        standing = (current, (max(ended) if ended and not current else None))
+        if not certified:
+            return standing
+        return (*standing, bool(mandates) and self.held_through(account, mandates))
 
     def current_mandates(self, account: Account) -> list[dict]:
         from .formats import MANDATE_TYPES

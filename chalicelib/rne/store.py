@@ -319,6 +319,16 @@ class RneStore:
     def mandates_of(self, person_key: str) -> list[RneMandate]:
         return list(RneMandate.query(person_key))
 
+    def has_copies(self, candidates: dict[str, list[tuple[str, str]]]) -> bool:
+        """Whether each mandate (by ref) has one of its candidate copies stored."""
+        keys = list(dict.fromkeys(k for keys in candidates.values() for k in keys))
+        found = {
+            item.alias_of
+            for start in range(0, len(keys), GET_BATCH)
+            for item in RneMandate.batch_get(keys[start : start + GET_BATCH])
+        }
+        return set(candidates) <= found
+
     def mandates_by_ref(self, refs: Iterable[str]) -> list[RneMandate]:
         keys = [tuple(ref.split("|", 1)) for ref in refs]
         return list(RneMandate.batch_get(keys)) if keys else []

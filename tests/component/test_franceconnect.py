@@ -155,14 +155,15 @@ def test_an_identity_left_waiting_on_a_shared_computer_is_not_given_to_the_next_
 
 
 def test_the_certified_identity_recognises_an_elu_the_typed_one_missed(aws, api, outbox, browser):
-    # She typed only her married name; the RNE lists her birth name.
-    payload = signed_up(api, outbox, **{**CAMILLE, "nom_naissance": "Durand", "nom_usage": None})
+    # She typed her birth name only; the RNE lists her by her married name, which the civil
+    # registry knows (FranceConnect's preferred_username).
+    payload = signed_up(api, outbox, **{**CAMILLE, "nom_usage": None})
     world = RneWorld(aws, api, outbox)
     world.ingest(
         "prefectures/35/cm.csv",
         write(
             CURRENT_HEADER,
-            [municipal_row("BERNARD", "Camille", "F", "08/03/1975", debut="28/06/2020")],
+            [municipal_row("DURAND", "Camille", "F", "08/03/1975", debut="28/06/2020")],
         ),
     )
     token = api.post("/sessions", {"nir": payload["nir"][:13], "mot_de_passe": PASSWORD}).json[

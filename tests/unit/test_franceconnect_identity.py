@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from chalicelib.franceconnect.identity import FcIdentity, UnusableIdentity, is_same_person
+from chalicelib.franceconnect.identity import FcIdentity, UnusableIdentity, certifies, pivot
 
 CLAIMS = {
     "sub": "abc",
@@ -21,7 +21,7 @@ def account(**overrides):
     fields = {
         "nom_naissance": "Bernard",
         "nom_usage": "Durand",
-        "prenoms": "Camille",
+        "prenoms": "Camille Marie",
         "sexe": "F",
         "date_naissance": "1975-03-08",
         "lieu_naissance": "35238",
@@ -51,18 +51,26 @@ def test_born_abroad_the_birthplace_is_the_country_and_a_usage_name_equal_to_bir
 
 @pytest.mark.parametrize(
     "broken",
-    [{"family_name": ""}, {"gender": "other"}, {"birthdate": "08/03/1975"}, {"given_name": None}],
+    [
+        {"family_name": ""},
+        {"gender": "other"},
+        {"birthdate": "08/03/1975"},
+        {"given_name": None},
+        {"birthplace": "", "birthcountry": "99100"},  # born in France, commune unknown
+        {"birthplace": "Rennes", "birthcountry": ""},
+    ],
 )
 def test_an_incomplete_identity_is_refused(broken):
     with pytest.raises(UnusableIdentity):
         FcIdentity.from_claims({**CLAIMS, **broken})
 
 
-def test_the_same_person_typed_in_any_order_of_names():
+def test_the_identity_certifies_the_account_typed_with_its_pivot_whatever_the_spelling():
     identity = FcIdentity.from_claims(CLAIMS)
-    assert is_same_person(identity, account())
-    assert is_same_person(identity, account(nom_naissance="Durand", nom_usage=None))
-    assert is_same_person(identity, account(lieu_naissance="Rennes"))  # not a code: no check
+    assert certifies(identity, account())
+    assert certifies(identity, account(nom_naissance="bernard", prenoms="CAMILLE, marie"))
+    assert certifies(identity, account(prenoms="Camille-Marie"))  # as the matching compares
+    assert certifies(identity, account(nom_usage=None))  # the usage name is not in the pivot
 
 
 @pytest.mark.parametrize(
@@ -70,13 +78,27 @@ def test_the_same_person_typed_in_any_order_of_names():
     [
         {"date_naissance": "1975-03-09"},
         {"sexe": "M"},
-        {"prenoms": "Camilla"},
+        {"prenoms": "Camilla Marie"},
+        {"prenoms": "Camille"},  # every given name, not one of them
+        {"prenoms": "Marie Camille"},  # in order
+        {"prenoms": "Camille Marie Sophie"},
         {"lieu_naissance": "35000"},
-        {"nom_naissance": "Martin", "nom_usage": None},
+        {"lieu_naissance": "Rennes"},  # not comparable: no certification
+        {"nom_naissance": "Durand"},  # her usage name typed as birth name
+        {"nom_naissance": "Martin", "nom_usage": "Bernard"},
     ],
 )
-def test_anything_else_is_not_the_same_person(other):
-    assert not is_same_person(FcIdentity.from_claims(CLAIMS), account(**other))
+def test_anything_else_certifies_nothing(other):
+    assert not certifies(FcIdentity.from_claims(CLAIMS), account(**other))
+
+
+def test_a_pivot_with_a_missing_or_uncomparable_part_is_none():
+    assert pivot("Bernard", "Camille", "F", "1975-03-08", "35238")
+    assert pivot("Bernard", "Camille", "F", "1975-03-08", "99134")  # born abroad: the country
+    assert pivot("Bernard", "Camille", "F", "1975-03-08", "Belgique") is None
+    assert pivot("Bernard", "", "F", "1975-03-08", "35238") is None
+    assert pivot("Bernard", "Camille", "X", "1975-03-08", "35238") is None
+    assert pivot("", "Camille", "F", "1975-03-08", "35238") is None
 
 
 def test_an_identity_comes_back_from_storage_without_its_empty_fields():

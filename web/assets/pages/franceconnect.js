@@ -8,6 +8,8 @@ const MOTIFS = {
   jeton_invalide: "La réponse de FranceConnect n'a pas pu être vérifiée : par sécurité, vous n'êtes pas connecté(e).",
   identite_incomplete: "FranceConnect n'a pas transmis toute votre identité. Utilisez votre numéro de sécurité sociale.",
   compte_non_verifie: "Votre adresse électronique n'est pas encore vérifiée : saisissez le code reçu par courriel.",
+  identite_differente: "L'identité certifiée par FranceConnect n'est pas celle de votre compte (nom de naissance, prénoms, sexe, date et lieu de naissance) : elle n'a pas été liée. Si votre compte comporte une erreur, faites une demande d'aide.",
+  niveau_insuffisant: "FranceConnect+ n'a pas confirmé le niveau de sécurité demandé. Recommencez.",
   fournisseur_indisponible: "FranceConnect est momentanément indisponible. Réessayez plus tard ou connectez-vous avec votre numéro de sécurité sociale.",
 };
 
