@@ -14,13 +14,13 @@ from datetime import datetime
 
 from ..clock import utc_now
 from ..franceconnect.identity import FcIdentity, certifies
+from ..keyed_hashing import token_hash
 from ..models import Account, FcLink
 from ..models.account import ACTIVE
 from ..models.franceconnect import FcIdentityAttribute
 from ..observability import Metric, count
 from ..rne.matching import keys_of_account
 from .elu import EluRecognition
-from ..keyed_hashing import token_hash
 from .errors import EmailNotVerified, NotLoggedIn, SessionExpired
 from .sessions import NewSession, Sessions
 from .store import AccountStore
