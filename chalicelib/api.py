@@ -268,6 +268,14 @@ ANSWERS: dict[type[DomainError], Answer] = {
         "Vous avez déjà un dossier en cours pour cette session.",
         members=lambda e: {"dossier": e.dossier_id},
     ),
+    enrolment.OneRequestUntilCertified: Answer(
+        409,
+        "une-demande-a-la-fois",
+        "Votre identité n'est pas encore certifiée : vous ne pouvez avoir qu'une demande "
+        "d'inscription en cours à la fois. Attendez la réponse à celle-ci, ou connectez-vous "
+        "avec FranceConnect+ pour certifier votre identité et en faire d'autres.",
+        members=lambda e: {"dossier": e.dossier_id},
+    ),
     enrolment.TooLate: Answer(
         422,
         "delai-depasse",

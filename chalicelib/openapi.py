@@ -311,6 +311,11 @@ _SCHEMAS: dict[str, dict] = {
                     },
                 ]
             },
+            "rattachement": {
+                "type": "string",
+                "description": "Présent quand les droits d'un compte supprimé de la même "
+                "personne attendent d'être rattachés (après FranceConnect+).",
+            },
             "cpf_euros": {
                 "oneOf": [
                     {"type": "null"},

@@ -172,7 +172,13 @@ def my_account():
 def franceconnect_links():
     from .accounts.franceconnect_links import FranceConnectLinks
 
-    return FranceConnectLinks(store=account_store(), sessions=sessions(), elu=elu_recognition())
+    hasher = keyed_hasher()
+    return FranceConnectLinks(
+        store=account_store(),
+        sessions=sessions(),
+        elu=elu_recognition(),
+        identity_hash=lambda pivot: hasher.digest("identite-pivot", pivot),
+    )
 
 
 # --- RNE ------------------------------------------------------------------------------------

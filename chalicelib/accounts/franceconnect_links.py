@@ -32,8 +32,10 @@ class FranceConnectLinks:
         store: AccountStore,
         sessions: Sessions,
         elu: EluRecognition,
+        identity_hash: Callable[[str], str],
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
+        self._identity_hash = identity_hash
         self._store = store
         self._sessions = sessions
         self._elu = elu
@@ -67,6 +69,11 @@ class FranceConnectLinks:
             setattr(account, name, value)
         account.franceconnect, account.fc_lien = certified, link_key
         count(Metric.FRANCECONNECT_LINKED)
+        pivot = identity.pivot()
+        # the rights of a deleted account of this NIR, if it was this very person
+        self._store.take_up_rights(
+            account, self._identity_hash(pivot) if pivot else None, self._now()
+        )
         self._elu.recognise(account)
 
     def link_if_certifies(self, account: Account, identity: FcIdentity, link_key: str) -> bool:

@@ -19,6 +19,7 @@ from .. import keyed_hashing
 from ..clock import PARIS
 from ..errors import FieldError, InvalidForm
 from ..fields import normalise_email
+from ..franceconnect.identity import account_pivot
 from ..mailer import SesMailer, send_quietly
 from ..models import Account, Address, Session
 from ..observability import Metric, count, logger
@@ -250,7 +251,14 @@ class MyAccount:
         self._delete_documents(
             [r.reference for r in self._store.support_requests_of(account.nir_hash)]
         )
-        self._store.erase(account, keys_of_account(account), dossiers)
+        pivot = account_pivot(account)
+        self._store.erase(
+            account,
+            keys_of_account(account),
+            dossiers,
+            self._hasher.digest("identite-pivot", pivot) if pivot else None,
+            self._now(),
+        )
         count(Metric.ACCOUNT_DELETED)
         logger.info("Account deleted", extra={"account_id": account.id})
         send_quietly(self._mailer, emails.account_deleted(email, prenoms))

@@ -29,6 +29,8 @@ from ..models.account import ACTIVE, PENDING
 from .errors import AlreadyTaken, Conflict
 from .login_policy import FailureState
 
+ERASED = "efface#"  # the ledger's marker of a deleted account, and its files' holder meanwhile
+
 # What a transaction that activates or links an account leaves for identity keys: DynamoDB
 # takes at most 100 items in one transaction.
 KEYS_PER_TRANSACTION = 90
@@ -125,20 +127,63 @@ class AccountStore:
 
     @staticmethod
     def _rights_kept(account: Account) -> list:
-        """Rights belong to the person: an account created again for a NIR whose account was
-        deleted takes up its ledger (balance, years credited), never a fresh start. One
-        query, empty for almost everyone."""
-        balance, years = 0, set()
+        """Rights belong to the person, and anyone may type a NIR: an account created again
+        for a NIR whose account was deleted keeps the years credited (never a second catch-up
+        credit) but its balance is withheld, and the old entries hidden, until a certified
+        identity proves it is the same person (`take_up_rights`). One query, empty for almost
+        everyone."""
+        balance, years, erased = 0, set(), None
         for entry in LedgerEntry.query(account.nir_hash):
             if entry.sk.startswith("annee#"):
                 years.add(int(entry.sk.split("#", 1)[1]))
+            elif entry.sk.startswith(ERASED):
+                erased = max(erased or entry.created_at, entry.created_at)
             elif entry.montant_centimes is not None:
                 balance += int(entry.montant_centimes)
         if not years and not balance:
             return []
-        account.dif_solde_centimes, account.dif_annees = balance, years or None
-        actions = [Account.dif_solde_centimes.set(balance)]
+        erased = erased or account.created_at
+        account.dif_solde_centimes, account.dif_annees = 0, years or None
+        account.dif_retenu_centimes, account.dif_retenu_depuis = balance, erased
+        actions = [
+            Account.dif_solde_centimes.set(0),
+            Account.dif_retenu_centimes.set(balance),
+            Account.dif_retenu_depuis.set(erased),
+        ]
         return actions + ([Account.dif_annees.set(years)] if years else [])
+
+    def take_up_rights(self, account: Account, identity_hash: str | None, now: datetime) -> bool:
+        """The withheld balance and the files of the deleted account, to this account, if its
+        certified identity is the deleted one (same keyed hash). One transaction; True if
+        taken up."""
+        if account.dif_retenu_depuis is None or identity_hash is None:
+            return False
+        markers = [
+            m
+            for m in LedgerEntry.query(account.nir_hash, LedgerEntry.sk.startswith(ERASED))
+            if m.repris_le is None and m.identite_hash == identity_hash
+        ]
+        if not markers:
+            return False
+        withheld = int(account.dif_retenu_centimes or 0)
+        with TransactWrite(connection=shared_connection()) as transaction:
+            transaction.update(
+                account,
+                actions=[
+                    Account.dif_solde_centimes.add(withheld),
+                    Account.dif_retenu_centimes.remove(),
+                    Account.dif_retenu_depuis.remove(),
+                ],
+                condition=Account.dif_retenu_centimes == withheld,
+            )
+            for marker in markers:
+                transaction.update(marker, actions=[LedgerEntry.repris_le.set(now)])
+        for marker in markers:
+            for dossier_id in sorted(marker.dossiers or ()):
+                Dossier(dossier_id).update(actions=[Dossier.account.set(account.nir_hash)])
+        account.dif_solde_centimes = int(account.dif_solde_centimes or 0) + withheld
+        account.dif_retenu_centimes = account.dif_retenu_depuis = None
+        return True
 
     @staticmethod
     def _activation_actions() -> list:
@@ -425,12 +470,28 @@ class AccountStore:
     def dossiers_of(self, nir_hash: str) -> list[Dossier]:
         return list(Dossier.holder_index.query(nir_hash))
 
-    def erase(self, account: Account, identity_keys: set[str], dossiers: list[Dossier]) -> None:
+    def erase(
+        self,
+        account: Account,
+        identity_keys: set[str],
+        dossiers: list[Dossier],
+        identity_hash: str | None,
+        now: datetime,
+    ) -> None:
         """Everything that names or reaches the person, erased; the ledger (public money) is
-        kept under the keyed hash of the NIR alone, and the files it paid keep their amounts
-        and titles without the trainee's name. The account goes last: a failure half-way
-        leaves it, and erasing again finishes the work."""
+        kept under the keyed hash of the NIR alone, with the keyed hash of the identité pivot
+        (whoever signs up with the NIR again takes it up only with that certified identity);
+        the files it paid keep their amounts and titles without the trainee's name, out of
+        the NIR's list until then. The account goes last: a failure half-way leaves it, and
+        erasing again finishes the work."""
         nir_hash = account.nir_hash
+        LedgerEntry(
+            nir_hash,
+            f"{ERASED}{now.isoformat()}",
+            identite_hash=identity_hash,
+            dossiers={d.id for d in dossiers} or None,
+            created_at=now,
+        ).save()
         self._delete_all([Session(h) for h in self.session_keys(nir_hash)])
         self._delete_all(
             [PasswordReset(r.token_hash) for r in PasswordReset.of_account.query(nir_hash)]
@@ -448,7 +509,9 @@ class AccountStore:
                 ]
             )
         for dossier in dossiers:
-            dossier.update(actions=[Dossier.stagiaire.remove()])
+            dossier.update(
+                actions=[Dossier.stagiaire.remove(), Dossier.account.set(f"{ERASED}{nir_hash}")]
+            )
         with TransactWrite(connection=shared_connection()) as transaction:
             transaction.delete(
                 AccountEmail(account.email), condition=AccountEmail.nir_hash == nir_hash

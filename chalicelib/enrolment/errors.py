@@ -41,6 +41,14 @@ class AlreadyEnrolled(DomainError):
         self.dossier_id = dossier_id
 
 
+class OneRequestUntilCertified(DomainError):
+    """A declared identity (typed, not certified) holds one open request at a time."""
+
+    def __init__(self, dossier_id: str) -> None:
+        super().__init__("one open request until certified")
+        self.dossier_id = dossier_id
+
+
 class TooLate(DomainError):
     def __init__(self, latest: date) -> None:
         super().__init__("too late")

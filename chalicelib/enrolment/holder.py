@@ -147,6 +147,7 @@ class HolderFiles:
             historique=[StatusChange(date=now, statut=rules.WAITING, par=rules.HOLDER)],
             demande=asked,
             stagiaire=Trainee(nom=account.nom, prenoms=account.prenoms),
+            garde_declaree=account.franceconnect is None,
         )
         try:
             self._store.create(

@@ -23,7 +23,7 @@ from ..models import (
 )
 from ..models.enrolment import RUNNING_DEADLINE, StatusChange
 from ..rights.store import Write, cancellation_reasons, transact
-from .errors import AlreadyEnrolled, InsufficientRights, SessionFull
+from .errors import AlreadyEnrolled, InsufficientRights, OneRequestUntilCertified, SessionFull
 from .rules import WITH_DEADLINE
 
 
@@ -41,6 +41,11 @@ def places_key(formation_id: str, session_id: str) -> str:
 
 def guard_key(nir_hash: str, formation_id: str, session_id: str) -> str:
     return f"inscription#{nir_hash}#{formation_id}#{session_id}"
+
+
+def declared_guard_key(nir_hash: str) -> str:
+    """The one open request of a declared identity."""
+    return f"declaree#{nir_hash}"
 
 
 @dataclass(frozen=True)
@@ -87,10 +92,12 @@ class DossierStore:
             return 0
 
     def guard_holder(self, nir_hash: str, formation_id: str, session_id: str) -> str | None:
+        return self._guarded(guard_key(nir_hash, formation_id, session_id))
+
+    @staticmethod
+    def _guarded(key: str) -> str | None:
         try:
-            return EnrolmentGuard.get(
-                guard_key(nir_hash, formation_id, session_id), consistent_read=True
-            ).dossier
+            return EnrolmentGuard.get(key, consistent_read=True).dossier
         except DoesNotExist:
             return None
 
@@ -167,6 +174,14 @@ class DossierStore:
                 condition=EnrolmentGuard.id.does_not_exist(),
             ),
         ]
+        if dossier.garde_declaree:
+            writes.append(
+                Write(
+                    "save",
+                    EnrolmentGuard(declared_guard_key(dossier.account), dossier=dossier.id),
+                    condition=EnrolmentGuard.id.does_not_exist(),
+                )
+            )
         if places_limit <= 0:
             raise SessionFull()
         try:
@@ -182,6 +197,9 @@ class DossierStore:
                     dossier.account, dossier.formation_id, dossier.session_id
                 )
                 raise AlreadyEnrolled(holder or "") from None
+            if _failed(reasons, 3):
+                open_one = self._guarded(declared_guard_key(dossier.account))
+                raise OneRequestUntilCertified(open_one or "") from None
             raise
 
     def apply(self, dossier: Dossier, change: Change) -> None:
@@ -231,6 +249,8 @@ class DossierStore:
                     ),
                 )
             )
+            if dossier.garde_declaree:
+                writes.append(Write("delete", EnrolmentGuard(declared_guard_key(dossier.account))))
         try:
             transact(writes)
         except TransactWriteError as error:

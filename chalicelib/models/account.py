@@ -94,6 +94,11 @@ class Account(Model):
     dif_ancre = UnicodeAttribute(null=True)  # its credit anchor (rights/calendar.py)
     dif_fin = UnicodeAttribute(null=True)  # once no mandate is current: when the last ended
     dif_prochain = UnicodeAttribute(null=True)  # next change: a credit, or the end of rights
+    # A new account of a NIR whose account was deleted: the ledger's balance is withheld (not
+    # in dif_solde_centimes) until a certified identity proves it is the same person; the
+    # ledger entries written before `dif_retenu_depuis` are not shown meanwhile.
+    dif_retenu_centimes = NumberAttribute(null=True)
+    dif_retenu_depuis = UTCDateTimeAttribute(null=True)
     credit_due = CreditDueIndex()
     # CPF rights come from Mon Compte Formation: euros (private sector) or hours (public agents).
     cpf_euros_centimes = NumberAttribute(null=True)

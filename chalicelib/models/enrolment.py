@@ -94,6 +94,8 @@ class Dossier(_EnrolmentItem):
     historique = ListAttribute(of=StatusChange)
     debite = BooleanAttribute(default=False)
     rembourse = BooleanAttribute(default=False)
+    # asked for by a declared (uncertified) identity: holds its one-request guard until it ends
+    garde_declaree = BooleanAttribute(default=False)
     motif = UnicodeAttribute(null=True)
     demande = UnicodeAttribute()  # hash of what was asked, for a replayed Idempotency-Key
     stagiaire = Trainee(null=True)  # erased with the account, once the file has ended

@@ -6,7 +6,12 @@ Entries sort by date (`<date>#<kind>#<ref>`). Items `annee#<year>` mark a year a
 cannot disagree with the ledger.
 """
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import (
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.models import Model
 
 
@@ -24,6 +29,11 @@ class LedgerEntry(Model):
     source = UnicodeAttribute(null=True)
     dossier = UnicodeAttribute(null=True)  # the enrolment file a debit or refund is about
     created_at = UTCDateTimeAttribute(null=True)
+    # `efface#<time>`: an account of this NIR was deleted. Its ledger waits for an account whose
+    # certified identity has this keyed hash (identité pivot), with the files it paid.
+    identite_hash = UnicodeAttribute(null=True)
+    dossiers = UnicodeSetAttribute(null=True)
+    repris_le = UTCDateTimeAttribute(null=True)
 
 
 class CreditRun(Model):

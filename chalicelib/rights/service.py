@@ -23,6 +23,10 @@ from .standing import MandateSpan, Standing, account_usable_for, lapse_label, st
 from .store import ConcurrentCredit, RightsStore, credit_operations, lapse_operations, state_actions
 
 PAGE_SIZE = 20
+WITHHELD = (
+    "Un compte supprimé correspond à ce numéro de sécurité sociale : vos droits seront "
+    "rattachés après FranceConnect+, quand votre identité certifiée sera celle de ce compte."
+)
 HISTORY = "historique"
 ATTEMPTS = 3  # a concurrent credit, debit or refund makes a transaction fail: read, try again
 
@@ -144,8 +148,10 @@ class RightsService:
                 "utilisable_pour": list(usable_for),
                 "utilisable_jusqu_au": until.isoformat() if until else None,
             }
+        held_back = {"rattachement": WITHHELD} if account.dif_retenu_depuis is not None else {}
         return {
             "elu": elu,
+            **held_back,
             "cpf_euros": (
                 {"montant_disponible": euros(int(account.cpf_euros_centimes))}
                 if account.cpf_euros_centimes is not None
@@ -163,7 +169,10 @@ class RightsService:
         carries a position in the ledger, never the account's key."""
         position = self._cursors.decode(HISTORY, account.nir_hash, cursor, ("sk",))
         entries, last = self._store.history(
-            account.nir_hash, position["sk"] if position else None, PAGE_SIZE
+            account.nir_hash,
+            position["sk"] if position else None,
+            PAGE_SIZE,
+            since=account.dif_retenu_depuis,
         )
         operations = [
             {

@@ -239,14 +239,15 @@ class RightsStore:
         account.refresh(consistent_read=True)
 
     def history(
-        self, nir_hash: str, after: str | None, limit: int
+        self, nir_hash: str, after: str | None, limit: int, since: datetime | None = None
     ) -> tuple[list[LedgerEntry], str | None]:
-        """Dated entries, newest first, from after `after` (a sort key); and the sort key to
-        go on from, if more may follow."""
+        """Dated entries, newest first, from after `after` (a sort key), written after `since`
+        if given; and the sort key to go on from, if more may follow."""
         start = {"account": {"S": nir_hash}, "sk": {"S": after}} if after else None
         page = LedgerEntry.query(
             nir_hash,
             LedgerEntry.sk < ":",  # dated entries only
+            filter_condition=(LedgerEntry.created_at > since) if since else None,
             scan_index_forward=False,
             limit=limit,
             last_evaluated_key=start,

@@ -176,7 +176,7 @@ def test_the_export_holds_everything_about_the_person(api, rne):
 
 
 def test_deletion_erases_every_personal_item_and_a_new_account_finds_the_ledger(
-    api, rne, aws, outbox
+    api, rne, aws, outbox, browser, franceconnect
 ):
     import requests
 
@@ -223,11 +223,32 @@ def test_deletion_erases_every_personal_item_and_a_new_account_finds_the_ledger(
         assert not any(p in body for p in reaching), key
         assert not key.startswith("pieces/"), key  # the help request's documents too
 
-    # The same person signs up again: the ledger is found, nothing is credited twice.
+    # An account of the same NIR again: the ledger waits for a certified identity.
     again = rne.person(**HELENE, nir=helene["nir"], email="helene.roux@nouvelle.fr")
     token = login(api, again)
-    rights = api.get("/me/rights", token=token).json["elu"]
-    assert rights["montant_disponible"] == "300.00"
+    rights = api.get("/me/rights", token=token).json
+    assert rights["elu"]["montant_disponible"] == "0.00"
+    assert "rattachés après FranceConnect+" in rights["rattachement"]
+    assert api.get("/me/rights/history", token=token).json["operations"] == []
+    assert api.get("/me/dossiers", token=token).json["dossiers"] == []
+    # She certifies her identity with FranceConnect+: the ledger is hers, nothing credited twice.
+    franceconnect.identities["helene"] = {
+        "id": "helene",
+        "given_name": "Hélène",
+        "family_name": "ROUX",
+        "preferred_username": "",
+        "birthdate": "1968-09-02",
+        "gender": "female",
+        "birthplace": again["lieu_naissance"],
+        "birthcountry": "99100",
+        "email": "helene.roux@nouvelle.fr",
+    }
+    assert browser.login("helene", "niveau=eidas2").path == "/inscription"
+    linked = browser.post("/sessions", {"nir": again["nir"][:13], "mot_de_passe": PASSWORD})
+    assert linked.json_body["franceconnect"] == "lie"
+    token = login(api, again)
+    rights = api.get("/me/rights", token=token).json
+    assert rights["elu"]["montant_disponible"] == "300.00" and "rattachement" not in rights
     operations = api.get("/me/rights/history", token=token).json["operations"]
     assert [o["sens"] for o in operations].count("debit") == 1
     assert sum(1 for e in LedgerEntry.query(nir_hash) if e.sk.startswith("annee#")) == len(
