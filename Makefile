@@ -66,6 +66,7 @@ format: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) -m bench.requests_cost
 	$(PY) -m bench.enrolment_requests
+	$(PY) -m bench.franceconnect_requests
 
 ## package: the complete CloudFormation/SAM template of STAGE (default dev) and its code, in
 ## build/STAGE/package/ (Chalice's functions merged with everything in infra/)

@@ -2,7 +2,9 @@
 counted, not timed: moto's speed says nothing of DynamoDB's).
 
 Every authenticated request pays 2 for its session (the session, then the account). Targets:
-validation <= 5 in all (the debit is one transaction), a list page <= 2 beyond the session.
+validation <= 6 in all (the debit is one transaction; 5 unless a mandate is held through a
+copy under another form of the name, whose certified key is then looked up), a list page <= 2
+beyond the session.
 
 Run: .venv/bin/python -m bench.enrolment_requests   (also part of `make bench`)
 """
@@ -10,38 +12,20 @@ Run: .venv/bin/python -m bench.enrolment_requests   (also part of `make bench`)
 from __future__ import annotations
 
 import json
-import os
 import uuid
 
 SESSION = 2  # what authenticating costs every request
 
 
 def measure() -> list[tuple[str, int, dict]]:
-    import boto3
     from chalice.test import Client
-    from moto import mock_aws
 
     from bench.call_counter import count_aws_calls, dynamodb_calls
+    from bench.in_process import local_stage
     from chalicelib import services
-    from chalicelib.settings import Settings
-    from infra.provision import provision
-    from infra.stage_config import stage_environment
 
-    os.environ.update(stage_environment("local"))
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "bench",
-            "AWS_SECRET_ACCESS_KEY": "bench",
-            "AWS_DEFAULT_REGION": "eu-west-3",
-            "AWS_REGION": "eu-west-3",
-        }
-    )
-    os.environ.pop("AWS_ENDPOINT_URL", None)
     results: list[tuple[str, int, dict]] = []
-    with mock_aws():
-        services.reset()
-        settings = Settings.from_env()
-        provision(settings, boto3.session.Session(region_name="eu-west-3"))
+    with local_stage() as (settings, _):
         from app import app
         from tests.support.api import Api
         from tests.support.enrolment import Elus, certify, formation, organisme_key
@@ -115,7 +99,7 @@ def main() -> None:
     validation = costs["POST .../validation (debit)"]
     page = costs["GET /me/dossiers (a page)"] - SESSION
     print(
-        f"\nvalidation: {validation} in all (target <= 5: {'ok' if validation <= 5 else 'MISSED'})"
+        f"\nvalidation: {validation} in all (target <= 6: {'ok' if validation <= 6 else 'MISSED'})"
     )
     print(
         f"list page: {page} beyond the {SESSION} of the session (target <= 2: "

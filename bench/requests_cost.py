@@ -42,32 +42,15 @@ def cold_import_seconds(module: str) -> float:
 
 
 def request_costs() -> list[tuple[str, int, dict]]:
-    import boto3
     from chalice.test import Client
-    from moto import mock_aws
 
     from bench.call_counter import count_aws_calls, dynamodb_calls
-    from chalicelib import services
-    from chalicelib.settings import Settings
-    from infra.provision import provision
-    from infra.stage_config import stage_environment
+    from bench.in_process import local_stage
     from tests.support.mail import Outbox
     from tests.support.people import PASSWORD, signup_payload
 
-    os.environ.update(stage_environment("local"))
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "bench",
-            "AWS_SECRET_ACCESS_KEY": "bench",
-            "AWS_DEFAULT_REGION": "eu-west-3",
-            "AWS_REGION": "eu-west-3",
-        }
-    )
-    os.environ.pop("AWS_ENDPOINT_URL", None)
     results = []
-    with mock_aws():
-        services.reset()
-        provision(Settings.from_env(), boto3.session.Session(region_name="eu-west-3"))
+    with local_stage():
         from app import app
 
         with Client(app, stage_name="local") as client:

@@ -8,6 +8,10 @@ page(async (user) => {
     panels.append(el("div", { class: "alerte alerte-erreur", role: "alert" }, el("p", {}, (data && data.detail) || "Vos droits n'ont pas pu être chargés.")));
     return;
   }
+  if (data.rattachement) {
+    panels.append(el("div", { class: "alerte", role: "status" }, el("p", {}, data.rattachement),
+      el("p", {}, el("a", { class: "bouton", href: "/api/auth/franceconnect?niveau=eidas2&retour=%2Fespace" }, "Certifier mon identité avec FranceConnect+"))));
+  }
   panels.append(data.elu ? eluPanel(data.elu, user) : notRecognised());
   panels.append(...cpfPanel(data));
 });
