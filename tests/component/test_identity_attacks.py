@@ -45,6 +45,20 @@ def attacker_fc(franceconnect):
     return franceconnect
 
 
+def typed_official(world, **overrides) -> dict:
+    """A verified account typed with the official's identity, birthplace included."""
+    identity = {
+        "nom_naissance": "Bernard",
+        "nom_usage": None,
+        "prenoms": "Camille",
+        "sexe": "F",
+        "date_naissance": "1975-03-08",
+        "lieu_naissance": "35238",
+        "nir": make_nir("F", "1975-03-08", place="35238"),
+    }
+    return world.person(**{**identity, **overrides})
+
+
 def _login(api, payload) -> str:
     answer = api.post("/sessions", {"nir": payload["nir"][:13], "mot_de_passe": PASSWORD})
     assert answer.status == 200, answer.json
@@ -160,15 +174,7 @@ def test_a_waiting_identity_links_only_at_the_login_that_follows_it_soon(
 ):
     """Even typed exactly (birthplace included), the identity waiting in the browser links
     only within 5 minutes: later, the login is a login and the identity is dropped."""
-    holder = world.person(
-        nom_naissance="Bernard",
-        nom_usage="Durand",
-        prenoms="Camille",
-        sexe="F",
-        date_naissance="1975-03-08",
-        lieu_naissance="35238",
-        nir=make_nir("F", "1975-03-08", place="35238"),
-    )
+    holder = typed_official(world, nom_usage="Durand")
     assert browser.login("camille", "niveau=eidas2").path == "/inscription"
     [pending] = [p for p in FcPendingIdentity.scan() if p.pk.startswith("attente#")]
     pending.update(
@@ -181,15 +187,7 @@ def test_a_waiting_identity_links_only_at_the_login_that_follows_it_soon(
 
 
 def test_a_logged_in_person_links_from_her_own_session(api, world, browser):
-    holder = world.person(
-        nom_naissance="Bernard",
-        nom_usage="Durand",
-        prenoms="Camille",
-        sexe="F",
-        date_naissance="1975-03-08",
-        lieu_naissance="35238",
-        nir=make_nir("F", "1975-03-08", place="35238"),
-    )
+    holder = typed_official(world, nom_usage="Durand")
     browser.post("/sessions", {"nir": holder["nir"][:13], "mot_de_passe": PASSWORD})
     landing = browser.login("camille", "niveau=eidas2&retour=%2Fespace")
     assert landing.path == "/espace", landing
@@ -197,15 +195,7 @@ def test_a_logged_in_person_links_from_her_own_session(api, world, browser):
 
 
 def test_a_deleted_officials_rights_never_go_to_whoever_types_her_nir(api, world):
-    official = world.person(
-        nom_naissance="Bernard",
-        nom_usage=None,
-        prenoms="Camille",
-        sexe="F",
-        date_naissance="1975-03-08",
-        lieu_naissance="35238",
-        nir=make_nir("F", "1975-03-08", place="35238"),
-    )
+    official = typed_official(world)
     token = _login(api, official)
     assert api.get("/me/rights", token=token).json["elu"]["montant_disponible"] == "800.00"
     assert api.delete("/me", body={"mot_de_passe": PASSWORD}, token=token).status == 204
@@ -229,15 +219,7 @@ def test_a_deleted_officials_rights_never_go_to_whoever_types_her_nir(api, world
 
 
 def test_a_declared_identity_holds_one_open_request_at_a_time(api, world, browser):
-    squatter = world.person(
-        nom_naissance="Bernard",
-        nom_usage=None,
-        prenoms="Camille",
-        sexe="F",
-        date_naissance="1975-03-08",
-        lieu_naissance="35238",
-        nir=make_nir("F", "1975-03-08", place="35238"),
-    )
+    squatter = typed_official(world)
     token = _login(api, squatter)
     training = formation(prix="300")
     other = formation(prix="200")
