@@ -291,7 +291,8 @@ def test_every_other_transition_is_a_409(api, elus, key):
 
 
 def test_files_are_listed_newest_first_and_are_private(api, elus, logged_in):
-    [(_, token)] = elus.create()
+    [(payload, token)] = elus.create()
+    certify(payload)  # a declared identity holds one open request at a time
     _, stranger = logged_in
     training = formation()
     ids = [

@@ -43,7 +43,8 @@ def test_the_demo_account_logs_in(local_system):
         timeout=5,
         headers={"Authorization": f"Bearer {response.json()['token']}"},
     ).json()
-    assert (me["prenoms"], me["nom"]) == ("Camille", "Durand")
+    # linked to the local FranceConnect: the civil registry's identity, as it spells it
+    assert (me["prenoms"], me["nom"], me["identite"]) == ("Camille", "DURAND", "certifiee")
 
 
 def test_signup_email_code_login_me_logout_reset(local_system):
