@@ -3,7 +3,9 @@ FranceConnect over HTTP; requests are counted, not timed).
 
 Three moments of an élu's FranceConnect+ life: the first login, whose identity waits (callback);
 the password login that links it (certification: the identity index re-keyed, the RNE searched
-again); a later FranceConnect+ login by the linked `sub` (callback).
+again); a later FranceConnect+ login by the linked `sub` (callback); a first FranceConnect login
+of the same person (another platform, another `sub`: the account certified with the same
+identité pivot is found by key lookups and linked).
 
 Run: .venv/bin/python -m bench.franceconnect_requests
 """
@@ -25,8 +27,11 @@ def measure() -> list[tuple[str, int, dict]]:
 
     results: list[tuple[str, int, dict]] = []
     with local_stage() as (settings, session):
-        provider = LocalFranceConnect.for_stage(settings, session, "127.0.0.1", 0).start()
+        provider = LocalFranceConnect.for_stage(
+            settings, session, "127.0.0.1", 0, service_keys=services.franceconnect_public_keys
+        ).start()
         os.environ["FRANCECONNECT_ISSUER"] = provider.issuer
+        os.environ["FRANCECONNECT_PLUS_ISSUER"] = provider.plus_issuer
         services.reset()
         services.get_settings()
         from app import app
@@ -75,6 +80,14 @@ def measure() -> list[tuple[str, int, dict]]:
                 later = callback()
                 assert "statut=connecte" in later.location, later
                 results[-1] = ("GET .../callback, linked sub", *results[-1][1:])
+                # the other platform gives another subject: the certified pivot reconciles it
+                browser.cookies.pop("mce_session", None)
+                back = browser.consent(browser.start(), "camille")
+                other = counted(
+                    "GET .../callback (FranceConnect), by the pivot",
+                    lambda: browser.come_back(back),
+                )
+                assert "statut=connecte" in other.location, other
         finally:
             provider.stop()
     return results

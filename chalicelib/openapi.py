@@ -718,8 +718,9 @@ _PATHS: dict[str, dict] = {
                     "name": "niveau",
                     "in": "query",
                     "schema": {"type": "string"},
-                    "description": "eidas2 : FranceConnect+, exigé pour utiliser ses droits "
-                    f"({', '.join(LEVELS)} ; toute autre valeur : eidas1).",
+                    "description": "eidas2 ou eidas3 : FranceConnect+, exigé pour utiliser "
+                    f"ses droits ({', '.join(LEVELS)} ; toute autre valeur : eidas1, "
+                    "FranceConnect).",
                 },
                 {
                     "name": "retour",
@@ -750,6 +751,41 @@ _PATHS: dict[str, dict] = {
                     "compléter (inscription ou liaison), refus ou "
                     "erreur (`motif`)."
                 }
+            },
+        }
+    },
+    "/auth/franceconnect/jwks": {
+        "get": {
+            "summary": "Les clés publiques de chiffrement du service (JWKS) : FranceConnect+ "
+            "chiffre pour elles ses jetons",
+            "responses": {
+                "200": {
+                    "description": "Clé courante d'abord, la précédente ensuite (rotation).",
+                    "content": {
+                        "application/jwk-set+json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["keys"],
+                                "properties": {
+                                    "keys": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "required": ["kty", "kid", "use", "alg"],
+                                            "properties": {
+                                                "kty": _STRING,
+                                                "kid": _STRING,
+                                                "use": {"const": "enc"},
+                                                "alg": _STRING,
+                                            },
+                                        },
+                                    }
+                                },
+                            }
+                        }
+                    },
+                },
+                "503": _problem("Clés pas encore créées (première mise en service)."),
             },
         }
     },

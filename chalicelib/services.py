@@ -416,21 +416,57 @@ def idempotent_support_processor(context):
 
 
 # --- FranceConnect --------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def oidc_client():
-    """The FranceConnect client; its secret is read from Secrets Manager on first use."""
+@lru_cache(maxsize=2)
+def oidc_client(platform: str):
+    """The client of a platform (franceconnect, franceconnect_plus); its secret is read from
+    Secrets Manager on first use."""
+    from .franceconnect import FRANCECONNECT_PLUS
     from .franceconnect.client import OidcClient, OidcConfig
+    from .franceconnect.encryption_keys import private
 
     settings = get_settings()
+    common = {
+        "redirect_uri": settings.franceconnect_redirect_uri,
+        "post_logout_uri": settings.franceconnect_post_logout_uri,
+    }
+    if platform != FRANCECONNECT_PLUS:
+        return OidcClient(
+            OidcConfig(
+                issuer=settings.franceconnect_issuer,
+                client_id=settings.franceconnect_client_id,
+                client_secret=secret(settings.franceconnect_client_secret),
+                **common,
+            )
+        )
     return OidcClient(
         OidcConfig(
-            issuer=settings.franceconnect_issuer,
-            client_id=settings.franceconnect_client_id,
-            client_secret=secret(settings.franceconnect_client_secret),
-            redirect_uri=settings.franceconnect_redirect_uri,
-            post_logout_uri=settings.franceconnect_post_logout_uri,
+            issuer=settings.franceconnect_plus_issuer,
+            client_id=settings.franceconnect_plus_client_id,
+            client_secret=secret(settings.franceconnect_plus_client_secret),
+            signing_algorithms=("ES256",),
+            decryption_keys=lambda refresh: private(franceconnect_encryption_keys(refresh)),
+            # FranceConnect+ asks the person to authenticate each time, and says how (amr)
+            authorize_params={
+                "prompt": "login",
+                "claims": '{"id_token":{"amr":{"essential":true}}}',
+            },
+            **common,
         )
     )
+
+
+def franceconnect_encryption_keys(refresh: bool = False) -> dict:
+    """The service's private encryption key set (refresh: read again, after a rotation)."""
+    from .franceconnect.encryption_keys import parse
+
+    name = get_settings().franceconnect_encryption_keys
+    return parse(_secrets_provider().get(name, max_age=3600, force_fetch=refresh))
+
+
+def franceconnect_public_keys() -> dict:
+    from .franceconnect.encryption_keys import public
+
+    return public(franceconnect_encryption_keys())
 
 
 @lru_cache(maxsize=1)

@@ -57,6 +57,12 @@ class Settings:
     franceconnect_client_secret: str  # the name of the Secrets Manager secret holding it
     franceconnect_redirect_uri: str
     franceconnect_post_logout_uri: str
+    # FranceConnect+ (eIDAS substantiel, élevé): a platform of its own, with its own client
+    franceconnect_plus_issuer: str
+    franceconnect_plus_client_id: str
+    franceconnect_plus_client_secret: str  # the name of the secret holding it
+    # the name of the secret holding the service's private encryption keys (a JWKS)
+    franceconnect_encryption_keys: str
     session_ttl_minutes: int = 60
 
     @classmethod
@@ -109,6 +115,10 @@ class Settings:
             franceconnect_client_secret=required("FRANCECONNECT_CLIENT_SECRET"),
             franceconnect_redirect_uri=required("FRANCECONNECT_REDIRECT_URI"),
             franceconnect_post_logout_uri=required("FRANCECONNECT_POST_LOGOUT_URI"),
+            franceconnect_plus_issuer=required("FRANCECONNECT_PLUS_ISSUER").rstrip("/"),
+            franceconnect_plus_client_id=required("FRANCECONNECT_PLUS_CLIENT_ID"),
+            franceconnect_plus_client_secret=required("FRANCECONNECT_PLUS_CLIENT_SECRET"),
+            franceconnect_encryption_keys=required("FRANCECONNECT_ENCRYPTION_KEYS"),
             session_ttl_minutes=int(env.get("SESSION_TTL_MINUTES", "60")),
         )
 

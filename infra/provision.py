@@ -141,11 +141,15 @@ def _sender_identities(settings: Settings, session) -> None:
 
 
 def _secrets(settings: Settings, session) -> None:
+    from chalicelib.clock import utc_now
+    from chalicelib.franceconnect.encryption_keys import key_id, rotated
+
     client = session.client("secretsmanager")
     for field in resources.SECRETS:
-        _unless_exists(
-            client.create_secret, Name=getattr(settings, field), SecretString=secrets.token_hex(32)
-        )
+        value = secrets.token_hex(32)
+        if field in resources.KEY_SET_SECRETS:
+            value = json.dumps(rotated(None, key_id(utc_now(), secrets.token_hex(3))))
+        _unless_exists(client.create_secret, Name=getattr(settings, field), SecretString=value)
 
 
 def _unless_exists(create, **kwargs) -> None:

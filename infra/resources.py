@@ -113,8 +113,16 @@ BUCKET_NOTIFICATIONS = (
 )
 SENDER_IDENTITIES = ("mail_sender",)
 SENDER_CONFIGURATION_SETS = ("ses_configuration_set",)
-# The NIR key is generated; FranceConnect's client secret is set by operators (see README).
-SECRETS = ("nir_hmac_key_secret", "franceconnect_client_secret", "origin_verify_secret")
+# The NIR key is generated; FranceConnect's client secrets are set by operators (see README).
+SECRETS = (
+    "nir_hmac_key_secret",
+    "franceconnect_client_secret",
+    "franceconnect_plus_client_secret",
+    "franceconnect_encryption_keys",
+    "origin_verify_secret",
+)
+# Secrets holding a JSON Web Key Set, made by `python -m infra.franceconnect cles rotation`.
+KEY_SET_SECRETS = ("franceconnect_encryption_keys",)
 # One message at a time for the RNE: each may take a whole invocation.
 EVENT_SOURCES = (
     EventSource("rne_queue_name", "rne_ingest", batch_size=1, max_concurrency=5),
@@ -151,7 +159,12 @@ FUNCTIONS = (
             ),
             send_queues=("support_queue_name", "account_mail_queue_name"),
             send_email=True,
-            read_secrets=("nir_hmac_key_secret", "franceconnect_client_secret"),
+            read_secrets=(
+                "nir_hmac_key_secret",
+                "franceconnect_client_secret",
+                "franceconnect_plus_client_secret",
+                "franceconnect_encryption_keys",
+            ),
             # a request's documents: counted, and their uploads signed (presigned POST)
             read_buckets=("support_bucket",),
             write_buckets=("support_bucket",),

@@ -66,7 +66,8 @@ def main() -> None:
             "AWS_DEFAULT_REGION": "eu-west-3",
             "AWS_REGION": "eu-west-3",
             "PUBLIC_URL": f"http://{HOST}:{api_port}",
-            "FRANCECONNECT_ISSUER": f"http://{HOST}:{fc_port}",
+            "FRANCECONNECT_ISSUER": f"http://{HOST}:{fc_port}/api/v2",
+            "FRANCECONNECT_PLUS_ISSUER": f"http://{HOST}:{fc_port}/plus/api/v2",
             "FRANCECONNECT_REDIRECT_URI": f"http://{HOST}:{api_port}/api/auth/franceconnect/callback",
             "FRANCECONNECT_POST_LOGOUT_URI": f"http://{HOST}:{api_port}/?deconnexion=1",
         }
@@ -132,6 +133,8 @@ Mon Compte Élu tourne en local.
   FranceConnect (local) {franceconnect.issuer} : GET /api/auth/franceconnect dans un
                navigateur (Camille et Joël, liés à leur compte ; Anne-Sophie, sans compte :
                inscription)
+  FranceConnect+ (local) {franceconnect.plus_issuer} : jetons signés ES256 et
+               chiffrés pour les clés publiées sur /api/auth/franceconnect/jwks
   Fichier RNE  AWS_ENDPOINT_URL=http://{HOST}:{moto_port} aws s3 cp \
 {
             seed.DEMO_RNE_FILE.relative_to(Path.cwd())

@@ -52,10 +52,17 @@ def franceconnect(aws, monkeypatch):
     stage provisioned), and the API pointed at it."""
     from local.franceconnect_provider import LocalFranceConnect
 
+    # FranceConnect+ reads the service's public keys as GET /api/auth/franceconnect/jwks
+    # answers them (the API is in-process here; over HTTP in `make run`)
     provider = LocalFranceConnect.for_stage(
-        aws, boto3.session.Session(region_name=REGION), "127.0.0.1", 0
+        aws,
+        boto3.session.Session(region_name=REGION),
+        "127.0.0.1",
+        0,
+        service_keys=services.franceconnect_public_keys,
     ).start()
     monkeypatch.setenv("FRANCECONNECT_ISSUER", provider.issuer)
+    monkeypatch.setenv("FRANCECONNECT_PLUS_ISSUER", provider.plus_issuer)
     services.reset()
     # Read now: the test client's stage environment (the configured issuer) cannot change it.
     services.get_settings()
@@ -76,6 +83,21 @@ def outbox(aws):
     from tests.support.mail import Outbox
 
     return Outbox(REGION)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(request, monkeypatch):
+    """argon2id at its least cost in process: hundreds of signups and logins hash passwords,
+    and what they test is not the cost. The library's parameters, the ones deployed, are
+    checked by the tests marked `deployed_password_cost`; the running system (e2e) keeps them."""
+    if request.node.get_closest_marker("deployed_password_cost"):
+        return
+    from argon2 import PasswordHasher
+
+    from chalicelib.accounts import passwords
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
 
 
 @pytest.fixture(autouse=True)

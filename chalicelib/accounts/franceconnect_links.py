@@ -43,14 +43,32 @@ class FranceConnectLinks:
 
     def linked_account(self, link_key: str) -> Account | None:
         """The account a FranceConnect identity was linked to (a link to an account gone, an
-        unverified signup that expired, is forgotten)."""
+        unverified signup that expired, an account of the same NIR made since, is forgotten)."""
         link = self._store.get_franceconnect_link(link_key)
         if link is None:
             return None
         account = self._store.get(link.nir_hash)
-        if account is None:
+        if account is None or not account.holds_link(link_key):
             self._store.forget_franceconnect_link(link)
+            return None
         return account
+
+    def reconciled_account(self, identity: FcIdentity) -> Account | None:
+        """The account already certified with this very identité pivot, for a subject not
+        linked yet (FranceConnect and FranceConnect+ give one person different subjects): the
+        platforms reconcile a person by the pivot. Only a certified account answers (a typed
+        identity, however exact, never does), and only when it is the one."""
+        if identity.pivot() is None:
+            return None
+        holders = sorted(self._store.certified_under(identity.keys()))
+        found = [
+            account
+            for account in map(self._store.get, holders)
+            if account is not None
+            and account.franceconnect is not None
+            and certifies(identity, account)
+        ]
+        return found[0] if len(found) == 1 else None
 
     def link(self, account: Account, identity: FcIdentity, link_key: str) -> None:
         """Certify the account with this identity (its own: the caller checked it, or the
@@ -67,7 +85,8 @@ class FranceConnectLinks:
         )
         for name, value in fields.items():
             setattr(account, name, value)
-        account.franceconnect, account.fc_lien = certified, link_key
+        account.franceconnect = certified
+        account.keep_link(link_key)
         count(Metric.FRANCECONNECT_LINKED)
         pivot = identity.pivot()
         # the rights of a deleted account of this NIR, if it was this very person
@@ -128,7 +147,7 @@ class FranceConnectLinks:
         if account.statut != ACTIVE:
             raise EmailNotVerified()
         known = account.franceconnect.as_dict() if account.franceconnect else None
-        if known != identity.as_dict():
+        if known != identity.as_dict() or not account.holds_link(link_key):
             self.link(account, identity, link_key)
         else:
             self._elu.at_login(account)

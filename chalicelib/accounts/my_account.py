@@ -54,6 +54,7 @@ NOT_EXPORTED = {
     "email_code_hash",
     "auth_epoch",
     "fc_lien",
+    "fcplus_lien",
     "rne_mandats",
     "expires_at",
 }

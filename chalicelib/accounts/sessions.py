@@ -193,10 +193,11 @@ class Sessions:
         """The session counts as opened through FranceConnect, at this level."""
         self._store.certify_session(keyed_hashing.token_hash(token), id_token, acr)
 
-    def franceconnect_id_token(self, token: str | None) -> str | None:
-        """The FranceConnect ID token of a session opened through it (for its logout)."""
+    def franceconnect_id_token(self, token: str | None) -> tuple[str | None, str | None]:
+        """The FranceConnect ID token of a session opened through it and its eIDAS level (for
+        the logout, at the platform that gave it)."""
         session = self._store.get_session(keyed_hashing.token_hash(token)) if token else None
-        return session.fc_id_token if session else None
+        return (session.fc_id_token, session.fc_acr) if session else (None, None)
 
     def logout(self, token: str | None) -> None:
         self.authenticate(token)

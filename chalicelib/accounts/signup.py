@@ -104,7 +104,7 @@ class Signup:
         if franceconnect is not None:
             identity, link_key = franceconnect
             account.franceconnect = FcIdentityAttribute(**identity.as_dict())
-            account.fc_lien = link_key
+            account.keep_link(link_key)
             link = FcLink(link_key, nir_hash=nir_hash, linked_at=now)
         self._store.create_pending(account, claim, now, link)  # AlreadyTaken
         count(Metric.ACCOUNT_CREATED)

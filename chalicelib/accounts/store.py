@@ -280,7 +280,7 @@ class AccountStore:
                 account,
                 actions=[
                     Account.franceconnect.set(identity),
-                    Account.fc_lien.set(link.pk),
+                    account.link_attribute(link.pk).set(link.pk),
                     *set_or_remove(Account, fields),
                 ],
                 condition=Account.statut == ACTIVE,
@@ -308,6 +308,14 @@ class AccountStore:
                     IdentityIndex.certified.delete(member),
                 ]
             transaction.update(IdentityIndex(key), actions=actions)
+
+    def certified_under(self, keys: set[str]) -> set[str]:
+        """The accounts filed under these identity keys through a certified identity (key
+        lookups, one batch)."""
+        found: set[str] = set()
+        for item in IdentityIndex.batch_get(sorted(keys)):
+            found |= item.certified or set()
+        return found
 
     def forget_franceconnect_link(self, link: FcLink) -> None:
         link.delete()
@@ -499,8 +507,8 @@ class AccountStore:
         self._delete_all(
             [SupportRequest(r.reference) for r in SupportRequest.of_account.query(nir_hash)]
         )
-        if account.fc_lien:
-            FcLink(account.fc_lien).delete(condition=FcLink.nir_hash == nir_hash)
+        for link_key in filter(None, (account.fc_lien, account.fcplus_lien)):
+            FcLink(link_key).delete(condition=FcLink.nir_hash == nir_hash)
         for key in sorted(identity_keys):
             IdentityIndex(key).update(
                 actions=[

@@ -2,14 +2,22 @@
 (Authlib), ID token and userinfo checked against the provider's JWKS (joserfc, Authlib's
 OpenID claims rules): signature, issuer, audience, expiry, nonce, access token hash.
 
+One client per platform. FranceConnect signs its tokens; FranceConnect+ signs them with ES256
+and encrypts them (JWE) to the service's public keys: its client is given the service's
+private keys and refuses any token that is not encrypted, encrypted to another key, or signed
+otherwise than the platform announces.
+
 Nothing here reads settings or opens a connection before it is used.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
+
+from .encryption_keys import ACCEPTED_KEY_ALGORITHMS, CONTENT_ALGORITHM
 
 ALGORITHMS = ("RS256", "ES256")  # what FranceConnect signs with; never "none", never HMAC
 SCOPES = (
@@ -44,6 +52,11 @@ class OidcConfig:
     client_secret: str
     redirect_uri: str
     post_logout_uri: str
+    signing_algorithms: tuple[str, ...] = ALGORITHMS
+    # FranceConnect+: the service's private keys (refresh=True: read them again, after a
+    # rotation); None: tokens are signed only (FranceConnect)
+    decryption_keys: Callable[[bool], object] | None = None
+    authorize_params: dict[str, str] = field(default_factory=lambda: {"prompt": "login consent"})
 
 
 class OidcClient:
@@ -107,7 +120,7 @@ class OidcClient:
             nonce=nonce,
             code_verifier=code_verifier,
             acr_values=acr,
-            prompt="login consent",
+            **self._config.authorize_params,
         )
         return url
 
@@ -160,7 +173,8 @@ class OidcClient:
 
     def userinfo(self, access_token: str, sub: str) -> dict:
         """The identity claims, for the subject of the ID token only (a signed JWT is checked
-        like the ID token; plain JSON is taken as the TLS channel vouches for it)."""
+        like the ID token; plain JSON is taken as the TLS channel vouches for it, except on
+        FranceConnect+, which always encrypts)."""
         import requests
         from authlib.oauth2.claims import JWTClaims
 
@@ -185,6 +199,8 @@ class OidcClient:
             )
             self._validate(claims)
             claims = dict(claims)
+        elif self._config.decryption_keys is not None:
+            raise FranceConnectError("jeton_invalide", "userinfo not encrypted")
         else:
             try:
                 claims = response.json()
@@ -209,14 +225,35 @@ class OidcClient:
         from joserfc.errors import InvalidKeyIdError, JoseError
         from joserfc.jws import JWSRegistry
 
-        offered = self.metadata().get("id_token_signing_alg_values_supported") or ALGORITHMS
-        registry = JWSRegistry(algorithms=[a for a in offered if a in ALGORITHMS])
+        if self._config.decryption_keys is not None:
+            value = self._decrypt(value)
+        allowed = self._config.signing_algorithms
+        offered = self.metadata().get("id_token_signing_alg_values_supported") or allowed
+        registry = JWSRegistry(algorithms=[a for a in offered if a in allowed])
         try:
             try:
                 return jwt.decode(value, self._key_set(), registry=registry)
             except InvalidKeyIdError:  # the provider rotated its keys
                 return jwt.decode(value, self._key_set(refresh=True), registry=registry)
         except (JoseError, ValueError, TypeError) as error:
+            raise FranceConnectError("jeton_invalide", type(error).__name__) from None
+
+    def _decrypt(self, value: str) -> str:
+        """The signed token inside an encrypted one (compact JWE: five parts). A token that is
+        only signed is refused: on FranceConnect+ it did not come the way it must."""
+        from joserfc import jwe
+        from joserfc.errors import InvalidKeyIdError, JoseError
+
+        if value.count(".") != 4:
+            raise FranceConnectError("jeton_invalide", "not encrypted")
+        registry = jwe.JWERegistry(algorithms=[*ACCEPTED_KEY_ALGORITHMS, CONTENT_ALGORITHM])
+        keys = self._config.decryption_keys
+        try:
+            try:
+                return jwe.decrypt_compact(value, keys(False), registry=registry).plaintext.decode()
+            except InvalidKeyIdError:  # a key made since this container read them
+                return jwe.decrypt_compact(value, keys(True), registry=registry).plaintext.decode()
+        except (JoseError, ValueError, TypeError, UnicodeDecodeError) as error:
             raise FranceConnectError("jeton_invalide", type(error).__name__) from None
 
     @staticmethod

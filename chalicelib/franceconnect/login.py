@@ -25,7 +25,7 @@ from ..fields import local_path
 from ..models import FcLoginState, FcPendingIdentity
 from ..models.franceconnect import FcIdentityAttribute
 from ..observability import Metric, count, logger
-from . import LINK_WINDOW, PENDING_TTL, STATE_TTL
+from . import FRANCECONNECT_PLUS, LINK_WINDOW, PENDING_TTL, STATE_TTL, platform_for
 from .client import FranceConnectError, OidcClient
 from .errors import NoPendingIdentity
 from .identity import LEVELS, FcIdentity, UnusableIdentity, meets
@@ -60,8 +60,11 @@ class Outcome:
     retour: str | None = None  # the page of this site to go back to once logged in
 
 
-def link_key(sub: str) -> str:
-    return "sub#" + keyed_hashing.token_hash(sub)
+def link_key(sub: str, platform: str = "franceconnect") -> str:
+    """The key of the link of a subject of this platform (FranceConnect and FranceConnect+
+    give one person different subjects): an account holds one link on each."""
+    prefix = "plus#" if platform == FRANCECONNECT_PLUS else "sub#"
+    return prefix + keyed_hashing.token_hash(sub)
 
 
 def _state_key(state: str) -> str:
@@ -75,7 +78,7 @@ def _pending_key(handle: str) -> str:
 class FranceConnectLogin:
     def __init__(
         self,
-        client: Callable[[], OidcClient],
+        client: Callable[[str], OidcClient],  # the client of a platform
         store: FcStore,
         links: FranceConnectLinks,
         clock: Callable[[], datetime],
@@ -96,7 +99,7 @@ class FranceConnectLogin:
         state, nonce = keyed_hashing.new_token(), keyed_hashing.new_token()
         # PKCE: a verifier of 43 to 128 characters
         verifier = keyed_hashing.new_token() + keyed_hashing.new_token()
-        url = self._client().authorization_url(state, nonce, verifier, acr=level)
+        url = self._client(platform_for(level)).authorization_url(state, nonce, verifier, acr=level)
         now = self._now()
         self._store.save_state(
             FcLoginState(
@@ -148,7 +151,8 @@ class FranceConnectLogin:
             raise FranceConnectError("fournisseur_erreur", params["error"])
         if not params.get("code"):
             raise FranceConnectError("code_invalide")
-        client = self._client()
+        platform = platform_for(login.acr)
+        client = self._client(platform)
         token = client.exchange_code(params["code"], login.code_verifier)
         claims = client.verify_id_token(token, login.nonce)
         if not meets(claims.get("acr"), login.acr or "eidas1"):
@@ -157,11 +161,12 @@ class FranceConnectLogin:
             identity = FcIdentity.from_claims(client.userinfo(token["access_token"], claims["sub"]))
         except UnusableIdentity:
             raise FranceConnectError("identite_incomplete") from None
-        key = link_key(claims["sub"])
-        # Only an identity already linked logs in. An account typed with the same identity is
-        # not enough (the RNE is public, anyone can type an official's identity): the holder
-        # proves the account once with its password, or signs up.
-        account = self._links.linked_account(key)
+        key = link_key(claims["sub"], platform)
+        # Only an identity already linked logs in (or the same identité pivot certified on the
+        # other platform). An account typed with the same identity is not enough (the RNE is
+        # public, anyone can type an official's identity): the holder proves the account once
+        # with its password, or signs up.
+        account = self._links.linked_account(key) or self._links.reconciled_account(identity)
         if account is not None:
             session = self._links.log_in(
                 account, identity, key, token["id_token"], claims.get("acr")
@@ -233,5 +238,6 @@ class FranceConnectLogin:
         self._links.certify_session(session, pending.id_token, pending.acr)
         return "lie"
 
-    def logout_url(self, id_token: str) -> str:
-        return self._client().logout_url(id_token, keyed_hashing.new_token())
+    def logout_url(self, id_token: str, acr: str | None) -> str:
+        """The logout of the platform that opened the session (its ID token as the hint)."""
+        return self._client(platform_for(acr)).logout_url(id_token, keyed_hashing.new_token())

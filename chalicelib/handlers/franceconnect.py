@@ -24,12 +24,16 @@ from ..api import (
 )
 from ..franceconnect import PENDING_TTL, STATE_TTL
 from ..franceconnect.client import FranceConnectError
+from ..franceconnect.encryption_keys import InvalidKeySet
 from ..franceconnect.errors import NoPendingIdentity
+from ..observability import logger
+from ..problems import generic
 
 bp = ApiBlueprint(__name__)
 
 STATE_COOKIE = "mce_fc_etat"
 PENDING_COOKIE = "mce_fc_attente"
+JWK_SET = "application/jwk-set+json"  # RFC 7517, section 8.5
 
 
 def _redirect(location: str, cookies: list[str]) -> Response:
@@ -58,6 +62,19 @@ def start_franceconnect():
         return _redirect(_page("/connexion/franceconnect", statut="erreur", motif=error.motif), [])
     return _redirect(
         started.url, [cookie(STATE_COOKIE, started.state, int(STATE_TTL.total_seconds()))]
+    )
+
+
+@bp.route("/auth/franceconnect/jwks", methods=["GET"])
+def franceconnect_jwks():
+    """The service's public encryption keys: FranceConnect+ encrypts its tokens to them."""
+    try:
+        keys = services.franceconnect_public_keys()
+    except InvalidKeySet:  # a first deployment before its keys were made
+        logger.error("FranceConnect+ encryption keys missing: run the rotation command")
+        raise generic(503) from None
+    return json_response(
+        keys, headers={"Cache-Control": "public, max-age=300", "Content-Type": JWK_SET}
     )
 
 
@@ -104,14 +121,14 @@ def franceconnect_logout():
     """End the session here, then at FranceConnect when it was opened through it."""
     token = session_token(bp.current_request)
     sessions = services.sessions()
-    id_token = sessions.franceconnect_id_token(token)
+    id_token, acr = sessions.franceconnect_id_token(token)
     if token:
         sessions.end(token)
     location = _page("/", deconnexion="1")
     if id_token:
         # if FranceConnect cannot be reached, our session is closed all the same
         with contextlib.suppress(FranceConnectError):
-            location = services.franceconnect().logout_url(id_token)
+            location = services.franceconnect().logout_url(id_token, acr)
     return _redirect(location, [expired_session_cookie()])
 
 

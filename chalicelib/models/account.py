@@ -108,6 +108,22 @@ class Account(Model):
     # the RNE beside the identity typed at signup.
     franceconnect = FcIdentityAttribute(null=True)
     fc_lien = UnicodeAttribute(null=True)  # the key of its link item (to erase it with the account)
+    fcplus_lien = UnicodeAttribute(null=True)  # the same on FranceConnect+ (another subject)
+
+    @staticmethod
+    def link_field(link_key: str) -> str:
+        """Where the key of a link is kept: one link per platform (FranceConnect+'s keys start
+        with plus#)."""
+        return "fcplus_lien" if link_key.startswith("plus#") else "fc_lien"
+
+    def link_attribute(self, link_key: str):
+        return getattr(Account, self.link_field(link_key))
+
+    def keep_link(self, link_key: str) -> None:
+        setattr(self, self.link_field(link_key), link_key)
+
+    def holds_link(self, link_key: str) -> bool:
+        return link_key in (self.fc_lien, self.fcplus_lien)
 
     @property
     def nom(self) -> str:

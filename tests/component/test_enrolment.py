@@ -14,6 +14,7 @@ import pytest
 import time_machine
 
 from chalicelib import services
+from chalicelib.clock import paris_today
 from chalicelib.enrolment.errors import InsufficientRights, SessionFull, TransitionRefused
 from chalicelib.enrolment.rules import add_working_days
 from chalicelib.models import Account, Dossier, LedgerEntry
@@ -210,7 +211,7 @@ def test_refusals_say_why_and_create_nothing(api, elus, logged_in):
     assert request_place(api, token, mandate["id"], "S19990101").status == 404
 
     soon = formation(
-        sessions=[(date.today() + timedelta(days=5), date.today() + timedelta(days=6), 12)]
+        sessions=[(paris_today() + timedelta(days=5), paris_today() + timedelta(days=6), 12)]
     )
     too_late = request_place(api, token, soon["id"], soon["sessions"][0]["id"])
     assert too_late.status == 422 and "11 jours ouvrés" in too_late.json["detail"]
@@ -319,7 +320,7 @@ def test_an_organisme_that_does_not_answer_in_2_working_days_lets_the_file_expir
     session = training["sessions"][0]["id"]
     dossier = request_place(api, token, training["id"], session).json
     due = datetime.fromisoformat(dossier["echeance"])
-    today = date.today()
+    today = paris_today()
     assert due.date() == add_working_days(today, 2)  # at 23:59:59
     with time_machine.travel(due - timedelta(minutes=1), tick=False):
         assert run_job(client) == 0
@@ -343,7 +344,7 @@ def test_an_elu_who_does_not_validate_in_4_working_days_lets_the_file_expire(
     dossier = request_place(api, token, training["id"], training["sessions"][0]["id"]).json
     accepted = organisme(api, key, dossier["id"], "acceptation").json
     due = datetime.fromisoformat(accepted["echeance"])
-    assert due.date() == add_working_days(date.today(), 4)
+    assert due.date() == add_working_days(paris_today(), 4)
     with time_machine.travel(due + timedelta(seconds=1), tick=False):
         assert run_job(client) == 1
         with pytest.raises(TransitionRefused) as refused:

@@ -154,6 +154,10 @@ def _franceconnect_logins(api, browser):
     assert browser.get("/auth/franceconnect/identity").status_code == 200
     browser.cookies.clear()
     assert browser.login("joel").path == "/inscription"  # no account in this world
+    browser.cookies.clear()
+    # FranceConnect+: its own client, tokens encrypted to the keys the API publishes
+    assert browser.get("/auth/franceconnect/jwks").status_code == 200
+    assert browser.login("joel", "niveau=eidas2").path == "/inscription"
 
 
 def _rne_ingestion_then_a_help_request_resolved_automatically(api, world, helene):

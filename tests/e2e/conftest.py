@@ -108,19 +108,20 @@ def running_system(tmp_path_factory):
 def demo_mandate_training(max_euros: int, skip: int = 0) -> tuple[str, dict]:
     """(formation id, first session) of a demo mandate training of the demo organisme that an
     élu can afford and still ask for (the catalogue `make run` seeded today)."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from chalicelib.catalogue.importer import read_sessions
+    from chalicelib.clock import paris_today
     from local.demo_catalogue import DEMO_ORGANISME, demo_records, siret_for
 
     found = []
-    for record in demo_records(date.today()):
+    for record in demo_records(paris_today()):
         sessions = read_sessions(record["sessions"], record["modalite"], record["commune"])
         if (
             record["catalogue"] == "mandat"
             and record["organisme_siret"] == siret_for(DEMO_ORGANISME)
             and record["prix_euros"] <= max_euros
-            and sessions[0]["date_debut"] >= (date.today() + timedelta(days=30)).isoformat()
+            and sessions[0]["date_debut"] >= (paris_today() + timedelta(days=30)).isoformat()
         ):
             found.append((record["id"], sessions[0]))
     return found[skip]

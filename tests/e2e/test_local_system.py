@@ -229,7 +229,7 @@ def test_franceconnect_login_over_http_opens_a_session_for_the_demo_account(loca
     )
     assert start.status_code == 303
     authorize = start.headers["Location"]
-    assert authorize.startswith(local_system.franceconnect + "/authorize?")
+    assert authorize.startswith(local_system.franceconnect + "/api/v2/authorize?")
     state_cookie = start.headers["Set-Cookie"].split(";")[0]
     page = requests.get(authorize, timeout=10)
     link = re.search(r'href="([^"]+identite=camille)"', page.text).group(1).replace("&amp;", "&")
@@ -293,6 +293,8 @@ def test_an_elu_enrols_the_organisme_accepts_and_franceconnect_plus_validates(lo
     # carried by hand over http, as the local browser would over https)
     start = requests.get(site + refused.json()["connexion"], allow_redirects=False, timeout=10)
     assert start.status_code == 303 and "acr_values=eidas2" in start.headers["Location"]
+    # FranceConnect+, its own platform: it reads the API's JWKS over HTTP to encrypt to it
+    assert start.headers["Location"].startswith(local_system.franceconnect + "/plus/api/v2/")
     state_cookie = start.headers["Set-Cookie"].split(";")[0]
     consent = requests.get(start.headers["Location"], timeout=10)
     assert "FranceConnect+" in consent.text

@@ -8,6 +8,7 @@ import uuid
 from datetime import date, timedelta
 
 from chalicelib import services
+from chalicelib.clock import paris_today
 from local.demo_catalogue import siret_for
 from tests.support.people import PASSWORD, make_nir, signup_payload
 from tests.support.rne_files import CURRENT_HEADER, municipal_row, write
@@ -20,7 +21,7 @@ _departements = itertools.cycle([*range(1, 20), *range(21, 96)])
 
 def far(days: int = 90) -> date:
     """A day far enough ahead for the 11 working days of validation."""
-    return date.today() + timedelta(days=days)
+    return paris_today() + timedelta(days=days)
 
 
 def formation(
@@ -54,7 +55,7 @@ def formation(
         "agrement_debut": "2025-01-01" if catalogue == "mandat" else "",
         "agrement_fin": agrement_fin if catalogue == "mandat" else "",
     }
-    stored = validate(record, date.today())
+    stored = validate(record, paris_today())
     services.catalogue().save([stored])
     return stored
 

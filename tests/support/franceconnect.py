@@ -84,7 +84,7 @@ class FcBrowser:
             else (rf'href="([^"]+identite={re.escape(identity)})"')
         )
         link = re.search(pattern, page.text).group(1).replace("&amp;", "&")
-        answer = requests.get(self.provider.issuer + link, allow_redirects=False, timeout=5)
+        answer = requests.get(self.provider.root + link, allow_redirects=False, timeout=5)
         assert answer.status_code == 302
         return answer.headers["Location"]
 

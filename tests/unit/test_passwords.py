@@ -33,6 +33,7 @@ def test_too_long_passwords_are_refused_before_any_work():
     assert "128" in passwords.rule_errors("Aa1!" * 40)[0]
 
 
+@pytest.mark.deployed_password_cost
 def test_hashes_are_argon2id_and_verify():
     stored = passwords.hash_password("Gv7#plume-Ardoise")
     assert stored.startswith("$argon2id$")
@@ -41,3 +42,10 @@ def test_hashes_are_argon2id_and_verify():
     assert not passwords.verify_password(stored, "Gv7#plume-ardoise")
     assert not passwords.verify_password("not-a-hash", "x")
     assert not passwords.needs_rehash(stored)
+
+
+@pytest.mark.deployed_password_cost
+def test_the_deployed_hashes_use_rfc_9106s_low_memory_profile():
+    """argon2id, 64 MiB, 3 passes, 4 lanes: RFC 9106's second recommended option."""
+    parameters = passwords.hash_password("Gv7#plume-Ardoise").split("$")[3]
+    assert parameters == "m=65536,t=3,p=4"
