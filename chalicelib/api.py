@@ -172,6 +172,13 @@ ANSWERS: dict[type[DomainError], Answer] = {
         "confirmer cette opération.",
         field=lambda e: e.field,
     ),
+    accounts.ConcurrentChange: Answer(
+        409,
+        "modification-concurrente",
+        "Une autre modification de votre compte a eu lieu au même moment (dans un autre "
+        "onglet ou sur un autre appareil) : rechargez la page, vérifiez vos informations et "
+        "recommencez si besoin.",
+    ),
     accounts.SameEmail: Answer(
         400,
         "donnees-invalides",

@@ -862,6 +862,10 @@ _PATHS: dict[str, dict] = {
                 "401": _UNAUTHENTICATED,
                 "403": _problem("Mot de passe incorrect."),
                 "409": _problem("Adresse déjà utilisée par un compte."),
+                "429": _problem(
+                    "Un code vient de partir, ou trop de codes envoyés aujourd'hui (pour ce "
+                    "compte ou cette adresse) : voir Retry-After."
+                ),
             },
             security=_BEARER,
         )
@@ -874,7 +878,10 @@ _PATHS: dict[str, dict] = {
                 "200": _json(_ref("Me"), "Le compte, avec sa nouvelle adresse."),
                 "400": _BAD_REQUEST,
                 "401": _UNAUTHENTICATED,
-                "409": _problem("Adresse prise entre-temps par un autre compte."),
+                "409": _problem(
+                    "Adresse prise entre-temps par un autre compte, ou autre changement en "
+                    "même temps."
+                ),
                 "410": _problem("Aucun changement n'attend de code (expiré, trop d'essais)."),
             },
             security=_BEARER,
@@ -889,6 +896,7 @@ _PATHS: dict[str, dict] = {
                 "400": _BAD_REQUEST,
                 "401": _UNAUTHENTICATED,
                 "403": _problem("Mot de passe actuel incorrect."),
+                "409": _problem("Mot de passe changé au même moment depuis une autre session."),
             },
             security=_BEARER,
         )

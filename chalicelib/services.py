@@ -165,6 +165,7 @@ def my_account():
         files_under_way=lambda dossiers: any(under_way(d.statut) for d in dossiers),
         clock=utc_now,
         delete_documents=support_store().delete_documents,
+        limiter=rate_limiter(),
     )
 
 

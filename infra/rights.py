@@ -4,6 +4,12 @@ STAGE=prod python -m infra.rights etat        # the daily job's progress
 STAGE=prod python -m infra.rights rattrapage  # once, after deploying the daily index: every
                                               # recognised account goes to the rights workers,
                                               # which give it its next day (`dif_prochain`)
+STAGE=prod python -m infra.rights premiers-credits             # dry run: what is missing
+STAGE=prod python -m infra.rights premiers-credits --appliquer  # make it
+
+`premiers-credits` repairs the accounts recognised while the first credit came after a full
+year of mandate (the Caisse des Dépôts credits the first mandate year at its start): each
+missing credit is made, dated the day it was due. Running it again credits nothing more.
 
 `rattrapage` is the one scan of the accounts table, for accounts recognised before the index
 existed; the workers change nothing for an account already up to date.
@@ -50,15 +56,38 @@ def _rattrapage() -> int:
     return 0
 
 
+def _premiers_credits(apply: bool) -> int:
+    from chalicelib import services
+    from chalicelib.rights.rules import euros
+
+    report = services.rights().repair_first_credits(apply)
+    verb = "faits" if apply else "à faire (simulation : rien n'est écrit)"
+    print(f"comptes reconnus examinés : {report['comptes_examines']}")
+    print(f"comptes à créditer : {report['comptes_a_crediter']}")
+    print(f"crédits {verb} : {report['credits']}, {euros(report['centimes'])} €")
+    for year, n in report["par_annee"].items():
+        print(f"  {year} : {n}")
+    if not apply and report["credits"]:
+        print("Relancez avec --appliquer pour les faire.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m infra.rights", description=__doc__)
-    parser.add_argument("commande", choices=("etat", "rattrapage"))
+    parser = argparse.ArgumentParser(
+        prog="python -m infra.rights",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("commande", choices=("etat", "rattrapage", "premiers-credits"))
+    parser.add_argument("--appliquer", action="store_true", help="premiers-credits : écrire")
     args = parser.parse_args(argv)
     from chalicelib import services
     from infra.stage_config import apply_stage_environment
 
     apply_stage_environment()
     services.bound_settings()
+    if args.commande == "premiers-credits":
+        return _premiers_credits(args.appliquer)
     return _etat() if args.commande == "etat" else _rattrapage()
 
 

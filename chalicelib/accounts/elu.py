@@ -1,5 +1,5 @@
 """An account meets the RNE: at activation, at login after a newer RNE file, at a FranceConnect
-link. A newly recognised élu gets the completed years of mandate credited at once."""
+link. A newly recognised élu gets the mandate years begun credited at once."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ class EluRecognition:
         self._rights = rights
 
     def recognise(self, account: Account) -> bool:
-        """True when the account is an élu's (its completed years are then credited)."""
+        """True when the account is an élu's (its mandate years begun are then credited)."""
         if self._recognition.recognise(account):
             self._rights.bring_up_to_date(account)
             return True

@@ -69,6 +69,10 @@ class WrongPassword(DomainError):
         self.field = field
 
 
+class ConcurrentChange(DomainError):
+    """Another change of the same account (another tab, another device) won the race."""
+
+
 class SameEmail(DomainError):
     """The new address is the one the account already has."""
 

@@ -17,16 +17,19 @@ from typing import Any
 
 from .. import keyed_hashing
 from ..clock import PARIS
-from ..errors import FieldError, InvalidForm
+from ..errors import FieldError, InvalidForm, TooManyRequests
 from ..fields import normalise_email
 from ..franceconnect.identity import account_pivot
 from ..mailer import SesMailer, send_quietly
 from ..models import Account, Address, Session
 from ..observability import Metric, count, logger
+from ..rate_limit import RateLimiter
 from ..rne.matching import keys_of_account
 from . import emails, passwords
 from .errors import (
     AlreadyTaken,
+    ConcurrentChange,
+    Conflict,
     FilesUnderWay,
     NoEmailChange,
     SameEmail,
@@ -39,6 +42,12 @@ from .store import AccountStore
 CODE = re.compile(r"\d{6}")
 EMAIL_CODE_TTL = timedelta(minutes=15)
 EMAIL_CODE_MAX_ATTEMPTS = 5
+# Codes to a new address: each one mails someone who asked for nothing, and complaints would
+# get the SES sender suspended (every signup code and reset link with it). A minute between
+# two codes (as at signup), a few a day per account and per address.
+EMAIL_CODE_COOLDOWN = timedelta(seconds=60)
+EMAIL_CHANGES_PER_ACCOUNT = (5, timedelta(days=1))
+EMAIL_CODES_PER_ADDRESS = (3, timedelta(days=1))
 EDITABLE = ("telephone", "adresse", "diplome")
 # the signup's identity step, but for the diploma (corrected here like contact data)
 IDENTITY = tuple(name for name in IDENTITE.fields if name not in EDITABLE)
@@ -70,7 +79,9 @@ class MyAccount:
         files_under_way: Callable[[list], bool],
         clock: Callable[[], datetime],
         delete_documents: Callable[[list[str]], None] = lambda references: None,
+        limiter: RateLimiter | None = None,
     ) -> None:
+        self._limiter = limiter
         self._store = store
         self._mailer = mailer
         self._hasher = hasher
@@ -130,8 +141,9 @@ class MyAccount:
             raise SameEmail()
         if self._store.get_by_email(email) is not None:
             raise AlreadyTaken("email")
-        code = keyed_hashing.new_code()
         now = self._now()
+        self._limit_codes(account, email, now)
+        code = keyed_hashing.new_code()
         self._store.start_email_change(
             account, email, self._code_hash(account, email, code), now + EMAIL_CODE_TTL
         )
@@ -141,6 +153,18 @@ class MyAccount:
                 email, account.prenoms, code, int(EMAIL_CODE_TTL.total_seconds() // 60)
             ),
         )
+
+    def _limit_codes(self, account: Account, email: str, now: datetime) -> None:
+        """TooManyRequests (with the wait) before a code goes out too soon or too often."""
+        if account.email_code_expire is not None:
+            sent = account.email_code_expire - EMAIL_CODE_TTL
+            if now - sent < EMAIL_CODE_COOLDOWN:
+                raise TooManyRequests(
+                    max(1, int((sent + EMAIL_CODE_COOLDOWN - now).total_seconds()))
+                )
+        if self._limiter is not None:
+            self._limiter.hit("email-compte", account.nir_hash, *EMAIL_CHANGES_PER_ACCOUNT, now)
+            self._limiter.hit("email-adresse", email, *EMAIL_CODES_PER_ADDRESS, now)
 
     def confirm_email_change(self, account: Account, body: dict[str, Any]) -> None:
         code = body.get("code")
@@ -164,7 +188,10 @@ class MyAccount:
         ):
             raise WrongCode(EMAIL_CODE_MAX_ATTEMPTS - tries)
         old_email = account.email
-        self._store.change_email(account, new_email, now)  # AlreadyTaken
+        try:
+            self._store.change_email(account, new_email, now)  # AlreadyTaken
+        except Conflict:  # another change asked meanwhile: its code is the one now
+            raise ConcurrentChange() from None
         account.email, account.email_nouveau = new_email, None
         send_quietly(self._mailer, emails.email_changed(old_email, account.prenoms))
         count(Metric.EMAIL_CHANGED)
@@ -197,9 +224,12 @@ class MyAccount:
             raise InvalidForm(
                 [FieldError("nouveau_mot_de_passe", e.message) for e in result.errors]
             )
-        self._store.change_password(
-            account, passwords.hash_password(result.cleaned["mot_de_passe"]), session
-        )
+        try:
+            self._store.change_password(
+                account, passwords.hash_password(result.cleaned["mot_de_passe"]), session
+            )
+        except Conflict:  # changed meanwhile by another session: one of the two wins
+            raise ConcurrentChange() from None
         send_quietly(self._mailer, emails.password_changed(account.email, account.prenoms))
         count(Metric.PASSWORD_CHANGED)
 

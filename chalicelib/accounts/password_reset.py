@@ -77,6 +77,8 @@ class PasswordResets:
             keyed_hashing.token_hash(token),
             nir_hash=account.nir_hash,
             expires_at=now + RESET_TOKEN_TTL,
+            auth_epoch=int(account.auth_epoch or 0),
+            email=account.email,
         )
         self._store.create_reset(account, reset, now)
         # a fragment: browsers never send it, so no server or log ever sees the token
@@ -97,7 +99,7 @@ class PasswordResets:
         account = None
         if reset is not None and reset.used_at is None and now < reset.expires_at:
             account = self._store.get(reset.nir_hash)
-        if account is None:
+        if account is None or not _still_valid(reset, account):
             raise ResetLinkGone()
         words = (
             account.nom_naissance,
@@ -122,3 +124,10 @@ class PasswordResets:
             )
             self._elu.recognise(account)
         send_quietly(self._mailer, emails.password_changed(account.email, account.prenoms))
+
+
+def _still_valid(reset, account) -> bool:
+    """A link sent before the password or the address changed opens nothing."""
+    if reset.auth_epoch is not None and int(reset.auth_epoch) != int(account.auth_epoch or 0):
+        return False
+    return reset.email is None or reset.email == account.email

@@ -419,7 +419,8 @@ class AccountStore:
 
     def change_email(self, account: Account, new_email: str, now: datetime) -> None:
         """The new address claimed (unique, as at signup), the old one freed, in one
-        transaction; AlreadyTaken if someone claimed the new one meanwhile."""
+        transaction; AlreadyTaken if someone claimed the new one meanwhile. The reset links
+        sent to the old address are revoked."""
         try:
             with TransactWrite(connection=shared_connection()) as transaction:
                 transaction.save(
@@ -448,22 +449,40 @@ class AccountStore:
             if "ConditionalCheckFailed" in reasons:
                 raise Conflict() from None
             raise
+        self.revoke_resets(account.nir_hash)
+
+    def revoke_resets(self, nir_hash: str) -> None:
+        """Every reset link still out for this account, deleted (a password or an address
+        changed: the links sent before open nothing)."""
+        self._delete_all(
+            [PasswordReset(r.token_hash) for r in PasswordReset.of_account.query(nir_hash)]
+        )
 
     def change_password(self, account: Account, password_hash: str, kept: Session) -> None:
         """The new password; every session but `kept` ends (a new epoch, which `kept` follows,
-        and the others erased)."""
+        and the others erased), every reset link too."""
         epoch = int(account.auth_epoch or 0) + 1
-        with TransactWrite(connection=shared_connection()) as transaction:
-            transaction.update(
-                account,
-                actions=[Account.password_hash.set(password_hash), Account.auth_epoch.set(epoch)],
-                condition=Account.auth_epoch == account.auth_epoch,
-            )
-            transaction.update(kept, actions=[Session.auth_epoch.set(epoch)])
+        try:
+            with TransactWrite(connection=shared_connection()) as transaction:
+                transaction.update(
+                    account,
+                    actions=[
+                        Account.password_hash.set(password_hash),
+                        Account.auth_epoch.set(epoch),
+                    ],
+                    condition=Account.auth_epoch == account.auth_epoch,
+                )
+                transaction.update(kept, actions=[Session.auth_epoch.set(epoch)])
+        except TransactWriteError as error:
+            reasons = [getattr(r, "code", None) for r in (error.cancellation_reasons or [])]
+            if "ConditionalCheckFailed" in reasons or "TransactionConflict" in reasons:
+                raise Conflict() from None
+            raise
         account.auth_epoch = epoch
         self._delete_all(
             [Session(h) for h in self.session_keys(account.nir_hash) if h != kept.token_hash]
         )
+        self.revoke_resets(account.nir_hash)
 
     def session_keys(self, nir_hash: str) -> list[str]:
         return [s.token_hash for s in Session.of_account.query(nir_hash)]

@@ -269,8 +269,10 @@ class DossierStore:
 
     # --- organismes -------------------------------------------------------------------------
     def organisme_of_key(self, key_hash: str) -> OrganismeKey | None:
+        # consistent: a key revoked a moment ago must not act (an eventually consistent read
+        # may come from a replica that has not seen the revocation yet)
         try:
-            return OrganismeKey.get(f"cle#{key_hash}")
+            return OrganismeKey.get(f"cle#{key_hash}", consistent_read=True)
         except DoesNotExist:
             return None
 

@@ -62,3 +62,7 @@ class PasswordReset(Model):
     of_account = ResetsOfAccount()
     expires_at = TTLAttribute()
     used_at = UTCDateTimeAttribute(null=True)
+    # the account's epoch and address when the link was sent: a password or an email changed
+    # since ends it (even if the revocation, by the account's index, missed it)
+    auth_epoch = NumberAttribute(null=True)
+    email = UnicodeAttribute(null=True)

@@ -1,9 +1,12 @@
 """The DIF élus rules, as dated data (data/dif_elus_regles.json): what is credited, when, and
 up to which ceiling. Pure.
 
-- Once a year, whatever the number of mandates: on each anniversary of the credit anchor of the
-  oldest current mandate (see calendar.py), after a full year, the annual credit in force that
-  day, never above the ceiling in force that day. While no mandate is current, nothing.
+- Once a year, whatever the number of mandates, at the start of each mandate year: on the
+  credit anchor of the oldest current mandate (see calendar.py) when it falls on or after the
+  mandate's start, then on each anniversary, the annual credit in force that day, never above
+  the ceiling in force that day. The Caisse des Dépôts' own example: an élu who spends nothing
+  reaches the 800 € ceiling at the second credit (400 + 400). While no mandate is current,
+  nothing.
 - 2021, once: every élu in office on 23 July 2021 was credited 400 €, and the 20 hours of a
   completed first year of mandate were converted at 15 € an hour (a municipal élu of 2020 held
   700 €). Before that, the DIF was counted in hours: nothing in euros.
@@ -133,11 +136,12 @@ class Credit:
 
 
 def credit_days(basis: Basis, today: date) -> list[date]:
-    """The days a credit fell due up to today: 23 July 2021 if in office then, and each
-    anniversary of the anchor in the euro years while in office."""
+    """The days a credit fell due up to today: 23 July 2021 if in office then, and the anchor
+    and each of its anniversaries in the euro years while in office (the first mandate year
+    is credited at its start)."""
     special = year_2021().day
     days = [special] if basis.in_office(special) and special <= today else []
-    years = 1
+    years = 0
     while (day := anniversary(basis.anchor, years)) <= today:
         if rule_on(day) is not None and basis.in_office(day):
             days.append(day)
@@ -191,8 +195,10 @@ def next_credit(basis: Basis, today: date) -> date | None:
     """The next credit day, None once no mandate is current."""
     if basis.end is not None:
         return None
-    years = 1
-    while anniversary(basis.anchor, years) <= today:
+    years = 0
+    while anniversary(basis.anchor, years) <= today or anniversary(basis.anchor, years) < (
+        basis.start
+    ):
         years += 1
     return anniversary(basis.anchor, years)
 

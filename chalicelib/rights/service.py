@@ -42,7 +42,7 @@ class RightsService:
 
     # --- the yearly credits -----------------------------------------------------------------
     def bring_up_to_date(self, account: Account) -> int:
-        """Credit the full years of mandate not credited yet: all of them at once when an élu
+        """Credit the mandate years begun and not credited yet: all of them at once when an élu
         is recognised (catch-up), then one a year. Idempotent per account and year: each year
         has a marker item written on condition it does not exist, in the same transaction as
         the entry and the balance. Answers the number of years credited."""
@@ -64,6 +64,32 @@ class RightsService:
                 account.dif_prochain = upcoming.isoformat()
             return len(due)
         return 0
+
+    def missing_credits(self, account: Account) -> list[Credit]:
+        """The credits due to this account today and not made (none, once up to date)."""
+        basis = basis_of(account) if account.elu else None
+        return due_for(account, basis, self._today())
+
+    def repair_first_credits(self, apply: bool) -> dict:
+        """The credits that accounts recognised under the former rule (first credit after a
+        full year) never received: listed (dry run), or made (`apply`), each dated the day it
+        was due, capped by the ceiling of its day given the balance found. Idempotent: a year
+        credited is never credited again (its marker)."""
+        report = {"comptes_examines": 0, "comptes_a_crediter": 0, "credits": 0, "centimes": 0}
+        years: dict[int, int] = {}
+        for account in self._store.recognised_accounts():
+            report["comptes_examines"] += 1
+            due = self.missing_credits(account)
+            if not due:
+                continue
+            report["comptes_a_crediter"] += 1
+            report["credits"] += len(due)
+            report["centimes"] += sum(c.montant_centimes for c in due)
+            for credit in due:
+                years[credit.year] = years.get(credit.year, 0) + 1
+            if apply:
+                self.bring_up_to_date(account)
+        return {**report, "par_annee": dict(sorted(years.items()))}
 
     @staticmethod
     def _credited(account: Account, due: list[Credit]) -> None:

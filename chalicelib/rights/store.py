@@ -69,7 +69,7 @@ def credit_operations(
 ) -> list[Write]:
     """The writes of these credits: the balance, a marker per year written only if absent (one
     credit a year), an entry per non-zero credit. For one transaction, alone or with other
-    writes (the RNE ingestion links an élu and credits the completed years together: it adds
+    writes (the RNE ingestion links an élu and credits the years begun together: it adds
     its actions to the first write, the account's)."""
     if not due:
         return [Write("update", account, actions=also)] if also else []
@@ -219,6 +219,11 @@ class RightsStore:
 
     def accounts(self, nir_hashes: list[str]) -> list[Account]:
         return list(Account.batch_get(list(dict.fromkeys(nir_hashes)))) if nir_hashes else []
+
+    def recognised_accounts(self):
+        """Every account recognised as an élu once: an operator's repair, a scan, never on a
+        request's path."""
+        yield from Account.scan(Account.rne_mandats.exists())
 
     def due_on(self, day: str, after: dict | None, limit: int) -> tuple[list[str], dict | None]:
         """One page of the accounts whose rights change on `day` (the index, keys only)."""

@@ -9,8 +9,11 @@ not known exactly is matched to the closest known one when it is very close (typ
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from ..names import normalise
 
@@ -123,7 +126,6 @@ def missing_required(mapping: dict[int, str]) -> list[str]:
 class MandateType:
     code: str
     libelle: str
-    key_words: tuple[str, ...]  # words of an object key that name this file
     territory: tuple[str, ...]  # fields giving the territory, most specific first
     label_field: str | None  # the field naming the collectivité
     has_departement: bool = True
@@ -147,55 +149,38 @@ MANDATE_TYPES = {
         MandateType(
             "CM",
             "Conseiller municipal",
-            ("conseillers municipaux", "cm", "municipaux"),
             ("commune_code",),
             "commune_libelle",
         ),
-        MandateType(
-            "MAIRE", "Maire", ("maires", "maire", "mai"), ("commune_code",), "commune_libelle"
-        ),
+        MandateType("MAIRE", "Maire", ("commune_code",), "commune_libelle"),
         MandateType(
             "EPCI",
             "Conseiller communautaire",
-            ("communautaires", "epci"),
             ("epci_code",),
             "epci_libelle",
         ),
         MandateType(
             "CD",
             "Conseiller départemental",
-            ("departementaux", "cd"),
             ("canton_code",),
             "canton_libelle",
         ),
-        MandateType(
-            "CR", "Conseiller régional", ("regionaux", "cr"), ("region_code",), "region_libelle"
-        ),
+        MandateType("CR", "Conseiller régional", ("region_code",), "region_libelle"),
         MandateType(
             "CA",
             "Conseiller d'arrondissement",
-            ("arrondissement", "arrondissements", "ca"),
             ("secteur_code", "secteur_libelle", "commune_code"),
             "secteur_libelle",
         ),
         MandateType(
             "CSP",
             "Membre de l'assemblée d'une collectivité à statut particulier",
-            (
-                "statut particulier",
-                "csp",
-                "membres assemblees",
-                "membre assemblees",
-                "membres assemblee",
-                "ma",
-            ),
             ("csp_code",),
             "csp_libelle",
         ),
         MandateType(
             "CAC",
             "Conseiller à l'Assemblée de Corse",
-            ("cac", "assemblee corse", "assemblee de corse"),
             (),
             None,
             has_departement=False,
@@ -205,21 +190,18 @@ MANDATE_TYPES = {
         MandateType(
             "SEN",
             "Sénateur",
-            ("senateurs", "senateur", "sen"),
             ("departement_code", "csp_code"),
             "departement_libelle",
         ),
         MandateType(
             "DEP",
             "Député",
-            ("deputes", "depute", "dep"),
             ("circ_legislative_code",),
             "circ_legislative_libelle",
         ),
         MandateType(
             "RPE",
             "Représentant au Parlement européen",
-            ("parlement europeen", "europeen", "rpe"),
             (),
             None,
             has_departement=False,
@@ -228,7 +210,6 @@ MANDATE_TYPES = {
         MandateType(
             "CFE",
             "Conseiller des Français de l'étranger",
-            ("fde", "francais etranger", "consulaires", "cfe"),
             ("circ_consulaire_code",),
             "circ_consulaire_libelle",
             has_departement=False,
@@ -236,7 +217,6 @@ MANDATE_TYPES = {
         MandateType(
             "AFE",
             "Membre de l'Assemblée des Français de l'étranger",
-            ("afe", "assemblee francais etranger"),
             ("circ_afe_code", "circ_consulaire_code"),
             "circ_afe_libelle",
             has_departement=False,
@@ -245,15 +225,28 @@ MANDATE_TYPES = {
 }
 
 
+FILE_NAMES = Path(__file__).resolve().parent.parent / "data" / "rne_noms_de_fichiers.json"
+
+
+@lru_cache(maxsize=1)
+def _file_name_phrases() -> tuple[tuple[str, str], ...]:
+    """(phrase, type) of every name the ministry's files have used, longest phrase first:
+    "conseillers municipaux" before "cm", "afe" before "fde"..."""
+    data = json.loads(FILE_NAMES.read_text(encoding="utf-8"))["types"]
+    unknown = set(data) - set(MANDATE_TYPES)
+    if unknown:
+        raise ValueError(f"unknown mandate types in {FILE_NAMES.name}: {sorted(unknown)}")
+    pairs = [(phrase, code) for code, phrases in data.items() for phrase in phrases]
+    return tuple(sorted(pairs, key=lambda pc: -len(pc[0])))
+
+
 def type_from_key(key: str) -> str | None:
-    """The mandate type an object key names, if any ("elus-maires-mai.csv" -> MAIRE)."""
-    name = " " + " ".join(re.split(r"[^a-z0-9]+", normalise(key.rsplit("/", 1)[-1]).lower())) + " "
-    # Longest phrases first: "conseillers municipaux" before "cm", "afe" before "fde"...
-    candidates = sorted(
-        ((phrase, t.code) for t in MANDATE_TYPES.values() for phrase in t.key_words),
-        key=lambda pc: -len(pc[0]),
-    )
-    for phrase, code in candidates:
+    """The mandate type an object key names, if any ("elus-maires-mai.csv" -> MAIRE,
+    "7-rne-rpe.txt" -> RPE, "elus-parlementaires-europeens.csv" -> RPE): its words without
+    accents nor digits (a numeric prefix, a date suffix)."""
+    words = re.split(r"[^a-z]+", normalise(key.rsplit("/", 1)[-1]).lower())
+    name = " " + " ".join(w for w in words if w) + " "
+    for phrase, code in _file_name_phrases():
         if f" {phrase} " in name:
             return code
     return None

@@ -422,7 +422,7 @@ class RneStore:
         self, links: list[tuple[Account, set[str], tuple[str, str] | None]], now: datetime, today
     ) -> None:
         """A chunk of RNE rows links its élus in as few requests as DynamoDB allows (100
-        actions a transaction); a newly recognised élu gets the completed years of mandate
+        actions a transaction); a newly recognised élu gets the mandate years begun
         credited in the same transaction."""
         from ..rights.ledger import basis_of, due_for
         from ..rights.store import Write, credit_operations, transact

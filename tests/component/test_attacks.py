@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 
 from chalicelib import services
 from chalicelib.accounts.errors import AccountLocked, BadCredentials, CodeExpired, WrongCode
+from chalicelib.api import problem_for
+from chalicelib.errors import DomainError
 from chalicelib.models import Account, LedgerEntry, TakenBack
 from tests.support.atomic_dynamodb import atomic_requests
 from tests.support.people import PASSWORD, make_nir, signup_payload
@@ -171,7 +175,6 @@ def test_eight_wrong_passwords_at_once_end_in_a_lock(api, active_account):
 
 
 def test_a_late_failure_never_clears_a_fresh_lock(api, active_account):
-    from datetime import UTC, datetime, timedelta
 
     [account] = list(Account.scan())
     store = services.account_store()
@@ -268,3 +271,63 @@ def test_operators_list_the_mandates_taken_back(api, world, browser, capsys):
     assert rne.main(["reprises"]) == 0
     out = capsys.readouterr().out
     assert "1 reprise(s)" in out and "800.00 € repris" in out
+
+
+def _at_once(count_, action):
+    start = threading.Barrier(count_)
+
+    def run(n):
+        start.wait()
+        try:
+            action(n)
+            return "ok"
+        except Exception as error:  # noqa: BLE001 - what each one ends with, said by the API
+            if not isinstance(error, DomainError):
+                return f"500 {type(error).__name__}"
+            return problem_for(error).status
+
+    with atomic_requests(), ThreadPoolExecutor(count_) as pool:
+        return list(pool.map(run, range(count_)))
+
+
+def test_two_password_changes_at_once_end_in_one_change_and_a_409(api, logged_in):
+    _, token = logged_in
+    sessions, mine = services.sessions(), services.my_account()
+    new = ["Hv8$colline-Granit", "Jw9%riviere-Basalte"]
+
+    def change(n):
+        account, session = sessions.current(token)
+        mine.change_password(
+            account, session, {"mot_de_passe_actuel": PASSWORD, "nouveau_mot_de_passe": new[n]}
+        )
+
+    outcomes = _at_once(2, change)
+    assert sorted(map(str, outcomes)) == ["409", "ok"]
+
+
+def test_an_email_confirmed_while_another_change_is_asked_is_a_409(
+    api, logged_in, outbox, monkeypatch
+):
+    """Between the code's check and the change, a second request asks for another address:
+    the change's transaction is refused, and the person is told, not given a 500."""
+    payload, token = logged_in
+    first, second = "claire.ailleurs@exemple.fr", "claire.encore@exemple.fr"
+    assert (
+        api.post("/me/email", {"email": first, "mot_de_passe": PASSWORD}, token=token).status == 202
+    )
+    code = outbox.last_to(first).code()
+    store = services.account_store()
+    change = store.change_email
+
+    def interleaved(*args, **kwargs):
+        asked = api.post("/me/email", {"email": second, "mot_de_passe": PASSWORD}, token=token)
+        assert asked.status == 202
+        return change(*args, **kwargs)
+
+    monkeypatch.setattr(store, "change_email", interleaved)
+    later = datetime.now(UTC) + timedelta(minutes=2)  # past the minute between two codes
+    with time_machine.travel(later, tick=False):
+        confirmed = api.post("/me/email/verification", {"code": code}, token=token)
+    assert confirmed.status == 409, confirmed.json
+    assert confirmed.headers["Content-Type"] == "application/problem+json"
+    assert api.get("/me", token=token).json["email"] == payload["email"]

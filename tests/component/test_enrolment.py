@@ -270,6 +270,29 @@ def test_an_organisme_sees_and_moves_only_its_own_files(api, elus, key):
     assert organisme(api, key, dossier["id"], "acceptation").status == 401
 
 
+def test_a_revoked_key_is_read_consistently_so_it_stops_at_once(api, key):
+    """DynamoDB's default read may answer from a replica that has not seen the revocation: a
+    stolen key revoked a moment ago would still act. The key is read consistently."""
+    from unittest import mock
+
+    from botocore.client import BaseClient
+
+    reads, original = [], BaseClient._make_api_call
+
+    def recording(client, operation, params):
+        if operation == "GetItem" and str(params.get("Key", {})).find("cle#") >= 0:
+            reads.append(params.get("ConsistentRead", False))
+        return original(client, operation, params)
+
+    desk = services.organisme_desk()
+    [stored] = desk.keys(ORGANISME)
+    assert desk.revoke(ORGANISME, stored.key_id)
+    with mock.patch.object(BaseClient, "_make_api_call", recording):
+        listed = api.get("/organismes/dossiers", headers={"Authorization": f"Bearer {key}"})
+    assert listed.status == 401
+    assert reads == [True]
+
+
 def test_every_other_transition_is_a_409(api, elus, key):
     [(payload, token)] = elus.create()
     certify(payload)

@@ -299,3 +299,28 @@ def test_a_help_request_is_kept_a_year_after_it_is_closed(api, rne):
     assert request.statut in ("resolue_automatiquement", "transmise")
     kept = request.expires_at - request.updated_at
     assert timedelta(days=364) < kept <= timedelta(days=366)
+
+
+def test_an_account_cannot_make_the_service_mail_codes_to_anyone_at_will(api, claire, outbox):
+    """A logged-in account asking for email changes over and over, to one victim's address or
+    to many: a minute between codes, a few a day per account, a few a day per address."""
+    victim = "victime@exemple.fr"
+    start = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(
+        days=1
+    )  # one day, whatever the hour the tests run
+
+    def ask(address):
+        return api.post("/me/email", {"email": address, "mot_de_passe": PASSWORD}, token=token)
+
+    with time_machine.travel(start, tick=False):
+        token = login(api, claire)
+        assert ask(victim).status == 202
+        again = ask(victim)
+        assert again.status == 429 and int(again.headers["Retry-After"]) > 0
+    assert len(outbox.to(victim)) == 1
+    answers = []
+    for n in range(1, 30):  # two minutes apart: the cooldown alone does not stop it
+        with time_machine.travel(start + timedelta(minutes=2 * n), tick=False):
+            answers.append(ask(victim if n % 2 else f"autre{n}@exemple.fr").status)
+    assert answers.count(202) <= 4 and answers.count(429) >= 25
+    assert len(outbox.to(victim)) <= 3

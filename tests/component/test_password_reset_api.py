@@ -129,3 +129,40 @@ def test_a_reset_activates_an_account_whose_code_was_lost(api, outbox, relay):
         == 200
     )
     assert login(api, payload["nir"][:13], NEW_PASSWORD).status == 200
+
+
+def test_a_reset_link_dies_when_the_password_is_changed(api, logged_in, outbox, relay):
+    """Someone who read the mailbox once (a link asked for, unused) keeps no way in after the
+    holder changes the password."""
+    payload, session = logged_in
+    request_reset(api, relay, payload["nir"][:13])
+    stolen = token_from(outbox.last_to(payload["email"]))
+    changed = api.post(
+        "/me/mot-de-passe",
+        {"mot_de_passe_actuel": PASSWORD, "nouveau_mot_de_passe": NEW_PASSWORD},
+        token=session,
+    )
+    assert changed.status in (200, 204)
+    late = api.post(
+        "/password-resets/confirmation", {"jeton": stolen, "mot_de_passe": "Jw9%riviere-Basalte"}
+    )
+    assert late.status == 410
+    assert login(api, payload["nir"][:13], NEW_PASSWORD).status == 200
+
+
+def test_a_reset_link_dies_when_the_email_is_changed(api, logged_in, outbox, relay):
+    """The old address may be someone else's now (a shared or lost mailbox)."""
+    payload, session = logged_in
+    request_reset(api, relay, payload["nir"][:13])
+    stolen = token_from(outbox.last_to(payload["email"]))
+    new = "nouvelle.adresse@exemple.fr"
+    assert (
+        api.post("/me/email", {"email": new, "mot_de_passe": PASSWORD}, token=session).status == 202
+    )
+    code = outbox.last_to(new).code()
+    assert api.post("/me/email/verification", {"code": code}, token=session).status == 200
+    late = api.post(
+        "/password-resets/confirmation", {"jeton": stolen, "mot_de_passe": NEW_PASSWORD}
+    )
+    assert late.status == 410
+    assert login(api, payload["nir"][:13], PASSWORD).status == 200

@@ -176,3 +176,65 @@ def test_the_calendar_names_real_mandate_types_and_sound_windows():
             assert election.first_round.weekday() == 6  # French elections fall on a Sunday
             assert election.first_round < election.mandates_until
             assert (election.mandates_until - election.first_round).days < 180
+
+
+# --- the first credit at the start of the first mandate year (Caisse des Dépôts' help page
+# for organismes, "Alimentation droits élus": 400 € a year on the anniversary of the third
+# Monday after the first round, 800 € reached at the second credit when nothing is spent)
+
+
+def test_example_a_municipal_elu_first_elected_in_march_2026():
+    basis = Basis(date(2026, 3, 22), credit_anchor("CM", date(2026, 3, 22)))
+    entries, balance = ledger(basis, date(2027, 12, 31))
+    assert [(d, c) for d, _, c in entries] == [
+        (date(2026, 3, 30), 40_000),
+        (date(2027, 3, 30), 40_000),
+    ]
+    assert ledger(basis, date(2026, 3, 29))[1] == 0
+    assert ledger(basis, date(2026, 3, 30))[1] == 40_000
+    assert balance == 80_000
+    assert next_credit(basis, date(2026, 3, 25)) == date(2026, 3, 30)
+    assert next_credit(basis, date(2026, 3, 30)) == date(2027, 3, 30)
+
+
+def test_example_a_municipal_elu_of_2020_re_elected_in_2026_is_unchanged():
+    """Credited on 30 March each year as before: the 2026 credit once, on 30 March 2026."""
+    old = Basis(date(2020, 6, 28), credit_anchor("CM", date(2020, 6, 28)))
+    assert ledger(old, date(2026, 3, 21))[1] == 80_000
+    spans = [
+        MandateSpan("CM", date(2020, 6, 28), date(2026, 3, 22)),
+        MandateSpan("CM", date(2026, 3, 22), None),
+    ]
+    basis = standing_of(spans, date(2026, 6, 30)).basis
+    before = {2021, 2022, 2023, 2024, 2025}
+    [credit] = due_credits(basis, date(2026, 6, 30), 30_000, before)  # 500 € spent in 2025
+    assert (credit.day, credit.montant_centimes) == (date(2026, 3, 30), 40_000)
+    assert due_credits(basis, date(2026, 6, 30), 30_000, before | {2026}) == []
+    assert next_credit(basis, date(2026, 6, 30)) == date(2027, 3, 30)
+
+
+def test_example_a_departemental_elu_of_june_2021_is_unchanged():
+    """Its first mandate year began on 5 July 2021, when the DIF was counted in hours: 2021 is
+    the year of the 23 July credit, then 5 July each year."""
+    basis = Basis(date(2021, 7, 1), credit_anchor("CD", date(2021, 7, 1)))
+    entries, _ = ledger(basis, date(2023, 12, 31))
+    assert [d for d, _, _ in entries] == [date(2021, 7, 23), date(2022, 7, 5), date(2023, 7, 5)]
+
+
+def test_example_a_by_election_in_october_2026():
+    basis = Basis(date(2026, 10, 11), credit_anchor("CM", date(2026, 10, 11)))
+    assert basis.anchor == date(2026, 10, 11)
+    entries, balance = ledger(basis, date(2028, 12, 31))
+    assert [(d, c) for d, _, c in entries] == [
+        (date(2026, 10, 11), 40_000),
+        (date(2027, 10, 11), 40_000),
+    ]  # the third credit, on 11 October 2028, finds the ceiling reached: nothing
+    assert balance == 80_000
+
+
+def test_a_mandate_starting_after_its_elections_third_monday_waits_for_the_anniversary():
+    """The first credit day on or after the mandate's start."""
+    basis = Basis(date(2026, 4, 2), credit_anchor("CM", date(2026, 4, 2)))
+    assert basis.anchor == date(2026, 3, 30)
+    assert [c.day for c in due_credits(basis, date(2027, 3, 30), 0, set())] == [date(2027, 3, 30)]
+    assert next_credit(basis, date(2026, 4, 2)) == date(2027, 3, 30)

@@ -271,3 +271,29 @@ def test_a_line_far_too_long_is_skipped_without_being_held():
 def test_crlf_split_across_reads_stays_one_line_end_after_a_long_line():
     data = b"x" * 9000 + b"\r\nok\n"
     assert list(iter_lines(io.BytesIO(data), chunk_size=9001)) == [(None, 9002), (b"ok", 9005)]
+
+
+def test_the_2026_municipal_layout_reads_with_its_timestamps_and_nuances():
+    """The 2026 exports: snake_case columns, birth dates as timestamps, nuance columns."""
+    header = [
+        "code_departement", "libelle_departement", "code_commune", "libelle_commune",
+        "nom_elu", "prenom_elu", "sexe_elu", "date_naissance_elu",
+        "code_categorie_socio_professionnelle", "libelle_categorie_socio_professionnelle",
+        "date_debut_mandat", "libelle_fonction", "date_debut_fonction",
+        "code_nuance_mandat", "libelle_nuance_mandat",
+    ]  # fmt: skip
+    row = [
+        "35", "Ille-et-Vilaine", "35238", "Rennes", "LEMOINE", "Inès", "F",
+        "1953-09-14 00:00:00+00", "38", "Ingénieur", "2026-03-22 00:00:00+00", "Maire",
+        "2026-03-28 00:00:00+00", "DVG", "Divers gauche",
+    ]  # fmt: skip
+    data = write(header, [row], delimiter=",")
+    _, kind, _, mandates, problems = read_all(data, "national/elus-conseillers-municipaux-cm.csv")
+    assert (kind, problems) == ("CM", [])
+    [mandate] = mandates
+    assert (mandate.nom, mandate.date_naissance, mandate.date_debut) == (
+        "LEMOINE",
+        date(1953, 9, 14),
+        date(2026, 3, 22),
+    )
+    assert (mandate.territoire, mandate.departement) == ("35238", "35")
