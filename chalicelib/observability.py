@@ -78,6 +78,7 @@ class Metric:
     SUPPORT_REQUEST_AUTO_RESOLVED = "SupportRequestAutoResolved"
     SUPPORT_REQUEST_FORWARDED = "SupportRequestForwarded"
     SUPPORT_REQUEST_FAILED = "SupportRequestFailed"
+    SUPPORT_DOCUMENT_IGNORED = "SupportDocumentIgnored"  # a form posted again, or past 5
     DOSSIER_CREATED = "DossierCreated"
     DOSSIER_ACCEPTED = "DossierAccepted"
     DOSSIER_REFUSED = "DossierRefused"

@@ -8,6 +8,7 @@ from functools import lru_cache
 from .accounts.signup_form import ADRESSE, CONTACT, IDENTITE, MOT_DE_PASSE, STEPS
 from .catalogue.importer import CATALOGUES, MODALITES
 from .catalogue.search_form import SEARCH
+from .cursors import MAX_LENGTH as CURSOR_MAX_LENGTH
 from .enrolment.request_form import DOSSIER_REQUEST
 from .enrolment.rules import STATUSES
 from .franceconnect.identity import LEVELS
@@ -33,6 +34,15 @@ def _problem(description: str, schema: str = "Problem") -> dict:
 
 
 _STRING = {"type": "string"}
+# What a previous page gave (signed: any other value is a 400); its shape, for clients
+_CURSOR = {
+    "type": "string",
+    "pattern": "^([A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+)?$",  # empty: the first page
+    "maxLength": CURSOR_MAX_LENGTH,
+}
+_STEP_SCHEMAS = dict(
+    zip(STEPS, ("Identite", "Contact", "Adresse", "MotDePasse"), strict=True)
+)  # in the order of the form
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _DATE = {"type": "string", "format": "date"}
 _DATETIME = {"type": "string", "format": "date-time"}
@@ -244,7 +254,7 @@ _SCHEMAS: dict[str, dict] = {
         "required": ["mot_de_passe_actuel", "nouveau_mot_de_passe"],
         "properties": {
             "mot_de_passe_actuel": {"type": "string", "minLength": 1, "maxLength": 1024},
-            "nouveau_mot_de_passe": {"type": "string", "minLength": 1, "maxLength": 1024},
+            "nouveau_mot_de_passe": MOT_DE_PASSE.schema()["properties"]["mot_de_passe"],
         },
     },
     "PasswordConfirmation": {
@@ -628,33 +638,22 @@ _PATHS: dict[str, dict] = {
             "responses": {"200": _json({"type": "object"}, "Description OpenAPI 3.1.")},
         }
     },
-    "/signup/steps/{step}": {
-        "post": {
-            "summary": "Valider une étape du formulaire de création de compte",
-            "parameters": [
-                {"name": "step", "in": "path", "required": True, "schema": {"enum": list(STEPS)}}
-            ],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "oneOf": [
-                                _ref("Identite"),
-                                _ref("Contact"),
-                                _ref("Adresse"),
-                                _ref("MotDePasse"),
-                            ]
-                        }
-                    }
+    # one path per step, each with its own body: a schema cannot tie a body to a path value
+    **{
+        f"/signup/steps/{step}": {
+            "post": {
+                "summary": f"Valider l'étape « {step} » du formulaire de création de compte",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref(schema)}},
                 },
-            },
-            "responses": {
-                "200": _json(_ref("StepValid"), "Étape valide."),
-                "400": _BAD_REQUEST,
-                "404": _problem("Étape inconnue."),
-            },
+                "responses": {
+                    "200": _json(_ref("StepValid"), "Étape valide."),
+                    "400": _BAD_REQUEST,
+                },
+            }
         }
+        for step, schema in _STEP_SCHEMAS.items()
     },
     "/accounts": {
         "post": _post(
@@ -805,7 +804,10 @@ _PATHS: dict[str, dict] = {
             "security": [{}, *_BEARER],
             "requestBody": {
                 "required": False,
-                "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}},
+                "content": {
+                    "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
+                    "application/json": {"schema": {"type": "object"}},
+                },
             },
             "responses": {
                 "303": {"description": "Vers la déconnexion FranceConnect, ou l'accueil."}
@@ -927,7 +929,7 @@ _PATHS: dict[str, dict] = {
         "get": {
             "summary": "Historique des opérations DIF élus, les plus récentes d'abord",
             "security": _BEARER,
-            "parameters": [{"name": "cursor", "in": "query", "schema": _STRING}],
+            "parameters": [{"name": "cursor", "in": "query", "schema": _CURSOR}],
             "responses": {
                 "200": _json(_ref("RightsHistory"), "Une page d'opérations."),
                 "400": _problem("Curseur invalide."),
@@ -940,7 +942,7 @@ _PATHS: dict[str, dict] = {
             "summary": "Rechercher dans un catalogue (mandat et reconversion : élus reconnus)",
             "parameters": [
                 *_query_parameters(SEARCH.schema()),
-                {"name": "cursor", "in": "query", "schema": _STRING},
+                {"name": "cursor", "in": "query", "schema": _CURSOR},
             ],
             "responses": {
                 "200": _json(_ref("FormationPage"), "Une page de résultats."),
@@ -997,7 +999,7 @@ _PATHS: dict[str, dict] = {
         "get": {
             "summary": "Mes dossiers, les plus récents d'abord",
             "security": _BEARER,
-            "parameters": [{"name": "cursor", "in": "query", "schema": _STRING}],
+            "parameters": [{"name": "cursor", "in": "query", "schema": _CURSOR}],
             "responses": {
                 "200": _json(_ref("DossierPage"), "Une page de dossiers."),
                 "400": _problem("Curseur invalide."),
@@ -1047,7 +1049,7 @@ _PATHS: dict[str, dict] = {
             "security": _ORGANISME,
             "parameters": [
                 {"name": "statut", "in": "query", "schema": {"enum": list(STATUSES)}},
-                {"name": "cursor", "in": "query", "schema": _STRING},
+                {"name": "cursor", "in": "query", "schema": _CURSOR},
             ],
             "responses": {
                 "200": _json(_ref("DossierPage"), "Une page de dossiers."),

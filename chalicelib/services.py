@@ -65,10 +65,12 @@ def mailer():
     )
 
 
-def _queue_sender(queue_name: str):
+def _queue_sender(queue_name: str, delay_seconds: int = 0):
     sqs = aws_session().client("sqs")
     queue_url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
-    return lambda body: sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(body))
+    return lambda body: sqs.send_message(
+        QueueUrl=queue_url, MessageBody=json.dumps(body), DelaySeconds=delay_seconds
+    )
 
 
 @lru_cache(maxsize=1)
@@ -372,6 +374,11 @@ def support_worker():
     from .support.worker import SupportWorker
 
     settings = bound_settings()
+
+    def plan_summary(reference: str) -> None:
+        send = _queue_sender(settings.support_queue_name, settings.support_summary_delay_seconds)
+        send({"resume_pieces": reference})
+
     return SupportWorker(
         store=support_store(),
         elu=elu_recognition(),
@@ -379,6 +386,7 @@ def support_worker():
         mailbox=settings.support_mailbox,
         clock=utc_now,
         public_url=settings.public_url,
+        plan_summary=plan_summary,
     )
 
 

@@ -64,6 +64,8 @@ class Settings:
     # the name of the secret holding the service's private encryption keys (a JWKS)
     franceconnect_encryption_keys: str
     session_ttl_minutes: int = 60
+    # the mailbox hears of a burst of document uploads once, this long after its first one
+    support_summary_delay_seconds: int = 120
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -120,6 +122,10 @@ class Settings:
             franceconnect_plus_client_secret=required("FRANCECONNECT_PLUS_CLIENT_SECRET"),
             franceconnect_encryption_keys=required("FRANCECONNECT_ENCRYPTION_KEYS"),
             session_ttl_minutes=int(env.get("SESSION_TTL_MINUTES", "60")),
+            # SQS delays a message 15 minutes at most
+            support_summary_delay_seconds=min(
+                900, int(env.get("SUPPORT_SUMMARY_DELAY_SECONDS", "120"))
+            ),
         )
 
 

@@ -106,6 +106,9 @@ BUCKET_WRITE_PREFIXES = {
     "rne_bucket": ("rne-reports/", "rne-etat/"),
     "support_bucket": ("pieces/",),  # the API signs the uploads of a request's documents
 }
+# Buckets whose objects are read by their versions (the first upload counts) and erased with
+# every version (a person's documents).
+VERSIONED_DOCUMENTS = ("support_bucket",)
 BUCKET_NOTIFICATIONS = (
     BucketNotification("rne_bucket", "rne_queue_name", RNE_UPLOAD_PREFIXES),
     # a help request's documents: the worker lists them to the mailbox
@@ -231,6 +234,7 @@ FUNCTIONS = (
                 "rne_ingestions_table",
             ),
             read_buckets=("support_bucket",),  # the documents listed to the mailbox
+            send_queues=("support_queue_name",),  # a summary of uploads, delayed
             send_email=True,
         ),
     ),

@@ -18,6 +18,11 @@ MIN_STRENGTH = 3
 _COMMON_WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common_passwords_fr.txt"
 
 
+# The rule's classes in a JSON Schema pattern (ECMA-262 lookaheads), narrower than the rule:
+# ASCII letters and digits, and ASCII punctuation or a space as the special character.
+SCHEMA_PATTERN = r"^(?=.*[A-Z])(?=.*[a-z])(?=.*[0-9])(?=.*[ -/:-@\[-`{-~]).*$"
+
+
 def rule_errors(password: str, personal_words: tuple[str, ...] = ()) -> list[str]:
     """What is wrong with a new password, in French; empty when it is acceptable."""
     if len(password) > MAX_LENGTH:
@@ -63,7 +68,8 @@ def _strength(password: str, personal_words: tuple[str, ...]) -> int:
     from zxcvbn import zxcvbn  # imported on first use: its word lists are large
 
     words = list(_common_words()) + [w for w in personal_words if w]
-    return zxcvbn(password, user_inputs=words)["score"]
+    # zxcvbn refuses more than 72 characters unless told: our rule allows MAX_LENGTH
+    return zxcvbn(password, user_inputs=words, max_length=MAX_LENGTH)["score"]
 
 
 @lru_cache(maxsize=1)

@@ -98,6 +98,9 @@ class Password:
             "type": "string",
             "minLength": passwords.MIN_LENGTH,
             "maxLength": passwords.MAX_LENGTH,
+            # the rule's character classes, as ASCII (the rule also takes accented letters):
+            # what the schema allows, the rule allows; the common-word check it cannot say
+            "pattern": passwords.SCHEMA_PATTERN,
             "description": "Majuscule, minuscule, chiffre et caractère spécial; pas un mot "
             "de passe courant.",
         }

@@ -18,6 +18,7 @@ from ..api import (
     cookie,
     expired_session_cookie,
     json_response,
+    optional_json_object,
     read_cookie,
     session_cookie,
     session_token,
@@ -112,13 +113,19 @@ def franceconnect_identity():
 
 # POST only (a form's button): a link or an image on any site could otherwise log people out.
 # The session cookie is SameSite=Lax: another site's form posting here carries no session.
+# A body is not needed: Chalice takes a request without Content-Type as JSON, so JSON is
+# accepted beside the form (the body is read by nobody).
 @bp.route(
     "/auth/franceconnect/logout",
     methods=["POST"],
-    content_types=["application/x-www-form-urlencoded"],
+    content_types=["application/x-www-form-urlencoded", "application/json"],
 )
 def franceconnect_logout():
     """End the session here, then at FranceConnect when it was opened through it."""
+    if bp.current_request.raw_body and "json" in (
+        bp.current_request.headers.get("content-type") or ""
+    ):
+        optional_json_object(bp.current_request)  # a JSON body, if any, is an object
     token = session_token(bp.current_request)
     sessions = services.sessions()
     id_token, acr = sessions.franceconnect_id_token(token)

@@ -76,6 +76,8 @@ def support_worker(event, context):
             for s3_record in message["Records"]:
                 key = unquote_plus(s3_record.get("s3", {}).get("object", {}).get("key", ""))
                 services.support_worker().document_added(key)
+        elif "resume_pieces" in message:  # the summary of a burst of uploads, delayed
+            services.support_worker().summarise(message["resume_pieces"])
         elif "reference" in message:
             process(message=message)
 

@@ -7,6 +7,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
@@ -45,6 +46,13 @@ class SupportRequest(Model):
     mailbox_sent = BooleanAttribute(default=False)  # the Caisse des Dépôts email went out
     person_notified = BooleanAttribute(default=False)  # the requester's email went out
     expires_at = TTLAttribute(null=True)
+    # Documents: a key is reserved when its upload form is issued (5 at most, counted here,
+    # not in the bucket), received at its first upload (a later version of it is ignored),
+    # and told to the mailbox in one summary a while after the last upload (debounced).
+    pieces_reservees = UnicodeSetAttribute(null=True)
+    pieces_recues = UnicodeSetAttribute(null=True)
+    pieces_signalees = UnicodeSetAttribute(null=True)
+    resume_prevu = UTCDateTimeAttribute(null=True)
 
 
 class RateLimit(Model):

@@ -48,9 +48,15 @@ def _html(intro: str, rows: list[tuple[str, str]] | None = None) -> str:
 
 
 def _documents(documents: list[dict], bucket: str) -> list[tuple[str, str]]:
-    """Each document: its key in the bucket (S3 console) and its size."""
+    """Each document: its key in the bucket (S3 console), the version first uploaded (the one
+    to open: a later one is ignored), and its size."""
     return [
-        (f"Document {n}", f"s3://{bucket}/{d['cle']} ({max(1, d['taille'] // 1024)} Ko)")
+        (
+            f"Document {n}",
+            f"s3://{bucket}/{d['cle']}"
+            + (f" (version {d['version']})" if d.get("version") else "")
+            + f" ({max(1, d['taille'] // 1024)} Ko)",
+        )
         for n, d in enumerate(documents, start=1)
     ] or [("Documents", "aucun pour le moment")]
 

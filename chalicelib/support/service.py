@@ -109,7 +109,7 @@ class SupportDesk:
     ) -> dict[str, object]:
         """Where and how the browser posts one document of the request (a presigned POST for
         one key, one type, at most MAX_DOCUMENT_BYTES), for the requester only, up to
-        MAX_DOCUMENTS per request."""
+        MAX_DOCUMENTS forms per request."""
         email = body.get("email") if isinstance(body.get("email"), str) else None
         request = self._requester_only(reference, account, email)
         content_type = body.get("type")
@@ -127,11 +127,13 @@ class SupportDesk:
                 "taille",
                 f"Taille : un document fait au plus {MAX_DOCUMENT_BYTES // (1024 * 1024)} Mo.",
             )
-        if len(self._store.documents(request.reference)) >= MAX_DOCUMENTS:
+        name = f"{secrets.token_hex(8)}{DOCUMENT_TYPES[content_type]}"
+        key = f"{PIECES}{request.reference}/{name}"
+        # the slot is taken as the form is issued, not when a file arrives: forms asked for
+        # before any upload count too
+        if not self._store.reserve_document(request, key, MAX_DOCUMENTS):
             raise DocumentRefused(
                 "taille", f"Une demande compte au plus {MAX_DOCUMENTS} documents."
             )
-        name = f"{secrets.token_hex(8)}{DOCUMENT_TYPES[content_type]}"
-        key = f"{PIECES}{request.reference}/{name}"
         form = self._store.upload_form(key, content_type, MAX_DOCUMENT_BYTES, UPLOAD_SECONDS)
         return {"url": form["url"], "champs": form["fields"], "nom": name}

@@ -37,7 +37,9 @@ class SupportWorker:
         mailbox: str,
         clock: Callable[[], datetime],
         public_url: str = "",
+        plan_summary: Callable[[str], None] = lambda reference: None,
     ) -> None:
+        self._plan = plan_summary  # sends the summary's message, delayed
         self._store = store
         self._elu = elu
         self._mailer = mailer
@@ -73,7 +75,7 @@ class SupportWorker:
                 emails.to_mailbox(
                     request,
                     self._mailbox,
-                    self._store.documents(request.reference),
+                    self._store.documents(request.reference, set(request.pieces_recues or ())),
                     self._store.bucket,
                 )
             )
@@ -84,8 +86,10 @@ class SupportWorker:
         return FORWARDED
 
     def document_added(self, key: str) -> None:
-        """A document was uploaded for a request (S3 notification): the mailbox gets the list
-        of the request's documents. An unknown key changes nothing."""
+        """A document was uploaded (S3 notification). Only the first upload of a key reserved
+        by a form counts (a form posted again makes a new version: ignored); the mailbox hears
+        of it in one summary, planned a while after the first upload of a burst (settings). An
+        unknown key changes nothing."""
         parts = key.split("/")
         if len(parts) != 3 or parts[0] != PIECES.rstrip("/"):
             return
@@ -93,8 +97,25 @@ class SupportWorker:
         if request is None:
             logger.warning("Document of an unknown help request")
             return
-        documents = self._store.documents(request.reference)
+        if not self._store.receive_document(request, key):
+            logger.info("Document upload ignored: not reserved, or a new version")
+            count(Metric.SUPPORT_DOCUMENT_IGNORED)
+            return
+        if self._store.plan_summary(request, self._now()):
+            self._plan(request.reference)
+
+    def summarise(self, reference: str) -> None:
+        """The planned summary: the documents received and not told yet, in one email."""
+        request = self._store.get(reference)
+        if request is None:
+            return
+        self._store.start_summary(request)
+        new = set(request.pieces_recues or ()) - set(request.pieces_signalees or ())
+        if not new:
+            return
+        documents = self._store.documents(request.reference, new)
         self._send(emails.documents_added(request, self._mailbox, documents, self._store.bucket))
+        self._store.summarised(request, {d["cle"] for d in documents} or new)
 
     def fail(self, reference: str) -> None:
         """The message reached the dead-letter queue: operators must take the request over."""

@@ -59,6 +59,7 @@ BUSINESS = (
             M.SUPPORT_REQUEST_AUTO_RESOLVED,
             M.SUPPORT_REQUEST_FORWARDED,
             M.SUPPORT_REQUEST_FAILED,
+            M.SUPPORT_DOCUMENT_IGNORED,
         ),
     ),
 )

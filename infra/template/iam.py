@@ -36,6 +36,9 @@ QUEUE_CONSUME = (
 )
 BUCKET_READ = ("s3:GetObject", "s3:ListBucket")
 BUCKET_WRITE = ("s3:PutObject", "s3:DeleteObject")
+# documents' buckets: their versions are read (the first one is what counts) and erased
+VERSIONS_READ = ("s3:ListBucketVersions", "s3:GetObjectVersion")
+VERSIONS_DELETE = ("s3:DeleteObjectVersion",)
 EMAIL_SEND = ("ses:SendEmail", "ses:SendRawEmail")
 SECRET_READ = ("secretsmanager:GetSecretValue",)
 KEY_USE = ("kms:Decrypt", "kms:GenerateDataKey")
@@ -74,13 +77,15 @@ def grants(function: Function, settings: Settings) -> list[Grant]:
                 )
             )
     for field in access.read_buckets:
-        out.append(_bucket_grant(field, BUCKET_READ))
+        versions = VERSIONS_READ if field in resources.VERSIONED_DOCUMENTS else ()
+        out.append(_bucket_grant(field, BUCKET_READ + versions))
     for field in access.write_buckets:
         bucket = resource_id(field)
         prefixes = resources.BUCKET_WRITE_PREFIXES.get(field, ("",))
+        versions = VERSIONS_DELETE if field in resources.VERSIONED_DOCUMENTS else ()
         out.append(
             Grant(
-                BUCKET_WRITE,
+                BUCKET_WRITE + versions,
                 field,
                 tuple({"Fn::Sub": f"${{{bucket}.Arn}}/{prefix}*"} for prefix in prefixes),
             )

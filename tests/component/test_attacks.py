@@ -175,7 +175,6 @@ def test_eight_wrong_passwords_at_once_end_in_a_lock(api, active_account):
 
 
 def test_a_late_failure_never_clears_a_fresh_lock(api, active_account):
-
     [account] = list(Account.scan())
     store = services.account_store()
     later = datetime.now(UTC) + timedelta(minutes=15)

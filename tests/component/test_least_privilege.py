@@ -6,9 +6,12 @@ nothing refused, and nothing granted that the function never touches."""
 from __future__ import annotations
 
 import contextvars
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+import requests
+import time_machine
 
 from chalicelib import services
 from chalicelib.models import Account, LedgerEntry
@@ -130,6 +133,18 @@ def _every_api_flow(api, outbox, world):
         == 200
     )
     world.deliver()  # the support worker forwards it
+    form = api.post(
+        f"/support-requests/{reference}/pieces",
+        {"type": "application/pdf", "taille": 20},
+        token=token,
+    ).json
+    uploaded = requests.post(
+        form["url"], data=form["champs"], files={"file": ("p.pdf", b"%PDF-1.7 x")}, timeout=10
+    )
+    assert uploaded.status_code in (200, 201, 204)
+    world.deliver()  # the upload's notification: the worker plans a summary
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=3), tick=False):
+        world.deliver()  # the summary, delayed
     assert api.delete("/sessions/current", token=token).status == 204
     assert api.post("/password-resets", {"nir": nir13}).status == 202
     world.deliver()  # the account mail worker sends the link

@@ -186,8 +186,11 @@ def test_deletion_erases_every_personal_item_and_a_new_account_finds_the_ledger(
     form = api.post(
         f"/support-requests/{reference}/pieces", {"type": "image/png", "taille": 5}, token=token
     ).json
-    requests.post(form["url"], data=form["champs"], files={"file": ("id.png", b"12345")}, timeout=5)
-    assert list(_every_object(aws, prefix="pieces/"))
+    for content in (b"12345", b"67890"):  # the form posted twice: two versions
+        requests.post(
+            form["url"], data=form["champs"], files={"file": ("id.png", content)}, timeout=5
+        )
+    assert len(list(_every_object(aws, prefix="pieces/"))) == 2
     # 500 € spent on a training: the balance is 300 €
     from chalicelib.rights.store import debit_operations, transact
 
@@ -276,18 +279,22 @@ def _is_rne_public_data(field: str, item: dict) -> bool:
 
 
 def _every_object(settings, prefix: str = ""):
+    """Every version of every object, and every delete marker (a versioned bucket keeps what a
+    plain delete only hides)."""
     import boto3
 
     s3 = boto3.client("s3", region_name=settings.region)
     for bucket in (settings.rne_bucket, settings.support_bucket):
-        pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+        pages = s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix)
         for page in pages:
-            for entry in page.get("Contents", []):
+            for marker in page.get("DeleteMarkers", []):
+                yield marker["Key"], ""
+            for entry in page.get("Versions", []):
                 key = entry["Key"]
                 if key.startswith(("prefectures/", "national/")):
                     continue  # the uploads themselves: the RNE, public data
-                body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-                yield key, body.decode("utf-8", "replace")
+                body = s3.get_object(Bucket=bucket, Key=key, VersionId=entry["VersionId"])
+                yield key, body["Body"].read().decode("utf-8", "replace")
 
 
 def test_a_help_request_is_kept_a_year_after_it_is_closed(api, rne):

@@ -1,3 +1,4 @@
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -43,10 +44,14 @@ def test_an_invalid_step_answers_field_errors_in_french(api):
     assert response.json["detail"] == "2 informations sont à corriger."
 
 
-def test_an_unknown_step_is_a_404_problem(api):
-    response = api.post("/signup/steps/banque", {})
-    assert response.status == 404
-    assert "identite" in response.json["detail"]
+def test_an_unknown_step_is_a_404_problem(client):
+    """No such path in the document (one path per step): a 404 naming the steps."""
+    response = client.http.post(
+        "/signup/steps/banque", headers={"Content-Type": "application/json"}, body="{}"
+    )
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert "identite" in json.loads(response.body)["detail"]
 
 
 def test_signup_creates_a_pending_account_and_emails_a_code(api, outbox):

@@ -1,9 +1,11 @@
 """Help requests: from the form to the Caisse des Dépôts' mailbox, with nothing lost."""
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
+import time_machine
 
 from chalicelib import services
 from chalicelib.models import SupportRequest
@@ -35,6 +37,33 @@ def world(aws, api, outbox):
 
 def deliver(world):
     return world.deliver()
+
+
+def deliver_later(world, minutes: int = 3):
+    """What the queue holds once its delayed messages are due (the uploads' summary)."""
+    later = datetime.now(UTC) + timedelta(minutes=minutes)
+    with time_machine.travel(later, tick=False):
+        return world.deliver()
+
+
+def post_file(form: dict, content: bytes = b"%PDF-1.7 " + b"x" * 2000):
+    import requests
+
+    sent = requests.post(
+        form["url"],
+        data=form["champs"],
+        files={"file": ("piece.pdf", content, "application/pdf")},
+        timeout=10,
+    )
+    assert sent.status_code in (200, 201, 204), sent.text
+
+
+def summaries(outbox, reference: str) -> list:
+    return [
+        m
+        for m in outbox.all()
+        if m.subject.startswith("[Mon Compte Élu] Documents") and reference in m.subject
+    ]
 
 
 def test_a_request_reaches_the_mailbox_then_the_requester(api, outbox, world):
@@ -295,8 +324,10 @@ def test_documents_go_straight_to_their_bucket_and_are_listed_to_the_mailbox(api
         timeout=10,
     )
     assert sent.status_code in (200, 201, 204), sent.text
-    deliver(world)  # the bucket's notification reaches the worker
-    [listing] = [m for m in outbox.all() if m.subject.startswith("[Mon Compte Élu] Documents")]
+    deliver(world)  # the bucket's notification reaches the worker, which plans a summary
+    assert summaries(outbox, reference) == []
+    deliver_later(world)
+    [listing] = summaries(outbox, reference)
     assert reference in listing.subject and form["champs"]["key"] in listing.text
     status = api.post(
         f"/support-requests/{reference}/consultation", {"email": "claire.lefevre@exemple.fr"}
@@ -323,3 +354,32 @@ def test_a_document_is_refused_for_its_type_size_number_or_another_requester(api
         )
     sixth = api.post(path, {"type": "image/png", "taille": 10, **mine})
     assert sixth.status == 400 and "5 documents" in sixth.json["detail"]
+
+
+def test_forms_asked_before_any_upload_count_and_a_form_reposted_is_one_document(
+    api, outbox, world
+):
+    """An attacker asks for twelve forms before uploading anything, then posts one of them
+    eight times (a versioned bucket keeps each): five forms at most, one document per form,
+    and one summary to the mailbox, not one email an object."""
+    reference = api.post("/support-requests", request_body()).json["reference"]
+    deliver(world)
+    path, mine = f"/support-requests/{reference}/pieces", {"email": "claire.lefevre@exemple.fr"}
+    answers = [
+        api.post(path, {"type": "application/pdf", "taille": 2048, **mine}) for _ in range(12)
+    ]
+    forms = [a.json for a in answers if a.status == 201]
+    assert len(forms) == 5 and all(a.status == 400 for a in answers[5:])
+    for n in range(8):
+        post_file(forms[0], b"%PDF-1.7 " + bytes([65 + n]) * 2000)
+    post_file(forms[1])
+    deliver(world)
+    deliver_later(world)
+    deliver_later(world, minutes=10)
+    [summary] = summaries(outbox, reference)
+    assert forms[0]["champs"]["key"] in summary.text and forms[1]["champs"]["key"] in summary.text
+    assert summary.text.count("s3://") == 2
+    # the mailbox is shown the first version: the file cannot be swapped afterwards
+    stored = services.support_store().documents(reference)
+    first = next(d for d in stored if d["cle"] == forms[0]["champs"]["key"])
+    assert first["version"] in summary.text

@@ -65,6 +65,8 @@ def running_system(tmp_path_factory):
         "API_PORT": str(api_port),
         "FRANCECONNECT_PORT": str(fc_port),
         "PYTHONUNBUFFERED": "1",
+        # the mailbox's summary of uploaded documents, planned seconds (not minutes) later
+        "SUPPORT_SUMMARY_DELAY_SECONDS": "2",
     }
     env.pop("AWS_ENDPOINT_URL", None)
     with output.open("w") as log:

@@ -45,7 +45,7 @@ def fuzz(api: str, checks: str, *extra: str) -> None:
             "--checks",
             checks,
             "--max-examples",
-            "15",
+            "8",  # with the coverage phase (every boundary of every schema) on top
             "--seed",
             "20261128",
             "--phases",

@@ -32,6 +32,7 @@ _S3_ACTION = {
     "HeadBucket": "ListBucket",
     "ListObjectsV2": "ListBucket",
     "ListObjects": "ListBucket",
+    "ListObjectVersions": "ListBucketVersions",
 }
 
 
@@ -47,6 +48,16 @@ def _actions(service: str, operation: str, params: dict) -> list[tuple[str, str]
         tables = [params["TableName"]] if "TableName" in params else list(params["RequestItems"])
         return [(f"dynamodb:{operation}", table) for table in tables]
     if service == "s3":
+        if operation == "DeleteObjects":  # each object: a version of it, or its current one
+            return [
+                (
+                    "s3:DeleteObjectVersion" if "VersionId" in o else "s3:DeleteObject",
+                    params["Bucket"],
+                )
+                for o in params["Delete"]["Objects"]
+            ]
+        if operation == "GetObject" and "VersionId" in params:
+            return [("s3:GetObjectVersion", params["Bucket"])]
         return [(f"s3:{_S3_ACTION.get(operation, operation)}", params["Bucket"])]
     if service == "sqs":
         name = (

@@ -49,3 +49,10 @@ def test_the_deployed_hashes_use_rfc_9106s_low_memory_profile():
     """argon2id, 64 MiB, 3 passes, 4 lanes: RFC 9106's second recommended option."""
     parameters = passwords.hash_password("Gv7#plume-Ardoise").split("$")[3]
     assert parameters == "m=65536,t=3,p=4"
+
+
+def test_a_long_password_up_to_the_limit_is_judged_not_an_error():
+    """The strength check's library stops at 72 characters by default: 73 to 128 are ours."""
+    long_one = "Gv7#plume-Ardoise-" + "bruyere-lichen-" * 7
+    assert 72 < len(long_one) <= 128
+    assert passwords.rule_errors(long_one) == []
