@@ -16,6 +16,22 @@ from infra.stage_config import stage_environment
 REGION = "eu-west-3"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_botocore_loader():
+    """Every botocore session of the test process shares one loader of the service models:
+    each test makes its sessions and clients afresh (services.reset), and each new loader
+    would read the same JSON models from disk again (a tenth of a second a client). The
+    models are read-only data; nothing else is shared."""
+    import functools
+
+    import botocore.session
+
+    original = botocore.session.create_loader
+    botocore.session.create_loader = functools.lru_cache(maxsize=None)(original)
+    yield
+    botocore.session.create_loader = original
+
+
 @pytest.fixture
 def aws(monkeypatch):
     """Moto, with every table, bucket, queue, identity and secret of the local stage."""
