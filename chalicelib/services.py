@@ -7,18 +7,35 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from .settings import Settings, get_settings
 
+# Every cached factory of this module, and the settings: what `reset()` forgets. A factory is
+# registered by its decorator, so none can escape a reset.
+_FACTORIES: list = [get_settings]
 
-@lru_cache(maxsize=1)
+
+def factory(function=None, *, maxsize: int = 1):
+    """Cache a factory (once per container; `maxsize` for one per argument) and register it
+    for `reset()`."""
+
+    def register(made):
+        cached = lru_cache(maxsize=maxsize)(made)
+        _FACTORIES.append(cached)
+        return cached
+
+    return register(function) if function is not None else register
+
+
+@factory
 def aws_session():
     import boto3
 
     return boto3.session.Session(region_name=get_settings().region)
 
 
-@lru_cache(maxsize=1)
+@factory
 def bound_settings() -> Settings:
     """The settings, with the PynamoDB models pointed at this stage's tables."""
     from .models import bind_tables
@@ -28,7 +45,7 @@ def bound_settings() -> Settings:
     return settings
 
 
-@lru_cache(maxsize=1)
+@factory
 def _secrets_provider():
     """Secrets Manager through Powertools (values cached an hour), on this session's endpoint."""
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
@@ -40,21 +57,21 @@ def secret(name: str) -> str:
     return _secrets_provider().get(name, max_age=3600)
 
 
-@lru_cache(maxsize=1)
+@factory
 def keyed_hasher():
     from .keyed_hashing import KeyedHasher, hmac_key
 
     return KeyedHasher(hmac_key(secret(get_settings().nir_hmac_key_secret)))
 
 
-@lru_cache(maxsize=1)
+@factory
 def cursors():
     from .cursors import Cursors
 
     return Cursors(keyed_hasher().digest)
 
 
-@lru_cache(maxsize=1)
+@factory
 def mailer():
     from .mailer import SesMailer
 
@@ -73,7 +90,7 @@ def _queue_sender(queue_name: str, delay_seconds: int = 0):
     )
 
 
-@lru_cache(maxsize=1)
+@factory
 def rate_limiter():
     from .rate_limit import RateLimiter
     from .rate_limit_store import RateLimitStore
@@ -83,7 +100,7 @@ def rate_limiter():
 
 
 # --- accounts -------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
+@factory
 def account_store():
     from .accounts.store import AccountStore
 
@@ -91,7 +108,7 @@ def account_store():
     return AccountStore()
 
 
-@lru_cache(maxsize=1)
+@factory
 def elu_recognition():
     from .accounts.elu import EluRecognition
     from .clock import utc_now
@@ -100,7 +117,7 @@ def elu_recognition():
     return EluRecognition(Recognition(rne_store(), utc_now), rights())
 
 
-@lru_cache(maxsize=1)
+@factory
 def signup():
     from .accounts.signup import Signup
 
@@ -113,7 +130,7 @@ def signup():
     )
 
 
-@lru_cache(maxsize=1)
+@factory
 def sessions():
     from .accounts.sessions import Sessions
 
@@ -127,7 +144,7 @@ def sessions():
     )
 
 
-@lru_cache(maxsize=1)
+@factory
 def password_resets():
     from .accounts.password_reset import PasswordResets
 
@@ -142,7 +159,7 @@ def password_resets():
     )
 
 
-@lru_cache(maxsize=1)
+@factory
 def my_account():
     from .accounts.my_account import MyAccount
     from .clock import utc_now
@@ -171,7 +188,7 @@ def my_account():
     )
 
 
-@lru_cache(maxsize=1)
+@factory
 def franceconnect_links():
     from .accounts.franceconnect_links import FranceConnectLinks
 
@@ -185,7 +202,7 @@ def franceconnect_links():
 
 
 # --- RNE ------------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
+@factory
 def rne_store():
     from .rne.store import RneStore
 
@@ -193,7 +210,7 @@ def rne_store():
     return RneStore()
 
 
-@lru_cache(maxsize=1)
+@factory
 def rne_ingestion():
     from .rne.ingestion import RneIngestion
     from .rne.s3_store import RneObjects
@@ -207,7 +224,7 @@ def rne_ingestion():
     )
 
 
-@lru_cache(maxsize=1)
+@factory
 def held_snapshots():
     from .clock import utc_now
     from .rne.held import HeldSnapshots
@@ -221,7 +238,7 @@ def held_snapshots():
 
 
 # --- rights and catalogue -------------------------------------------------------------------
-@lru_cache(maxsize=1)
+@factory
 def rights():
     from .clock import utc_now
     from .rights.service import RightsService
@@ -231,7 +248,7 @@ def rights():
     return RightsService(store=RightsStore(), cursors=cursors(), clock=utc_now)
 
 
-@lru_cache(maxsize=1)
+@factory
 def daily_credit():
     from .clock import utc_now
     from .rights.daily import DailyCredit
@@ -240,34 +257,19 @@ def daily_credit():
     return DailyCredit(RightsStore(), rights_queue_sender(), utc_now)
 
 
-@lru_cache(maxsize=1)
+@factory
 def rights_queue_sender():
     return _queue_sender(bound_settings().rights_queue_name)
 
 
 def mandate_spans(accounts) -> dict:
     """Each account's mandates as the rights see them (one request per 100 mandates)."""
-    from datetime import date
+    from .rights.standing import spans_of
 
-    from .rights.standing import MandateSpan
-
-    refs = [ref for account in accounts for ref in account.rne_mandats or ()]
-    mandates = {m.ref: m for m in rne_store().mandates_by_ref(refs)}
-    return {
-        account.nir_hash: [
-            MandateSpan(
-                m.type,
-                date.fromisoformat(m.date_debut),
-                date.fromisoformat(m.fin) if m.fin else None,
-            )
-            for ref in account.rne_mandats or ()
-            if (m := mandates.get(ref)) is not None
-        ]
-        for account in accounts
-    }
+    return spans_of(accounts, rne_store().mandates_by_ref)
 
 
-@lru_cache(maxsize=1)
+@factory
 def catalogue():
     from .catalogue.search import Catalogue
     from .catalogue.store import CatalogueStore
@@ -283,7 +285,7 @@ def catalogue():
 
 
 # --- enrolment ------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
+@factory
 def dossier_store():
     from .enrolment.store import DossierStore
 
@@ -291,8 +293,15 @@ def dossier_store():
     return DossierStore()
 
 
-@lru_cache(maxsize=1)
-def _transitions():
+class Enrolment(NamedTuple):
+    """The files' state machine and who it tells."""
+
+    transitions: object
+    notifier: object
+
+
+@factory
+def _transitions() -> Enrolment:
     from .clock import utc_now
     from .enrolment.notifier import Notifier
     from .enrolment.transitions import Transitions
@@ -305,10 +314,10 @@ def _transitions():
         organisme=store.organisme,
         public_url=settings.public_url,
     )
-    return Transitions(store, notifier, utc_now), notifier
+    return Enrolment(Transitions(store, notifier, utc_now), notifier)
 
 
-@lru_cache(maxsize=1)
+@factory
 def holder_files():
     from .catalogue.store import CatalogueStore
     from .clock import utc_now
@@ -327,26 +336,29 @@ def holder_files():
     )
 
 
-@lru_cache(maxsize=1)
+@factory
 def organisme_desk():
     from .clock import utc_now
     from .enrolment.organisme import OrganismeDesk
 
     return OrganismeDesk(
-        store=dossier_store(), transitions=_transitions()[0], cursors=cursors(), clock=utc_now
+        store=dossier_store(),
+        transitions=_transitions().transitions,
+        cursors=cursors(),
+        clock=utc_now,
     )
 
 
-@lru_cache(maxsize=1)
+@factory
 def deadlines():
     from .clock import utc_now
     from .enrolment.deadlines import Deadlines
 
-    return Deadlines(store=dossier_store(), transitions=_transitions()[0], clock=utc_now)
+    return Deadlines(store=dossier_store(), transitions=_transitions().transitions, clock=utc_now)
 
 
 # --- help requests --------------------------------------------------------------------------
-@lru_cache(maxsize=1)
+@factory
 def support_store():
     from .support.store import SupportStore
 
@@ -354,7 +366,7 @@ def support_store():
     return SupportStore(aws_session().client("s3"), settings.support_bucket)
 
 
-@lru_cache(maxsize=1)
+@factory
 def support_desk():
     from .clock import utc_now
     from .support.service import SupportDesk
@@ -368,7 +380,7 @@ def support_desk():
     )
 
 
-@lru_cache(maxsize=1)
+@factory
 def support_worker():
     from .clock import utc_now
     from .support.worker import SupportWorker
@@ -390,7 +402,7 @@ def support_worker():
     )
 
 
-@lru_cache(maxsize=1)
+@factory
 def _idempotency():
     from aws_lambda_powertools.utilities.idempotency import (
         DynamoDBPersistenceLayer,
@@ -425,7 +437,7 @@ def idempotent_support_processor(context):
 
 
 # --- FranceConnect --------------------------------------------------------------------------
-@lru_cache(maxsize=2)
+@factory(maxsize=2)
 def oidc_client(platform: str):
     """The client of a platform (franceconnect, franceconnect_plus); its secret is read from
     Secrets Manager on first use."""
@@ -478,7 +490,7 @@ def franceconnect_public_keys() -> dict:
     return public(franceconnect_encryption_keys())
 
 
-@lru_cache(maxsize=1)
+@factory
 def franceconnect():
     from .clock import utc_now
     from .franceconnect.login import FranceConnectLogin
@@ -490,44 +502,7 @@ def franceconnect():
     )
 
 
-_FACTORIES = (
-    get_settings,
-    aws_session,
-    bound_settings,
-    _secrets_provider,
-    keyed_hasher,
-    rate_limiter,
-    cursors,
-    mailer,
-    account_store,
-    elu_recognition,
-    signup,
-    sessions,
-    password_resets,
-    my_account,
-    franceconnect_links,
-    rne_store,
-    rne_ingestion,
-    held_snapshots,
-    rights,
-    daily_credit,
-    rights_queue_sender,
-    catalogue,
-    support_store,
-    support_desk,
-    support_worker,
-    _idempotency,
-    oidc_client,
-    franceconnect,
-    dossier_store,
-    _transitions,
-    holder_files,
-    organisme_desk,
-    deadlines,
-)
-
-
 def reset() -> None:
     """Forget every cached setting, client and service (tests, and the local runner)."""
-    for factory in _FACTORIES:
-        factory.cache_clear()
+    for cached in _FACTORIES:
+        cached.cache_clear()

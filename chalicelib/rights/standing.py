@@ -90,3 +90,21 @@ def account_usable_for(account, today: date) -> tuple[tuple[str, ...], date | No
         return (), None
     until = usable_until(date.fromisoformat(account.dif_fin))
     return (RECONVERSION_ONLY if today <= until else ()), until
+
+
+def spans_of(accounts, mandates_by_ref) -> dict[str, list[MandateSpan]]:
+    """Each account's mandates as spans (`mandates_by_ref`: the RNE store's key lookup)."""
+    refs = [ref for account in accounts for ref in account.rne_mandats or ()]
+    mandates = {m.ref: m for m in mandates_by_ref(refs)}
+    return {
+        account.nir_hash: [
+            MandateSpan(
+                m.type,
+                date.fromisoformat(m.date_debut),
+                date.fromisoformat(m.fin) if m.fin else None,
+            )
+            for ref in account.rne_mandats or ()
+            if (m := mandates.get(ref)) is not None
+        ]
+        for account in accounts
+    }
