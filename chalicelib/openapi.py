@@ -1048,7 +1048,12 @@ _PATHS: dict[str, dict] = {
             "summary": "Organisme : ses dossiers, par statut",
             "security": _ORGANISME,
             "parameters": [
-                {"name": "statut", "in": "query", "schema": {"enum": list(STATUSES)}},
+                {
+                    "name": "statut",
+                    "in": "query",
+                    # empty, like absent: every status
+                    "schema": {"enum": ["", *STATUSES]},
+                },
                 {"name": "cursor", "in": "query", "schema": _CURSOR},
             ],
             "responses": {

@@ -274,6 +274,7 @@ def catalogue():
     from .catalogue.search import Catalogue
     from .catalogue.store import CatalogueStore
     from .clock import utc_now
+    from .enrolment.eligibility import places_for_dif
 
     bound_settings()
     return Catalogue(
@@ -281,6 +282,7 @@ def catalogue():
         cursors=cursors(),
         clock=utc_now,
         places_taken=dossier_store().places_taken,
+        places_for_dif=places_for_dif,
     )
 
 

@@ -91,11 +91,15 @@ class Catalogue:
         cursors: Cursors,
         clock: Callable[[], datetime],
         places_taken: Callable[[str, list[str]], dict[str, int]],
+        places_for_dif: Callable[[str, int, date], int],
     ) -> None:
         self._store = store
         self._cursors = cursors
         self._now = clock
         self._places_taken = places_taken
+        # the enrolment's rule of how many DIF files a session takes, given by the services:
+        # the catalogue shows it and never imports the enrolment that uses the catalogue
+        self._places_for_dif = places_for_dif
 
     # --- storage ----------------------------------------------------------------------------
     def save(self, formations: list[dict]) -> None:
@@ -114,7 +118,8 @@ class Catalogue:
         """The fiche, with the places left in each session (one more request)."""
         sessions = [s.id for s in formation.sessions or []]
         taken = self._places_taken(formation.id, sessions) if sessions else {}
-        return detail(formation, self._now().astimezone(PARIS).date().isoformat(), taken)
+        day = self._now().astimezone(PARIS).date()
+        return detail(formation, day, taken, self._places_for_dif)
 
     # --- search -----------------------------------------------------------------------------
     def search(self, params: dict[str, str]) -> dict:
@@ -174,11 +179,14 @@ def summary(formation: Formation, today: str) -> dict:
     }
 
 
-def detail(formation: Formation, today: str, taken: dict[str, int]) -> dict:
+def detail(
+    formation: Formation,
+    day: date,
+    taken: dict[str, int],
+    places_for_dif: Callable[[str, int, date], int],
+) -> dict:
     """The fiche, with each session's places left for DIF files (`taken`: the places DIF
     files hold, by session)."""
-    from ..enrolment.eligibility import places_for_dif
-
     organisme = formation.organisme
     agrement = (
         {
@@ -189,7 +197,6 @@ def detail(formation: Formation, today: str, taken: dict[str, int]) -> dict:
         if organisme.agrement_numero
         else None
     )
-    day = date.fromisoformat(today)
     sessions = [
         {
             "id": s.id,
@@ -204,7 +211,7 @@ def detail(formation: Formation, today: str, taken: dict[str, int]) -> dict:
         for s in formation.sessions or []
     ]
     return {
-        **summary(formation, today),
+        **summary(formation, day.isoformat()),
         "objectifs": formation.objectifs,
         "organisme": {"nom": organisme.nom, "siret": organisme.siret, "agrement": agrement},
         "sessions": sessions,
