@@ -74,6 +74,26 @@ def _support_request_schema() -> dict:
 
 
 _SCHEMAS: dict[str, dict] = {
+    "JwkSet": {
+        "type": "object",
+        "description": "Public JSON Web Keys (RFC 7517) the service decrypts with.",
+        "required": ["keys"],
+        "properties": {
+            "keys": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["kty", "kid", "use", "alg"],
+                    "properties": {
+                        "kty": _STRING,
+                        "kid": _STRING,
+                        "use": {"const": "enc"},
+                        "alg": _STRING,
+                    },
+                },
+            }
+        },
+    },
     "Problem": {
         "type": "object",
         "description": "RFC 9457 problem details, in French.",
@@ -760,29 +780,7 @@ _PATHS: dict[str, dict] = {
             "responses": {
                 "200": {
                     "description": "Clé courante d'abord, la précédente ensuite (rotation).",
-                    "content": {
-                        "application/jwk-set+json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["keys"],
-                                "properties": {
-                                    "keys": {
-                                        "type": "array",
-                                        "items": {
-                                            "type": "object",
-                                            "required": ["kty", "kid", "use", "alg"],
-                                            "properties": {
-                                                "kty": _STRING,
-                                                "kid": _STRING,
-                                                "use": {"const": "enc"},
-                                                "alg": _STRING,
-                                            },
-                                        },
-                                    }
-                                },
-                            }
-                        }
-                    },
+                    "content": {"application/jwk-set+json": {"schema": _ref("JwkSet")}},
                 },
                 "503": _problem("Clés pas encore créées (première mise en service)."),
             },

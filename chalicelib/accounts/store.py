@@ -56,7 +56,7 @@ class AccountStore:
                 if link is not None:
                     transaction.save(link)
         except TransactWriteError as error:
-            reasons = [getattr(r, "code", None) for r in (error.cancellation_reasons or [])]
+            reasons = _refusals(error)
             if reasons and reasons[0] == "ConditionalCheckFailed":
                 raise AlreadyTaken("nir") from None
             if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
@@ -244,7 +244,7 @@ class AccountStore:
                     account, actions=actions, condition=Account.locked_until.does_not_exist()
                 )
         except TransactWriteError as error:
-            reasons = [getattr(r, "code", None) for r in (error.cancellation_reasons or [])]
+            reasons = _refusals(error)
             if "ConditionalCheckFailed" in reasons:
                 raise Conflict() from None
             raise
@@ -389,7 +389,7 @@ class AccountStore:
                         transaction, account, sorted(identity_keys)[:KEYS_PER_TRANSACTION]
                     )
         except TransactWriteError as error:
-            reasons = [getattr(r, "code", None) for r in (error.cancellation_reasons or [])]
+            reasons = _refusals(error)
             if "ConditionalCheckFailed" in reasons:
                 raise Conflict() from None
             raise
@@ -443,7 +443,7 @@ class AccountStore:
                     condition=Account.email_nouveau == new_email,
                 )
         except TransactWriteError as error:
-            reasons = [getattr(r, "code", None) for r in (error.cancellation_reasons or [])]
+            reasons = _refusals(error)
             if reasons and reasons[0] == "ConditionalCheckFailed":
                 raise AlreadyTaken("email") from None
             if "ConditionalCheckFailed" in reasons:
@@ -474,7 +474,7 @@ class AccountStore:
                 )
                 transaction.update(kept, actions=[Session.auth_epoch.set(epoch)])
         except TransactWriteError as error:
-            reasons = [getattr(r, "code", None) for r in (error.cancellation_reasons or [])]
+            reasons = _refusals(error)
             if "ConditionalCheckFailed" in reasons or "TransactionConflict" in reasons:
                 raise Conflict() from None
             raise
@@ -568,3 +568,8 @@ def _count_try(account: Account, counter, guard, most: int) -> int | None:
             return None
         raise
     return int(getattr(account, counter.attr_name))
+
+
+def _refusals(error: TransactWriteError) -> list[str | None]:
+    """Why each write of a cancelled transaction was refused, in the order DynamoDB gives."""
+    return [getattr(r, "code", None) for r in (error.cancellation_reasons or [])]

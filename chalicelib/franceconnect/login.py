@@ -23,9 +23,9 @@ from ..accounts.franceconnect_links import FranceConnectLinks
 from ..accounts.sessions import NewSession
 from ..fields import local_path
 from ..models import FcLoginState, FcPendingIdentity
-from ..models.franceconnect import FcIdentityAttribute
+from ..models.franceconnect import FC_LINK, FC_PLUS_LINK, FcIdentityAttribute
 from ..observability import Metric, count, logger
-from . import FRANCECONNECT_PLUS, LINK_WINDOW, PENDING_TTL, STATE_TTL, platform_for
+from . import FRANCECONNECT, FRANCECONNECT_PLUS, LINK_WINDOW, PENDING_TTL, STATE_TTL, platform_for
 from .client import FranceConnectError, OidcClient
 from .errors import NoPendingIdentity
 from .identity import LEVELS, FcIdentity, UnusableIdentity, meets
@@ -60,10 +60,10 @@ class Outcome:
     retour: str | None = None  # the page of this site to go back to once logged in
 
 
-def link_key(sub: str, platform: str = "franceconnect") -> str:
+def link_key(sub: str, platform: str = FRANCECONNECT) -> str:
     """The key of the link of a subject of this platform (FranceConnect and FranceConnect+
     give one person different subjects): an account holds one link on each."""
-    prefix = "plus#" if platform == FRANCECONNECT_PLUS else "sub#"
+    prefix = FC_PLUS_LINK if platform == FRANCECONNECT_PLUS else FC_LINK
     return prefix + keyed_hashing.token_hash(sub)
 
 

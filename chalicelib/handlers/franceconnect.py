@@ -122,9 +122,7 @@ def franceconnect_identity():
 )
 def franceconnect_logout():
     """End the session here, then at FranceConnect when it was opened through it."""
-    if bp.current_request.raw_body and "json" in (
-        bp.current_request.headers.get("content-type") or ""
-    ):
+    if "json" in (bp.current_request.headers.get("content-type") or ""):
         optional_json_object(bp.current_request)  # a JSON body, if any, is an object
     token = session_token(bp.current_request)
     sessions = services.sessions()

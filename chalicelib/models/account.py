@@ -13,7 +13,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
-from .franceconnect import FcIdentityAttribute
+from .franceconnect import FC_PLUS_LINK, FcIdentityAttribute
 
 PENDING = "en_attente_verification"
 ACTIVE = "active"
@@ -113,8 +113,8 @@ class Account(Model):
     @staticmethod
     def link_field(link_key: str) -> str:
         """Where the key of a link is kept: one link per platform (FranceConnect+'s keys start
-        with plus#)."""
-        return "fcplus_lien" if link_key.startswith("plus#") else "fc_lien"
+        with its own prefix)."""
+        return "fcplus_lien" if link_key.startswith(FC_PLUS_LINK) else "fc_lien"
 
     def link_attribute(self, link_key: str):
         return getattr(Account, self.link_field(link_key))

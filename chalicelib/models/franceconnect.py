@@ -3,7 +3,8 @@
 - `etat#<sha256(state)>`: a login started here and not yet back (nonce, PKCE verifier), 10 min;
 - `attente#<sha256(handle)>`: an identity FranceConnect certified that no account holds yet,
   kept 30 min for the person to sign up with it or to log in once to link it;
-- `sub#<sha256(sub)>`: the account a FranceConnect identity is linked to (later logins).
+- `sub#<sha256(sub)>`: the account a FranceConnect identity is linked to (later logins);
+  `plus#<sha256(sub)>` the same for FranceConnect+ (another subject for the same person).
 """
 
 from pynamodb.attributes import (
@@ -13,6 +14,8 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.models import Model
+
+FC_LINK, FC_PLUS_LINK = "sub#", "plus#"  # the prefixes of link keys, per platform
 
 
 class FcIdentityAttribute(MapAttribute):

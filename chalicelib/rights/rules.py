@@ -196,11 +196,10 @@ def next_credit(basis: Basis, today: date) -> date | None:
     if basis.end is not None:
         return None
     years = 0
-    while anniversary(basis.anchor, years) <= today or anniversary(basis.anchor, years) < (
-        basis.start
-    ):
+    # the first credit day after today that falls on or after the mandate's start
+    while (day := anniversary(basis.anchor, years)) <= today or day < basis.start:
         years += 1
-    return anniversary(basis.anchor, years)
+    return day
 
 
 def euros(centimes: int) -> str:

@@ -78,21 +78,29 @@ class SupportStore:
         uploaded (what the mailbox is shown: a form posted again cannot swap the file).
         `keys`: these only."""
         first: dict[str, dict] = {}
+        for kind, version in self._versions(reference):
+            known = first.get(version["Key"])
+            if kind == "Versions" and (
+                known is None or version["LastModified"] < known["depose_le"]
+            ):
+                first[version["Key"]] = {
+                    "cle": version["Key"],
+                    "taille": int(version["Size"]),
+                    "depose_le": version["LastModified"],
+                    "version": version.get("VersionId"),
+                }
+        found = sorted(first.values(), key=lambda d: (d["depose_le"], d["cle"]))
+        return [d for d in found if keys is None or d["cle"] in keys]
+
+    def _versions(self, reference: str):
+        """("Versions" or "DeleteMarkers", entry) for every object version of a request."""
         pages = self._s3.get_paginator("list_object_versions").paginate(
             Bucket=self.bucket, Prefix=f"{PIECES}{reference}/"
         )
         for page in pages:
-            for version in page.get("Versions", []):
-                known = first.get(version["Key"])
-                if known is None or version["LastModified"] < known["depose_le"]:
-                    first[version["Key"]] = {
-                        "cle": version["Key"],
-                        "taille": int(version["Size"]),
-                        "depose_le": version["LastModified"],
-                        "version": version.get("VersionId"),
-                    }
-        found = sorted(first.values(), key=lambda d: (d["depose_le"], d["cle"]))
-        return [d for d in found if keys is None or d["cle"] in keys]
+            for kind in ("Versions", "DeleteMarkers"):
+                for entry in page.get(kind, []):
+                    yield kind, entry
 
     def upload_form(self, key: str, content_type: str, max_bytes: int, seconds: int) -> dict:
         """A presigned POST for this one key, type and size: the browser sends the file to S3
@@ -111,14 +119,11 @@ class SupportStore:
     def delete_documents(self, references: list[str]) -> None:
         """Every version of every document, and the delete markers: on a versioned bucket,
         deleting a key only hides it."""
-        objects = []
-        for reference in references:
-            pages = self._s3.get_paginator("list_object_versions").paginate(
-                Bucket=self.bucket, Prefix=f"{PIECES}{reference}/"
-            )
-            for page in pages:
-                for version in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
-                    objects.append({"Key": version["Key"], "VersionId": version["VersionId"]})
+        objects = [
+            {"Key": version["Key"], "VersionId": version["VersionId"]}
+            for reference in references
+            for _, version in self._versions(reference)
+        ]
         for start in range(0, len(objects), 1000):
             self._s3.delete_objects(
                 Bucket=self.bucket, Delete={"Objects": objects[start : start + 1000]}
