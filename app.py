@@ -9,22 +9,7 @@ from functools import partial
 from aws_lambda_powertools.logging import correlation_paths
 from chalice import Chalice, ConvertToMiddleware
 
-from chalicelib.handlers import (
-    accounts,
-    catalogue,
-    docs,
-    dossiers,
-    franceconnect,
-    health,
-    me,
-    organismes,
-    password_resets,
-    rights,
-    rne,
-    sessions,
-    signup,
-    support,
-)
+from chalicelib.handlers import BLUEPRINTS, dossiers, password_resets, rights, support
 from chalicelib.observability import logger, metrics, trace_lambda_handler
 from chalicelib.problems import rewrite_framework_error
 
@@ -56,22 +41,7 @@ def problem_details(event, get_response):
     return response
 
 
-for blueprint in (
-    health,
-    docs,
-    signup,
-    accounts,
-    sessions,
-    franceconnect,
-    me,
-    organismes,
-    password_resets,
-    rights,
-    catalogue,
-    dossiers,
-    support,
-    rne,
-):
+for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint.bp)
 app.register_blueprint(rights.jobs)
 app.register_blueprint(dossiers.jobs)

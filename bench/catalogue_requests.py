@@ -45,7 +45,9 @@ def run(port: int, scale: int) -> None:
     import boto3
 
     from chalicelib import services
+    from chalicelib.accounts.schemas import AccountCreation
     from chalicelib.catalogue.importer import validate
+    from chalicelib.catalogue.schemas import SearchQuery
     from chalicelib.clock import paris_today
     from chalicelib.models import Account
     from chalicelib.settings import Settings
@@ -70,7 +72,7 @@ def run(port: int, scale: int) -> None:
     print(f"{loaded} formations loaded in {time.monotonic() - started:.0f} s")
 
     signup, sessions = services.signup(), services.sessions()
-    account = signup.create_account(DEMO_ACCOUNTS[1])
+    account = signup.create_account(AccountCreation.read(DEMO_ACCOUNTS[1], paris_today()))
     signup.activate(account)
     account.update(actions=[Account.elu.set(True), Account.dif_debut.set("2020-06-28")])
     token = sessions.login(DEMO_ACCOUNTS[1]["nir"][:13], DEMO_PASSWORD).token
@@ -109,10 +111,15 @@ def run(port: int, scale: int) -> None:
         ),
     ]
     for label, params in searches:
-        page = measure(f"search page 1: {label}", lambda p=params: catalogue.search(p))
-        if page["cursor"]:
+        page = measure(
+            f"search page 1: {label}", lambda p=params: catalogue.search(SearchQuery.read(p))
+        )
+        if page.cursor:
             measure(
-                "  page 2", lambda p=params, c=page["cursor"]: catalogue.search({**p, "cursor": c})
+                "  page 2",
+                lambda p=params, c=page.cursor: catalogue.search(
+                    SearchQuery.read({**p, "cursor": c})
+                ),
             )
     print("\ntargets: rights call <= 3; search page <= 5 (+2 to check an élu's session)")
 

@@ -4,6 +4,7 @@ JSON bodies and answers, session tokens and cookies."""
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,13 +17,15 @@ from chalice.app import Request
 
 from .accounts import errors as accounts
 from .catalogue import errors as catalogue
-from .clock import PARIS
+from .clock import PARIS, paris_today
 from .enrolment import errors as enrolment
 from .errors import DomainError, FieldError, InvalidCursor, InvalidForm, TooManyRequests
 from .franceconnect.errors import NoPendingIdentity
 from .observability import Metric, count, logger
+from .operations import OPERATIONS, ORGANISME, PUBLIC, SESSION, Operation, Responses, returns
 from .problems import Problem, generic, invalid
 from .rights.rules import euros
+from .schemas import RequestModel, as_answer
 from .support.errors import DocumentRefused, SupportRequestNotFound
 
 MAX_BODY_BYTES = 64 * 1024
@@ -384,28 +387,108 @@ def problem_for(error: DomainError) -> Problem:
     )
 
 
-class ApiBlueprint(Blueprint):
-    """A Blueprint whose views answer a `Problem` (or any unexpected error) as problem+json.
+Prepare = Callable[[Request, dict[str, Any]], tuple[dict[str, Any], dict[str, Any]]]
 
-    Chalice catches view exceptions before HTTP middleware can see them, so the guard has to sit
-    around each view; doing it here keeps the views free of try/except boilerplate.
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer with a status or headers of its own (a model, or a dict read into the declared
+    model of that status)."""
+
+    value: Any
+    status: int | None = None
+    headers: dict[str, Any] | None = None
+
+
+class ApiBlueprint(Blueprint):
+    """A Blueprint whose routes declare what they read and answer, and whose views answer a
+    `Problem` (or any unexpected error) as problem+json.
+
+    `body` and `query` are request models: the view receives them read and validated (`body=`,
+    `query=`). A view returns a model, a dict of the declared model, a `Reply` or a Response.
+    Chalice catches view exceptions before HTTP middleware can see them, so the guard has to
+    sit around each view; doing it here keeps the views free of try/except boilerplate.
     """
 
-    def route(self, path: str, **kwargs: Any) -> Callable:
-        register = super().route(path, **kwargs)
+    def route(  # type: ignore[override]
+        self,
+        path: str,
+        *,
+        methods: list[str],
+        summary: str,
+        responses: Responses,
+        body: type[RequestModel] | None = None,
+        body_required: bool = True,
+        query: type[RequestModel] | None = None,
+        security: tuple[str, ...] = PUBLIC,
+        parameters: tuple[dict[str, Any], ...] = (),
+        body_media_types: tuple[str, ...] = ("application/json",),
+        documented: bool = True,
+        prepare: Prepare | None = None,
+        **kwargs: Any,
+    ) -> Callable:
+        (method,) = methods
+        operation = Operation(
+            path,
+            method.lower(),
+            summary,
+            returns(responses),
+            body,
+            body_required,
+            query,
+            security,
+            parameters,
+            body_media_types,
+        )
+        if documented:
+            OPERATIONS.append(operation)
+        register = super().route(path, methods=methods, **kwargs)
 
         def decorator(view: Callable) -> Callable:
-            register(_problem_guard(view))
+            register(_problem_guard(view, operation, self, prepare))
             return view
 
         return decorator
 
 
-def _problem_guard(view: Callable) -> Callable:
+def _problem_guard(
+    view: Callable,
+    operation: Operation,
+    blueprint: Blueprint,
+    prepare: Prepare | None = None,
+) -> Callable:
+    """The caller is known before the body is read (who is not logged in hears so first), and
+    given to the view: `account` (and `session` if it asks) or the organisme's `siret`.
+    `prepare` completes a body before it is read (the certified identity of a signup), and
+    gives the view what it found doing so."""
+    wants_session = "session" in inspect.signature(view).parameters
+
     @functools.wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         try:
-            return view(*args, **kwargs)
+            request = blueprint.current_request
+            if operation.security == SESSION:
+                account, session = current_session(request)
+                kwargs["account"] = account
+                if wants_session:
+                    kwargs["session"] = session
+            elif operation.security == ORGANISME:
+                kwargs["siret"] = organisme_siret(request)
+            if operation.body is not None:
+                data = (
+                    json_object(request)
+                    if operation.body_required
+                    else optional_json_object(request)
+                )
+                if prepare is not None:
+                    data, found = prepare(request, data)
+                    kwargs.update(found)
+                kwargs["body"] = operation.body.read(data, paris_today())
+            if operation.query is not None:
+                kwargs["query"] = operation.query.read(
+                    dict(request.query_params or {}), paris_today()
+                )
+            return _render(operation, view(*args, **kwargs))
         except DomainError as error:
             return problem_for(error).to_response()
         except Problem as problem:
@@ -420,6 +503,21 @@ def _problem_guard(view: Callable) -> Callable:
             return generic(500).to_response()
 
     return guarded
+
+
+def _render(operation: Operation, result: Any) -> Response:
+    """The view's answer serialised through the model its route declares for that status."""
+    if isinstance(result, Response):
+        return result
+    reply = result if isinstance(result, Reply) else Reply(result)
+    status, model = operation.success()
+    if reply.status is not None:
+        status = reply.status
+        model = operation.responses[status].model
+    value = reply.value
+    if model is not None:
+        value = as_answer(model, value).to_json()
+    return json_response(value, status=status, headers=reply.headers)
 
 
 def optional_json_object(request: Request) -> dict[str, Any]:
@@ -470,14 +568,7 @@ def _check_depth(value: Any, left: int) -> None:
             _check_depth(item, left - 1)
 
 
-def require_text(body: dict[str, Any], name: str, message: str) -> str:
-    value = body.get(name)
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidForm([FieldError(name, message)])
-    return value
-
-
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def json_response(body: Any, status: int = 200, headers: dict[str, Any] | None = None) -> Response:
     return Response(
         body=json.dumps(body, ensure_ascii=False),
         status_code=status,
@@ -507,6 +598,16 @@ def current_session(request: Request):
     from . import services
 
     return services.sessions().current(session_token(request))
+
+
+def organisme_siret(request: Request) -> str:
+    """The SIRET of the organisme whose key the request carries (OrganismeKeyInvalid else)."""
+    from . import services
+
+    scheme, _, key = (request.headers or {}).get("authorization", "").partition(" ")
+    return services.organisme_desk().authenticate(
+        key.strip() if scheme.lower() == "bearer" else None
+    )
 
 
 def optional_account(request: Request):

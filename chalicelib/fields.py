@@ -1,6 +1,8 @@
-"""One form toolkit: declared fields that clean what a person typed, or say in French what to
-correct, and the forms made of them. The OpenAPI request schemas are built from the same
-declarations, so a length or a list of choices is written once.
+"""The rules of what a person types, as `Annotated` types for the edge's pydantic models: each
+rule cleans a value or says in French what to correct, and gives its JSON schema, so a length or
+a list of choices is written once and the OpenAPI document says what validation does.
+
+    nom: Annotated[str, PersonName("Nom de naissance")]
 
 One control-character policy for every text: refused (CR, LF, tab, DEL, lone surrogates, line
 separators), never rewritten, since what is typed can end up in an email header, a CSV or a log.
@@ -12,19 +14,70 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from . import names
-from .errors import FieldError
 
 _REFUSED_CATEGORIES = {"Cc", "Cs", "Zl", "Zp"}
 
 
 class Invalid(ValueError):
-    """What to correct in one field, in French (the label included)."""
+    """What to correct in one field, in French (the label included); a rule may have several
+    things to say about one value (a password)."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__(*messages)
+        self.messages = messages
+
+    def __str__(self) -> str:
+        return self.messages[0]
+
+    def as_pydantic(self) -> Any:
+        """This refusal as pydantic reports it (the edge turns it back into field errors)."""
+        from pydantic_core import PydanticCustomError
+
+        return PydanticCustomError(
+            "champ_invalide", "{message}", {"message": self.messages[0], "all": self.messages}
+        )
+
+
+class Rule:
+    """A field rule, usable as `Annotated` metadata: pydantic validates with `clean` (the day
+    comes from the validation context, `{"today": date}`) and documents with `schema`."""
+
+    label: str
+    required: bool = True
+
+    def clean(self, value: Any, today: date | None = None) -> Any:
+        raise NotImplementedError
+
+    def schema(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        def validate(value: Any, info: Any) -> Any:
+            try:
+                return self.clean(value, (info.context or {}).get("today"))
+            except Invalid as error:
+                raise error.as_pydantic() from None
+
+        return core_schema.with_info_plain_validator_function(validate)
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return self.schema()
+
+    def missing(self) -> str:
+        """What to say when the field is absent."""
+        try:
+            self.clean(None)
+        except Invalid as error:
+            return str(error)
+        return f"{self.label} : ce champ est obligatoire."
 
 
 def has_control_characters(value: str) -> bool:
@@ -73,7 +126,7 @@ def is_identifier(value: object, max_length: int = 64) -> bool:
 
 
 @dataclass(frozen=True)
-class Identifier:
+class Identifier(Rule):
     label: str
     max_length: int = 64
     required: bool = True
@@ -97,7 +150,7 @@ def age_on(born: date, today: date) -> int:
 
 
 @dataclass(frozen=True)
-class Text:
+class Text(Rule):
     label: str
     required: bool = True
     max_length: int = 200
@@ -273,7 +326,7 @@ class Amount(Text):
 
 
 @dataclass(frozen=True)
-class Choice:
+class Choice(Rule):
     """One of a list of codes (for a mapping, its keys; the values are the labels)."""
 
     label: str
@@ -298,68 +351,34 @@ class Choice:
 
 
 @dataclass(frozen=True)
-class Form:
-    """Named fields, cleaned together: every offending field is reported, once, by name."""
+class Nested:
+    """Marks a field that is a JSON object of its own fields (their errors are named
+    `<name>.<field>`): what to say when the object itself is missing or not an object."""
 
-    fields: Mapping[str, Any]
-    description: str | None = None
-    always_required: tuple[str, ...] = field(default=())
+    label: str
+    required: bool = True
 
-    def validate(
-        self, data: Mapping[str, Any], today: date | None = None, prefix: str = ""
-    ) -> tuple[dict[str, Any], list[FieldError]]:
-        cleaned: dict[str, Any] = {}
-        errors: list[FieldError] = []
-        for name, declared in self.fields.items():
-            if isinstance(declared, Nested):
-                value, nested_errors = declared.validate(data.get(name), today, f"{prefix}{name}.")
-                errors += nested_errors
-                if value is not None:
-                    cleaned[name] = value
-                continue
-            try:
-                value = declared.clean(data.get(name), today)
-            except Invalid as error:
-                errors.append(FieldError(prefix + name, str(error)))
-                continue
-            if value is not None:
-                cleaned[name] = value
-        return cleaned, errors
-
-    def schema(self) -> dict:
-        required = [n for n, f in self.fields.items() if f.required] + list(self.always_required)
-        schema: dict[str, Any] = {
-            "type": "object",
-            "properties": {n: f.schema() for n, f in self.fields.items()},
-            "required": list(dict.fromkeys(required)),
-        }
-        if self.description:
-            schema["description"] = self.description
-        return schema
+    def missing_message(self, fields: list[str]) -> str:
+        return f"{self.label} : ce champ est obligatoire ({', '.join(fields)})."
 
 
 @dataclass(frozen=True)
-class Nested:
-    """A JSON object of its own fields (errors are named `<name>.<field>`)."""
+class Cursor(Rule):
+    """What a previous page gave: signed, so the use case that reads it refuses any other value
+    (a 400 of its own); here only its shape, for clients."""
 
-    label: str
-    form: Form
-    required: bool = True
+    label: str = "Curseur"
+    required: bool = False
 
-    def validate(
-        self, value: Any, today: date | None, prefix: str
-    ) -> tuple[dict | None, list[FieldError]]:
-        if not isinstance(value, dict):
-            names_ = ", ".join(self.form.fields)
-            if value is None and not self.required:
-                return None, []
-            return None, [
-                FieldError(
-                    prefix.rstrip("."), f"{self.label} : ce champ est obligatoire ({names_})."
-                )
-            ]
-        cleaned, errors = self.form.validate(value, today, prefix)
-        return (None if errors else cleaned), errors
+    def clean(self, value: Any, today: date | None = None) -> str | None:
+        return value if isinstance(value, str) and value else None
 
-    def schema(self) -> dict:
-        return {**self.form.schema(), "description": self.label}
+    def schema(self) -> dict[str, Any]:
+        from .cursors import MAX_LENGTH
+
+        return {
+            "type": ["string", "null"],
+            "pattern": "^([A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+)?$",  # empty: the first page
+            "maxLength": MAX_LENGTH,
+            "description": "Le curseur de la page précédente.",
+        }

@@ -14,6 +14,8 @@ from stdnum.fr import nir as stdnum_nir
 
 from chalicelib import services
 from chalicelib.accounts.errors import AlreadyTaken
+from chalicelib.accounts.schemas import AccountCreation
+from chalicelib.clock import paris_today
 
 DEMO_PASSWORD = "Ardoise-Velours-42"  # noqa: S105 - the fictional demo accounts
 # The demo organisme's API key (local stage only: printed by `make run`, in the README).
@@ -85,7 +87,6 @@ def _link_franceconnect(account, email: str) -> None:
 
 def seed_demo_catalogue() -> dict:
     from chalicelib.catalogue.importer import import_catalogue
-    from chalicelib.clock import paris_today
     from local.demo_catalogue import demo_catalogue_csv
 
     today = paris_today()
@@ -100,7 +101,7 @@ def seed_demo_accounts() -> int:
     created = 0
     for data in DEMO_ACCOUNTS:
         try:
-            account = signup.create_account(data)
+            account = signup.create_account(AccountCreation.read(data, paris_today()))
         except AlreadyTaken:
             continue
         signup.activate(account)

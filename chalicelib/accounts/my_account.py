@@ -10,13 +10,11 @@ never resets a spent balance nor earns a second catch-up credit.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from .. import keyed_hashing
-from ..clock import PARIS
 from ..errors import FieldError, InvalidForm, TooManyRequests
 from ..fields import normalise_email
 from ..franceconnect.identity import account_pivot
@@ -36,10 +34,9 @@ from .errors import (
     WrongCode,
     WrongPassword,
 )
-from .signup_form import CONTACT, IDENTITE, personal_words, validate_adresse, validate_mot_de_passe
+from .schemas import EmailChange, MeUpdate, PasswordChange, personal_words
 from .store import AccountStore
 
-CODE = re.compile(r"\d{6}")
 EMAIL_CODE_TTL = timedelta(minutes=15)
 EMAIL_CODE_MAX_ATTEMPTS = 5
 # Codes to a new address: each one mails someone who asked for nothing, and complaints would
@@ -48,13 +45,6 @@ EMAIL_CODE_MAX_ATTEMPTS = 5
 EMAIL_CODE_COOLDOWN = timedelta(seconds=60)
 EMAIL_CHANGES_PER_ACCOUNT = (5, timedelta(days=1))
 EMAIL_CODES_PER_ADDRESS = (3, timedelta(days=1))
-EDITABLE = ("telephone", "adresse", "diplome")
-# the signup's identity step, but for the diploma (corrected here like contact data)
-IDENTITY = tuple(name for name in IDENTITE.fields if name not in EDITABLE)
-CORRECT_IDENTITY = (
-    "Votre identité ne se modifie pas ici : elle sert à vous reconnaître dans le Répertoire "
-    "national des élus. Pour la corriger, faites une demande d'aide (rubrique Aide)."
-)
 # What an export never shows: secrets, even hashed, and the service's own bookkeeping.
 NOT_EXPORTED = {
     "nir_hash",
@@ -91,52 +81,20 @@ class MyAccount:
         self._delete_documents = delete_documents
 
     # --- contact data -----------------------------------------------------------------------
-    def update(self, account: Account, body: dict[str, Any]) -> None:
-        errors = [FieldError(name, CORRECT_IDENTITY) for name in IDENTITY if name in body]
-        errors += [
-            FieldError(name, "Ce champ ne se modifie pas ici.")
-            for name in body
-            if name not in EDITABLE and name not in IDENTITY
-        ]
-        changes: dict[str, Any] = {}
-        today = self._now().astimezone(PARIS).date()
-        if "telephone" in body:
-            cleaned, found = CONTACT.validate({"telephone": body["telephone"]}, today)
-            errors += [e for e in found if e.champ == "telephone"]
-            if "telephone" in cleaned:
-                changes["telephone"] = cleaned["telephone"]
-        if "adresse" in body:
-            result = validate_adresse({"adresse": body["adresse"]}, today)
-            errors += result.errors
-            if not result.errors:
-                changes["adresse"] = result.cleaned["adresse"]
-        if "diplome" in body:
-            if body["diplome"] is None:
-                changes["diplome"] = None
-            else:
-                cleaned, found = IDENTITE.validate({"diplome": body["diplome"]}, today)
-                errors += [e for e in found if e.champ == "diplome"]
-                if "diplome" in cleaned:
-                    changes["diplome"] = cleaned["diplome"]
-        if errors:
-            raise InvalidForm(errors)
-        if not changes:
-            raise InvalidForm([FieldError("telephone", "Indiquez ce que vous voulez modifier.")])
-        if "adresse" in changes:
-            changes["adresse"] = Address(**changes["adresse"])
+    def update(self, account: Account, body: MeUpdate) -> None:
+        """The fields the body names (a `diplome` of null clears it)."""
+        changes: dict[str, Any] = {name: getattr(body, name) for name in body.model_fields_set}
+        if changes.get("adresse") is not None:
+            changes["adresse"] = Address(**changes["adresse"].model_dump())
         self._store.update_contact(account, changes)
         for name, value in changes.items():
             setattr(account, name, value)
 
     # --- email ------------------------------------------------------------------------------
-    def ask_email_change(self, account: Account, body: dict[str, Any]) -> None:
+    def ask_email_change(self, account: Account, body: EmailChange) -> None:
         """A code goes to the new address; the account keeps the old one until it is typed."""
-        self._check_password(account, body)
-        cleaned, errors = CONTACT.validate({"email": body.get("email")})
-        errors = [e for e in errors if e.champ == "email"]
-        if errors:
-            raise InvalidForm(errors)
-        email = normalise_email(cleaned["email"])
+        self._check_password(account, body.mot_de_passe)
+        email = normalise_email(body.email)
         if email == account.email:
             raise SameEmail()
         if self._store.get_by_email(email) is not None:
@@ -166,11 +124,7 @@ class MyAccount:
             self._limiter.hit("email-compte", account.nir_hash, *EMAIL_CHANGES_PER_ACCOUNT, now)
             self._limiter.hit("email-adresse", email, *EMAIL_CODES_PER_ADDRESS, now)
 
-    def confirm_email_change(self, account: Account, body: dict[str, Any]) -> None:
-        code = body.get("code")
-        if not isinstance(code, str) or not CODE.fullmatch(code.strip()):
-            raise InvalidForm([FieldError("code", "Code : saisissez les 6 chiffres reçus.")])
-        code = code.strip()
+    def confirm_email_change(self, account: Account, code: str) -> None:
         now = self._now()
         new_email = account.email_nouveau
         if (
@@ -200,16 +154,12 @@ class MyAccount:
         return self._hasher.digest(f"email-change:{account.nir_hash}:{email}", code)
 
     # --- password ---------------------------------------------------------------------------
-    def change_password(self, account: Account, session: Session, body: dict[str, Any]) -> None:
+    def change_password(self, account: Account, session: Session, body: PasswordChange) -> None:
         """The same rules as at signup; this session stays, every other one ends."""
-        if not passwords.verify_password(
-            account.password_hash, str(body.get("mot_de_passe_actuel") or "")
-        ):
+        if not passwords.verify_password(account.password_hash, body.mot_de_passe_actuel):
             raise WrongPassword("mot_de_passe_actuel")
-        today = self._now().astimezone(PARIS).date()
-        result = validate_mot_de_passe(
-            {"mot_de_passe": body.get("nouveau_mot_de_passe")},
-            today,
+        problems = passwords.rule_errors(
+            body.nouveau_mot_de_passe,
             personal_words(
                 {
                     "nom_naissance": account.nom_naissance,
@@ -220,13 +170,11 @@ class MyAccount:
                 }
             ),
         )
-        if result.errors:
-            raise InvalidForm(
-                [FieldError("nouveau_mot_de_passe", e.message) for e in result.errors]
-            )
+        if problems:
+            raise InvalidForm([FieldError("nouveau_mot_de_passe", m) for m in problems])
         try:
             self._store.change_password(
-                account, passwords.hash_password(result.cleaned["mot_de_passe"]), session
+                account, passwords.hash_password(body.nouveau_mot_de_passe), session
             )
         except Conflict:  # changed meanwhile by another session: one of the two wins
             raise ConcurrentChange() from None
@@ -272,8 +220,8 @@ class MyAccount:
         }
 
     # --- erasure ----------------------------------------------------------------------------
-    def delete(self, account: Account, body: dict[str, Any]) -> None:
-        self._check_password(account, body)
+    def delete(self, account: Account, password: str) -> None:
+        self._check_password(account, password)
         dossiers = self._store.dossiers_of(account.nir_hash)
         if self._under_way(dossiers):
             raise FilesUnderWay()
@@ -295,8 +243,6 @@ class MyAccount:
         send_quietly(self._mailer, emails.account_deleted(email, prenoms))
 
     @staticmethod
-    def _check_password(account: Account, body: dict[str, Any]) -> None:
-        if not passwords.verify_password(
-            account.password_hash, str(body.get("mot_de_passe") or "")
-        ):
+    def _check_password(account: Account, password: str) -> None:
+        if not passwords.verify_password(account.password_hash, password):
             raise WrongPassword("mot_de_passe")

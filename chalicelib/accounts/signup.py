@@ -12,8 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .. import keyed_hashing
-from ..clock import PARIS, utc_now
-from ..errors import InvalidForm
+from ..clock import utc_now
 from ..fields import normalise_email
 from ..franceconnect.identity import FcIdentity
 from ..mailer import SesMailer, send_quietly
@@ -26,7 +25,7 @@ from ..rne.matching import keys_of_account
 from . import emails, passwords
 from .elu import EluRecognition
 from .errors import CodeExpired, NoPendingAccount, WrongCode
-from .signup_form import validate_signup
+from .schemas import AccountCreation
 from .store import AccountStore
 
 VERIFICATION_CODE_TTL = timedelta(minutes=15)
@@ -59,41 +58,35 @@ class Signup:
 
     def create_account(
         self,
-        data: dict[str, Any],
+        form: AccountCreation,
         franceconnect: tuple[FcIdentity, str] | None = None,
         client_address: str | None = None,
     ) -> Account:
-        """A pending account. Through FranceConnect, (identity, link key): the identity fields
-        are the certified ones, whatever the form says, and the account is linked to it. The
-        answer says when a NIR has an account already (people need to know): signups are
-        limited per address, so that nobody can test NIRs in bulk."""
+        """A pending account. Through FranceConnect, (identity, link key): the form was read
+        with the certified identity fields (`certified_form`), and the account is linked to
+        it. The answer says when a NIR has an account already (people need to know): signups
+        are limited per address, so that nobody can test NIRs in bulk."""
         now = self._now()
         if client_address is not None and self._limiter is not None:
             self._limiter.hit("inscription", client_address, *PER_ADDRESS, now)
-        if franceconnect is not None:
-            data = {**data, **franceconnect[0].signup_fields()}
-        result = validate_signup(data, now.astimezone(PARIS).date())
-        if result.errors:
-            raise InvalidForm(result.errors)
-        form = result.cleaned
-        nir_hash = self._hasher.nir(form["nir"][:13])
+        nir_hash = self._hasher.nir(form.nir[:13])
         account = Account(
             nir_hash,
             id=str(uuid.uuid4()),
             statut=PENDING,
             created_at=now,
             expires_at=now + PENDING_ACCOUNT_TTL,
-            nom_naissance=form["nom_naissance"],
-            nom_usage=form.get("nom_usage"),
-            prenoms=form["prenoms"],
-            sexe=form["sexe"],
-            date_naissance=form["date_naissance"],
-            lieu_naissance=form["lieu_naissance"],
-            email=form["email"],
-            telephone=form["telephone"],
-            adresse=Address(**form["adresse"]),
-            diplome=form.get("diplome"),
-            password_hash=passwords.hash_password(form["mot_de_passe"]),
+            nom_naissance=form.nom_naissance,
+            nom_usage=form.nom_usage,
+            prenoms=form.prenoms,
+            sexe=form.sexe,
+            date_naissance=form.date_naissance,
+            lieu_naissance=form.lieu_naissance,
+            email=form.email,
+            telephone=form.telephone,
+            adresse=Address(**form.adresse.model_dump()),
+            diplome=form.diplome,
+            password_hash=passwords.hash_password(form.mot_de_passe),
         )
         code = keyed_hashing.new_code()
         account.verification_code_hash = self._code_hash(account, code)
@@ -115,6 +108,12 @@ class Signup:
             ),
         )
         return account
+
+    @staticmethod
+    def certified_form(data: dict[str, Any], identity: FcIdentity | None) -> dict[str, Any]:
+        """What the form is read from: through FranceConnect, the identity fields are the
+        certified ones, whatever the form says."""
+        return data if identity is None else {**data, **identity.signup_fields()}
 
     def resend_code(self, email: str) -> None:
         """Send a fresh code to a pending account; says nothing about whether one exists."""

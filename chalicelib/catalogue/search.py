@@ -22,9 +22,9 @@ from ..models import Account, Formation
 from ..names import normalise
 from ..rights.rules import euros
 from ..rights.standing import account_usable_for
+from . import schemas
 from .errors import EluCatalogueLoginRequired, FormationNotFound, NotAnElu
 from .importer import ELUS_ONLY
-from .search_form import SEARCH
 from .store import CatalogueStore, Filters
 
 PAGE_SIZE = 20
@@ -114,7 +114,7 @@ class Catalogue:
             raise FormationNotFound()
         return formation
 
-    def fiche(self, formation: Formation) -> dict:
+    def fiche(self, formation: Formation) -> schemas.Formation:
         """The fiche, with the places left in each session (one more request)."""
         sessions = [s.id for s in formation.sessions or []]
         taken = self._places_taken(formation.id, sessions) if sessions else {}
@@ -122,26 +122,20 @@ class Catalogue:
         return detail(formation, day, taken, self._places_for_dif)
 
     # --- search -----------------------------------------------------------------------------
-    def search(self, params: dict[str, str]) -> dict:
-        cleaned, errors = SEARCH.validate(params)
-        catalogue = cleaned.get("catalogue", "")
-        start = None
+    def search(self, query: schemas.SearchQuery) -> schemas.FormationPage:
+        catalogue = query.catalogue
         try:
-            start = self._cursors.decode(
-                "catalogue", catalogue, params.get("cursor"), ("id", "tri")
-            )
+            start = self._cursors.decode("catalogue", catalogue, query.cursor, ("id", "tri"))
         except InvalidCursor:
-            errors.append(FieldError("cursor", "Curseur invalide : reprenez la recherche."))
-        if errors:
-            raise InvalidForm(errors)
-        departement = cleaned.get("departement")
+            raise InvalidForm(
+                [FieldError("cursor", "Curseur invalide : reprenez la recherche.")]
+            ) from None
+        departement = query.departement
         filters = Filters(
-            terms=tuple(
-                dict.fromkeys(w for w in words(cleaned.get("q", "")) if w not in _STOPWORDS)
-            ),
+            terms=tuple(dict.fromkeys(w for w in words(query.q or "") if w not in _STOPWORDS)),
             departement=departement.zfill(2) if departement else None,
-            modalite=cleaned.get("modalite"),
-            prix_max_centimes=cleaned.get("prix_max"),
+            modalite=query.modalite,
+            prix_max_centimes=query.prix_max,
         )
         pages = self._store.pages(
             catalogue, filters, start, page_size=None if filters.any else PAGE_SIZE + 1
@@ -158,13 +152,14 @@ class Catalogue:
             if cursor is None or len(found) == PAGE_SIZE:
                 break
         today = self._now().astimezone(PARIS).date().isoformat()  # one clock: Paris
-        return {
-            "formations": [summary(f, today) for f in found],
-            "cursor": self._cursors.encode("catalogue", catalogue, cursor) if cursor else None,
-        }
+        return schemas.FormationPage(
+            formations=[schemas.FormationSummary(**summary(f, today)) for f in found],
+            cursor=self._cursors.encode("catalogue", catalogue, cursor) if cursor else None,
+        )
 
 
 def summary(formation: Formation, today: str) -> dict:
+    """What a result and a fiche both show."""
     upcoming = [s.date_debut for s in formation.sessions or [] if s.date_debut >= today]
     return {
         "id": formation.id,
@@ -174,7 +169,7 @@ def summary(formation: Formation, today: str) -> dict:
         "prix": euros(int(formation.prix_centimes)),
         "duree_heures": float(formation.duree_heures),
         "modalite": formation.modalite,
-        "lieu": {"commune": formation.commune, "departement": formation.departement},
+        "lieu": schemas.Lieu(commune=formation.commune, departement=formation.departement),
         "prochaine_session": upcoming[0] if upcoming else None,
     }
 
@@ -184,7 +179,7 @@ def detail(
     day: date,
     taken: dict[str, int],
     places_for_dif: Callable[[str, int, date], int],
-) -> dict:
+) -> schemas.Formation:
     """The fiche, with each session's places left for DIF files (`taken`: the places DIF
     files hold, by session)."""
     organisme = formation.organisme
@@ -198,21 +193,25 @@ def detail(
         else None
     )
     sessions = [
-        {
-            "id": s.id,
-            "date_debut": s.date_debut,
-            "date_fin": s.date_fin,
-            "places_restantes": max(
+        schemas.SessionFormation(
+            id=s.id,
+            date_debut=s.date_debut,
+            date_fin=s.date_fin,
+            places_restantes=max(
                 0, places_for_dif(formation.catalogue, int(s.capacite), day) - taken.get(s.id, 0)
             ),
-            "modalite": s.modalite,
-            "lieu": s.lieu,
-        }
+            modalite=s.modalite,
+            lieu=s.lieu,
+        )
         for s in formation.sessions or []
     ]
-    return {
-        **summary(formation, day.isoformat()),
-        "objectifs": formation.objectifs,
-        "organisme": {"nom": organisme.nom, "siret": organisme.siret, "agrement": agrement},
-        "sessions": sessions,
-    }
+    return schemas.Formation(
+        **{
+            **summary(formation, day.isoformat()),
+            "objectifs": formation.objectifs,
+            "organisme": schemas.OrganismeFiche(
+                nom=organisme.nom, siret=organisme.siret, agrement=agrement
+            ),
+            "sessions": sessions,
+        }
+    )

@@ -19,7 +19,6 @@ from ..catalogue.errors import FormationNotFound
 from ..catalogue.store import CatalogueStore
 from ..clock import PARIS
 from ..cursors import Cursors
-from ..errors import InvalidForm
 from ..fields import is_identifier
 from ..franceconnect.identity import may_spend
 from ..models import Account, Dossier, Formation
@@ -40,7 +39,8 @@ from .errors import (
     TransitionRefused,
 )
 from .notifier import Notifier
-from .request_form import DOSSIER_REQUEST
+from .schemas import Dossier as DossierView
+from .schemas import DossierPage
 from .store import DossierExists, DossierStore
 from .transitions import Transitions
 
@@ -101,16 +101,11 @@ class HolderFiles:
     # --- asking for a place -----------------------------------------------------------------
     def request(
         self, account: Account, formation_id: str, session_id: str, idempotency_key: str | None
-    ) -> tuple[dict, bool]:
+    ) -> tuple[DossierView, bool]:
         """(the file, whether it was created now). The same Idempotency-Key again gives back
         the same file, whatever happened in between."""
         if not idempotency_key or not _KEY.match(idempotency_key):
             raise IdempotencyKeyMissing()
-        _, errors = DOSSIER_REQUEST.validate(
-            {"formation_id": formation_id, "session_id": session_id}
-        )
-        if errors:
-            raise InvalidForm(errors)
         identifier = dossier_id(self._digest("dossier:" + account.nir_hash, idempotency_key))
         asked = hashlib.sha256(f"{formation_id}\x00{session_id}".encode()).hexdigest()
         existing = self._store.get(identifier)
@@ -160,21 +155,21 @@ class HolderFiles:
         return views.for_holder(dossier), True
 
     @staticmethod
-    def _replayed(dossier: Dossier, asked: str) -> dict:
+    def _replayed(dossier: Dossier, asked: str) -> DossierView:
         if dossier.demande != asked:
             raise IdempotencyKeyReused()
         return views.for_holder(dossier)
 
     # --- following files --------------------------------------------------------------------
-    def page(self, account: Account, cursor: str | None) -> dict:
+    def page(self, account: Account, cursor: str | None) -> DossierPage:
         after = self._cursors.decode(LIST, account.nir_hash, cursor, ("id", "created_at"))
         dossiers, last = self._store.holder_page(account.nir_hash, after, PAGE_SIZE)
-        return {
-            "dossiers": [views.for_holder(d, with_history=False) for d in dossiers],
-            "cursor": self._cursors.encode(LIST, account.nir_hash, last) if last else None,
-        }
+        return DossierPage(
+            dossiers=[views.for_holder(d, with_history=False) for d in dossiers],
+            cursor=self._cursors.encode(LIST, account.nir_hash, last) if last else None,
+        )
 
-    def one(self, account: Account, identifier: str) -> dict:
+    def one(self, account: Account, identifier: str) -> DossierView:
         return views.for_holder(self._own(account, identifier))
 
     def _own(self, account: Account, identifier: str) -> Dossier:
@@ -184,7 +179,7 @@ class HolderFiles:
         return dossier
 
     # --- validating: the debit --------------------------------------------------------------
-    def validate(self, account: Account, session_acr: str | None, identifier: str) -> dict:
+    def validate(self, account: Account, session_acr: str | None, identifier: str) -> DossierView:
         dossier = self._own(account, identifier)
         if dossier.statut != rules.ACCEPTED:
             raise TransitionRefused(dossier.statut, rules.VALIDATED)
@@ -236,7 +231,7 @@ class HolderFiles:
             raise TransitionRefused(rules.EXPIRED, target)
 
     # --- cancelling: the refund -------------------------------------------------------------
-    def cancel(self, account: Account, identifier: str) -> dict:
+    def cancel(self, account: Account, identifier: str) -> DossierView:
         dossier = self._own(account, identifier)
         if dossier.statut in rules.WITH_DEADLINE:
             self._expire_if_overdue(dossier, account, rules.CANCELLED_BY_HOLDER)

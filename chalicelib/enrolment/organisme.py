@@ -14,25 +14,24 @@ from .. import keyed_hashing
 from ..clock import PARIS
 from ..cursors import Cursors
 from ..errors import FieldError, InvalidForm
-from ..fields import Choice, Form, Text
 from ..models import Dossier, Organisme, OrganismeKey
 from . import rules, views
 from .errors import DossierNotFound, OrganismeKeyInvalid, TransitionRefused
 from .holder import is_dossier_id
+from .schemas import Dossier as DossierView
+from .schemas import DossierPage, OrganismeListing
 from .store import DossierStore
 from .transitions import Transitions
 
 PAGE_SIZE = 50
 KEY_PREFIX = "mce_org_"
-LISTING = Form({"statut": Choice("Statut", rules.STATUSES, required=False)})
-MOTIF = Form({"motif": Text("Motif", max_length=500)})
-# action of the API -> (status it leads to, whether a reason is required)
+# action of the API -> the status it leads to (refusal and cancellation give a reason)
 ACTIONS = {
-    "acceptation": (rules.ACCEPTED, False),
-    "refus": (rules.REFUSED, True),
-    "entree-en-formation": (rules.IN_TRAINING, False),
-    "service-fait": (rules.DONE, False),
-    "annulation": (rules.CANCELLED_BY_ORGANISME, True),
+    "acceptation": rules.ACCEPTED,
+    "refus": rules.REFUSED,
+    "entree-en-formation": rules.IN_TRAINING,
+    "service-fait": rules.DONE,
+    "annulation": rules.CANCELLED_BY_ORGANISME,
 }
 
 
@@ -64,27 +63,21 @@ class OrganismeDesk:
             raise OrganismeKeyInvalid()
         return found.siret
 
-    def page(self, siret: str, params: dict[str, str]) -> dict:
-        cleaned, errors = LISTING.validate(params)
-        if errors:
-            raise InvalidForm(errors)
-        statut = cleaned.get("statut")
+    def page(self, siret: str, query: OrganismeListing) -> DossierPage:
+        statut = query.statut or None
         scope = f"{siret}#{statut or ''}"
-        after = self._cursors.decode("organisme", scope, params.get("cursor"), ("id", "statut_tri"))
+        after = self._cursors.decode("organisme", scope, query.cursor, ("id", "statut_tri"))
         dossiers, last = self._store.organisme_page(siret, statut, after, PAGE_SIZE)
-        return {
-            "dossiers": [views.for_organisme(d) for d in dossiers],
-            "cursor": self._cursors.encode("organisme", scope, last) if last else None,
-        }
+        return DossierPage(
+            dossiers=[views.for_organisme(d) for d in dossiers],
+            cursor=self._cursors.encode("organisme", scope, last) if last else None,
+        )
 
-    def act(self, siret: str, identifier: str, action: str, body: dict) -> dict:
-        target, needs_reason = ACTIONS[action]
-        motif = None
-        if needs_reason:
-            cleaned, errors = MOTIF.validate(body)
-            if errors:
-                raise InvalidForm(errors)
-            motif = cleaned["motif"]
+    def act(
+        self, siret: str, identifier: str, action: str, motif: str | None = None
+    ) -> DossierView:
+        """`motif`: the reason a refusal or a cancellation gives (the edge requires it)."""
+        target = ACTIONS[action]
         dossier = self._store.get(identifier) if is_dossier_id(identifier) else None
         if dossier is None or dossier.organisme != siret:
             raise DossierNotFound()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..models import Dossier
 from ..rights.rules import euros
+from . import schemas
 
 
 def _summary(dossier: Dossier) -> dict:
@@ -16,37 +17,36 @@ def _summary(dossier: Dossier) -> dict:
         "echeance": dossier.echeance.isoformat() if dossier.echeance else None,
         "titre": dossier.titre,
         "catalogue": dossier.catalogue,
-        "organisme": {"nom": dossier.organisme_nom, "siret": dossier.organisme},
-        "session": {"date_debut": dossier.date_debut, "date_fin": dossier.date_fin},
+        "organisme": schemas.OrganismeRef(nom=dossier.organisme_nom, siret=dossier.organisme),
+        "session": schemas.SessionDates(date_debut=dossier.date_debut, date_fin=dossier.date_fin),
         "cree_le": dossier.created_at.isoformat(),
         "debite": bool(dossier.debite),
         "rembourse": bool(dossier.rembourse),
     }
 
 
-def history(dossier: Dossier) -> list[dict]:
+def history(dossier: Dossier) -> list[schemas.DossierEvent]:
     return [
-        {
-            "date": change.date.isoformat(),
-            "statut": change.statut,
-            "par": change.par,
+        schemas.DossierEvent(
+            date=change.date.isoformat(),
+            statut=change.statut,
+            par=change.par,
             **({"motif": change.motif} if change.motif else {}),
-        }
+        )
         for change in dossier.historique or []
     ]
 
 
-def for_holder(dossier: Dossier, with_history: bool = True) -> dict:
-    view = _summary(dossier)
+def for_holder(dossier: Dossier, with_history: bool = True) -> schemas.Dossier:
     if with_history:
-        view["historique"] = history(dossier)
-    return view
+        return schemas.Dossier(**_summary(dossier), historique=history(dossier))
+    return schemas.Dossier(**_summary(dossier))
 
 
-def for_organisme(dossier: Dossier) -> dict:
+def for_organisme(dossier: Dossier) -> schemas.Dossier:
     stagiaire = dossier.stagiaire.as_dict() if dossier.stagiaire else {}
-    return {
+    return schemas.Dossier(
         **_summary(dossier),
-        "historique": history(dossier),
-        "stagiaire": {"nom": stagiaire.get("nom"), "prenoms": stagiaire.get("prenoms")},
-    }
+        historique=history(dossier),
+        stagiaire=schemas.Stagiaire(nom=stagiaire.get("nom"), prenoms=stagiaire.get("prenoms")),
+    )

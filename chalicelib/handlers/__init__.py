@@ -1,0 +1,36 @@
+"""The API's blueprints, in the order the app registers them: importing them fills the
+registry of operations the OpenAPI document is assembled from."""
+
+from . import (
+    accounts,
+    catalogue,
+    docs,
+    dossiers,
+    franceconnect,
+    health,
+    me,
+    organismes,
+    password_resets,
+    rights,
+    rne,
+    sessions,
+    signup,
+    support,
+)
+
+BLUEPRINTS = (
+    health,
+    docs,
+    signup,
+    accounts,
+    sessions,
+    franceconnect,
+    me,
+    organismes,
+    password_resets,
+    rights,
+    catalogue,
+    dossiers,
+    support,
+    rne,
+)

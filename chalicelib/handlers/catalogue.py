@@ -1,7 +1,10 @@
 from .. import services
-from ..api import ApiBlueprint, json_response, optional_account
+from ..api import ApiBlueprint, optional_account
+from ..catalogue.schemas import Formation, FormationPage, SearchQuery
+from ..operations import BAD_REQUEST
 
 bp = ApiBlueprint(__name__)
+_NOT_AN_ELU = "Compte non reconnu comme élu : voir l'aide."
 
 
 def _check_access(catalogue: str) -> None:
@@ -10,15 +13,35 @@ def _check_access(catalogue: str) -> None:
     check_access(catalogue, lambda: optional_account(bp.current_request))
 
 
-@bp.route("/formations", methods=["GET"])
-def search_formations():
-    params = dict(bp.current_request.query_params or {})
-    _check_access(params.get("catalogue", ""))
-    return json_response(services.catalogue().search(params))
+@bp.route(
+    "/formations",
+    methods=["GET"],
+    summary="Rechercher dans un catalogue (mandat et reconversion : élus reconnus)",
+    query=SearchQuery,
+    responses={
+        200: (FormationPage, "Une page de résultats."),
+        400: BAD_REQUEST,
+        401: "Catalogue réservé aux élus : connectez-vous.",
+        403: _NOT_AN_ELU,
+    },
+)
+def search_formations(query: SearchQuery):
+    _check_access(query.catalogue)
+    return services.catalogue().search(query)
 
 
-@bp.route("/formations/{formation_id}", methods=["GET"])
+@bp.route(
+    "/formations/{formation_id}",
+    methods=["GET"],
+    summary="Fiche formation",
+    responses={
+        200: (Formation, "La fiche."),
+        401: "Formation réservée aux élus : connectez-vous.",
+        403: _NOT_AN_ELU,
+        404: "Formation inconnue.",
+    },
+)
 def get_formation(formation_id):
     formation = services.catalogue().get(formation_id)
     _check_access(formation.catalogue)
-    return json_response(services.catalogue().fiche(formation))
+    return services.catalogue().fiche(formation)

@@ -15,9 +15,9 @@ from chalice import Response
 from .. import services
 from ..api import (
     ApiBlueprint,
+    Reply,
     cookie,
     expired_session_cookie,
-    json_response,
     optional_json_object,
     read_cookie,
     session_cookie,
@@ -27,7 +27,15 @@ from ..franceconnect import PENDING_TTL, STATE_TTL
 from ..franceconnect.client import FranceConnectError
 from ..franceconnect.encryption_keys import InvalidKeySet
 from ..franceconnect.errors import NoPendingIdentity
+from ..franceconnect.schemas import (
+    CertifiedIdentity,
+    FranceConnectCallback,
+    FranceConnectIdentity,
+    FranceConnectStart,
+    JwkSet,
+)
 from ..observability import logger
+from ..operations import ANYONE_OR_SESSION, Returns
 from ..problems import generic
 
 bp = ApiBlueprint(__name__)
@@ -50,14 +58,19 @@ def _page(path: str, **params: str) -> str:
     return f"{public_url}{path}?{urlencode(params)}"
 
 
-@bp.route("/auth/franceconnect", methods=["GET"])
-def start_franceconnect():
-    params = bp.current_request.query_params or {}
+@bp.route(
+    "/auth/franceconnect",
+    methods=["GET"],
+    summary="S'identifier avec FranceConnect : redirige vers FranceConnect",
+    query=FranceConnectStart,
+    responses={
+        303: Returns("Vers FranceConnect (ou la page d'erreur si FranceConnect est injoignable).")
+    },
+)
+def start_franceconnect(query: FranceConnectStart):
     try:
         started = services.franceconnect().start(
-            params.get("niveau", "eidas1"),
-            params.get("retour"),
-            session_token(bp.current_request),
+            query.niveau or "eidas1", query.retour, session_token(bp.current_request)
         )
     except FranceConnectError as error:
         return _redirect(_page("/connexion/franceconnect", statut="erreur", motif=error.motif), [])
@@ -66,7 +79,16 @@ def start_franceconnect():
     )
 
 
-@bp.route("/auth/franceconnect/jwks", methods=["GET"])
+@bp.route(
+    "/auth/franceconnect/jwks",
+    methods=["GET"],
+    summary="Les clés publiques de chiffrement du service (JWKS) : FranceConnect+ chiffre pour "
+    "elles ses jetons",
+    responses={
+        200: Returns("Clé courante d'abord, la précédente ensuite (rotation).", JwkSet, JWK_SET),
+        503: "Clés pas encore créées (première mise en service).",
+    },
+)
 def franceconnect_jwks():
     """The service's public encryption keys: FranceConnect+ encrypts its tokens to them."""
     try:
@@ -74,16 +96,30 @@ def franceconnect_jwks():
     except InvalidKeySet:  # a first deployment before its keys were made
         logger.error("FranceConnect+ encryption keys missing: run the rotation command")
         raise generic(503) from None
-    return json_response(
-        keys, headers={"Cache-Control": "public, max-age=300", "Content-Type": JWK_SET}
+    return Reply(
+        JwkSet.model_validate(keys),
+        headers={"Cache-Control": "public, max-age=300", "Content-Type": JWK_SET},
     )
 
 
-@bp.route("/auth/franceconnect/callback", methods=["GET"])
-def franceconnect_callback():
+@bp.route(
+    "/auth/franceconnect/callback",
+    methods=["GET"],
+    summary="Retour de FranceConnect : redirige vers la page du résultat",
+    query=FranceConnectCallback,
+    responses={
+        303: Returns(
+            "Connecté (cookie de session), identité à compléter (inscription ou liaison), "
+            "refus ou erreur (`motif`)."
+        )
+    },
+)
+def franceconnect_callback(query: FranceConnectCallback):
     request = bp.current_request
     outcome = services.franceconnect().finish(
-        dict(request.query_params or {}), read_cookie(request, STATE_COOKIE), session_token(request)
+        query.model_dump(exclude_none=True),
+        read_cookie(request, STATE_COOKIE),
+        session_token(request),
     )
     cookies = [cookie(STATE_COOKIE, "", 0)]
     if outcome.statut == "connecte":
@@ -100,13 +136,25 @@ def franceconnect_callback():
     )
 
 
-@bp.route("/auth/franceconnect/identity", methods=["GET"])
+@bp.route(
+    "/auth/franceconnect/identity",
+    methods=["GET"],
+    summary="L'identité FranceConnect en attente, pour préremplir l'inscription",
+    responses={
+        200: (FranceConnectIdentity, "Identité certifiée."),
+        404: "Aucune identité en attente (ou expirée).",
+    },
+)
 def franceconnect_identity():
     identity = (
         services.franceconnect().pending(read_cookie(bp.current_request, PENDING_COOKIE)).identity
     )
-    return json_response(
-        {"identite": identity.signup_fields(), "email": identity.email, "modifiable": False},
+    return Reply(
+        FranceConnectIdentity(
+            identite=CertifiedIdentity(**identity.signup_fields()),
+            email=identity.email,
+            modifiable=False,
+        ),
         headers={"Cache-Control": "no-store"},
     )
 
@@ -118,6 +166,11 @@ def franceconnect_identity():
 @bp.route(
     "/auth/franceconnect/logout",
     methods=["POST"],
+    summary="Se déconnecter, et de FranceConnect si la session en vient (POST seulement : un "
+    "lien ne déconnecte personne)",
+    security=ANYONE_OR_SESSION,
+    body_media_types=("application/x-www-form-urlencoded", "application/json"),
+    responses={303: Returns("Vers la déconnexion FranceConnect, ou l'accueil.")},
     content_types=["application/x-www-form-urlencoded", "application/json"],
 )
 def franceconnect_logout():

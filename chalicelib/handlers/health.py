@@ -1,8 +1,14 @@
-from ..api import ApiBlueprint, json_response
+from ..api import ApiBlueprint
+from ..schemas import Health
 
 bp = ApiBlueprint(__name__)
 
 
-@bp.route("/health", methods=["GET"])
+@bp.route(
+    "/health",
+    methods=["GET"],
+    summary="État du service",
+    responses={200: (Health, "Le service répond.")},
+)
 def health():
-    return json_response({"status": "ok"})
+    return Health(status="ok")

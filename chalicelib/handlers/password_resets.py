@@ -3,46 +3,52 @@ import json
 from chalice import Blueprint
 
 from .. import services
-from ..api import ApiBlueprint, json_object, json_response, require_text
-from ..errors import FieldError, InvalidForm
+from ..accounts.schemas import PasswordResetConfirmation, PasswordResetDone, PasswordResetRequest
+from ..api import ApiBlueprint, Reply
 from ..observability import logger
+from ..operations import BAD_REQUEST
+from ..schemas import Message
 
 bp = ApiBlueprint(__name__)
 workers = Blueprint(__name__ + ".workers")
-MAX_TOKEN = 200  # a token is 43 characters: anything longer was never ours
-INCOMPLETE_LINK = "Lien de réinitialisation incomplet : ouvrez le lien reçu par courriel."
 
 
-@bp.route("/password-resets", methods=["POST"])
-def request_password_reset():
-    body = json_object(bp.current_request)
-    nir = require_text(
-        body,
-        "nir",
-        "Numéro de sécurité sociale : saisissez les 13 premiers caractères, sans la clé.",
-    )
-    services.password_resets().request(nir)
-    return json_response(
-        {
-            "message": "Si un compte correspond à ce numéro, un courriel contenant "
+@bp.route(
+    "/password-resets",
+    methods=["POST"],
+    summary="Demander un lien de réinitialisation",
+    body=PasswordResetRequest,
+    responses={202: (Message, "Même réponse que le compte existe ou non."), 400: BAD_REQUEST},
+)
+def request_password_reset(body: PasswordResetRequest):
+    services.password_resets().request(body.nir)
+    return Reply(
+        Message(
+            message="Si un compte correspond à ce numéro, un courriel contenant "
             "un lien de réinitialisation vient d'être envoyé à son "
             "adresse électronique."
-        },
+        ),
         status=202,
     )
 
 
-@bp.route("/password-resets/confirmation", methods=["POST"])
-def reset_password():
+@bp.route(
+    "/password-resets/confirmation",
+    methods=["POST"],
+    summary="Choisir un nouveau mot de passe avec le jeton du lien reçu (ferme toutes les "
+    "sessions) ; le jeton voyage dans le corps, jamais dans l'URL",
+    body=PasswordResetConfirmation,
+    responses={
+        200: (PasswordResetDone, "Mot de passe modifié."),
+        400: BAD_REQUEST,
+        410: "Lien expiré ou déjà utilisé.",
+    },
+)
+def reset_password(body: PasswordResetConfirmation):
     """The link's token comes in the body, never in a path or a query string: URLs end up in
     access and WAF logs."""
-    body = json_object(bp.current_request)
-    token = require_text(body, "jeton", INCOMPLETE_LINK)
-    if len(token) > MAX_TOKEN:
-        raise InvalidForm([FieldError("jeton", INCOMPLETE_LINK)])
-    password = require_text(body, "mot_de_passe", "Mot de passe : ce champ est obligatoire.")
-    services.password_resets().reset(token, password)
-    return json_response({"statut": "mot_de_passe_modifie"})
+    services.password_resets().reset(body.jeton, body.mot_de_passe)
+    return PasswordResetDone(statut="mot_de_passe_modifie")
 
 
 @workers.lambda_function(name="account_mail")

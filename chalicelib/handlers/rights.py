@@ -3,27 +3,48 @@ import json
 from chalice import Blueprint, Rate
 
 from .. import services
-from ..api import ApiBlueprint, current_account, json_response
+from ..api import ApiBlueprint, Reply
+from ..enrolment.schemas import Page
 from ..observability import logger
+from ..operations import SESSION, UNAUTHENTICATED
+from ..rights.schemas import Rights, RightsHistory
 
 bp = ApiBlueprint(__name__)
 jobs = Blueprint(__name__ + ".jobs")
 MAX_ACCOUNTS = 500  # a message names at most this many accounts
 
 
-@bp.route("/me/rights", methods=["GET"])
-def my_rights():
-    account = current_account(bp.current_request)
-    return json_response(services.rights().summary(account), headers={"Cache-Control": "no-store"})
+_NO_STORE = {"Cache-Control": "no-store"}
 
 
-@bp.route("/me/rights/history", methods=["GET"])
-def my_rights_history():
-    account = current_account(bp.current_request)
-    cursor = (bp.current_request.query_params or {}).get("cursor")
-    return json_response(
-        services.rights().history(account, cursor), headers={"Cache-Control": "no-store"}
-    )
+@bp.route(
+    "/me/rights",
+    methods=["GET"],
+    summary="Mes droits : DIF élus, CPF en euros ou en heures",
+    security=SESSION,
+    responses={
+        200: (Rights, "Les droits; `elu` vaut null hors compte élu reconnu."),
+        401: UNAUTHENTICATED,
+    },
+)
+def my_rights(account):
+    return Reply(services.rights().summary(account), headers=_NO_STORE)
+
+
+@bp.route(
+    "/me/rights/history",
+    methods=["GET"],
+    summary="Historique des opérations DIF élus, les plus récentes d'abord",
+    security=SESSION,
+    query=Page,
+    responses={
+        200: (RightsHistory, "Une page d'opérations."),
+        400: "Curseur invalide.",
+        401: UNAUTHENTICATED,
+    },
+)
+def my_rights_history(account, query: Page):
+    return Reply(services.rights().history(account, query.cursor), headers=_NO_STORE)
 
 
 @jobs.schedule(Rate(1, unit=Rate.HOURS), name="credit_dif_annuel")

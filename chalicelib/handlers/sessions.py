@@ -1,15 +1,9 @@
 from chalice import Response
 
 from .. import services
-from ..api import (
-    ApiBlueprint,
-    expired_session_cookie,
-    json_object,
-    json_response,
-    require_text,
-    session_cookie,
-    session_token,
-)
+from ..accounts.schemas import Login, Session
+from ..api import ApiBlueprint, Reply, expired_session_cookie, session_cookie, session_token
+from ..operations import BAD_REQUEST, SESSION, UNAUTHENTICATED, Returns
 from .franceconnect import forget_pending_cookie, pending_identity
 
 bp = ApiBlueprint(__name__)
@@ -24,18 +18,23 @@ NOT_LINKED = {
 }
 
 
-@bp.route("/sessions", methods=["POST"])
-def login():
-    body = json_object(bp.current_request)
-    nir = require_text(
-        body,
-        "nir",
-        "Numéro de sécurité sociale : saisissez les 13 premiers caractères, sans la clé.",
-    )
-    password = require_text(body, "mot_de_passe", "Mot de passe : ce champ est obligatoire.")
+@bp.route(
+    "/sessions",
+    methods=["POST"],
+    summary="Se connecter avec le NIR (13 caractères) et le mot de passe",
+    body=Login,
+    responses={
+        200: (Session, "Connecté; la session est aussi posée en cookie."),
+        400: BAD_REQUEST,
+        401: "NIR ou mot de passe incorrect (même réponse).",
+        403: "Adresse électronique pas encore vérifiée.",
+        429: "Compte bloqué temporairement (voir Retry-After).",
+    },
+)
+def login(body: Login):
     pending = pending_identity(bp.current_request, required=False)
-    session = services.sessions().login(nir, password)
-    answer = {"token": session.token, "expires_at": session.expires_at.isoformat()}
+    session = services.sessions().login(body.nir, body.mot_de_passe)
+    answer: dict = {"token": session.token, "expires_at": session.expires_at.isoformat()}
     cookies = [session_cookie(session.token, session.max_age_seconds)]
     if pending is not None:  # back from FranceConnect with an identity: link it if it is his
         linked = services.franceconnect().link_after_login(pending, session)
@@ -45,8 +44,8 @@ def login():
         if pending.retour:
             answer["retour"] = pending.retour
         cookies.append(forget_pending_cookie())
-    return json_response(
-        answer,
+    return Reply(
+        Session(**answer),
         headers={
             "Set-Cookie": cookies if len(cookies) > 1 else cookies[0],
             "Cache-Control": "no-store",
@@ -54,7 +53,13 @@ def login():
     )
 
 
-@bp.route("/sessions/current", methods=["DELETE"])
-def logout():
-    services.sessions().logout(session_token(bp.current_request))
+@bp.route(
+    "/sessions/current",
+    methods=["DELETE"],
+    summary="Se déconnecter",
+    security=SESSION,
+    responses={204: Returns("Déconnecté."), 401: UNAUTHENTICATED},
+)
+def logout(account):
+    services.sessions().end(session_token(bp.current_request))  # the edge checked it is live
     return Response(body="", status_code=204, headers={"Set-Cookie": expired_session_cookie()})

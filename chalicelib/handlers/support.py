@@ -7,53 +7,108 @@ from urllib.parse import unquote_plus
 from chalice import Blueprint
 
 from .. import services
-from ..api import ApiBlueprint, client_ip, json_object, json_response, optional_account
+from ..accounts.schemas import EmailOnly
+from ..api import ApiBlueprint, Reply, client_ip, optional_account
 from ..observability import logger
-from .accounts import address
+from ..operations import ANYONE_OR_SESSION, BAD_REQUEST, SESSION, UNAUTHENTICATED
+from ..support.schemas import (
+    DocumentForm,
+    DocumentRequest,
+    SupportAccepted,
+    SupportProcedure,
+    SupportRequest,
+    SupportStatus,
+)
 
 bp = ApiBlueprint(__name__)
 workers = Blueprint(__name__ + ".workers")
+_NO_STORE = {"Cache-Control": "no-store"}
 
 
-@bp.route("/support-requests", methods=["POST"])
-def submit_support_request():
+@bp.route(
+    "/support-requests",
+    methods=["POST"],
+    summary="Demander de l'aide (« Mon compte élu ne s'affiche pas »); public, ou lié au compte "
+    "si une session est envoyée",
+    security=ANYONE_OR_SESSION,
+    body=SupportRequest,
+    responses={
+        202: (SupportAccepted, "Demande enregistrée et transmise."),
+        200: (
+            SupportProcedure,
+            "Cas 1 (en activité) : la procédure de Mon Compte Formation, rien n'est transmis.",
+        ),
+        400: BAD_REQUEST,
+        401: UNAUTHENTICATED,
+        429: "Trop de demandes (par adresse ou par IP).",
+    },
+)
+def submit_support_request(body: SupportRequest):
     request = bp.current_request
-    body = json_object(request)
-    source_ip = client_ip(request)
-    status, answer = services.support_desk().submit(body, optional_account(request), source_ip)
-    return json_response(answer, status=status)
+    answer = services.support_desk().submit(body, optional_account(request), client_ip(request))
+    return Reply(answer, status=202 if isinstance(answer, SupportAccepted) else 200)
 
 
-@bp.route("/support-requests/{reference}", methods=["GET"])
-def support_request_status(reference):
+_NO_REQUEST = "Pas de demande pour cette référence et ce demandeur."
+
+
+@bp.route(
+    "/support-requests/{reference}",
+    methods=["GET"],
+    summary="Suivre sa demande, avec la session d'où elle a été envoyée",
+    security=SESSION,
+    responses={
+        200: (SupportStatus, "L'état de la demande."),
+        401: UNAUTHENTICATED,
+        404: _NO_REQUEST,
+    },
+)
+def support_request_status(reference, account):
     """With the session it was sent with."""
-    request = bp.current_request
-    return json_response(
-        services.support_desk().status(reference, optional_account(request), None),
-        headers={"Cache-Control": "no-store"},
-    )
+    return Reply(services.support_desk().status(reference, account, None), headers=_NO_STORE)
 
 
-@bp.route("/support-requests/{reference}/pieces", methods=["POST"])
-def support_request_document(reference):
+@bp.route(
+    "/support-requests/{reference}/pieces",
+    methods=["POST"],
+    summary="Joindre un document à sa demande (PDF, JPEG, PNG ; 5 Mo, 5 documents au plus) : "
+    "renvoie un POST présigné, le fichier part directement vers le stockage",
+    security=ANYONE_OR_SESSION,
+    body=DocumentRequest,
+    responses={
+        201: (DocumentForm, "Où et comment envoyer le fichier."),
+        400: BAD_REQUEST,
+        404: _NO_REQUEST,
+    },
+)
+def support_request_document(reference, body: DocumentRequest):
     """`{type, taille, email?}` -> where the browser posts the file: a presigned POST for one
     document of the request (the file goes straight to S3, never through the API)."""
-    request = bp.current_request
     answer = services.support_desk().document_form(
-        reference, optional_account(request), json_object(request)
+        reference, optional_account(bp.current_request), body
     )
-    return json_response(answer, status=201, headers={"Cache-Control": "no-store"})
+    return Reply(answer, headers=_NO_STORE)
 
 
-@bp.route("/support-requests/{reference}/consultation", methods=["POST"])
-def support_request_status_by_email(reference):
+@bp.route(
+    "/support-requests/{reference}/consultation",
+    methods=["POST"],
+    summary="Suivre sa demande sans session : la référence et l'adresse électronique donnée "
+    "avec elle (dans le corps, jamais dans l'URL)",
+    security=ANYONE_OR_SESSION,
+    body=EmailOnly,
+    responses={
+        200: (SupportStatus, "L'état de la demande."),
+        400: BAD_REQUEST,
+        404: "Pas de demande pour cette référence et cette adresse.",
+    },
+)
+def support_request_status_by_email(reference, body: EmailOnly):
     """Without a session: the reference and the email given with it, in the body (an address
     in a URL would stay in the access and WAF logs)."""
-    request = bp.current_request
-    email = address(json_object(request))
-    return json_response(
-        services.support_desk().status(reference, optional_account(request), email),
-        headers={"Cache-Control": "no-store"},
+    return Reply(
+        services.support_desk().status(reference, optional_account(bp.current_request), body.email),
+        headers=_NO_STORE,
     )
 
 

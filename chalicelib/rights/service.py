@@ -17,6 +17,7 @@ from ..clock import PARIS
 from ..cursors import Cursors
 from ..models import Account
 from ..observability import Metric, count, logger
+from . import schemas
 from .ledger import basis_of, due_for
 from .rules import Credit, euros, next_credit, rule_on
 from .standing import MandateSpan, Standing, account_usable_for, lapse_label, standing_of
@@ -156,7 +157,7 @@ class RightsService:
         raise ConcurrentCredit()
 
     # --- what the person sees ---------------------------------------------------------------
-    def summary(self, account: Account) -> dict:
+    def summary(self, account: Account) -> schemas.Rights:
         today = self._today()
         elu = None
         if account.elu or account.dif_fin:  # in office, or once was: what is left, until when
@@ -166,31 +167,31 @@ class RightsService:
             basis = basis_of(account)
             upcoming = next_credit(basis, today) if basis and account.elu else None
             usable_for, until = account_usable_for(account, today)
-            elu = {
-                "montant_disponible": euros(int(account.dif_solde_centimes or 0)),
-                "plafond": euros(rule.plafond_centimes) if rule else None,
-                "prochain_credit": upcoming.isoformat() if upcoming else None,
-                "en_mandat": bool(account.elu),
-                "utilisable_pour": list(usable_for),
-                "utilisable_jusqu_au": until.isoformat() if until else None,
-            }
+            elu = schemas.DifElus(
+                montant_disponible=euros(int(account.dif_solde_centimes or 0)),
+                plafond=euros(rule.plafond_centimes) if rule else None,
+                prochain_credit=upcoming.isoformat() if upcoming else None,
+                en_mandat=bool(account.elu),
+                utilisable_pour=list(usable_for),
+                utilisable_jusqu_au=until.isoformat() if until else None,
+            )
         held_back = {"rattachement": WITHHELD} if account.dif_retenu_depuis is not None else {}
-        return {
-            "elu": elu,
+        return schemas.Rights(
+            elu=elu,
             **held_back,
-            "cpf_euros": (
-                {"montant_disponible": euros(int(account.cpf_euros_centimes))}
+            cpf_euros=(
+                schemas.CpfEuros(montant_disponible=euros(int(account.cpf_euros_centimes)))
                 if account.cpf_euros_centimes is not None
                 else None
             ),
-            "cpf_heures": (
-                {"heures_disponibles": int(account.cpf_heures)}
+            cpf_heures=(
+                schemas.CpfHeures(heures_disponibles=int(account.cpf_heures))
                 if account.cpf_heures is not None
                 else None
             ),
-        }
+        )
 
-    def history(self, account: Account, cursor: str | None) -> dict:
+    def history(self, account: Account, cursor: str | None) -> schemas.RightsHistory:
         """One page of the ledger, newest first. The cursor is signed for this account: it
         carries a position in the ledger, never the account's key."""
         position = self._cursors.decode(HISTORY, account.nir_hash, cursor, ("sk",))
@@ -201,21 +202,19 @@ class RightsService:
             since=account.dif_retenu_depuis,
         )
         operations = [
-            {
-                "date": e.date,
-                "libelle": e.libelle,
-                "montant": euros(abs(int(e.montant_centimes))),
-                "sens": "credit" if e.montant_centimes >= 0 else "debit",
-                "source": e.source,
-            }
+            schemas.Operation(
+                date=e.date,
+                libelle=e.libelle,
+                montant=euros(abs(int(e.montant_centimes))),
+                sens="credit" if e.montant_centimes >= 0 else "debit",
+                source=e.source,
+            )
             for e in entries
         ]
-        return {
-            "operations": operations,
-            "cursor": self._cursors.encode(HISTORY, account.nir_hash, {"sk": last})
-            if last
-            else None,
-        }
+        return schemas.RightsHistory(
+            operations=operations,
+            cursor=self._cursors.encode(HISTORY, account.nir_hash, {"sk": last}) if last else None,
+        )
 
 
 def _state(standing: Standing) -> dict[str, object]:

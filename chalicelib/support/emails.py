@@ -6,7 +6,8 @@ from __future__ import annotations
 from html import escape
 
 from ..mailer import Email
-from .form import FORM, SITUATIONS
+from ..schemas import labels
+from .schemas import SITUATIONS, SupportRequest
 
 _SIGNATURE = "L'équipe Mon Compte Élu — Caisse des Dépôts"
 
@@ -22,8 +23,8 @@ def _rows(request) -> list[tuple[str, str]]:
     identity = request.identite.as_dict()
     rows = [("Référence", request.reference), ("Situation", SITUATIONS[request.situation])]
     rows += [
-        (field.label, identity.get(name, "") or "—")
-        for name, field in FORM.fields.items()
+        (label, identity.get(name, "") or "—")
+        for name, label in labels(SupportRequest).items()
         if name not in ("situation", "email")
     ]
     rows += [

@@ -7,23 +7,30 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from ..clock import PARIS
-from ..errors import InvalidForm
 from ..fields import is_identifier, normalise_email
 from ..models import Account, SupportRequest
 from ..models.support import RECEIVED
 from ..observability import Metric, count
 from ..rate_limit import RateLimiter
 from .errors import DocumentRefused, SupportRequestNotFound
-from .form import FAQ_URL, WORKING, validate
+from .schemas import (
+    DOCUMENT_TYPES,
+    FAQ_URL,
+    MAX_DOCUMENT_BYTES,
+    WORKING,
+    DocumentForm,
+    DocumentRequest,
+    Piece,
+    SupportAccepted,
+    SupportProcedure,
+    SupportStatus,
+)
+from .schemas import SupportRequest as SupportForm
 from .store import PIECES, SupportStore
 
 PER_EMAIL = (3, timedelta(hours=1))
 PER_IP = (10, timedelta(hours=1))
 KEEP_REQUESTS = timedelta(days=365)
-# The documents the Caisse des Dépôts may ask for: identity papers, proof of a mandate.
-DOCUMENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
-MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 MAX_DOCUMENTS = 5
 UPLOAD_SECONDS = 600
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
@@ -46,29 +53,28 @@ class SupportDesk:
         self._send = send_to_queue
         self._now = clock
 
-    def submit(self, data: dict, account: Account | None, source_ip: str) -> tuple[int, dict]:
+    def submit(
+        self, form: SupportForm, account: Account | None, source_ip: str
+    ) -> SupportAccepted | SupportProcedure:
         now = self._now()
-        cleaned, errors = validate(data, now.astimezone(PARIS).date())
-        if errors:
-            raise InvalidForm(errors)
-        if cleaned["situation"] == WORKING:
-            return 200, {
-                "message": "Vous êtes en activité : suivez la procédure de Mon Compte "
+        if form.situation == WORKING:
+            return SupportProcedure(
+                message="Vous êtes en activité : suivez la procédure de Mon Compte "
                 "Formation pour les personnes qui ne parviennent pas à créer leur "
                 "compte (foire aux questions). Votre demande n'a pas été transmise.",
-                "procedure": FAQ_URL,
-            }
+                procedure=FAQ_URL,
+            )
         self._limiter.hit("ip", source_ip, *PER_IP, now)
-        self._limiter.hit("email", cleaned["email"], *PER_EMAIL, now)
+        self._limiter.hit("email", form.email, *PER_EMAIL, now)
         reference = new_reference(now)
-        identity = {k: v for k, v in cleaned.items() if k not in ("situation", "email")}
+        identity = form.model_dump(exclude={"situation", "email"}, exclude_none=True)
         self._store.create(
             SupportRequest(
                 reference,
                 statut=RECEIVED,
-                situation=cleaned["situation"],
+                situation=form.situation,
                 identite=identity,
-                email=cleaned["email"],
+                email=form.email,
                 account=account.nir_hash if account else None,
                 created_at=now,
                 expires_at=now + KEEP_REQUESTS,
@@ -76,21 +82,21 @@ class SupportDesk:
         )
         self._send({"reference": reference})
         count(Metric.SUPPORT_REQUEST_RECEIVED)
-        return 202, {"reference": reference, "statut": RECEIVED}
+        return SupportAccepted(reference=reference, statut=RECEIVED)
 
-    def status(self, reference: str, account: Account | None, email: str | None) -> dict:
+    def status(self, reference: str, account: Account | None, email: str | None) -> SupportStatus:
         """The requester only: the same session, or the reference with the email given."""
         request = self._requester_only(reference, account, email)
-        return {
-            "reference": request.reference,
-            "statut": request.statut,
-            "situation": request.situation,
-            "recue_le": request.created_at.isoformat(),
-            "pieces": [
-                {"nom": d["cle"].rsplit("/", 1)[-1], "taille": d["taille"]}
+        return SupportStatus(
+            reference=request.reference,
+            statut=request.statut,
+            situation=request.situation,
+            recue_le=request.created_at.isoformat(),
+            pieces=[
+                Piece(nom=d["cle"].rsplit("/", 1)[-1], taille=d["taille"])
                 for d in self._store.documents(request.reference)
             ],
-        }
+        )
 
     def _requester_only(
         self, reference: str, account: Account | None, email: str | None
@@ -105,28 +111,13 @@ class SupportDesk:
         return request
 
     def document_form(
-        self, reference: str, account: Account | None, body: dict
-    ) -> dict[str, object]:
+        self, reference: str, account: Account | None, body: DocumentRequest
+    ) -> DocumentForm:
         """Where and how the browser posts one document of the request (a presigned POST for
         one key, one type, at most MAX_DOCUMENT_BYTES), for the requester only, up to
         MAX_DOCUMENTS forms per request."""
-        email = body.get("email") if isinstance(body.get("email"), str) else None
-        request = self._requester_only(reference, account, email)
-        content_type = body.get("type")
-        if content_type not in DOCUMENT_TYPES:
-            raise DocumentRefused(
-                "type", "Type de fichier : seuls les PDF, JPEG et PNG sont acceptés."
-            )
-        size = body.get("taille")
-        if (
-            not isinstance(size, int)
-            or isinstance(size, bool)
-            or not 0 < size <= MAX_DOCUMENT_BYTES
-        ):
-            raise DocumentRefused(
-                "taille",
-                f"Taille : un document fait au plus {MAX_DOCUMENT_BYTES // (1024 * 1024)} Mo.",
-            )
+        request = self._requester_only(reference, account, body.email)
+        content_type = body.type
         name = f"{secrets.token_hex(8)}{DOCUMENT_TYPES[content_type]}"
         key = f"{PIECES}{request.reference}/{name}"
         # the slot is taken as the form is issued, not when a file arrives: forms asked for
@@ -136,4 +127,4 @@ class SupportDesk:
                 "taille", f"Une demande compte au plus {MAX_DOCUMENTS} documents."
             )
         form = self._store.upload_form(key, content_type, MAX_DOCUMENT_BYTES, UPLOAD_SECONDS)
-        return {"url": form["url"], "champs": form["fields"], "nom": name}
+        return DocumentForm(url=form["url"], champs=form["fields"], nom=name)

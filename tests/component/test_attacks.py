@@ -14,6 +14,7 @@ import time_machine
 
 from chalicelib import services
 from chalicelib.accounts.errors import AccountLocked, BadCredentials, CodeExpired, WrongCode
+from chalicelib.accounts.schemas import PasswordChange
 from chalicelib.api import problem_for
 from chalicelib.errors import DomainError
 from chalicelib.models import Account, LedgerEntry, TakenBack
@@ -296,9 +297,10 @@ def test_two_password_changes_at_once_end_in_one_change_and_a_409(api, logged_in
 
     def change(n):
         account, session = sessions.current(token)
-        mine.change_password(
-            account, session, {"mot_de_passe_actuel": PASSWORD, "nouveau_mot_de_passe": new[n]}
+        change = PasswordChange.read(
+            {"mot_de_passe_actuel": PASSWORD, "nouveau_mot_de_passe": new[n]}
         )
+        mine.change_password(account, session, change)
 
     outcomes = _at_once(2, change)
     assert sorted(map(str, outcomes)) == ["409", "ok"]

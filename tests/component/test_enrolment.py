@@ -514,7 +514,7 @@ def test_50_validations_at_once_spend_what_the_balance_covers_and_no_more(api, e
     def validate(ident):
         start.wait()
         try:
-            return files.validate(account, "eidas2", ident)["statut"]
+            return files.validate(account, "eidas2", ident).statut
         except InsufficientRights as refused:
             assert refused.missing_centimes > 0
             return "reste_a_charge"

@@ -1,21 +1,23 @@
 from datetime import date
+from typing import Annotated
 
 import pytest
 
 from chalicelib.accounts import passwords
-from chalicelib.accounts.signup_form import IDENTITE, MOT_DE_PASSE
+from chalicelib.accounts.schemas import Identite, MotDePasse
+from chalicelib.errors import InvalidForm
 from chalicelib.fields import (
     Amount,
     BirthDate,
     Choice,
     Email,
-    Form,
     Invalid,
     Nested,
     Text,
     normalise_email,
 )
-from chalicelib.support.form import FORM as SUPPORT
+from chalicelib.schemas import RequestModel
+from chalicelib.support.schemas import SupportRequest
 
 TODAY = date(2026, 11, 28)
 
@@ -86,30 +88,42 @@ def test_choices_and_amounts():
             Amount("Prix").clean(bad)
 
 
-def test_a_form_names_every_offending_field_with_its_path():
-    form = Form(
-        {
-            "nom": Text("Nom"),
-            "adresse": Nested(
-                "Adresse",
-                Form(
-                    {"commune": Text("Commune"), "code_postal": Text("Code postal", max_length=5)}
-                ),
-            ),
-        }
+class _Commune(RequestModel):
+    commune: Annotated[str, Text("Commune")]
+    code_postal: Annotated[str, Text("Code postal", max_length=5)]
+
+
+class _Person(RequestModel):
+    nom: Annotated[str, Text("Nom")]
+    adresse: Annotated[_Commune, Nested("Adresse")]
+
+
+def test_a_model_names_every_offending_field_with_its_path():
+    with pytest.raises(InvalidForm) as refused:
+        _Person.read({"nom": "Martin", "adresse": {"code_postal": "123456"}})
+    assert [(e.champ, e.message) for e in refused.value.errors] == [
+        ("adresse.commune", "Commune : ce champ est obligatoire."),
+        ("adresse.code_postal", "Code postal : 5 caractères au maximum."),
+    ]
+    with pytest.raises(InvalidForm) as refused:
+        _Person.read({"nom": ["Martin"], "adresse": "rue"})
+    assert [(e.champ, e.message) for e in refused.value.errors] == [
+        ("nom", "Nom : du texte est attendu."),
+        ("adresse", "Adresse : ce champ est obligatoire (commune, code_postal)."),
+    ]
+    read = _Person.read(
+        {"nom": "  Le   Gall ", "adresse": {"commune": "Paris", "code_postal": "75001"}}
     )
-    cleaned, errors = form.validate({"nom": "Martin", "adresse": {"code_postal": "123456"}})
-    assert cleaned == {"nom": "Martin"}
-    assert [e.champ for e in errors] == ["adresse.commune", "adresse.code_postal"]
+    assert (read.nom, read.adresse.commune) == ("Le Gall", "Paris")
 
 
 def test_schemas_come_from_the_declarations():
-    password = MOT_DE_PASSE.schema()["properties"]["mot_de_passe"]
+    password = MotDePasse.model_json_schema()["properties"]["mot_de_passe"]
     assert (password["minLength"], password["maxLength"]) == (
         passwords.MIN_LENGTH,
         passwords.MAX_LENGTH,
     )
-    identite = IDENTITE.schema()
+    identite = Identite.model_json_schema()
     assert set(identite["required"]) == {
         "nir",
         "nom_naissance",
@@ -119,5 +133,6 @@ def test_schemas_come_from_the_declarations():
         "lieu_naissance",
     }
     assert identite["properties"]["nom_usage"]["type"] == ["string", "null"]
-    support = SUPPORT.schema()["properties"]
-    assert support["prenoms"]["maxLength"] == SUPPORT.fields["prenoms"].max_length == 150
+    support = SupportRequest.model_json_schema()["oneOf"][1]["properties"]
+    rule = next(m for m in SupportRequest.model_fields["prenoms"].metadata if isinstance(m, Text))
+    assert support["prenoms"]["maxLength"] == rule.max_length == 150

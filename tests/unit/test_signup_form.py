@@ -1,17 +1,35 @@
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
 
-from chalicelib.accounts.signup_form import (
-    STEPS,
-    validate_adresse,
-    validate_contact,
-    validate_identite,
-    validate_signup,
-)
+from chalicelib.accounts.schemas import STEPS, AccountCreation, Adresse, Contact, Identite
+from chalicelib.errors import InvalidForm
 from tests.support.people import make_nir, signup_payload
 
 TODAY = date(2026, 11, 26)
+
+
+@dataclass
+class Result:
+    cleaned: dict
+    errors: list
+
+
+def _reader(model):
+    def read(data, today):
+        try:
+            return Result(model.read(data, today).model_dump(), [])
+        except InvalidForm as error:
+            return Result({}, error.errors)
+
+    return read
+
+
+validate_identite = _reader(Identite)
+validate_contact = _reader(Contact)
+validate_adresse = _reader(Adresse)
+validate_signup = _reader(AccountCreation)
 
 
 def fields(result):
