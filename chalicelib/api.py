@@ -21,10 +21,10 @@ from .clock import PARIS, paris_today
 from .enrolment import errors as enrolment
 from .errors import DomainError, FieldError, InvalidCursor, InvalidForm, TooManyRequests
 from .franceconnect.errors import NoPendingIdentity
+from .money import euros, euros_fr
 from .observability import Metric, count, logger
 from .operations import OPERATIONS, ORGANISME, PUBLIC, SESSION, Operation, Responses, returns
 from .problems import Problem, generic, invalid
-from .rights.rules import euros
 from .schemas import RequestModel, as_answer
 from .support.errors import DocumentRefused, SupportRequestNotFound
 
@@ -305,9 +305,8 @@ ANSWERS: dict[type[DomainError], Answer] = {
         422,
         "cout-horaire-excessif",
         lambda e: (
-            f"Cette formation coûte "
-            f"{_euros(e.per_hour_centimes).replace('.', ',')} € HT par heure : le DIF élus finance "
-            f"au plus {_euros(e.cap_centimes).replace('.', ',')} € HT par heure pour une formation "
+            f"Cette formation coûte {euros_fr(e.per_hour_centimes)} HT par heure : le DIF élus "
+            f"finance au plus {euros_fr(e.cap_centimes)} HT par heure pour une formation "
             "liée au mandat."
         ),
     ),
@@ -315,9 +314,9 @@ ANSWERS: dict[type[DomainError], Answer] = {
         422,
         "reste-a-charge",
         lambda e: (
-            f"Vos droits DIF élus ({_euros(e.balance_centimes)} "
-            f"€) ne couvrent pas le prix de la formation ({_euros(e.price_centimes)} €) : il "
-            f"manque {_euros(e.missing_centimes)} €. Le paiement d'un reste à charge n'est pas "
+            f"Vos droits DIF élus ({euros_fr(e.balance_centimes)}) ne couvrent pas le prix de "
+            f"la formation ({euros_fr(e.price_centimes)}) : il manque "
+            f"{euros_fr(e.missing_centimes)}. Le paiement d'un reste à charge n'est pas "
             "possible ici : rien n'a été créé ni débité."
         ),
         members=_insufficient,

@@ -494,8 +494,8 @@ def franceconnect_public_keys() -> dict:
 
 @factory
 def franceconnect():
+    from .accounts.franceconnect_login import FranceConnectLogin
     from .clock import utc_now
-    from .franceconnect.login import FranceConnectLogin
     from .franceconnect.store import FcStore
 
     bound_settings()

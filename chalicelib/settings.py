@@ -1,4 +1,6 @@
-"""The one settings object: every environment read of the application happens here, lazily."""
+"""The one settings object: every environment read of the application happens here, lazily.
+The names of the stage's own resources are not read: they follow from the stage
+(resource_names.py), as infra/ creates them."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+
+from .resource_names import stage_names
 
 
 class MissingSetting(RuntimeError):
@@ -77,50 +81,21 @@ class Settings:
                 raise MissingSetting(f"environment variable {name} is not set")
             return value
 
+        stage = env.get("STAGE", "local")
         return cls(
-            stage=env.get("STAGE", "local"),
+            stage=stage,
+            **stage_names(stage),
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-3",
-            accounts_table=required("ACCOUNTS_TABLE"),
-            account_emails_table=required("ACCOUNT_EMAILS_TABLE"),
-            sessions_table=required("SESSIONS_TABLE"),
-            password_resets_table=required("PASSWORD_RESETS_TABLE"),
-            rne_mandates_table=required("RNE_MANDATES_TABLE"),
-            identity_index_table=required("IDENTITY_INDEX_TABLE"),
-            rne_ingestions_table=required("RNE_INGESTIONS_TABLE"),
-            rights_ledger_table=required("RIGHTS_LEDGER_TABLE"),
-            formations_table=required("FORMATIONS_TABLE"),
-            support_requests_table=required("SUPPORT_REQUESTS_TABLE"),
-            rate_limits_table=required("RATE_LIMITS_TABLE"),
-            idempotency_table=required("IDEMPOTENCY_TABLE"),
-            rne_queue_name=required("RNE_QUEUE_NAME"),
-            rne_dlq_name=required("RNE_DLQ_NAME"),
-            rne_bucket=required("RNE_BUCKET"),
-            support_bucket=required("SUPPORT_BUCKET"),
-            rights_queue_name=required("RIGHTS_QUEUE_NAME"),
-            rights_dlq_name=required("RIGHTS_DLQ_NAME"),
-            support_queue_name=required("SUPPORT_QUEUE_NAME"),
-            support_dlq_name=required("SUPPORT_DLQ_NAME"),
-            account_mail_queue_name=required("ACCOUNT_MAIL_QUEUE_NAME"),
-            account_mail_dlq_name=required("ACCOUNT_MAIL_DLQ_NAME"),
             support_mailbox=required("SUPPORT_MAILBOX"),
             mail_sender=required("MAIL_SENDER"),
-            nir_hmac_key_secret=required("NIR_HMAC_KEY_SECRET"),
-            ses_configuration_set=required("SES_CONFIGURATION_SET"),
             public_url=required("PUBLIC_URL").rstrip("/"),
-            franceconnect_table=required("FRANCECONNECT_TABLE"),
-            dossiers_table=required("DOSSIERS_TABLE"),
-            organismes_table=required("ORGANISMES_TABLE"),
-            origin_verify_secret=required("ORIGIN_VERIFY_SECRET"),
             client_ip_header=env.get("CLIENT_IP_HEADER", "").strip().lower(),
             franceconnect_issuer=required("FRANCECONNECT_ISSUER").rstrip("/"),
             franceconnect_client_id=required("FRANCECONNECT_CLIENT_ID"),
-            franceconnect_client_secret=required("FRANCECONNECT_CLIENT_SECRET"),
             franceconnect_redirect_uri=required("FRANCECONNECT_REDIRECT_URI"),
             franceconnect_post_logout_uri=required("FRANCECONNECT_POST_LOGOUT_URI"),
             franceconnect_plus_issuer=required("FRANCECONNECT_PLUS_ISSUER").rstrip("/"),
             franceconnect_plus_client_id=required("FRANCECONNECT_PLUS_CLIENT_ID"),
-            franceconnect_plus_client_secret=required("FRANCECONNECT_PLUS_CLIENT_SECRET"),
-            franceconnect_encryption_keys=required("FRANCECONNECT_ENCRYPTION_KEYS"),
             session_ttl_minutes=int(env.get("SESSION_TTL_MINUTES", "60")),
             # SQS delays a message 15 minutes at most
             support_summary_delay_seconds=min(

@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from chalicelib.resource_names import stage_prefix
+
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"]  # roles; the SAM transform
 PARAMETERS_FROM_ENV = {
     "AlarmEmail": "ALARM_EMAIL",
@@ -26,7 +28,7 @@ PARAMETERS_FROM_ENV = {
 
 
 def stack_name(stage: str) -> str:
-    return f"mce-{stage}"
+    return stage_prefix(stage)
 
 
 def with_code_location(template: dict, bucket: str, key: str) -> dict:

@@ -58,13 +58,13 @@ def _rattrapage() -> int:
 
 def _premiers_credits(apply: bool) -> int:
     from chalicelib import services
-    from chalicelib.rights.rules import euros
+    from chalicelib.money import euros_fr
 
     report = services.rights().repair_first_credits(apply)
     verb = "faits" if apply else "à faire (simulation : rien n'est écrit)"
     print(f"comptes reconnus examinés : {report['comptes_examines']}")
     print(f"comptes à créditer : {report['comptes_a_crediter']}")
-    print(f"crédits {verb} : {report['credits']}, {euros(report['centimes'])} €")
+    print(f"crédits {verb} : {report['credits']}, {euros_fr(report['centimes'])}")
     for year, n in report["par_annee"].items():
         print(f"  {year} : {n}")
     if not apply and report["credits"]:

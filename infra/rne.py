@@ -18,6 +18,7 @@ import sys
 
 def _reprises() -> int:
     from chalicelib.models import TakenBack
+    from chalicelib.money import euros_fr
 
     cases = sorted(
         (item for item in TakenBack.scan() if item.pk.startswith("reprise#")),
@@ -26,7 +27,7 @@ def _reprises() -> int:
     for case in cases:
         print(
             f"{case.created_at:%Y-%m-%d %H:%M}  compte {case.compte} -> {case.par}  "
-            f"{len(case.mandats)} mandat(s)  {int(case.repris_centimes) / 100:.2f} € repris"
+            f"{len(case.mandats)} mandat(s)  {euros_fr(int(case.repris_centimes))} repris"
         )
     print(f"{len(cases)} reprise(s)")
     return 0

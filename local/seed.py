@@ -76,8 +76,8 @@ DEMO_CPF = {DEMO_NIR: {"cpf_euros_centimes": 125_000}, DEMO_ELU_NIR: {"cpf_heure
 def _link_franceconnect(account, email: str) -> None:
     """The demo accounts are linked to their identity at the local FranceConnect, as if each
     holder had proven the account once with the password."""
+    from chalicelib.accounts.franceconnect_login import link_key
     from chalicelib.franceconnect.identity import FcIdentity
-    from chalicelib.franceconnect.login import link_key
     from local.franceconnect_provider import DEMO_IDENTITIES, subject_for
 
     claims = next(i for i in DEMO_IDENTITIES if i["email"] == email)

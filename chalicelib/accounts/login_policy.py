@@ -22,14 +22,6 @@ class FailureState:
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until
 
-    def after_failure(self, now: datetime) -> FailureState:
-        if self.since is None or now - self.since > WINDOW or self.locked_until is not None:
-            count, since = 1, now  # a new window (an expired lock also starts afresh)
-        else:
-            count, since = self.count + 1, self.since
-        locked_until = now + LOCK_DURATION if count >= MAX_FAILURES else None
-        return FailureState(count, since, locked_until)
-
     def reserve(self, now: datetime) -> FailureState | None:
         """The state with one more attempt counted, or None when no attempt is left (locked,
         or the window's attempts used up by attempts still being checked)."""
@@ -51,7 +43,3 @@ class FailureState:
     def locks(self) -> bool:
         """A failure at this count locks the account."""
         return self.count >= MAX_FAILURES
-
-    @property
-    def is_clean(self) -> bool:
-        return self.count == 0 and self.locked_until is None

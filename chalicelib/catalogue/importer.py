@@ -24,6 +24,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.fr import siret
 
 from ..fields import Choice, Invalid, IsoDate, Pattern, Text
+from ..money import euros_fr
 
 CATALOGUES = ("mandat", "reconversion", "activite-professionnelle")
 ELUS_ONLY = ("mandat", "reconversion")  # for recognised élus only
@@ -186,6 +187,11 @@ def _decimal(record: dict, name: str) -> Decimal:
     return value
 
 
+def _centimes(euros: Decimal) -> int:
+    """Euros to whole cents, rounded half to even (the decimal context's rounding)."""
+    return int((euros * 100).to_integral_value())
+
+
 def validate(record: dict, today: date) -> dict:
     """The formation as stored, or InvalidFormation with the reason."""
     catalogue = _clean(record, "catalogue")
@@ -213,8 +219,9 @@ def validate(record: dict, today: date) -> dict:
             )
         if price / hours > MAX_MANDATE_PRICE_PER_HOUR:
             raise InvalidFormation(
-                f"Prix de {price / hours:.2f} € HT par heure : une formation "
-                "liée au mandat coûte au plus 80 € HT par heure."
+                f"Prix de {euros_fr(_centimes(price / hours))} HT par heure : une formation "
+                f"liée au mandat coûte au plus {euros_fr(_centimes(MAX_MANDATE_PRICE_PER_HOUR))} "
+                "HT par heure."
             )
     sessions = read_sessions(record.get("sessions"), modalite, _clean(record, "commune"))
     departement = _clean(record, "departement")
@@ -226,7 +233,7 @@ def validate(record: dict, today: date) -> dict:
         "titre": _clean(record, "titre"),
         "objectifs": _clean(record, "objectifs"),
         "duree_heures": int(hours) if hours == hours.to_integral_value() else float(hours),
-        "prix_centimes": int((price * 100).to_integral_value()),
+        "prix_centimes": _centimes(price),
         "modalite": modalite,
         "commune": _clean(record, "commune"),
         "departement": departement.zfill(2) if departement else None,

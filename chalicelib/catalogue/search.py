@@ -19,8 +19,8 @@ from ..cursors import Cursors
 from ..errors import FieldError, InvalidCursor, InvalidForm
 from ..fields import is_identifier
 from ..models import Account, Formation
+from ..money import euros
 from ..names import normalise
-from ..rights.rules import euros
 from ..rights.standing import account_usable_for
 from . import schemas
 from .errors import EluCatalogueLoginRequired, FormationNotFound, NotAnElu

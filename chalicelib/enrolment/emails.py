@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from ..mailer import Email
-from ..rights.rules import euros
+from ..money import euros_fr
 from . import rules
 
 _SIGNATURE = "L'équipe Mon Compte Élu — Caisse des Dépôts"
@@ -63,7 +63,7 @@ def _html(paragraphs: list[str], link: str) -> str:
 def _about(dossier) -> str:
     return (
         f"Dossier {dossier.id} : « {dossier.titre} », session du {dossier.date_debut} au "
-        f"{dossier.date_fin}, {euros(int(dossier.montant_centimes))} €."
+        f"{dossier.date_fin}, {euros_fr(int(dossier.montant_centimes))}."
     )
 
 
@@ -74,7 +74,7 @@ def to_holder(dossier, to: str, prenoms: str, public_url: str) -> Email:
         local = dossier.echeance.astimezone(rules.PARIS)
         extra.append(f"Échéance : le {local:%d/%m/%Y} à {local:%H} h {local:%M}.")
     if dossier.rembourse:
-        extra.append(f"Vos droits ont été recrédités de {euros(int(dossier.montant_centimes))} €.")
+        extra.append(f"Vos droits ont été recrédités de {euros_fr(int(dossier.montant_centimes))}.")
     if dossier.motif and dossier.statut in (rules.REFUSED, rules.CANCELLED_BY_ORGANISME):
         extra.append(f"Motif donné par l'organisme : {dossier.motif}")
     link = f"{public_url}/dossier?id={dossier.id}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..models import Dossier
-from ..rights.rules import euros
+from ..money import euros
 from . import schemas
 
 

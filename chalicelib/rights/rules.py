@@ -200,8 +200,3 @@ def next_credit(basis: Basis, today: date) -> date | None:
     while (day := anniversary(basis.anchor, years)) <= today or day < basis.start:
         years += 1
     return day
-
-
-def euros(centimes: int) -> str:
-    """Amounts in the API: decimal strings, never floats."""
-    return f"{centimes // 100}.{centimes % 100:02d}"

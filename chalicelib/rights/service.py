@@ -16,10 +16,11 @@ from datetime import date, datetime
 from ..clock import PARIS
 from ..cursors import Cursors
 from ..models import Account
+from ..money import euros
 from ..observability import Metric, count, logger
 from . import schemas
 from .ledger import basis_of, due_for
-from .rules import Credit, euros, next_credit, rule_on
+from .rules import Credit, next_credit, rule_on
 from .standing import MandateSpan, Standing, account_usable_for, lapse_label, standing_of
 from .store import ConcurrentCredit, RightsStore, credit_operations, lapse_operations, state_actions
 

@@ -33,14 +33,6 @@ class Standing:
         return self.basis is not None and self.basis.end is None
 
     @property
-    def usable_for(self) -> tuple[str, ...]:
-        if self.in_office:
-            return FOR_ALL
-        if self.usable_until is not None and self.today <= self.usable_until:
-            return RECONVERSION_ONLY
-        return ()
-
-    @property
     def lapsed(self) -> bool:
         """Every mandate ended and the months of reconversion are over: the balance lapses."""
         return self.usable_until is not None and self.today > self.usable_until

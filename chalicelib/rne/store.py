@@ -45,10 +45,6 @@ class Holders:
     accounts: set[str]
     certified: set[str]
 
-    @property
-    def declared_only(self) -> set[str]:
-        return self.accounts - self.certified
-
 
 class RneStore:
     # --- files: state, lease, checkpoints ---------------------------------------------------

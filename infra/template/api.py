@@ -7,7 +7,14 @@ import json
 
 from chalicelib.settings import Settings
 
-from .naming import ORIGIN_HEADER, ORIGIN_SECRET_VALUE, VIEWER_IP_HEADER, arn
+from .naming import (
+    ORIGIN_HEADER,
+    ORIGIN_SECRET_VALUE,
+    VIEWER_IP_HEADER,
+    arn,
+    stage_name,
+    waf_log_group_name,
+)
 from .parts import log_group
 
 API_ID = "RestAPI"  # Chalice's
@@ -33,7 +40,7 @@ ACCESS_LOG_FORMAT = json.dumps(
 
 
 def api_name(settings: Settings) -> str:
-    return f"mce-{settings.stage}-api"
+    return stage_name(settings, "api")
 
 
 def rest_api(settings: Settings) -> dict:
@@ -115,7 +122,7 @@ def firewall(settings: Settings) -> dict:
         "ApiFirewall": {
             "Type": "AWS::WAFv2::WebACL",
             "Properties": {
-                "Name": f"mce-{settings.stage}-api",
+                "Name": stage_name(settings, "api"),
                 "Scope": "REGIONAL",
                 "DefaultAction": {"Allow": {}},
                 "VisibilityConfig": _visibility("api"),
@@ -178,16 +185,14 @@ def firewall(settings: Settings) -> dict:
             },
         },
         # WAF requires this prefix; the session cookie and bearer token are never logged.
-        "ApiFirewallLogs": log_group(f"aws-waf-logs-mce-{settings.stage}"),
+        "ApiFirewallLogs": log_group(waf_log_group_name(settings)),
         "ApiFirewallLogging": {
             "Type": "AWS::WAFv2::LoggingConfiguration",
             "DependsOn": ["ApiFirewallLogs"],
             "Properties": {
                 "ResourceArn": {"Fn::GetAtt": ["ApiFirewall", "Arn"]},
                 # the ARN without the ":*" that GetAtt of a log group ends with, or WAF refuses it
-                "LogDestinationConfigs": [
-                    arn("logs", f"log-group:aws-waf-logs-mce-{settings.stage}")
-                ],
+                "LogDestinationConfigs": [arn("logs", f"log-group:{waf_log_group_name(settings)}")],
                 "RedactedFields": [
                     {"SingleHeader": {"Name": "authorization"}},
                     {"SingleHeader": {"Name": "cookie"}},

@@ -12,7 +12,7 @@ from chalicelib.settings import Settings
 from .. import resources
 from .api import API_STAGE, api_name
 from .data import table_definitions
-from .naming import function_name, log_group_name
+from .naming import function_name, log_group_name, stage_name
 
 M = Metric
 BUSINESS = (
@@ -72,9 +72,9 @@ OPERATIONS = (
 def dashboards(settings: Settings, routes: list[tuple[str, str]]) -> dict:
     """`routes`: (method, path) of every API route, for the per-route widgets."""
     return {
-        "BusinessDashboard": _dashboard(f"mce-{settings.stage}-metier", business(settings)),
+        "BusinessDashboard": _dashboard(stage_name(settings, "metier"), business(settings)),
         "OperationsDashboard": _dashboard(
-            f"mce-{settings.stage}-exploitation", operations(settings, routes)
+            stage_name(settings, "exploitation"), operations(settings, routes)
         ),
     }
 
@@ -205,7 +205,7 @@ def operations(settings: Settings, routes: list[tuple[str, str]]) -> list[dict]:
                     "AWS/WAFV2",
                     "BlockedRequests",
                     "WebACL",
-                    f"mce-{settings.stage}-api",
+                    stage_name(settings, "api"),
                     "Region",
                     "${AWS::Region}",
                     "Rule",

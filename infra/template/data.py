@@ -10,7 +10,7 @@ from chalicelib.settings import Settings
 
 from .. import resources
 from . import uploaders
-from .naming import DATA_KEY, resource_id
+from .naming import DATA_KEY, resource_id, stage_name
 from .parts import bucket_policy
 
 ACCESS_LOGS = "AccessLogsBucket"
@@ -304,7 +304,7 @@ def _access_logs_bucket(settings: Settings) -> dict:
                 }
             },
             "Properties": {
-                "BucketName": {"Fn::Sub": f"mce-{settings.stage}-access-logs-${{AWS::AccountId}}"},
+                "BucketName": {"Fn::Sub": stage_name(settings, "access-logs-${AWS::AccountId}")},
                 **private_versioned_bucket_properties(),
                 "BucketEncryption": {
                     "ServerSideEncryptionConfiguration": [

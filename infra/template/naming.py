@@ -1,7 +1,10 @@
 """CloudFormation logical ids: the same across stages (they come from Settings fields, not from
-the stage's names), and the ones Chalice gives its functions and roles."""
+the stage's names), and the ones Chalice gives its functions and roles. The names of what a
+stage deploys follow chalicelib.resource_names, the rule the functions find their resources by."""
 
 from __future__ import annotations
+
+from chalicelib.resource_names import resource_name, stage_prefix
 
 DATA_KEY = "DataKey"  # the customer-managed key of the personal data
 
@@ -35,9 +38,19 @@ def role_id(function: str) -> str:
     return logical_id(function) + "Role"
 
 
+def stage_name(settings, what: str) -> str:
+    """The name of something of this stage: "mce-prod-api"."""
+    return resource_name(settings.stage, what)
+
+
+def waf_log_group_name(settings) -> str:
+    """WAF logs only to log groups named "aws-waf-logs-...": "aws-waf-logs-mce-prod"."""
+    return f"aws-waf-logs-{stage_prefix(settings.stage)}"
+
+
 def function_name(function, settings) -> str:
     """The deployed name of a function of infra/resources.py: "mce-prod-rne-ingest"."""
-    return f"mce-{settings.stage}-{function.name.replace('_', '-')}"
+    return stage_name(settings, function.name.replace("_", "-"))
 
 
 def log_group_name(function, settings) -> str:

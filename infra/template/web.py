@@ -11,7 +11,7 @@ from infra.web_files import WEB_ROOT
 
 from .api import API_ID, API_STAGE
 from .data import ACCESS_LOGS, private_versioned_bucket_properties
-from .naming import ORIGIN_HEADER, ORIGIN_SECRET_VALUE, VIEWER_IP_HEADER
+from .naming import ORIGIN_HEADER, ORIGIN_SECRET_VALUE, VIEWER_IP_HEADER, stage_name
 from .parts import bucket_policy
 
 WEB_BUCKET = "WebBucket"
@@ -151,7 +151,7 @@ def web(settings: Settings) -> dict:
             "Type": "AWS::CloudFront::OriginAccessControl",
             "Properties": {
                 "OriginAccessControlConfig": {
-                    "Name": f"mce-{settings.stage}-web",
+                    "Name": stage_name(settings, "web"),
                     "OriginAccessControlOriginType": "s3",
                     "SigningBehavior": "always",
                     "SigningProtocol": "sigv4",
@@ -161,7 +161,7 @@ def web(settings: Settings) -> dict:
         "WebPages": {
             "Type": "AWS::CloudFront::Function",
             "Properties": {
-                "Name": f"mce-{settings.stage}-pages",
+                "Name": stage_name(settings, "pages"),
                 "AutoPublish": True,
                 "FunctionConfig": {
                     "Comment": "Pages du site : chemin propre vers fichier",
@@ -173,7 +173,7 @@ def web(settings: Settings) -> dict:
         "ApiViewer": {
             "Type": "AWS::CloudFront::Function",
             "Properties": {
-                "Name": f"mce-{settings.stage}-api-viewer",
+                "Name": stage_name(settings, "api-viewer"),
                 "AutoPublish": True,
                 "FunctionConfig": {
                     "Comment": "API : adresse du visiteur dans x-mce-viewer-ip",
@@ -186,7 +186,7 @@ def web(settings: Settings) -> dict:
             "Type": "AWS::CloudFront::ResponseHeadersPolicy",
             "Properties": {
                 "ResponseHeadersPolicyConfig": {
-                    "Name": f"mce-{settings.stage}-securite",
+                    "Name": stage_name(settings, "securite"),
                     "SecurityHeadersConfig": {
                         "ContentSecurityPolicy": {
                             "ContentSecurityPolicy": content_security_policy(settings),

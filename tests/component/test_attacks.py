@@ -270,7 +270,7 @@ def test_operators_list_the_mandates_taken_back(api, world, browser, capsys):
     browser.post("/sessions", {"nir": official["nir"][:13], "mot_de_passe": PASSWORD})
     assert rne.main(["reprises"]) == 0
     out = capsys.readouterr().out
-    assert "1 reprise(s)" in out and "800.00 € repris" in out
+    assert "1 reprise(s)" in out and "800,00\u00a0€ repris" in out
 
 
 def _at_once(count_, action):

@@ -228,6 +228,9 @@ def test_refusals_say_why_and_create_nothing(api, elus, logged_in):
         missing.json["montant"],
         missing.json["disponible"],
     ) == ("400.00", "1200.00", "800.00")
+    assert "(800,00\u00a0€)" in missing.json["detail"]
+    assert "(1\u202f200,00\u00a0€)" in missing.json["detail"]
+    assert "il manque 400,00\u00a0€." in missing.json["detail"]
     assert [d for d in Dossier.scan() if d.id.startswith("DOS-")] == []
 
 
@@ -238,7 +241,9 @@ def test_a_price_over_80_euros_an_hour_is_refused(api, elus):
     training = formation(prix="450", heures="14")
     Formation(training["id"]).update(actions=[Formation.duree_heures.set(5)])  # 90 €/h
     refused = request_place(api, token, training["id"], training["sessions"][0]["id"])
-    assert refused.status == 422 and "80,00 € HT par heure" in refused.json["detail"]
+    assert refused.status == 422
+    assert "coûte 90,00\u00a0€ HT par heure" in refused.json["detail"]
+    assert "au plus 80,00\u00a0€ HT par heure" in refused.json["detail"]
 
 
 def test_one_open_file_per_session_and_no_place_beyond_the_session(api, elus):
@@ -433,7 +438,9 @@ def test_an_organisme_cancellation_refunds_what_was_debited(api, elus, key, outb
     cancelled = organisme(api, key, ident, "annulation", {"motif": "Formateur indisponible."})
     assert cancelled.status == 200 and cancelled.json["rembourse"] is True
     assert api.get("/me/rights", token=token).json["elu"]["montant_disponible"] == "800.00"
-    assert "Formateur indisponible." in outbox.last_to(payload["email"]).text
+    email = outbox.last_to(payload["email"]).text
+    assert "Formateur indisponible." in email
+    assert "Vos droits ont été recrédités de 300,00\u00a0€." in email
     entries = [e for e in LedgerEntry.query(account_of(payload).nir_hash) if e.dossier == ident]
     assert sorted(int(e.montant_centimes) for e in entries) == [-30_000, 30_000]
 

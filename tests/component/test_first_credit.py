@@ -79,18 +79,18 @@ def test_the_repair_lists_then_makes_the_first_credits_the_former_rule_missed(
     dry_run = capsys.readouterr().out
     assert "comptes reconnus examinés : 2" in dry_run
     assert "comptes à créditer : 1" in dry_run
-    assert "1, 400.00 €" in dry_run and "2026 : 1" in dry_run and "--appliquer" in dry_run
+    assert "1, 400,00\u00a0€" in dry_run and "2026 : 1" in dry_run and "--appliquer" in dry_run
     assert credits_of(mine.nir_hash) == []  # a dry run writes nothing
 
     assert rights_tool.main(["premiers-credits", "--appliquer"]) == 0
-    assert "crédits faits : 1, 400.00 €" in capsys.readouterr().out
+    assert "crédits faits : 1, 400,00\u00a0€" in capsys.readouterr().out
     mine.refresh()
     assert int(mine.dif_solde_centimes) == 40_000
     assert credits_of(mine.nir_hash) == [("2026-03-30", 40_000)]  # dated the day it was due
     assert credits_of(account_of(helene).nir_hash) == helene_before  # an élu of 2020: as before
 
     assert rights_tool.main(["premiers-credits", "--appliquer"]) == 0
-    assert "crédits faits : 0, 0.00 €" in capsys.readouterr().out
+    assert "crédits faits : 0, 0,00\u00a0€" in capsys.readouterr().out
     mine.refresh()
     assert int(mine.dif_solde_centimes) == 40_000
     assert services.rights().missing_credits(mine) == []

@@ -48,7 +48,8 @@ def test_a_valid_mandate_formation():
     [
         ({"agrement_numero": ""}, "sans numéro d'agrément"),
         ({"agrement_fin": "2026-01-01"}, "non valide aujourd'hui"),
-        ({"prix_euros": "1500"}, "au plus 80 € HT par heure"),
+        ({"prix_euros": "1500"}, "Prix de 107,14\u00a0€ HT par heure"),
+        ({"prix_euros": "1500"}, "au plus 80,00\u00a0€ HT par heure"),
         ({"organisme_siret": "12345678901234"}, "SIRET"),
         ({"catalogue": "loisirs"}, "Catalogue inconnu"),
         ({"modalite": "en ligne"}, "Modalité"),

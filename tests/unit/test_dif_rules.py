@@ -144,7 +144,6 @@ def test_when_every_mandate_has_ended_credits_stop_and_rights_last_six_months():
     spans = [MandateSpan("CM", date(2020, 6, 28), date(2024, 2, 1))]
     standing = standing_of(spans, date(2024, 5, 1))
     assert not standing.in_office
-    assert standing.usable_for == ("reconversion",)
     assert standing.usable_until == date(2024, 8, 1)
     assert standing.next_event == date(2024, 8, 2)
     assert [c.year for c in due_credits(standing.basis, date(2024, 5, 1), 0, set())] == [
@@ -153,7 +152,7 @@ def test_when_every_mandate_has_ended_credits_stop_and_rights_last_six_months():
         2023,
     ]  # no credit on 30 March 2024: no mandate then
     later = standing_of(spans, date(2024, 8, 2))
-    assert later.lapsed and later.usable_for == () and later.next_event is None
+    assert later.lapsed and later.next_event is None
 
 
 def test_a_re_election_keeps_the_elu_in_office():

@@ -18,18 +18,25 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .. import keyed_hashing
-from ..accounts.errors import EmailNotVerified
-from ..accounts.franceconnect_links import FranceConnectLinks
-from ..accounts.sessions import NewSession
 from ..fields import local_path
+from ..franceconnect import (
+    FRANCECONNECT,
+    FRANCECONNECT_PLUS,
+    LINK_WINDOW,
+    PENDING_TTL,
+    STATE_TTL,
+    platform_for,
+)
+from ..franceconnect.client import FranceConnectError, OidcClient
+from ..franceconnect.errors import NoPendingIdentity
+from ..franceconnect.identity import LEVELS, FcIdentity, UnusableIdentity, meets
+from ..franceconnect.store import FcStore
 from ..models import FcLoginState, FcPendingIdentity
 from ..models.franceconnect import FC_LINK, FC_PLUS_LINK, FcIdentityAttribute
 from ..observability import Metric, count, logger
-from . import FRANCECONNECT, FRANCECONNECT_PLUS, LINK_WINDOW, PENDING_TTL, STATE_TTL, platform_for
-from .client import FranceConnectError, OidcClient
-from .errors import NoPendingIdentity
-from .identity import LEVELS, FcIdentity, UnusableIdentity, meets
-from .store import FcStore
+from .errors import EmailNotVerified
+from .franceconnect_links import FranceConnectLinks
+from .sessions import NewSession
 
 
 @dataclass(frozen=True)
