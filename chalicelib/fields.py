@@ -134,9 +134,9 @@ class Identifier(Rule):
     def clean(self, value: Any, today: date | None = None) -> str:
         if not is_identifier(value, self.max_length):
             raise Invalid(f"{self.label} : identifiant invalide.")
-        return value
+        return str(value)
 
-    def schema(self) -> dict:
+    def schema(self) -> dict[str, Any]:
         return {
             "type": "string",
             "pattern": "^[A-Za-z0-9_.:\\-]+$",
@@ -177,7 +177,7 @@ class Text(Rule):
     def refine(self, value: str, today: date | None) -> Any:
         return value
 
-    def schema(self) -> dict:
+    def schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = {
             "type": "string" if self.required else ["string", "null"],
             "maxLength": self.max_length,
@@ -187,7 +187,7 @@ class Text(Rule):
             schema.update(minLength=1, pattern=r"\S")
         return {**schema, **self.extra_schema()}
 
-    def extra_schema(self) -> dict:
+    def extra_schema(self) -> dict[str, Any]:
         return {}
 
 
@@ -219,7 +219,7 @@ class Email(Text):
             ) from None
         return normalise_email(checked.normalized)
 
-    def extra_schema(self) -> dict:
+    def extra_schema(self) -> dict[str, Any]:
         return {"format": "email"}
 
 
@@ -264,7 +264,7 @@ class IsoDate(Text):
     def check(self, day: date, today: date | None) -> date:
         return day
 
-    def extra_schema(self) -> dict:
+    def extra_schema(self) -> dict[str, Any]:
         return {"format": "date", "maxLength": 10}
 
 
@@ -321,7 +321,7 @@ class Amount(Text):
             ) from None
         return int((euros * 100).to_integral_value())
 
-    def extra_schema(self) -> dict:
+    def extra_schema(self) -> dict[str, Any]:
         return {"pattern": r"^\s*[0-9][0-9 ]*([.,][0-9]{1,2})?\s*$"}
 
 
@@ -343,7 +343,7 @@ class Choice(Rule):
             self.message or f"{self.label} : choisissez parmi " + ", ".join(self.options) + "."
         )
 
-    def schema(self) -> dict:
+    def schema(self) -> dict[str, Any]:
         choices: list[Any] = list(self.options)
         if not self.required:
             choices.append(None)
