@@ -2,7 +2,7 @@
 
 - `RneMandate`: one mandate of the Répertoire national des élus, keyed by the person's identity
   key (birth date, sex, normalised name and first name) and the mandate (type, territory,
-  start). Which mandates a snapshot lists is kept in S3 (see ingestion.py), not indexed here:
+  start). Which mandates a snapshot lists is kept in S3 (see rne/ingestion/), not indexed here:
   closing what a new snapshot lacks then needs no query.
 - `IdentityIndex`: which accounts answer to an identity key (one item per key, a set of
   account keys), so that a chunk of RNE rows finds its accounts with one BatchGetItem.
