@@ -60,7 +60,9 @@ class CurrentList:
 
 @dataclass
 class FileRun:
-    file: RneFile
+    """What every phase takes: see the module's docstring."""
+
+    file: RneFile  # updated in place by each store call
     objects: RneObjects
     lists: SnapshotLists
     store: RneStore
