@@ -54,9 +54,11 @@ test: $(VENV)/.installed $(CHROMIUM) node_modules/.installed lint
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest -m "not e2e"
 
+## lint: ruff, then mypy on chalicelib/ (strict on the RNE ingestion and the schemas)
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy chalicelib
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
@@ -95,4 +97,4 @@ check-infra: package $(IAC_VENV)/.installed
 		--framework cloudformation --compact --quiet --skip-download
 
 clean:
-	rm -rf $(VENV) $(IAC_VENV) node_modules .pytest_cache .ruff_cache build test-artifacts
+	rm -rf $(VENV) $(IAC_VENV) node_modules .pytest_cache .ruff_cache .mypy_cache build test-artifacts

@@ -108,7 +108,7 @@ def rewrite_framework_error(response: Response) -> Response:
     content_type = {k.lower(): v for k, v in (response.headers or {}).items()}.get(
         "content-type", "application/json"
     )
-    if content_type.startswith(PROBLEM_JSON):
+    if isinstance(content_type, str) and content_type.startswith(PROBLEM_JSON):
         return response
     problem = generic(response.status_code)
     return problem_response(problem.status, problem.body())

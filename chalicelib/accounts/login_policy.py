@@ -35,7 +35,7 @@ class FailureState:
 
     def retry_at(self, now: datetime) -> datetime:
         """When attempts are allowed again, for a state that has none left."""
-        if self.is_locked(now):
+        if self.locked_until is not None and self.is_locked(now):
             return self.locked_until
         return max(now, (self.since or now) + WINDOW)
 

@@ -108,7 +108,7 @@ class Sessions:
         read again): the count never loses an attempt, whatever arrives at once."""
         for _ in range(20):
             state = FailureState(
-                account.failed_logins or 0, account.failures_since, account.locked_until
+                int(account.failed_logins or 0), account.failures_since, account.locked_until
             )
             attempt = state.reserve(now)
             if attempt is None:
@@ -172,7 +172,8 @@ class Sessions:
         if session is not None and now < session.expires_at:
             account = self._store.get(session.nir_hash)
         if (
-            account is None
+            session is None
+            or account is None
             or account.statut != ACTIVE
             or (account.auth_epoch or 0) != session.auth_epoch
         ):
@@ -200,6 +201,8 @@ class Sessions:
         return (session.fc_id_token, session.fc_acr) if session else (None, None)
 
     def logout(self, token: str | None) -> None:
+        if not token:
+            raise NotLoggedIn()
         self.authenticate(token)
         self.end(token)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from ..models import (
@@ -132,7 +133,8 @@ class AccountStore:
         credit) but its balance is withheld, and the old entries hidden, until a certified
         identity proves it is the same person (`take_up_rights`). One query, empty for almost
         everyone."""
-        balance, years, erased = 0, set(), None
+        years: set[float] = set()  # a number set, as the model keeps it
+        balance, erased = 0, None
         for entry in LedgerEntry.query(account.nir_hash):
             if entry.sk.startswith("annee#"):
                 years.add(int(entry.sk.split("#", 1)[1]))
@@ -208,7 +210,8 @@ class AccountStore:
             account.update(
                 actions=[
                     Account.failed_logins.set(attempt.count),
-                    Account.failures_since.set(attempt.since),
+                    # a reserved attempt always has its window's start
+                    Account.failures_since.set(attempt.since),  # type: ignore[arg-type]
                     Account.locked_until.remove(),
                 ],
                 condition=condition,
@@ -234,7 +237,7 @@ class AccountStore:
     ) -> None:
         """The session of a successful login, and its attempts cleared, together; refused
         (Conflict) when a lock was set meanwhile."""
-        actions = [Account.failed_logins.set(0), Account.failures_since.remove()]
+        actions: list[Action] = [Account.failed_logins.set(0), Account.failures_since.remove()]
         if new_password_hash:
             actions.append(Account.password_hash.set(new_password_hash))
         try:
@@ -298,6 +301,7 @@ class AccountStore:
         (certifying) True files it as certified and False takes it out of the key."""
         member = {account.nir_hash}
         for key, certified in keys:
+            actions: list[Action]
             if adding or certified:
                 actions = [IdentityIndex.accounts.add(member)]
                 if certified:
@@ -332,7 +336,8 @@ class AccountStore:
 
     def certify_session(self, token_hash: str, id_token: str, acr: str | None) -> None:
         Session(token_hash).update(
-            actions=[Session.fc_id_token.set(id_token), Session.fc_acr.set(acr)],
+            # no level: written as NULL (PynamoDB's set() takes None, but is not typed so)
+            actions=[Session.fc_id_token.set(id_token), Session.fc_acr.set(acr)],  # type: ignore[arg-type]
             condition=Session.token_hash.exists(),
         )
 
@@ -361,7 +366,7 @@ class AccountStore:
     ) -> None:
         """Use the token once, set the password, end every session (new epoch), and activate an
         account still pending: following the emailed link proves the address."""
-        actions = [
+        actions: list[Action] = [
             Account.password_hash.set(password_hash),
             Account.auth_epoch.add(1),
             Account.failed_logins.set(0),

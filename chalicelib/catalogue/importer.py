@@ -90,7 +90,7 @@ def read_records(data: bytes, name: str) -> list[tuple[int, dict]]:
 
 
 # Each column's rules, from the shared form toolkit (control characters refused everywhere).
-FIELDS = {
+FIELDS: dict[str, Text | Choice] = {
     "id": Text("Identifiant", max_length=64),
     "catalogue": Choice("Catalogue", CATALOGUES),
     "titre": Text("Titre", max_length=300),
@@ -256,7 +256,8 @@ def import_catalogue(data: bytes, name: str, today: date, save) -> ImportReport:
     except InvalidFormation as error:
         report.rejets.append({"ligne": 0, "motif": str(error)})
         return report
-    valid, seen = [], {}
+    valid = []
+    seen: dict[str, int] = {}  # identifier -> its line
     for line, record in records:
         report.lues += 1
         try:

@@ -149,7 +149,10 @@ class HolderFiles:
                 dossier, places_for_dif(formation.catalogue, int(session.capacite), today)
             )
         except DossierExists:  # the same key, at the same moment
-            return self._replayed(self._store.get(identifier), asked), False
+            existing = self._store.get(identifier)
+            if existing is None:  # never: dossiers are kept (an erasure only anonymises them)
+                raise
+            return self._replayed(existing, asked), False
         count(Metric.DOSSIER_CREATED)
         self._notifier.status_changed(dossier, account)
         return views.for_holder(dossier), True

@@ -15,9 +15,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlencode
 
 from .encryption_keys import ACCEPTED_KEY_ALGORITHMS, CONTENT_ALGORITHM
+
+if TYPE_CHECKING:
+    from joserfc.jwk import KeySet, KeySetSerialization
 
 ALGORITHMS = ("RS256", "ES256")  # what FranceConnect signs with; never "none", never HMAC
 SCOPES = (
@@ -55,7 +59,7 @@ class OidcConfig:
     signing_algorithms: tuple[str, ...] = ALGORITHMS
     # FranceConnect+: the service's private keys (refresh=True: read them again, after a
     # rotation); None: tokens are signed only (FranceConnect)
-    decryption_keys: Callable[[bool], object] | None = None
+    decryption_keys: Callable[[bool], KeySet] | None = None
     authorize_params: dict[str, str] = field(default_factory=lambda: {"prompt": "login consent"})
 
 
@@ -83,7 +87,7 @@ class OidcClient:
 
         if self._jwks is None or refresh:
             self._jwks = self._get_json(self.metadata()["jwks_uri"])
-        return KeySet.import_key_set(self._jwks)
+        return KeySet.import_key_set(cast("KeySetSerialization", self._jwks))  # joserfc checks it
 
     def _get_json(self, url: str) -> dict:
         import requests
@@ -248,11 +252,14 @@ class OidcClient:
             raise FranceConnectError("jeton_invalide", "not encrypted")
         registry = jwe.JWERegistry(algorithms=[*ACCEPTED_KEY_ALGORITHMS, CONTENT_ALGORITHM])
         keys = self._config.decryption_keys
+        if keys is None:  # only FranceConnect+ encrypts, and its client has its keys
+            raise FranceConnectError("jeton_invalide", "no decryption keys")
         try:
             try:
-                return jwe.decrypt_compact(value, keys(False), registry=registry).plaintext.decode()
+                decrypted = jwe.decrypt_compact(value, keys(False), registry=registry)
             except InvalidKeyIdError:  # a key made since this container read them
-                return jwe.decrypt_compact(value, keys(True), registry=registry).plaintext.decode()
+                decrypted = jwe.decrypt_compact(value, keys(True), registry=registry)
+            return (decrypted.plaintext or b"").decode()
         except (JoseError, ValueError, TypeError, UnicodeDecodeError) as error:
             raise FranceConnectError("jeton_invalide", type(error).__name__) from None
 

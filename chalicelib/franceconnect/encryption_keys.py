@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from joserfc.jwk import KeySetSerialization
 
 # FranceConnect+ encrypts with RSA-OAEP or ECDH-ES, content in A256GCM: an elliptic curve key
 # (P-256) is the smaller and the faster to make.
@@ -68,7 +72,7 @@ def public(key_set: dict) -> dict:
     return {
         "keys": [
             {**key.as_dict(private=False), "use": "enc", "alg": _algorithm(key.as_dict())}
-            for key in KeySet.import_key_set(key_set).keys
+            for key in KeySet.import_key_set(cast("KeySetSerialization", key_set)).keys
         ]
     }
 
@@ -76,7 +80,7 @@ def public(key_set: dict) -> dict:
 def private(key_set: dict):
     from joserfc.jwk import KeySet
 
-    return KeySet.import_key_set(key_set)
+    return KeySet.import_key_set(cast("KeySetSerialization", key_set))  # joserfc checks it
 
 
 def _algorithm(key: dict) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
 from ..names import clean_display, compact, normalise
 from ..rne.matching import account_keys
@@ -71,7 +72,8 @@ class FcIdentity:
     @classmethod
     def stored(cls, data: dict) -> FcIdentity:
         """From what an item keeps (DynamoDB leaves out the attributes that are empty)."""
-        return cls(**{name: data.get(name) for name in cls.__dataclass_fields__})
+        values: dict[str, Any] = {name: data.get(name) for name in cls.__dataclass_fields__}
+        return cls(**values)
 
     def as_dict(self) -> dict:
         return asdict(self)

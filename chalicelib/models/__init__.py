@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pynamodb.models import Model
+
 from .account import Account, AccountEmail, Address
 from .auth import PasswordReset, Session
 from .enrolment import Dossier, EnrolmentGuard, SessionPlaces
@@ -13,7 +15,7 @@ from .rights import CreditRun, LedgerEntry
 from .rne import IdentityIndex, RneFile, RneMandate, RneScope, TakenBack
 from .support import IdempotencyRecord, RateLimit, SupportRequest
 
-ALL_MODELS = (
+ALL_MODELS: tuple[type[Model], ...] = (
     Account,
     AccountEmail,
     Session,
@@ -97,7 +99,11 @@ def bind_tables(settings) -> None:
     All models share one PynamoDB connection, hence one botocore client: PynamoDB would build
     one per model, and each costs about 0.1 s of cold start.
     """
-    wanted = {model: getattr(settings, model.Meta.settings_field) for model in ALL_MODELS}
+    wanted = {
+        # settings_field: ours, beside PynamoDB's Meta fields (its MetaProtocol lists only those)
+        model: getattr(settings, model.Meta.settings_field)  # type: ignore[attr-defined]
+        for model in ALL_MODELS
+    }
     if all(
         model._connection is not None
         and model.Meta.table_name == name

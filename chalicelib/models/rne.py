@@ -2,7 +2,7 @@
 
 - `RneMandate`: one mandate of the Répertoire national des élus, keyed by the person's identity
   key (birth date, sex, normalised name and first name) and the mandate (type, territory,
-  start). Which mandates a snapshot lists is kept in S3 (see ingestion.py), not indexed here:
+  start). Which mandates a snapshot lists is kept in S3 (see rne/ingestion/), not indexed here:
   closing what a new snapshot lacks then needs no query.
 - `IdentityIndex`: which accounts answer to an identity key (one item per key, a set of
   account keys), so that a chunk of RNE rows finds its accounts with one BatchGetItem.
@@ -10,6 +10,8 @@
 - `RneFile` / `RneScope`: the state of each ingested file (phase, checkpoint, counters, lease)
   and, per mandate type and département, the snapshot (time and file) currently applied.
 """
+
+from typing import Any
 
 from pynamodb.attributes import (
     ListAttribute,
@@ -97,8 +99,11 @@ class RneFile(Model):
     phase = UnicodeAttribute(null=True)
     applique = UnicodeAttribute(null=True)  # the last change object written (ecriture)
     ferme = UnicodeAttribute(null=True)  # the last closing object written (fermeture)
-    attente = ListAttribute(of=UnicodeAttribute, null=True)  # why it waits for an operator
-    bilan = ListAttribute(null=True)  # per scope: current, to close, new, new but older
+    # why it waits for an operator. PynamoDB types the elements as the attribute class that
+    # reads them, not as the strings they are (pynamodb/PynamoDB#1246).
+    attente: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[arg-type]
+    # per scope: current, to close, new, new but older
+    bilan: ListAttribute[dict[str, Any]] = ListAttribute(null=True)
     confirme_par = UnicodeAttribute(null=True)  # the operator who applied a held snapshot
     motif = UnicodeAttribute(null=True)
     instantane = UnicodeAttribute(null=True)  # ISO timestamp of the snapshot
@@ -106,7 +111,8 @@ class RneFile(Model):
     lease_until = UTCDateTimeAttribute(null=True)
     offset = NumberAttribute(default=0)
     next_line = NumberAttribute(default=1)
-    format = MapAttribute(null=True)  # encoding, delimiter, header line, column mapping
+    # encoding, delimiter, header line, column mapping
+    format: MapAttribute[str, Any] = MapAttribute(null=True)
     mandate_type = UnicodeAttribute(null=True)
     portee = UnicodeSetAttribute(null=True)  # départements, or {"*"} for the whole country
     departements_vus = UnicodeSetAttribute(null=True)

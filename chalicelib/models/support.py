@@ -1,6 +1,8 @@
 """Help requests ("Mon compte élu ne s'affiche pas"), the counters that rate-limit them, and the
 table Powertools' idempotency utility keeps its records in."""
 
+from typing import Any
+
 from pynamodb.attributes import (
     BooleanAttribute,
     MapAttribute,
@@ -36,7 +38,7 @@ class SupportRequest(Model):
     reference = UnicodeAttribute(hash_key=True)
     statut = UnicodeAttribute()
     situation = UnicodeAttribute()
-    identite = MapAttribute()  # nom_naissance, nom_usage, prenoms, date_naissance, ...
+    identite: MapAttribute[str, Any] = MapAttribute()  # nom_naissance, nom_usage, prenoms, ...
     email = UnicodeAttribute()
     account = UnicodeAttribute(null=True)  # the account key, when sent with a session
     of_account = RequestsOfAccount()

@@ -140,7 +140,7 @@ class RightsService:
                 if due or not lapse:
                     self._store.apply(credit_operations(account, due, self._now(), also))
                 else:
-                    label = lapse_label(standing.basis.end)
+                    label = lapse_label()
                     self._store.apply(lapse_operations(account, lapse, label, self._now(), also))
             except ConcurrentCredit:
                 self._store.refresh(account)

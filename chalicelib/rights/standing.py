@@ -69,7 +69,7 @@ def usable_until(end: date) -> date:
     return add_months(end, months_after_last_mandate())
 
 
-def lapse_label(end: date) -> str:
+def lapse_label() -> str:
     return LAPSE_LABEL.format(months=months_after_last_mandate())
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from ..models import RneFile
 from ..observability import logger
 from .formats import MANDATE_TYPES
 from .ingestion import RneIngestion
@@ -35,7 +37,7 @@ class HeldSnapshots:
         self,
         store: RneStore,
         ingestion: RneIngestion,
-        send_continuation: Callable[[dict], None],
+        send_continuation: Callable[[dict[str, Any]], None],
         clock: Callable[[], datetime],
     ) -> None:
         self._store = store
@@ -79,7 +81,7 @@ class HeldSnapshots:
         self._ingestion.forget(state.pk)
         logger.info("Held RNE snapshot discarded by an operator", extra={"rne_file": state.pk})
 
-    def _held(self, identifiant: str):
+    def _held(self, identifiant: str) -> RneFile:
         state = self._store.get_file(f"fichier#{identifiant}")
         if state is None or state.statut != "en_attente":
             raise NotHeld(identifiant)

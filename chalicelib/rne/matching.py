@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..names import compact, normalise
+
+if TYPE_CHECKING:  # only its attributes are read: the keys stay pure
+    from ..models import Account
 
 
 def person_key(born: date | str, sexe: str, nom: str, prenom: str) -> str:
@@ -70,7 +74,7 @@ def account_keys(
     }
 
 
-def declared_keys(account) -> set[str]:
+def declared_keys(account: Account) -> set[str]:
     """The keys of the identity typed at signup (declared: nobody vouched for it)."""
     return account_keys(
         account.nom_naissance,
@@ -81,7 +85,7 @@ def declared_keys(account) -> set[str]:
     )
 
 
-def certified_keys(account) -> set[str]:
+def certified_keys(account: Account) -> set[str]:
     """The keys of the identity FranceConnect certified (the civil registry's), once linked."""
     certified = getattr(account, "franceconnect", None)
     if certified is None:
@@ -95,7 +99,7 @@ def certified_keys(account) -> set[str]:
     )
 
 
-def keys_of_account(account) -> set[str]:
+def keys_of_account(account: Account) -> set[str]:
     """Every identity key of an account: the identity typed at signup and, once linked, the one
     FranceConnect certified (it may spell the names as the civil register does)."""
     return declared_keys(account) | certified_keys(account)

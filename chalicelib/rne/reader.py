@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from . import formats
 
@@ -25,6 +25,12 @@ MAX_FIELD_CHARS = 255
 DELIMITERS = ("\t", ";", ",")
 _EOL = re.compile(rb"\r\n|\r|\n")
 _BOM = b"\xef\xbb\xbf"
+
+
+class Readable(Protocol):
+    """What the reading needs of a stream: a file, an S3 body, a sample put back before one."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class NotAnRneFile(ValueError):
@@ -40,7 +46,7 @@ class FileFormat:
     columns: dict[int, str]  # column index -> canonical field
     labels: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "encodage": self.encoding,
             "separateur": self.delimiter,
@@ -51,7 +57,7 @@ class FileFormat:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> FileFormat:
+    def from_dict(cls, data: Mapping[str, Any]) -> FileFormat:
         return cls(
             encoding=data["encodage"],
             delimiter=data["separateur"],
@@ -71,7 +77,7 @@ class Row:
 
 
 def iter_lines(
-    stream: BinaryIO,
+    stream: Readable,
     start_offset: int = 0,
     chunk_size: int = 64 * 1024,
     max_line: int = MAX_LINE_BYTES,

@@ -15,11 +15,13 @@ the DIF credits it brought them are reversed (listed for operators, counted).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from ..clock import PARIS
-from ..models import Account
+from ..models import Account, RneMandate
 from ..observability import Metric, count, logger
 from .matching import certified_keys, declared_keys
 from .snapshot_lists import Listed
@@ -29,7 +31,7 @@ from .store import Holders, RneStore
 @dataclass
 class Links:
     newly_recognised: int = 0
-    ambiguities: list[dict] = field(default_factory=list)
+    ambiguities: list[dict[str, Any]] = field(default_factory=list)  # line, accounts' ids
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def link_rows(store: RneStore, entries: list[Listed], now: datetime) -> Links:
         if verdict.ambiguous:
             ambiguous.append((line, set(verdict.losers)))
     accounts = store.accounts([*refs_by_account, *losers, *owners.values()])
-    changes = []
+    changes: list[tuple[Account, set[str], tuple[str, str] | None]] = []
     for nir_hash, refs in refs_by_account.items():
         account = accounts.get(nir_hash)
         if account is None or account.statut != "active":
@@ -125,7 +127,7 @@ def link_rows(store: RneStore, entries: list[Listed], now: datetime) -> Links:
 
 
 class Recognition:
-    def __init__(self, store: RneStore, clock) -> None:
+    def __init__(self, store: RneStore, clock: Callable[[], datetime]) -> None:
         self._store = store
         self._now = clock
         self._cache: tuple[datetime, datetime | None] | None = None
@@ -192,7 +194,7 @@ class Recognition:
             self._store.mark_checked(account, now)
         return in_office
 
-    def held_through(self, account: Account, mandates: list) -> bool:
+    def held_through(self, account: Account, mandates: list[RneMandate]) -> bool:
         """Whether every one of these mandates (the account's) is found through the account's
         certified identity keys: under its own key, or a copy under another form of the name
         (one BatchGetItem, only when a mandate's own key is not one of them)."""
@@ -206,9 +208,9 @@ class Recognition:
             {m.ref: [(key, f"alias|{m.ref}") for key in sorted(certified)] for m in others}
         )
 
-    def accounts_answering_to(self, keys) -> set[str]:
+    def accounts_answering_to(self, keys: Iterable[str]) -> set[str]:
         """The accounts registered under any of these identity keys."""
-        return set().union(*(h.accounts for h in self._store.holders(keys).values()))
+        return set[str]().union(*(h.accounts for h in self._store.holders(keys).values()))
 
     def needs_check(self, account: Account) -> bool:
         """At login: only non-élus, and only if an RNE file was ingested since the last check."""
@@ -226,7 +228,9 @@ class Recognition:
             self._cache = (now, self._store.last_ingestion())
         return self._cache[1]
 
-    def standing(self, account: Account, certified: bool = False) -> tuple:
+    def standing(
+        self, account: Account, certified: bool = False
+    ) -> tuple[int, str | None] | tuple[int, str | None, bool]:
         """(how many mandates are current, when the last one ended once none is): one
         request. `certified`: and whether they are all held through the certified identity
         (spending needs it)."""
@@ -238,7 +242,7 @@ class Recognition:
             return standing
         return (*standing, bool(mandates) and self.held_through(account, mandates))
 
-    def current_mandates(self, account: Account) -> list[dict]:
+    def current_mandates(self, account: Account) -> list[dict[str, str | None]]:
         from .formats import MANDATE_TYPES
 
         mandates = self._store.mandates_by_ref(account.rne_mandats or ())

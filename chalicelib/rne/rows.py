@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Literal, overload
 
 from .. import names
 from .formats import MANDATE_TYPES, MandateType
@@ -62,6 +63,13 @@ class MandateRow:
         return f"{self.type}#{self.departement or 'FR'}"
 
 
+# a required date is there or the row is rejected
+@overload
+def _date(fields: dict[str, str], name: str, label: str, required: Literal[True]) -> date: ...
+@overload
+def _date(
+    fields: dict[str, str], name: str, label: str, required: Literal[False]
+) -> date | None: ...
 def _date(fields: dict[str, str], name: str, label: str, required: bool) -> date | None:
     raw = fields.get(name, "")
     if not raw:

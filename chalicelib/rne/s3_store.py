@@ -18,7 +18,7 @@ class ObjectHead:
 
 
 class RneObjects:
-    def __init__(self, s3) -> None:
+    def __init__(self, s3: Any) -> None:  # a boto3 S3 client: boto3 has no type hints
         self._s3 = s3
 
     # --- uploaded files ---------------------------------------------------------------------
@@ -33,7 +33,8 @@ class RneObjects:
     def open(self, bucket: str, key: str, version: str | None, offset: int = 0) -> BinaryIO:
         """The file's bytes from `offset`, streamed; close it when done."""
         extra = {"Range": f"bytes={offset}-"} if offset else {}
-        return self._s3.get_object(**_args(bucket, key, version), **extra)["Body"]
+        body: BinaryIO = self._s3.get_object(**_args(bucket, key, version), **extra)["Body"]
+        return body
 
     def count_lines(self, bucket: str, key: str, version: str | None) -> int:
         """Line ends in the file (LF, or CR alone): an upper bound of its rows, known before
@@ -62,7 +63,7 @@ class RneObjects:
         return orjson.loads(self._s3.get_object(Bucket=bucket, Key=key)["Body"].read())
 
     def keys_under(self, bucket: str, prefix: str) -> list[str]:
-        keys = []
+        keys: list[str] = []
         for page in self._s3.get_paginator("list_objects_v2").paginate(
             Bucket=bucket, Prefix=prefix
         ):
@@ -77,7 +78,7 @@ class RneObjects:
             )
 
 
-def _args(bucket: str, key: str, version: str | None) -> dict:
+def _args(bucket: str, key: str, version: str | None) -> dict[str, str]:
     args = {"Bucket": bucket, "Key": key}
     if version:
         args["VersionId"] = version

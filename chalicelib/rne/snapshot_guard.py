@@ -24,7 +24,7 @@ class ScopeChange:
     added: int  # listed by the new snapshot, not by the current one
     older: int  # of those, begun before the current snapshot was taken
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str | int]:
         return {
             "perimetre": self.scope,
             "mandats_actuels": self.current,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 
@@ -36,6 +37,9 @@ VALUE_FIELDS = (
     "prenom",
 )
 POSITION = {name: index for index, name in enumerate(VALUE_FIELDS)}  # read for every row
+# An entry as stored, a JSON array: [person key, mandate key, digest, aliases, values, line,
+# raws]. Read as it is (entry_* below): a snapshot's lists are read whole to compare them.
+Entry = list[Any]
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ class Listed:
     def attributes(self) -> dict[str, str | None]:
         return dict(zip(VALUE_FIELDS, self.values, strict=True))
 
-    def as_entry(self) -> list:
+    def as_entry(self) -> Entry:
         # tuples as they are: orjson writes them as JSON arrays, without copying
         return [
             self.person_key,
@@ -83,7 +87,7 @@ class Listed:
         ]
 
     @classmethod
-    def from_entry(cls, entry: list, line: int | None = None) -> Listed:
+    def from_entry(cls, entry: Entry, line: int | None = None) -> Listed:
         person_key, mandate_key, digest, aliases, values, listed_line, *raws = entry
         return cls(
             person_key,
@@ -96,22 +100,24 @@ class Listed:
         )
 
 
-# An entry as stored ([person key, mandate key, digest, aliases, values, line, raws]) is read
-# by these without building a Listed: a snapshot's lists are read whole to compare them.
-def entry_item(entry: list) -> str:
+# Read without building a Listed.
+def entry_item(entry: Entry) -> str:
     return f"{entry[0]}|{entry[1]}"
 
 
-def entry_digest(entry: list) -> str:
-    return entry[2]
+def entry_digest(entry: Entry) -> str:
+    digest: str = entry[2]
+    return digest
 
 
-def entry_value(entry: list, name: str) -> str | None:
-    return entry[4][POSITION[name]]
+def entry_value(entry: Entry, name: str) -> str | None:
+    value: str | None = entry[4][POSITION[name]]
+    return value
 
 
-def entry_raws(entry: list) -> list[str]:
-    return entry[6] if len(entry) > 6 else []
+def entry_raws(entry: Entry) -> list[str]:
+    raws: list[str] = entry[6] if len(entry) > 6 else []
+    return raws
 
 
 def listed(line: int, keys: list[str], mandate: MandateRow, raws: tuple[str, ...] = ()) -> Listed:
@@ -154,7 +160,7 @@ class SnapshotLists:
 
     def write(self, bucket: str, file_pk: str, first_line: int, entries: list[Listed]) -> None:
         """A chunk's entries, one object per scope."""
-        by_scope: dict[str, list[list]] = {}
+        by_scope: dict[str, list[Entry]] = {}
         for entry in entries:
             by_scope.setdefault(entry.scope, []).append(entry.as_entry())
         for scope, items in by_scope.items():
@@ -179,7 +185,7 @@ class SnapshotLists:
                 out.setdefault(scope.replace("-", "#", 1), []).append(key)
         return out
 
-    def scope(self, bucket: str, objects: list[str]) -> dict[str, list]:
+    def scope(self, bucket: str, objects: list[str]) -> dict[str, Entry]:
         """item -> entry as stored, of everything a snapshot listed in one scope."""
         return {
             entry_item(entry): entry
@@ -190,7 +196,7 @@ class SnapshotLists:
     def change_keys(self, bucket: str, file_pk: str) -> list[str]:
         return self._objects.keys_under(bucket, self.prefix(file_pk, CHANGES))
 
-    def write_closings(self, bucket: str, file_pk: str, number: int, entries: list[list]) -> None:
+    def write_closings(self, bucket: str, file_pk: str, number: int, entries: list[Entry]) -> None:
         """Entries as stored, to close."""
         key = f"{self.prefix(file_pk, CLOSINGS)}{number:06d}.json"
         self._objects.put_json(bucket, key, entries)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any, TypeVar
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
 
 from ..models import (
     Account,
@@ -30,6 +32,8 @@ GET_BATCH = 100  # keys of one BatchGetItem
 # function's time is mostly spent waiting for them.
 WRITERS = 4
 TRANSACTION = 100
+_Batch = TypeVar("_Batch")
+_Result = TypeVar("_Result")
 
 
 @dataclass(frozen=True)
@@ -49,10 +53,19 @@ class Holders:
 class RneStore:
     # --- files: state, lease, checkpoints ---------------------------------------------------
     def claim_file(
-        self, pk: str, owner: str, now: datetime, lease_until: datetime, **attributes
+        self,
+        pk: str,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+        *,
+        bucket: str | None = None,
+        key: str | None = None,
+        version: str | None = None,
+        etag: str | None = None,
     ) -> RneFile | None:
-        """Create the file's state if new, then take its lease; None when the file is already
-        done or another invocation holds it."""
+        """Create the file's state if new (an upload's: where it is), then take its lease;
+        None when the file is already done or another invocation holds it."""
         try:
             RneFile(
                 pk,
@@ -61,7 +74,10 @@ class RneStore:
                 offset=0,
                 next_line=1,
                 compteurs=Counters(),
-                **attributes,
+                bucket=bucket,
+                key=key,
+                version=version,
+                etag=etag,
             ).save(condition=RneFile.pk.does_not_exist())
         except PutError as error:
             if not is_condition_failure(error):
@@ -94,12 +110,12 @@ class RneStore:
     def save_format(
         self,
         state: RneFile,
-        file_format: dict,
+        file_format: dict[str, Any],
         mandate_type: str,
         portee: set[str] | None,
         instantane: str,
     ) -> None:
-        actions = [
+        actions: list[Action] = [
             RneFile.format.set(file_format),
             RneFile.mandate_type.set(mandate_type),
             RneFile.instantane.set(instantane),
@@ -111,33 +127,37 @@ class RneStore:
             actions.append(RneFile.portee.set(portee))
         state.update(actions=actions, condition=RneFile.lease_owner == state.lease_owner)
 
-    def save_header(self, state: RneFile, file_format: dict) -> None:
+    def save_header(self, state: RneFile, file_format: dict[str, Any]) -> None:
         """The layout read, before the type is known (a file held for its type keeps it)."""
         state.update(
             actions=[RneFile.format.set(file_format)],
             condition=RneFile.lease_owner == state.lease_owner,
         )
 
-    def set_phase(self, state: RneFile, phase: str, bilan: list[dict] | None = None) -> None:
-        actions = [RneFile.phase.set(phase)]
+    def set_phase(
+        self, state: RneFile, phase: str, bilan: list[dict[str, Any]] | None = None
+    ) -> None:
+        actions: list[Action] = [RneFile.phase.set(phase)]
         if bilan is not None:
             actions.append(RneFile.bilan.set(bilan))
         state.update(actions=actions, condition=RneFile.lease_owner == state.lease_owner)
 
     def checkpoint_written(self, state: RneFile, change_key: str, counts: dict[str, int]) -> None:
         """Changes written up to this object (ecriture), with the accounts they linked."""
-        actions = [RneFile.applique.set(change_key)]
-        actions += [getattr(RneFile.compteurs, n).add(v) for n, v in counts.items() if v]
+        actions: list[Action] = [RneFile.applique.set(change_key), *_counted(counts)]
         state.update(actions=actions, condition=RneFile.lease_owner == state.lease_owner)
 
     def checkpoint_closed(self, state: RneFile, closing_key: str, closed: int) -> None:
         """Absent mandates closed up to this object (fermeture)."""
-        actions = [RneFile.ferme.set(closing_key)]
-        if closed:
-            actions.append(RneFile.compteurs.mandats_fermes.add(closed))
+        actions: list[Action] = [
+            RneFile.ferme.set(closing_key),
+            *_counted({"mandats_fermes": closed}),
+        ]
         state.update(actions=actions, condition=RneFile.lease_owner == state.lease_owner)
 
-    def hold(self, state: RneFile, reasons: list[str], bilan: list[dict], now: datetime) -> None:
+    def hold(
+        self, state: RneFile, reasons: list[str], bilan: list[dict[str, Any]], now: datetime
+    ) -> None:
         """Waits for an operator (`python -m infra.rne appliquer|ecarter`)."""
         state.update(
             actions=[
@@ -159,7 +179,7 @@ class RneStore:
     ) -> RneFile:
         """An operator applies a held snapshot: it goes on from `phase` (None: from its
         scope, once given its type). Raises UpdateError if it is not held (any more)."""
-        actions = [
+        actions: list[Action] = [
             RneFile.statut.set("en_cours"),
             RneFile.confirme_par.set(operator),
             RneFile.lease_until.remove(),
@@ -195,9 +215,10 @@ class RneStore:
     ) -> None:
         """Progress and counters move together, only for the lease holder, and only from the
         chunk's first line (never past a chunk that was not checkpointed)."""
-        actions = [RneFile.offset.set(offset), RneFile.next_line.set(next_line)]
-        actions += [
-            getattr(RneFile.compteurs, name).add(value) for name, value in counts.items() if value
+        actions: list[Action] = [
+            RneFile.offset.set(offset),
+            RneFile.next_line.set(next_line),
+            *_counted(counts),
         ]
         if departements:
             actions.append(RneFile.departements_vus.add(departements))
@@ -215,7 +236,7 @@ class RneStore:
         rapport: str | None = None,
         counts: dict[str, int] | None = None,
     ) -> None:
-        actions = [
+        actions: list[Action] = [
             RneFile.statut.set(statut),
             RneFile.finished_at.set(now),
             RneFile.lease_until.remove(),
@@ -225,7 +246,7 @@ class RneStore:
         if rapport:
             actions.append(RneFile.rapport.set(rapport))
         if counts:
-            actions += [getattr(RneFile.compteurs, n).add(v) for n, v in counts.items() if v]
+            actions += _counted(counts)
         state.update(actions=actions)
 
     def release(self, state: RneFile, now: datetime) -> None:
@@ -304,7 +325,14 @@ class RneStore:
         previous snapshot's entry: a batch put, not one update per mandate)."""
         items = []
         for entry in entries:
-            values = {**entry.attributes(), "fichier": file_pk, "vu_le": vu_le, "fin": fin}
+            # Any: a model takes its attributes as **Any, after positional parameters that mypy
+            # cannot tell these keys from
+            values: dict[str, Any] = {
+                **entry.attributes(),
+                "fichier": file_pk,
+                "vu_le": vu_le,
+                "fin": fin,
+            }
             items.append(RneMandate(entry.person_key, entry.mandate_key, **values))
             items += [
                 RneMandate(alias, f"alias|{entry.item}", alias_of=entry.item, **values)
@@ -360,7 +388,7 @@ class RneStore:
             return 0
         left = set(holder.rne_mandats or ()) - lost
         balance = int(holder.dif_solde_centimes or 0)
-        actions = [Account.rne_mandats.delete(lost)]
+        actions: list[Action] = [Account.rne_mandats.delete(lost)]
         writes: list[Write] = []
         if not left:
             actions += [
@@ -415,7 +443,10 @@ class RneStore:
         account.update(actions=self._link_actions(account, refs, start, now))
 
     def link_many(
-        self, links: list[tuple[Account, set[str], tuple[str, str] | None]], now: datetime, today
+        self,
+        links: list[tuple[Account, set[str], tuple[str, str] | None]],
+        now: datetime,
+        today: date,
     ) -> None:
         """A chunk of RNE rows links its élus in as few requests as DynamoDB allows (100
         actions a transaction); a newly recognised élu gets the mandate years begun
@@ -443,14 +474,14 @@ class RneStore:
     @staticmethod
     def _link_actions(
         account: Account, refs: set[str], start: tuple[str, str] | None, now: datetime
-    ) -> list:
+    ) -> list[Action]:
         """These mandates added; with a current one (`start`: its start and type), an élu in
         office whose credits count from its oldest current mandate."""
         from ..clock import PARIS
         from ..rights.ledger import basis_of
         from ..rights.rules import next_credit
 
-        actions = [Account.rne_checked_at.set(now)]
+        actions: list[Action] = [Account.rne_checked_at.set(now)]
         if refs:
             actions.append(Account.rne_mandats.add(refs))
         if not start:
@@ -460,15 +491,22 @@ class RneStore:
             return actions  # the oldest current mandate is still the one kept
         basis = basis_of(account, *start)
         upcoming = next_credit(basis, now.astimezone(PARIS).date())
-        return [
-            *actions,
+        actions += [
             Account.dif_debut.set(basis.start.isoformat()),
             Account.dif_ancre.set(basis.anchor.isoformat()),
-            Account.dif_prochain.set(upcoming.isoformat()),
         ]
+        if upcoming is not None:  # always: a basis counted from a current mandate has no end
+            actions.append(Account.dif_prochain.set(upcoming.isoformat()))
+        return actions
 
     def mark_checked(self, account: Account, now: datetime) -> None:
         account.update(actions=[Account.rne_checked_at.set(now)])
+
+
+def _counted(counts: dict[str, int]) -> list[Action]:
+    """The file's counters added to (those not zero). A counter is reached by name: PynamoDB
+    types a nested map's attribute as its value, not as the path it is here."""
+    return [getattr(RneFile.compteurs, name).add(value) for name, value in counts.items() if value]
 
 
 def _write_batch(items: list[RneMandate]) -> None:
@@ -481,7 +519,7 @@ def _write_in_parallel(items: list[RneMandate]) -> None:
     _in_parallel(_write_batch, [items[i : i + BATCH] for i in range(0, len(items), BATCH)])
 
 
-def _in_parallel(work, batches: list) -> list:
+def _in_parallel(work: Callable[[_Batch], _Result], batches: list[_Batch]) -> list[_Result]:
     """`work` on each batch, WRITERS at a time; the results in order."""
     if len(batches) <= 1:
         return [work(batch) for batch in batches]

@@ -3,6 +3,7 @@ escaped in HTML; none reaches a header but the Reply-To address, validated befor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from ..mailer import Email
@@ -74,7 +75,7 @@ def _to_mailbox(request, mailbox: str, subject: str, intro: str, rows) -> Email:
     )
 
 
-def to_mailbox(request, mailbox: str, documents: list[dict] = (), bucket: str = "") -> Email:
+def to_mailbox(request, mailbox: str, documents: Sequence[dict] = (), bucket: str = "") -> Email:
     return _to_mailbox(
         request,
         mailbox,

@@ -106,7 +106,7 @@ class SupportDesk:
             (account is not None and request.account == account.nir_hash)
             or (email is not None and normalise_email(email) == request.email)
         )
-        if not allowed:
+        if request is None or not allowed:
             raise SupportRequestNotFound()
         return request
 

@@ -225,7 +225,7 @@ def test_a_crash_mid_file_resumes_at_the_checkpoint_without_duplicates(
             for i in range(120)
         ]
 
-    from chalicelib.rne import ingestion as module
+    from chalicelib.rne.ingestion import limits as module
 
     if case != "premier":
         rne.ingest("prefectures/35/precedent.csv", cm_file(*rows("")), snapshot=JUNE)
@@ -287,7 +287,7 @@ def test_a_file_longer_than_one_invocation_is_handed_over_through_the_queue(rne,
     ]
     ingestion = services.rne_ingestion()
     monkeypatch.setattr(ingestion, "_chunk_rows", 20)
-    from chalicelib.rne import ingestion as module
+    from chalicelib.rne.ingestion import limits as module
 
     monkeypatch.setattr(module, "HANDOFF_MARGIN_MS", 10**9)  # every chunk is the last one
     sent = []

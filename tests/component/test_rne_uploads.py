@@ -156,18 +156,18 @@ def test_sixteen_megabytes_without_a_line_end_are_one_rejected_line(rne):
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(rne, monkeypatch):
-    from chalicelib.rne import ingestion
+    from chalicelib.rne.ingestion import limits
 
-    monkeypatch.setattr(ingestion, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 1000)
     report = rne.ingest(CM_KEY, cm_file(*people(30)))
     assert report["statut"] == "rejete" and "Mio" in report["motif"]
     assert open_mandates() == {}
 
 
 def test_a_file_over_the_row_limit_is_refused_and_writes_nothing(rne, monkeypatch):
-    from chalicelib.rne import ingestion
+    from chalicelib.rne.ingestion import limits
 
-    monkeypatch.setattr(ingestion, "MAX_ROWS", 10)
+    monkeypatch.setattr(limits, "MAX_ROWS", 10)
     monkeypatch.setattr(services.rne_ingestion(), "_chunk_rows", 4)
     report = rne.ingest(CM_KEY, cm_file(*people(60)))
     assert report["statut"] == "rejete" and "Plus de 10 lignes" in report["motif"]
