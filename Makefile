@@ -30,19 +30,21 @@ lock: $(VENV)/.installed
 	$(UV_COMPILE) --universal requirements-dev.in -c requirements.txt -o requirements-dev.txt
 	$(UV_COMPILE) --universal requirements-iac.in -o requirements-iac.txt
 
-## run: the whole system locally (moto server, API on :8000 under /api, event relay, demo data)
-run: $(VENV)/.installed
+## run: the whole system locally (moto server, API on :8000 under /api, event relay, demo data,
+## the web client with its API documentation page, whose renderer comes from npm)
+run: $(VENV)/.installed node_modules/.installed
 	$(PY) -m local.run
 
 # The browser tests drive Debian's Chromium (browser downloads are not possible everywhere) and
-# run axe-core from npm in each page.
+# run axe-core from npm in each page. No package runs an install script (swagger-ui-dist's
+# dependency would report the install to a third party).
 $(CHROMIUM):
 	@echo "Installation de Chromium (paquet Debian) pour les tests dans un navigateur"
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 ## test: lint, then every test (unit, component under moto, end-to-end over HTTP and in
@@ -80,9 +82,10 @@ package: $(VENV)/.installed
 		--merge-template $(BUILD)/infra.json $(BUILD)/package
 	$(PY) -m infra.check_package $(BUILD)/package/sam.json
 
-## deploy: package, then create or update the stack mce-STAGE with a change set
-## (ARTIFACT_BUCKET: an S3 bucket of the account for the code; ALARM_EMAIL optional)
-deploy: package
+## deploy: package, then create or update the stack mce-STAGE with a change set, then publish
+## web/ and its npm files (ARTIFACT_BUCKET: an S3 bucket of the account for the code;
+## ALARM_EMAIL optional)
+deploy: package node_modules/.installed
 	$(PY) -m infra.deploy $(STAGE) $(BUILD)/package
 
 $(IAC_VENV)/.installed: requirements-iac.txt

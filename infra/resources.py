@@ -116,7 +116,8 @@ BUCKET_NOTIFICATIONS = (
 )
 SENDER_IDENTITIES = ("mail_sender",)
 SENDER_CONFIGURATION_SETS = ("ses_configuration_set",)
-# The NIR key is generated; FranceConnect's client secrets are set by operators (see README).
+# The NIR key is generated; FranceConnect's client secrets are set by operators (see
+# docs/deployment.md, "After the first deployment").
 SECRETS = (
     "nir_hmac_key_secret",
     "franceconnect_client_secret",

@@ -115,6 +115,7 @@ def main() -> None:
 Mon Compte Élu tourne en local.
   Site web     http://{HOST}:{api_port}/
   API          http://{HOST}:{api_port}/api  (santé : /api/health, description : /api/openapi.json)
+  Doc. API     http://{HOST}:{api_port}/documentation-api
   AWS (moto)   http://{HOST}:{moto_port}  (tableau de bord : /moto-api/)
   Bucket RNE   s3://{settings.rne_bucket}
   File support {queue_urls.get("support_queue_name")}

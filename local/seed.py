@@ -18,7 +18,7 @@ from chalicelib.accounts.schemas import AccountCreation
 from chalicelib.clock import paris_today
 
 DEMO_PASSWORD = "Ardoise-Velours-42"  # noqa: S105 - the fictional demo accounts
-# The demo organisme's API key (local stage only: printed by `make run`, in the README).
+# The demo organisme's API key (local stage only: printed by `make run`, in docs/enrolment.md).
 DEMO_ORGANISME_KEY = "mce_org_demo-institut-des-elus-de-l-ouest"
 DEMO_RNE_FILE = Path(__file__).parent / "demo" / "elus-conseillers-municipaux-cm.csv"
 

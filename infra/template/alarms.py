@@ -1,5 +1,5 @@
 """Alarms, all to one SNS topic (an operator's address subscribes through the AlarmEmail
-parameter). Each says in French what happened; the README says what to do."""
+parameter). Each says in French what happened; docs/operations.md says what to do."""
 
 from __future__ import annotations
 

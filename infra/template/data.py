@@ -173,7 +173,7 @@ def data_key() -> dict:
     }
 
 
-# How long the RNE bucket keeps what (README "Retention"). The snapshot lists (rne-etat/) have
+# How long the RNE bucket keeps what (docs/rne.md, "Retention"). The snapshot lists (rne-etat/) have
 # no age limit: the current ones are the base of the next comparison, and the ingestion
 # deletes those a newer snapshot replaces.
 RNE_RETENTION = [

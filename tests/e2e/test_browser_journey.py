@@ -590,3 +590,50 @@ def test_the_guide_step_by_step(local_system, site, page):
     expect(page.locator("#etat")).not_to_have_text("")
     assert "connectez-vous" in page.locator("#reserve-elus").inner_text()
     check(page, "37-guide-recherche-deconnecte")
+
+
+def test_the_api_documentation_renders_what_the_api_describes(local_system, site, page):
+    """Swagger UI, from npm and served by the site itself, renders /api/openapi.json under the
+    Content-Security-Policy CloudFront sets in production, and calls nobody else."""
+    import requests
+
+    from chalicelib.settings import Settings
+    from infra.stage_config import stage_environment
+    from infra.template.web import content_security_policy
+
+    policy = content_security_policy(Settings.from_env(stage_environment("prod")))
+
+    def with_the_production_policy(route):
+        response = route.fetch()
+        route.fulfill(
+            response=response,
+            headers={**response.headers, "content-security-policy": policy},
+        )
+
+    page.route(f"{site}/**", with_the_production_policy)
+    page.add_init_script("""window.refused = [];
+        document.addEventListener("securitypolicyviolation",
+          (e) => window.refused.push(`${e.effectiveDirective} ${e.blockedURI}`));""")
+    elsewhere = []
+    page.on("request", lambda r: r.url.startswith(site) or elsewhere.append(r.url))
+    described = requests.get(f"{local_system.api}/openapi.json", timeout=10).json()
+    summary = described["paths"]["/me/dossiers"]["post"]["summary"]
+
+    page.goto(site + "/")
+    page.get_by_role("contentinfo").get_by_role("link", name="Documentation de l'API").click()
+    page.wait_for_url("**/documentation-api")
+    page.get_by_role("heading", name="Documentation de l'API", level=1).wait_for()
+    operation = page.locator(".opblock-post").filter(has=page.locator('[data-path="/me/dossiers"]'))
+    expect(operation).to_be_visible()
+    expect(operation).to_contain_text(summary)
+    assert page.evaluate("window.refused") == []
+    assert elsewhere == []
+
+    # axe-core is added as an inline script, which that policy refuses: checked without it
+    page.unroute(f"{site}/**")
+    page.reload()
+    expect(operation).to_be_visible()
+    check(page, "38-documentation-api")
+    operation.locator(".opblock-summary-control").click()
+    expect(operation.locator(".opblock-body")).to_contain_text("Idempotency-Key")
+    check(page, "39-documentation-api-operation")

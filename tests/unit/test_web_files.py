@@ -1,4 +1,7 @@
-from infra.web_files import WEB_ROOT, content_type, resolve
+import pytest
+
+from infra import web_files
+from infra.web_files import NODE_MODULES, WEB_ROOT, content_type, files, resolve
 
 
 def test_clean_paths_name_the_pages():
@@ -23,3 +26,25 @@ def test_nothing_outside_the_web_folder_and_nothing_that_does_not_exist():
 def test_types():
     assert content_type(WEB_ROOT / "index.html") == "text/html; charset=utf-8"
     assert content_type(WEB_ROOT / "assets" / "app.js").startswith("text/javascript")
+
+
+def test_the_api_documentation_renderer_comes_from_its_npm_package():
+    assert resolve("/documentation-api") == WEB_ROOT / "documentation-api.html"
+    assert (
+        resolve("/assets/vendor/swagger-ui/swagger-ui-bundle.js")
+        == NODE_MODULES / "swagger-ui-dist" / "swagger-ui-bundle.js"
+    )
+    # only the files listed: nothing else of node_modules is reachable
+    assert resolve("/assets/vendor/swagger-ui/package.json") is None
+    published = dict(files())
+    assert published["assets/vendor/swagger-ui/swagger-ui.css"] == (
+        NODE_MODULES / "swagger-ui-dist" / "swagger-ui.css"
+    )
+    assert published["documentation-api.html"] == WEB_ROOT / "documentation-api.html"
+
+
+def test_a_site_without_its_npm_files_is_not_published(monkeypatch, tmp_path):
+    monkeypatch.setattr(web_files, "NODE_MODULES", tmp_path)
+    assert resolve("/assets/vendor/swagger-ui/swagger-ui-bundle.js") is None
+    with pytest.raises(FileNotFoundError, match="npm ci"):
+        files()

@@ -97,7 +97,8 @@ function footer() {
     el("div", { class: "pied-interieur" },
       el("p", {}, "Mon Compte Élu — droit individuel à la formation des élus locaux (DIF élus). ",
         el("a", { href: "/aide" }, "Aide et contact"), " · ",
-        el("a", { href: "/formations" }, "Rechercher une formation"))));
+        el("a", { href: "/formations" }, "Rechercher une formation"), " · ",
+        el("a", { href: "/documentation-api" }, "Documentation de l'API"))));
 }
 
 let userPromise;
