@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from http.cookies import CookieError, SimpleCookie
@@ -575,10 +575,15 @@ def json_response(body: Any, status: int = 200, headers: dict[str, Any] | None =
     )
 
 
+def header(request: Request, name: str) -> str:
+    """A request's header ("" when absent; names are case-insensitive)."""
+    headers: Mapping[str, str] = request.headers or {}
+    return headers.get(name, "")
+
+
 def session_token(request: Request) -> str | None:
     """The session token of a request: `Authorization: Bearer` first, then the browser cookie."""
-    headers = request.headers or {}
-    authorization = headers.get("authorization", "")
+    authorization = header(request, "authorization")
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()
@@ -603,7 +608,7 @@ def organisme_siret(request: Request) -> str:
     """The SIRET of the organisme whose key the request carries (OrganismeKeyInvalid else)."""
     from . import services
 
-    scheme, _, key = (request.headers or {}).get("authorization", "").partition(" ")
+    scheme, _, key = header(request, "authorization").partition(" ")
     return services.organisme_desk().authenticate(
         key.strip() if scheme.lower() == "bearer" else None
     )
@@ -620,16 +625,16 @@ def client_ip(request: Request) -> str:
     the caller's own address. Never a header the client chooses."""
     from .settings import get_settings
 
-    header = get_settings().client_ip_header
-    if header:
-        value = (request.headers or {}).get(header, "").strip()
+    name = get_settings().client_ip_header
+    if name:
+        value = header(request, name).strip()
         if value:
             return value
     return ((request.context or {}).get("identity") or {}).get("sourceIp") or "inconnue"
 
 
 def read_cookie(request: Request, name: str) -> str | None:
-    cookie_header = (request.headers or {}).get("cookie")
+    cookie_header = header(request, "cookie")
     if not cookie_header:
         return None
     try:

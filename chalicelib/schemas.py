@@ -121,6 +121,11 @@ class FieldErrorModel(AnswerModel):
     message: str
 
 
+def one_of(*values: str) -> Any:
+    """The values a stored code takes, for the document (answers are built from our data)."""
+    return Field(json_schema_extra={"enum": list(values)})
+
+
 EUROS = Field(pattern=r"^[0-9]+\.[0-9]{2}$", description="euros")
 Euros = Annotated[str, EUROS]
 

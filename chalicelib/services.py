@@ -448,17 +448,18 @@ def oidc_client(platform: str):
     from .franceconnect.encryption_keys import private
 
     settings = get_settings()
-    common = {
-        "redirect_uri": settings.franceconnect_redirect_uri,
-        "post_logout_uri": settings.franceconnect_post_logout_uri,
-    }
+    redirect_uri, post_logout_uri = (
+        settings.franceconnect_redirect_uri,
+        settings.franceconnect_post_logout_uri,
+    )
     if platform != FRANCECONNECT_PLUS:
         return OidcClient(
             OidcConfig(
                 issuer=settings.franceconnect_issuer,
                 client_id=settings.franceconnect_client_id,
                 client_secret=secret(settings.franceconnect_client_secret),
-                **common,
+                redirect_uri=redirect_uri,
+                post_logout_uri=post_logout_uri,
             )
         )
     return OidcClient(
@@ -473,7 +474,8 @@ def oidc_client(platform: str):
                 "prompt": "login",
                 "claims": '{"id_token":{"amr":{"essential":true}}}',
             },
-            **common,
+            redirect_uri=redirect_uri,
+            post_logout_uri=post_logout_uri,
         )
     )
 

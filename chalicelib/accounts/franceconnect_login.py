@@ -211,7 +211,9 @@ class FranceConnectLogin:
     # --- an identity awaiting its account ---------------------------------------------------
     def pending(self, handle: str | None) -> Pending:
         """The identity this browser brought back from FranceConnect, waiting for an account."""
-        item = self._store.get_pending(_pending_key(handle)) if handle else None
+        if not handle:
+            raise NoPendingIdentity()
+        item = self._store.get_pending(_pending_key(handle))
         if item is None or item.expires_at < self._now():
             raise NoPendingIdentity()
         return Pending(

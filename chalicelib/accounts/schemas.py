@@ -349,6 +349,11 @@ CORRECT_IDENTITY = (
 class MeUpdate(RequestModel):
     """Coordonnées et diplôme ; l'identité ne se corrige pas ici (demande d'aide)."""
 
+    # what the validation refuses, the document says: any other member
+    model_config = RequestModel.model_config | {
+        "json_schema_extra": {"additionalProperties": False}
+    }
+
     telephone: Telephone | None = None
     adresse: Annotated[AdresseFields, Nested("Adresse")] | None = None
     diplome: Diplome = None

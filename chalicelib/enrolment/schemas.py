@@ -3,13 +3,13 @@ the listing filters, and a file as its holder and its organisme see it."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field
 
 from ..catalogue.importer import CATALOGUES
 from ..fields import Choice, Cursor, Identifier, Text
-from ..schemas import AnswerModel, Euros, RequestModel
+from ..schemas import AnswerModel, Euros, RequestModel, one_of
 from .rules import STATUSES
 
 DateTime = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
@@ -45,7 +45,7 @@ class OrganismeListing(Page):
 class DossierEvent(AnswerModel):
     date: DateTime
     statut: Statut
-    par: Literal["titulaire", "organisme", "systeme"]
+    par: Annotated[str, one_of("titulaire", "organisme", "systeme")]
     motif: str | None = None
 
 

@@ -3,7 +3,7 @@
 from chalice import Blueprint, Rate
 
 from .. import services
-from ..api import ApiBlueprint, Reply
+from ..api import ApiBlueprint, Reply, header
 from ..enrolment.schemas import IDEMPOTENCY_KEY, Dossier, DossierPage, DossierRequest, Page
 from ..operations import BAD_REQUEST, SESSION, UNAUTHENTICATED
 
@@ -36,7 +36,7 @@ def request_a_place(account, body: DossierRequest):
         account,
         body.formation_id,
         body.session_id,
-        (bp.current_request.headers or {}).get("idempotency-key"),
+        header(bp.current_request, "idempotency-key") or None,
     )
     return Reply(
         dossier,

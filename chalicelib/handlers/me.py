@@ -5,6 +5,7 @@ from chalice import Response
 
 from .. import services
 from ..accounts.schemas import (
+    AdresseView,
     CodeOnly,
     EmailChange,
     Export,
@@ -33,12 +34,12 @@ def me_view(account) -> Reply:
             nom_usage=account.nom_usage,
             email=account.email,
             telephone=account.telephone,
-            adresse={
-                "ligne1": adresse.ligne1,
-                "code_postal": adresse.code_postal,
-                "commune": adresse.commune,
-                "pays": adresse.pays,
-            },
+            adresse=AdresseView(
+                ligne1=adresse.ligne1,
+                code_postal=adresse.code_postal,
+                commune=adresse.commune,
+                pays=adresse.pays,
+            ),
             diplome=account.diplome,
             elu=bool(account.elu),
             # typed at signup, or certified by FranceConnect (the civil registry)

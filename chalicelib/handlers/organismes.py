@@ -4,12 +4,12 @@ lists and answers the files of its SIRET."""
 from .. import services
 from ..api import ApiBlueprint, Reply
 from ..enrolment.schemas import Dossier, DossierPage, Motif, OrganismeListing
-from ..operations import BAD_REQUEST, ORGANISME
+from ..operations import BAD_REQUEST, ORGANISME, Responses
 
 bp = ApiBlueprint(__name__)
 _NO_STORE = {"Cache-Control": "no-store"}
 _KEY_REFUSED = "Clé d'API absente, inconnue ou révoquée."
-_ANSWERS = {
+_ANSWERS: Responses = {
     200: (Dossier, "Le dossier, dans son nouvel état."),
     400: BAD_REQUEST,
     401: _KEY_REFUSED,

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ..schemas import AnswerModel, Euros
+from ..schemas import AnswerModel, Euros, one_of
 
 Day = Annotated[str, Field(json_schema_extra={"format": "date"})]
 
@@ -16,7 +16,7 @@ class DifElus(AnswerModel):
     plafond: Euros | None
     prochain_credit: Day | None = None
     en_mandat: bool | None = None
-    utilisable_pour: list[Literal["mandat", "reconversion"]] | None = None
+    utilisable_pour: list[Annotated[str, one_of("mandat", "reconversion")]] | None = None
     utilisable_jusqu_au: Day | None = None
 
 

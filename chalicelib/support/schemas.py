@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
 from ..fields import BirthDate, Choice, Email, Invalid, Rule, Text
-from ..schemas import AnswerModel, RequestModel
+from ..schemas import AnswerModel, RequestModel, one_of
 
 SITUATIONS = {
     "creation_impossible_actif": "Je travaille et je ne parviens pas à créer mon compte",
@@ -98,7 +98,7 @@ class DocumentRequest(RequestModel):
 
 class SupportAccepted(AnswerModel):
     reference: str
-    statut: Literal["recue"]
+    statut: Annotated[str, one_of("recue")]
 
 
 class SupportProcedure(AnswerModel):
@@ -115,7 +115,7 @@ class SupportStatus(AnswerModel):
     reference: str
     situation: Annotated[str, Field(json_schema_extra={"enum": list(SITUATIONS)})] | None = None
     recue_le: Annotated[str, Field(json_schema_extra={"format": "date-time"})] | None = None
-    statut: Literal["recue", "resolue_automatiquement", "transmise", "echec"]
+    statut: Annotated[str, one_of("recue", "resolue_automatiquement", "transmise", "echec")]
     pieces: list[Piece] | None = None
 
 
