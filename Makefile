@@ -66,8 +66,10 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## bench: cold import time and DynamoDB calls per request
+## bench: cold import time and DynamoDB calls per request (cold container against a commit:
+## python -m bench.cold_start --avant <commit>)
 bench: $(VENV)/.installed
+	$(PY) -m bench.cold_start
 	$(PY) -m bench.requests_cost
 	$(PY) -m bench.enrolment_requests
 	$(PY) -m bench.franceconnect_requests

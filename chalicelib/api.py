@@ -422,6 +422,7 @@ class ApiBlueprint(Blueprint):
         security: tuple[str, ...] = PUBLIC,
         parameters: tuple[dict[str, Any], ...] = (),
         body_media_types: tuple[str, ...] = ("application/json",),
+        any_body: bool = False,
         documented: bool = True,
         prepare: Prepare | None = None,
         **kwargs: Any,
@@ -438,6 +439,7 @@ class ApiBlueprint(Blueprint):
             security,
             parameters,
             body_media_types,
+            any_body,
         )
         if documented:
             OPERATIONS.append(operation)

@@ -22,6 +22,10 @@ from typing import Any
 from . import names
 
 _REFUSED_CATEGORIES = {"Cc", "Cs", "Zl", "Zp"}
+# The same policy, for the document: any character but controls and line separators (lone
+# surrogates cannot reach a rule: the JSON reader refuses them).
+_CONTROLS = "\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029"
+_ALLOWED, _VISIBLE = f"[^{_CONTROLS}]", f"[^\\s{_CONTROLS}]"
 
 
 class Invalid(ValueError):
@@ -183,8 +187,12 @@ class Text(Rule):
             "maxLength": self.max_length,
             "description": self.description or self.label,
         }
-        if self.required:  # blank is missing
-            schema.update(minLength=1, pattern=r"\S")
+        # blank is missing
+        schema["pattern"] = (
+            f"^{_ALLOWED}*{_VISIBLE}{_ALLOWED}*$" if self.required else f"^{_ALLOWED}*$"
+        )
+        if self.required:
+            schema["minLength"] = 1
         return {**schema, **self.extra_schema()}
 
     def extra_schema(self) -> dict[str, Any]:
@@ -296,12 +304,16 @@ class Pattern(Text):
 
     pattern: str = ".*"
     message: str = ""
+    schema_pattern: str | None = None  # what is accepted as typed (spaces around, lower case)
 
     def refine(self, value: str, today: date | None) -> str:
         value = value.upper()
         if not re.fullmatch(self.pattern, value):
             raise Invalid(self.message or f"{self.label} : format invalide.")
         return value
+
+    def extra_schema(self) -> dict[str, Any]:
+        return {"pattern": self.schema_pattern} if self.schema_pattern else {}
 
 
 @dataclass(frozen=True)

@@ -97,12 +97,12 @@ def _operation(
             "content": {media: {"schema": schema} for media in operation.body_media_types},
         }
     elif operation.method == "post":  # nothing to send: an empty object, or no body at all
+        schema = (
+            {"type": "object"} if operation.any_body else {"type": "object", "maxProperties": 0}
+        )
         described["requestBody"] = {
             "required": False,
-            "content": {
-                media: {"schema": {"type": "object", "maxProperties": 0}}
-                for media in operation.body_media_types
-            },
+            "content": {media: {"schema": schema} for media in operation.body_media_types},
         }
     responses: dict[str, Any] = {}
     for status, answer in sorted(operation.responses.items()):
@@ -125,8 +125,7 @@ def _operation(
 
 @lru_cache(maxsize=1)
 def spec() -> dict[str, Any]:
-    from . import handlers  # noqa: F401 - their routes fill the registry
-
+    """The document of the app's routes (read once the app has registered its blueprints)."""
     refs, components = _schemas()
     paths: dict[str, dict[str, Any]] = {}
     for operation in OPERATIONS:

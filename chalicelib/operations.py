@@ -4,7 +4,7 @@ and the OpenAPI document. Filled as the handlers' modules are imported; nothing 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .schemas import AnswerModel, RequestModel
@@ -43,7 +43,7 @@ class Operation:
     security: tuple[str, ...] = PUBLIC
     parameters: tuple[dict[str, Any], ...] = ()
     body_media_types: tuple[str, ...] = ("application/json",)
-    extra: dict[str, Any] = field(default_factory=dict)
+    any_body: bool = False  # a body is taken and read by nobody (else: none is expected)
 
     def success(self) -> tuple[int, type[AnswerModel] | None]:
         """The status and model of the operation's first success."""

@@ -121,6 +121,16 @@ class FieldErrorModel(AnswerModel):
     message: str
 
 
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def absent() -> Any:
+    """The default of a field that may be left out but never sent as null (its rule refuses
+    null): absent, it is not in `model_fields_set`; the document shows no default."""
+    return Field(default=None, json_schema_extra=_no_default)
+
+
 def one_of(*values: str) -> Any:
     """The values a stored code takes, for the document (answers are built from our data)."""
     return Field(json_schema_extra={"enum": list(values)})

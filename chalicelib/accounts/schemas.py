@@ -30,7 +30,7 @@ from ..fields import (
     Text,
 )
 from ..rne.schemas import Mandat
-from ..schemas import AnswerModel, RequestModel, across, field_errors
+from ..schemas import AnswerModel, RequestModel, absent, across, field_errors
 from . import nir, passwords
 
 SEXES = ("F", "M")
@@ -157,7 +157,11 @@ class Code(Rule):
     message: str
 
     def clean(self, value: Any, today: date | None = None) -> str:
-        if not isinstance(value, str) or not re.fullmatch(r"\d{6}", value.strip()):
+        if (
+            not isinstance(value, str)
+            or len(value) > 20
+            or not re.fullmatch(r"\d{6}", value.strip())
+        ):
             raise Invalid(self.message)
         return value.strip()
 
@@ -224,8 +228,24 @@ class Contact(RequestModel):
     telephone: Telephone
 
 
+# In France (the country when none is given), a postcode is 5 digits: the document says so too.
+_IN_FRANCE = {
+    "if": {
+        "anyOf": [
+            {"not": {"required": ["pays"]}},
+            {"properties": {"pays": {"type": "null"}}},
+            {"properties": {"pays": {"pattern": "^\\s*[Ff][Rr][Aa][Nn][Cc][Ee]\\s*$"}}},
+        ]
+    },
+    "then": {"properties": {"code_postal": {"pattern": "^\\s*[0-9]{5}\\s*$"}}},
+}
+
+
 class AdresseFields(RequestModel):
-    model_config = RequestModel.model_config | {"title": "AdresseChamps"}
+    model_config = RequestModel.model_config | {
+        "title": "AdresseChamps",
+        "json_schema_extra": _IN_FRANCE,
+    }
 
     ligne1: Annotated[str, Text("Adresse")]
     code_postal: Annotated[str, Text("Code postal", max_length=12)]
@@ -333,7 +353,7 @@ INCOMPLETE_LINK = "Lien de réinitialisation incomplet : ouvrez le lien reçu pa
 class PasswordResetConfirmation(RequestModel):
     # a token is 43 characters: anything longer was never ours
     jeton: Annotated[str, Secret("Jeton", INCOMPLETE_LINK, max_length=200)]
-    mot_de_passe: Annotated[str, Secret("Mot de passe", PASSWORD_MISSING)]
+    mot_de_passe: Annotated[str, NewPassword()]
 
 
 # --- Mon compte -------------------------------------------------------------------------------
@@ -347,15 +367,16 @@ CORRECT_IDENTITY = (
 
 
 class MeUpdate(RequestModel):
-    """Coordonnées et diplôme ; l'identité ne se corrige pas ici (demande d'aide)."""
+    """Coordonnées et diplôme ; l'identité ne se corrige pas ici (demande d'aide). Un champ
+    absent ne change pas ; seul le diplôme s'efface (null)."""
 
     # what the validation refuses, the document says: any other member
     model_config = RequestModel.model_config | {
         "json_schema_extra": {"additionalProperties": False}
     }
 
-    telephone: Telephone | None = None
-    adresse: Annotated[AdresseFields, Nested("Adresse")] | None = None
+    telephone: Telephone = absent()
+    adresse: Annotated[AdresseFields, Nested("Adresse")] = absent()
     diplome: Diplome = None
 
     @model_validator(mode="wrap")

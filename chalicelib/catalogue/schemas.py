@@ -29,6 +29,7 @@ class SearchQuery(RequestModel):
             max_length=3,
             pattern=r"\d{1,3}|2[AB]",
             message="Département : un code comme 35, 2A ou 974.",
+            schema_pattern=r"^\s*(?:\d{1,3}|2[ABab])\s*$",
         ),
     ] = None
     modalite: Annotated[str | None, Choice("Modalité", MODALITES, required=False)] = None

@@ -170,6 +170,7 @@ def franceconnect_identity():
     "lien ne déconnecte personne)",
     security=ANYONE_OR_SESSION,
     body_media_types=("application/x-www-form-urlencoded", "application/json"),
+    any_body=True,
     responses={303: Returns("Vers la déconnexion FranceConnect, ou l'accueil.")},
     content_types=["application/x-www-form-urlencoded", "application/json"],
 )

@@ -30,62 +30,36 @@ def organisme_files(siret, query: OrganismeListing):
     return Reply(services.organisme_desk().page(siret, query), headers=_NO_STORE)
 
 
-def _act(siret: str, dossier_id: str, action: str, motif: str | None = None) -> Reply:
-    return Reply(services.organisme_desk().act(siret, dossier_id, action, motif), headers=_NO_STORE)
+# action (the path's last part) -> what it does; refusal and cancellation give a reason
+_ACTIONS = {
+    "acceptation": "Organisme : accepter la demande (le titulaire a 4 jours ouvrés pour valider)",
+    "refus": "Organisme : refuser la demande",
+    "entree-en-formation": "Organisme : déclarer l'entrée en formation (dès le premier jour)",
+    "service-fait": "Organisme : déclarer le service fait (dès le dernier jour)",
+    "annulation": "Organisme : annuler (remboursé si débité)",
+}
+_WITH_REASON = ("refus", "annulation")
 
 
-@bp.route(
-    "/organismes/dossiers/{dossier_id}/acceptation",
-    methods=["POST"],
-    summary="Organisme : accepter la demande (le titulaire a 4 jours ouvrés pour valider)",
-    security=ORGANISME,
-    responses=_ANSWERS,
-)
-def accept(dossier_id, siret):
-    return _act(siret, dossier_id, "acceptation")
+def _action_route(action: str, summary: str) -> None:
+    with_reason = action in _WITH_REASON
+
+    def act(dossier_id, siret, body: Motif | None = None):
+        motif = body.motif if body is not None else None
+        return Reply(
+            services.organisme_desk().act(siret, dossier_id, action, motif), headers=_NO_STORE
+        )
+
+    act.__name__ = "organisme_" + action.replace("-", "_")
+    bp.route(
+        f"/organismes/dossiers/{{dossier_id}}/{action}",
+        methods=["POST"],
+        summary=summary,
+        security=ORGANISME,
+        body=Motif if with_reason else None,
+        responses=_ANSWERS,
+    )(act)
 
 
-@bp.route(
-    "/organismes/dossiers/{dossier_id}/refus",
-    methods=["POST"],
-    summary="Organisme : refuser la demande",
-    security=ORGANISME,
-    body=Motif,
-    responses=_ANSWERS,
-)
-def refuse(dossier_id, siret, body: Motif):
-    return _act(siret, dossier_id, "refus", body.motif)
-
-
-@bp.route(
-    "/organismes/dossiers/{dossier_id}/entree-en-formation",
-    methods=["POST"],
-    summary="Organisme : déclarer l'entrée en formation (dès le premier jour)",
-    security=ORGANISME,
-    responses=_ANSWERS,
-)
-def start(dossier_id, siret):
-    return _act(siret, dossier_id, "entree-en-formation")
-
-
-@bp.route(
-    "/organismes/dossiers/{dossier_id}/service-fait",
-    methods=["POST"],
-    summary="Organisme : déclarer le service fait (dès le dernier jour)",
-    security=ORGANISME,
-    responses=_ANSWERS,
-)
-def done(dossier_id, siret):
-    return _act(siret, dossier_id, "service-fait")
-
-
-@bp.route(
-    "/organismes/dossiers/{dossier_id}/annulation",
-    methods=["POST"],
-    summary="Organisme : annuler (remboursé si débité)",
-    security=ORGANISME,
-    body=Motif,
-    responses=_ANSWERS,
-)
-def cancel(dossier_id, siret, body: Motif):
-    return _act(siret, dossier_id, "annulation", body.motif)
+for _action, _summary in _ACTIONS.items():
+    _action_route(_action, _summary)

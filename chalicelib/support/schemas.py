@@ -69,15 +69,13 @@ class DocumentSize(Rule):
     label: str = "Taille"
 
     def clean(self, value: Any, today: date | None = None) -> int:
-        if (
-            not isinstance(value, int)
-            or isinstance(value, bool)
-            or not 0 < value <= (MAX_DOCUMENT_BYTES)
-        ):
+        # JSON says 1.0 and 1 alike: an integer either way (never true or false)
+        integral = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        if isinstance(value, bool) or not integral or not 0 < value <= MAX_DOCUMENT_BYTES:
             raise Invalid(
                 f"Taille : un document fait au plus {MAX_DOCUMENT_BYTES // (1024 * 1024)} Mo."
             )
-        return value
+        return int(value)
 
     def schema(self) -> dict[str, Any]:
         return {"type": "integer", "minimum": 1, "maximum": MAX_DOCUMENT_BYTES}
