@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import JsonDict
 
 from .. import names
 from ..errors import FieldError
@@ -229,7 +237,7 @@ class Contact(RequestModel):
 
 
 # In France (the country when none is given), a postcode is 5 digits: the document says so too.
-_IN_FRANCE = {
+_IN_FRANCE: JsonDict = {
     "if": {
         "anyOf": [
             {"not": {"required": ["pays"]}},
@@ -242,10 +250,7 @@ _IN_FRANCE = {
 
 
 class AdresseFields(RequestModel):
-    model_config = RequestModel.model_config | {
-        "title": "AdresseChamps",
-        "json_schema_extra": _IN_FRANCE,
-    }
+    model_config = ConfigDict(json_schema_extra=_IN_FRANCE)  # merged with the base's
 
     ligne1: Annotated[str, Text("Adresse")]
     code_postal: Annotated[str, Text("Code postal", max_length=12)]
@@ -371,9 +376,7 @@ class MeUpdate(RequestModel):
     absent ne change pas ; seul le diplôme s'efface (null)."""
 
     # what the validation refuses, the document says: any other member
-    model_config = RequestModel.model_config | {
-        "json_schema_extra": {"additionalProperties": False}
-    }
+    model_config = ConfigDict(json_schema_extra={"additionalProperties": False})
 
     telephone: Telephone = absent()
     adresse: Annotated[AdresseFields, Nested("Adresse")] = absent()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from ..schemas import AnswerModel, RequestModel
 from .identity import LEVELS
@@ -54,7 +54,7 @@ class FranceConnectIdentity(AnswerModel):
 
 
 class Jwk(AnswerModel):
-    model_config = AnswerModel.model_config | {"extra": "allow"}  # each key type its members
+    model_config = ConfigDict(extra="allow")  # each key type has members of its own
 
     kty: str
     kid: str
