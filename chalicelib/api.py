@@ -20,6 +20,7 @@ from .catalogue import errors as catalogue
 from .clock import PARIS, paris_today
 from .enrolment import errors as enrolment
 from .errors import DomainError, FieldError, InvalidCursor, InvalidForm, TooManyRequests
+from .evaluations import errors as evaluations
 from .franceconnect.errors import NoPendingIdentity
 from .money import euros, euros_fr
 from .observability import Metric, count, logger
@@ -350,6 +351,26 @@ ANSWERS: dict[type[DomainError], Answer] = {
         "Clé d'API d'organisme absente, inconnue ou révoquée "
         "(en-tête Authorization: Bearer mce_org_...).",
         headers=lambda _: _BEARER,
+    ),
+    evaluations.NotYetRateable: Answer(
+        409,
+        "evaluation-trop-tot",
+        "Vous pourrez évaluer cette formation quand l'organisme aura déclaré votre sortie de "
+        "formation.",
+    ),
+    evaluations.NoLongerEditable: Answer(
+        409,
+        "evaluation-close",
+        "Votre évaluation ne se modifie plus : elle l'était pendant 30 jours.",
+    ),
+    evaluations.ConcurrentRating: Answer(
+        409,
+        "modification-concurrente",
+        "Votre évaluation a été envoyée deux fois au même moment : rechargez la page pour voir "
+        "celle qui a été enregistrée.",
+    ),
+    evaluations.RatingNotFound: Answer(
+        404, "evaluation-introuvable", "Vous n'avez pas encore évalué cette formation."
     ),
     SupportRequestNotFound: Answer(
         404,

@@ -86,6 +86,7 @@ class Metric:
     DOSSIER_IN_TRAINING = "DossierInTraining"
     DOSSIER_DONE = "DossierDone"
     DOSSIER_CANCELLED = "DossierCancelled"
+    TRAINING_RATED = "TrainingRated"
     DOSSIER_EXPIRED = "DossierExpired"
     DIF_DEBITED_EUROS = "DifDebitedEuros"
     DIF_REFUNDED_EUROS = "DifRefundedEuros"

@@ -24,6 +24,7 @@ _RESOURCES = {
     "franceconnect_table": "franceconnect",
     "dossiers_table": "dossiers",
     "organismes_table": "organismes",
+    "evaluations_table": "evaluations",
     "rne_bucket": "rne",
     "support_bucket": "support-pieces",
     "rne_queue_name": "rne-ingest",

@@ -283,6 +283,23 @@ def catalogue():
         clock=utc_now,
         places_taken=dossier_store().places_taken,
         places_for_dif=places_for_dif,
+        rating_of=evaluations().public,
+    )
+
+
+@factory
+def evaluations():
+    from .clock import utc_now
+    from .evaluations.service import Evaluations
+    from .evaluations.store import EvaluationStore
+    from .fields import is_identifier
+
+    bound_settings()
+    files = dossier_store()
+    return Evaluations(
+        store=EvaluationStore(),
+        dossier_of=lambda i: files.get(i) if is_identifier(i) else None,
+        clock=utc_now,
     )
 
 

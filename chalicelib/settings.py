@@ -50,6 +50,7 @@ class Settings:
     franceconnect_table: str
     dossiers_table: str
     organismes_table: str
+    evaluations_table: str  # the élus' ratings of their trainings, and their totals
     # the secret CloudFront sends the API (X-Origin-Verify), checked by the API's firewall: the
     # API answers only through CloudFront (the app never reads it)
     origin_verify_secret: str

@@ -159,6 +159,7 @@ FUNCTIONS = (
                 "rights_ledger_table",
                 "franceconnect_table",
                 "dossiers_table",
+                "evaluations_table",
                 "rne_ingestions_table",  # mandates taken back from a typed identity
             ),
             send_queues=("support_queue_name", "account_mail_queue_name"),

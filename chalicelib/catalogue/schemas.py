@@ -76,6 +76,13 @@ class OrganismeFiche(AnswerModel):
     agrement: dict[str, Any] | None = None
 
 
+class Notes(AnswerModel):
+    """La moyenne des évaluations des élus (sur 5), dès 5 évaluations."""
+
+    moyenne: str
+    nombre: int
+
+
 class Formation(AnswerModel):
     id: str
     catalogue: Catalogue
@@ -88,3 +95,4 @@ class Formation(AnswerModel):
     lieu: Lieu
     prochaine_session: Day | None = None
     sessions: list[SessionFormation]
+    evaluation: Notes | None = None

@@ -92,6 +92,7 @@ class Catalogue:
         clock: Callable[[], datetime],
         places_taken: Callable[[str, list[str]], dict[str, int]],
         places_for_dif: Callable[[str, int, date], int],
+        rating_of: Callable[[str], tuple[str, int] | None] = lambda _: None,
     ) -> None:
         self._store = store
         self._cursors = cursors
@@ -100,6 +101,8 @@ class Catalogue:
         # the enrolment's rule of how many DIF files a session takes, given by the services:
         # the catalogue shows it and never imports the enrolment that uses the catalogue
         self._places_for_dif = places_for_dif
+        # the élus' average of a formation, from the evaluations (shown from 5 ratings)
+        self._rating_of = rating_of
 
     # --- storage ----------------------------------------------------------------------------
     def save(self, formations: list[dict]) -> None:
@@ -119,7 +122,14 @@ class Catalogue:
         sessions = [s.id for s in formation.sessions or []]
         taken = self._places_taken(formation.id, sessions) if sessions else {}
         day = self._now().astimezone(PARIS).date()
-        return detail(formation, day, taken, self._places_for_dif)
+        fiche = detail(formation, day, taken, self._places_for_dif)
+        rating = self._rating_of(formation.id)
+        if rating is None:
+            return fiche
+        moyenne, nombre = rating
+        return fiche.model_copy(
+            update={"evaluation": schemas.Notes(moyenne=moyenne, nombre=nombre)}
+        )
 
     # --- search -----------------------------------------------------------------------------
     def search(self, query: schemas.SearchQuery) -> schemas.FormationPage:

@@ -6,6 +6,7 @@ from . import (
     catalogue,
     docs,
     dossiers,
+    evaluations,
     franceconnect,
     health,
     me,
@@ -31,6 +32,7 @@ BLUEPRINTS = (
     rights,
     catalogue,
     dossiers,
+    evaluations,
     support,
     rne,
 )

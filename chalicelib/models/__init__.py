@@ -8,6 +8,7 @@ from pynamodb.models import Model
 from .account import Account, AccountEmail, Address
 from .auth import PasswordReset, Session
 from .enrolment import Dossier, EnrolmentGuard, SessionPlaces
+from .evaluation import Evaluation, EvaluationTotal
 from .formation import Formation
 from .franceconnect import FcLink, FcLoginState, FcPendingIdentity
 from .organisme import Organisme, OrganismeKey
@@ -40,6 +41,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Organisme,
     OrganismeKey,
     TakenBack,
+    Evaluation,
+    EvaluationTotal,
 )
 
 __all__ = [
@@ -50,6 +53,8 @@ __all__ = [
     "CreditRun",
     "Dossier",
     "EnrolmentGuard",
+    "Evaluation",
+    "EvaluationTotal",
     "FcLink",
     "FcLoginState",
     "FcPendingIdentity",

@@ -52,6 +52,7 @@ BUSINESS = (
         ),
     ),
     ("Droits DIF élus : débités et remboursés (€)", (M.DIF_DEBITED_EUROS, M.DIF_REFUNDED_EUROS)),
+    ("Formations évaluées par les élus", (M.TRAINING_RATED,)),
     (
         "Demandes d'aide",
         (

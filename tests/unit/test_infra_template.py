@@ -79,7 +79,7 @@ def test_tables_are_on_demand_recoverable_encrypted_and_expire_what_expires(prod
     tables = of_type(prod, "AWS::DynamoDB::Table")
     names = {t["Properties"]["TableName"] for t in tables.values()}
     # 13, and the enrolment files and the organismes
-    assert "mce-prod-idempotency" in names and len(tables) == 15
+    assert "mce-prod-idempotency" in names and len(tables) == 16
     for table in tables.values():
         properties = table["Properties"]
         assert properties["BillingMode"] == "PAY_PER_REQUEST"

@@ -34,6 +34,7 @@ DEPLOYED_IN_PROD = {
     "franceconnect_table": "mce-prod-franceconnect",
     "dossiers_table": "mce-prod-dossiers",
     "organismes_table": "mce-prod-organismes",
+    "evaluations_table": "mce-prod-evaluations",
     "rne_bucket": "mce-prod-rne",
     "support_bucket": "mce-prod-support-pieces",
     "rne_queue_name": "mce-prod-rne-ingest",
