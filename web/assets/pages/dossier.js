@@ -2,6 +2,10 @@ import { api, dateFr, dateTimeFr, el, euros, loginUrl, page, params, showProblem
 
 const BY = { titulaire: "vous", organisme: "l'organisme", systeme: "délai dépassé" };
 const CANCELLABLE = ["en_attente_organisme", "acceptee", "validee"];
+// From the declaration of the exit on, the training can be rated; once the service done is
+// validated, the attestation can be downloaded.
+const AFTER_EXIT = ["sortie_declaree", "service_fait_declare", "service_fait_valide", "paye"];
+const ATTESTED = ["service_fait_valide", "paye"];
 
 page(async (user) => {
   if (!user) { window.location.assign(loginUrl()); return; }
@@ -41,8 +45,41 @@ function render(dossier, refresh) {
     el("ol", { class: "chronologie" }, dossier.historique.map((step) => el("li", {},
       el("strong", {}, STATUTS[step.statut] || step.statut), ` — ${dateTimeFr(step.date)} (par ${BY[step.par] || step.par})`,
       step.motif ? el("span", { class: "aide" }, `Motif : ${step.motif}`) : null))),
+    ATTESTED.includes(dossier.statut)
+      ? el("p", {}, el("a", { href: `/api/me/dossiers/${encodeURIComponent(dossier.id)}/attestation`, download: "" },
+        "Télécharger l'attestation de formation (PDF)"))
+      : null,
+    AFTER_EXIT.includes(dossier.statut) ? ratingForm(dossier) : null,
     el("p", {}, el("a", { href: `/formation?id=${encodeURIComponent(dossier.formation_id)}` }, "Voir la formation")),
   ];
+}
+
+function ratingForm(dossier) {
+  const path = `/me/dossiers/${encodeURIComponent(dossier.id)}/evaluation`;
+  const status = el("div", { role: "status", class: "aide" });
+  const notes = [1, 2, 3, 4, 5].map((n) => el("label", { class: "choix" },
+    el("input", { type: "radio", name: "note", value: String(n), required: "" }), ` ${n}`));
+  const comment = el("textarea", { id: "commentaire", name: "commentaire", maxlength: "500", rows: "3" });
+  const form = el("form", { class: "formulaire", novalidate: "" },
+    el("fieldset", { class: "champ" }, el("legend", {}, "Votre note (1 : décevante, 5 : excellente)"), ...notes),
+    el("div", { class: "champ" }, el("label", { for: "commentaire" }, "Commentaire (facultatif, 500 caractères au plus)"), comment),
+    el("button", { type: "submit", class: "bouton-principal" }, "Enregistrer mon évaluation"),
+    status);
+  const fill = (rating) => {
+    form.querySelector(`[name=note][value="${rating.note}"]`).checked = true;
+    comment.value = rating.commentaire || "";
+    status.textContent = `Évaluation enregistrée, modifiable jusqu'au ${dateTimeFr(rating.modifiable_jusqu_au)}.`;
+  };
+  api(path).then(({ status: code, data }) => { if (code === 200) fill(data); });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const chosen = form.querySelector("[name=note]:checked");
+    const body = { note: chosen ? Number(chosen.value) : null, commentaire: comment.value.trim() || null };
+    const { status: code, data } = await api(path, { method: "PUT", body });
+    if (code === 200) { fill(data); return; }
+    showProblem(form, data, code);
+  });
+  return el("section", { "aria-labelledby": "evaluer" }, el("h2", { id: "evaluer" }, "Évaluer la formation"), form);
 }
 
 function validateButton(dossier, zone, refresh) {
