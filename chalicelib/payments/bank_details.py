@@ -6,17 +6,12 @@ field errors, like every form of the service."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from schwifty import BIC, IBAN
-from schwifty.exceptions import (
-    InvalidBankCode,
-    InvalidBBANChecksum,
-    InvalidChecksumDigits,
-    InvalidCountryCode,
-    SchwiftyException,
-)
+from typing import TYPE_CHECKING
 
 from chalicelib.errors import FieldError, InvalidForm
+
+if TYPE_CHECKING:  # schwifty is imported when a check runs: 70 ms a cold start need not pay
+    from schwifty import BIC, IBAN
 
 
 @dataclass(frozen=True)
@@ -56,6 +51,14 @@ def mask_iban(iban: str) -> str:
 
 
 def _checked_iban(value: str, errors: list[FieldError]) -> IBAN | None:
+    from schwifty import IBAN
+    from schwifty.exceptions import (
+        InvalidBBANChecksum,
+        InvalidChecksumDigits,
+        InvalidCountryCode,
+        SchwiftyException,
+    )
+
     if not value:
         errors.append(FieldError("iban", "Indiquez l'IBAN du compte de l'organisme."))
         return None
@@ -80,6 +83,9 @@ def _checked_iban(value: str, errors: list[FieldError]) -> IBAN | None:
 
 
 def _checked_bic(value: str, errors: list[FieldError]) -> BIC | None:
+    from schwifty import BIC
+    from schwifty.exceptions import SchwiftyException
+
     if not value:
         errors.append(FieldError("bic", "Indiquez le BIC de la banque de l'organisme."))
         return None
@@ -96,6 +102,9 @@ def _bank_mismatch(iban: IBAN, bic: BIC) -> str | None:
     """Why the BIC is not the IBAN's bank, when the registry knows the bank's BICs; None when it
     matches or when the bank is unknown (the registry is not exhaustive: no refusal on doubt).
     Bank and country are compared, not the branch: one bank has several branch codes."""
+    from schwifty import BIC
+    from schwifty.exceptions import InvalidBankCode
+
     try:
         candidates = BIC.candidates_from_bank_code(iban.country_code, iban.bank_code)
     except InvalidBankCode:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import InvalidForm
@@ -178,6 +177,8 @@ def _with_batch_identifiers(
 @lru_cache(maxsize=1)
 def _schema() -> XMLSchema:
     """The XSD sepaxml ships (the ISO 20022 message definition), read once per process."""
+    from importlib import resources
+
     import xmlschema
 
     xsd = resources.files("sepaxml") / "schemas" / f"{PAIN_001}.xsd"
