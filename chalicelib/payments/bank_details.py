@@ -23,7 +23,7 @@ class BankAccount:
 
 
 def compact(value: str) -> str:
-    """As banks compare them: no spaces, upper case ("fr76 3000 6..." -> "FR763000 6...")."""
+    """As banks compare them: no spaces, upper case ("fr76 3000 6000 ..." -> "FR7630006000...")."""
     return "".join(value.split()).upper()
 
 
