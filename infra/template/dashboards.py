@@ -46,12 +46,20 @@ BUSINESS = (
             M.DOSSIER_REFUSED,
             M.DOSSIER_VALIDATED,
             M.DOSSIER_IN_TRAINING,
-            M.DOSSIER_DONE,
+            M.DOSSIER_EXIT_DECLARED,
+            M.DOSSIER_SERVICE_HELD,
+            M.DOSSIER_SERVICE_VALIDATED,
+            M.DOSSIER_SERVICE_REJECTED,
+            M.DOSSIER_PAID,
             M.DOSSIER_CANCELLED,
             M.DOSSIER_EXPIRED,
         ),
     ),
-    ("Droits DIF élus : débités et remboursés (€)", (M.DIF_DEBITED_EUROS, M.DIF_REFUNDED_EUROS)),
+    (
+        "Droits DIF élus : débités et remboursés (€)",
+        (M.DIF_DEBITED_EUROS, M.DIF_REFUNDED_EUROS, M.DIF_UNREALISED_REFUNDED_EUROS),
+    ),
+    ("Service fait validé : dû aux organismes (€)", (M.ORGANISMES_DUE_EUROS,)),
     (
         "Demandes d'aide",
         (
