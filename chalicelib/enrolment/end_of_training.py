@@ -22,6 +22,7 @@ from .holder import is_dossier_id
 from .schemas import Dossier as DossierView
 from .schemas import ExitDeclaration, ServiceDeclaration
 from .store import BalanceMoved, Change, DossierStore, StatusChanged
+from .transitions import Transitions
 
 HELD, TO_PAY = "attente", "a_payer"  # the file's `paiement`, while at the funder's
 ATTEMPTS = 5  # a refund reckoned again when the balance moved in between
@@ -36,7 +37,7 @@ class EndOfTraining:
     def __init__(
         self,
         store: DossierStore,
-        transitions,
+        transitions: Transitions,
         clock: Callable[[], datetime],
     ) -> None:
         self._store = store
