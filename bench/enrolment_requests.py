@@ -4,7 +4,8 @@ counted, not timed: moto's speed says nothing of DynamoDB's).
 Every authenticated request pays 2 for its session (the session, then the account). Targets:
 validation <= 6 in all (the debit is one transaction; 5 unless a mandate is held through a
 copy under another form of the name, whose certified key is then looked up), a list page <= 2
-beyond the session.
+beyond the session, the service done validated at once with its refund <= 6 (the key, the
+file, one transaction, the two emails' addressees).
 
 Run: .venv/bin/python -m bench.enrolment_requests   (also part of `make bench`)
 """
@@ -85,7 +86,56 @@ def measure() -> list[tuple[str, int, dict]]:
             )
             call("POST .../validation (debit)", "POST", f"/me/dossiers/{dossier}/validation")
             call("POST .../annulation (refund)", "POST", f"/me/dossiers/{dossier}/annulation")
+            _end_of_training(call, training, headers={"Idempotency-Key": uuid.uuid4().hex})
     return results
+
+
+def _end_of_training(call, training: dict, headers: dict) -> None:
+    """A second file to its end: in training, the exit at 50 %, the service done validated at
+    once with the unrealised half credited back."""
+    from datetime import UTC, date, datetime, timedelta
+
+    import time_machine
+
+    session = training["sessions"][1]
+    dossier = call(
+        "POST /me/dossiers (second)",
+        "POST",
+        "/me/dossiers",
+        {"formation_id": training["id"], "session_id": session["id"]},
+        headers=headers,
+    )["id"]
+    base = f"/organismes/dossiers/{dossier}"
+    call("POST .../acceptation (second)", "POST", f"{base}/acceptation", as_organisme=True)
+    call("POST .../validation (second)", "POST", f"/me/dossiers/{dossier}/validation")
+    start, end = (date.fromisoformat(session[k]) for k in ("date_debut", "date_fin"))
+    with time_machine.travel(
+        datetime.combine(start, datetime.min.time(), UTC) + timedelta(hours=9)
+    ):
+        call(
+            "POST .../entree-en-formation", "POST", f"{base}/entree-en-formation", as_organisme=True
+        )
+    with time_machine.travel(datetime.combine(end, datetime.min.time(), UTC) + timedelta(hours=16)):
+        exit_ = {
+            "date_sortie": end.isoformat(),
+            "taux_realisation": 50,
+            "motif_partiel": "abandon",
+            "heures_realisees": 7,
+        }
+        call("POST .../sortie", "POST", f"{base}/sortie", exit_, as_organisme=True)
+        invoice = {
+            "numero": "F-1",
+            "date": end.isoformat(),
+            "montant_ht": "150",
+            "montant_ttc": "150",
+        }
+        call(
+            "POST .../service-fait (validated)",
+            "POST",
+            f"{base}/service-fait",
+            {"facture": invoice},
+            as_organisme=True,
+        )
 
 
 def main() -> None:
@@ -104,6 +154,11 @@ def main() -> None:
     print(
         f"list page: {page} beyond the {SESSION} of the session (target <= 2: "
         f"{'ok' if page <= 2 else 'MISSED'})"
+    )
+    service = costs["POST .../service-fait (validated)"]
+    print(
+        f"service done validated with its refund: {service} in all (target <= 6: "
+        f"{'ok' if service <= 6 else 'MISSED'})"
     )
 
 

@@ -345,6 +345,26 @@ ANSWERS: dict[type[DomainError], Answer] = {
         "avec FranceConnect+ : vous reviendrez ensuite à votre dossier pour le valider.",
         members=lambda e: {"connexion": certified_login_url(e.dossier_id)},
     ),
+    enrolment.InvoiceOverDue: Answer(
+        422,
+        "facture-superieure-au-du",
+        lambda e: (
+            f"La facture ({euros_fr(e.invoiced_centimes)} TTC) dépasse le montant dû "
+            f"({euros_fr(e.due_centimes)}) : le prix de la formation au taux de réalisation "
+            "déclaré. Déposez une facture de ce montant au plus."
+        ),
+        field=lambda _: "facture.montant_ttc",
+        members=lambda e: {"montant_du": _euros(e.due_centimes)},
+    ),
+    enrolment.ExitBeforeSession: Answer(
+        422,
+        "sortie-avant-la-session",
+        lambda e: (
+            "Date de sortie : la session commence le "
+            f"{_date_fr(e.first_day)} ; la sortie ne peut pas la précéder."
+        ),
+        field=lambda _: "date_sortie",
+    ),
     enrolment.OrganismeKeyInvalid: Answer(
         401,
         "cle-organisme-invalide",

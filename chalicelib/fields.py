@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from . import names
@@ -274,6 +274,46 @@ class IsoDate(Text):
 
     def extra_schema(self) -> dict[str, Any]:
         return {"format": "date", "maxLength": 10}
+
+
+@dataclass(frozen=True)
+class PastDate(IsoDate):
+    """A day that has come (today included)."""
+
+    def check(self, day: date, today: date | None) -> date:
+        if day > (today or date.today()):
+            raise Invalid(f"{self.label} : cette date est dans le futur.")
+        return day
+
+
+@dataclass(frozen=True)
+class Quantity(Rule):
+    """A JSON number between 0 and `maximum`, kept to the hundredth (half up)."""
+
+    label: str
+    maximum: int
+    unit: str = ""
+    required: bool = True
+
+    def clean(self, value: Any, today: date | None = None) -> Decimal | None:
+        if value is None:
+            if self.required:
+                raise Invalid(f"{self.label} : ce champ est obligatoire.")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise Invalid(f"{self.label} : un nombre est attendu (exemple : 12.5).")
+        number = Decimal(str(value))
+        if not number.is_finite() or not 0 <= number <= self.maximum:
+            raise Invalid(f"{self.label} : un nombre entre 0 et {self.maximum}{self.unit}.")
+        return number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    def schema(self) -> dict[str, Any]:
+        return {
+            "type": "number" if self.required else ["number", "null"],
+            "minimum": 0,
+            "maximum": self.maximum,
+            "description": self.label,
+        }
 
 
 @dataclass(frozen=True)

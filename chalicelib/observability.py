@@ -84,12 +84,18 @@ class Metric:
     DOSSIER_REFUSED = "DossierRefused"
     DOSSIER_VALIDATED = "DossierValidated"
     DOSSIER_IN_TRAINING = "DossierInTraining"
-    DOSSIER_DONE = "DossierDone"
+    DOSSIER_EXIT_DECLARED = "DossierExitDeclared"
+    DOSSIER_SERVICE_HELD = "DossierServiceHeld"  # the service done waits for an operator
+    DOSSIER_SERVICE_VALIDATED = "DossierServiceValidated"
+    DOSSIER_SERVICE_REJECTED = "DossierServiceRejected"  # by an operator
+    DOSSIER_PAID = "DossierPaid"
     DOSSIER_CANCELLED = "DossierCancelled"
     TRAINING_RATED = "TrainingRated"
     DOSSIER_EXPIRED = "DossierExpired"
     DIF_DEBITED_EUROS = "DifDebitedEuros"
     DIF_REFUNDED_EUROS = "DifRefundedEuros"
+    DIF_UNREALISED_REFUNDED_EUROS = "DifUnrealisedRefundedEuros"  # the part not delivered
+    ORGANISMES_DUE_EUROS = "OrganismesDueEuros"  # validated, to be paid to organismes
 
 
 def count(name: str, value: int = 1) -> None:

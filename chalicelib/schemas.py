@@ -157,6 +157,7 @@ class Problem(AnswerModel):
     reste_a_charge: Euros | None = None
     montant: Euros | None = None
     disponible: Euros | None = None
+    montant_du: Euros | None = None
     connexion: (
         Annotated[
             str,

@@ -369,6 +369,16 @@ def organisme_desk():
 
 
 @factory
+def end_of_training():
+    from .clock import utc_now
+    from .enrolment.end_of_training import EndOfTraining
+
+    return EndOfTraining(
+        store=dossier_store(), transitions=_transitions().transitions, clock=utc_now
+    )
+
+
+@factory
 def deadlines():
     from .clock import utc_now
     from .enrolment.deadlines import Deadlines

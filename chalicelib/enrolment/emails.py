@@ -30,10 +30,19 @@ _FOR_HOLDER = {
         "Votre formation a commencé",
         "L'organisme a déclaré votre entrée en formation.",
     ),
-    rules.DONE: (
-        "Votre formation est terminée",
-        "L'organisme a déclaré le service fait : votre dossier est clos.",
+    rules.EXIT_DECLARED: (
+        "L'organisme a déclaré la fin de votre formation",
+        "Il lui reste à déclarer le service fait, avec sa facture.",
     ),
+    rules.SERVICE_DECLARED: (
+        "Le service fait de votre formation est en vérification",
+        "La Caisse des Dépôts vérifie la déclaration de l'organisme avant de le payer.",
+    ),
+    rules.SERVICE_VALIDATED: (
+        "Le service fait de votre formation est validé",
+        "L'organisme sera payé de ce qui a été réalisé.",
+    ),
+    rules.PAID: ("L'organisme a été payé", "Votre dossier est clos."),
     rules.REFUSED: (
         "L'organisme a refusé votre inscription",
         "La place est libérée ; vos droits n'ont pas été débités.",
@@ -77,6 +86,7 @@ def to_holder(dossier, to: str, prenoms: str, public_url: str) -> Email:
         extra.append(f"Vos droits ont été recrédités de {euros_fr(int(dossier.montant_centimes))}.")
     if dossier.motif and dossier.statut in (rules.REFUSED, rules.CANCELLED_BY_ORGANISME):
         extra.append(f"Motif donné par l'organisme : {dossier.motif}")
+    extra += _end_of_training(dossier)
     link = f"{public_url}/dossier?id={dossier.id}"
     paragraphs = [f"Bonjour {prenoms},", _about(dossier), next_step, *extra]
     return Email(
@@ -87,8 +97,78 @@ def to_holder(dossier, to: str, prenoms: str, public_url: str) -> Email:
     )
 
 
+def _end_of_training(dossier) -> list[str]:
+    """The completion, what is paid and what came back to the rights, once known."""
+    lines = []
+    if dossier.statut == rules.EXIT_DECLARED and dossier.sortie is not None:
+        lines.append(f"Taux de réalisation déclaré : {_rate(dossier.sortie.taux_centiemes)} %.")
+    if dossier.statut == rules.SERVICE_VALIDATED and dossier.montant_du_centimes is not None:
+        lines.append(f"Montant payé à l'organisme : {euros_fr(int(dossier.montant_du_centimes))}.")
+        if dossier.rendu_centimes:
+            lines.append(
+                "La part non réalisée revient à vos droits DIF élus : "
+                f"{euros_fr(int(dossier.rendu_centimes))} recrédités."
+            )
+        if dossier.non_rendu_centimes:
+            lines.append(
+                f"{euros_fr(int(dossier.non_rendu_centimes))} n'ont pas pu être recrédités : "
+                "vos droits auraient dépassé leur plafond."
+            )
+    return lines
+
+
+def _rate(hundredths) -> str:
+    units, rest = divmod(int(hundredths), 100)
+    return f"{units},{rest:02d}" if rest else str(units)
+
+
+def _for_organisme_at_the_end(dossier) -> tuple[str, list[str]]:
+    api = f"/api/organismes/dossiers/{dossier.id}"
+    due = euros_fr(int(dossier.montant_du_centimes or 0))
+    check = dossier.controle
+    if dossier.statut == rules.EXIT_DECLARED and check is not None and check.issue == "rejetee":
+        return f"Service fait rejeté ({dossier.id})", [
+            f"Motif : {dossier.motif or ''}",
+            f"Déclarez à nouveau la sortie (POST {api}/sortie) ou le service fait "
+            f"(POST {api}/service-fait).",
+        ]
+    if dossier.statut == rules.EXIT_DECLARED:
+        late = dossier.sortie is not None and dossier.sortie.tardive
+        return f"Sortie enregistrée ({dossier.id})", [
+            f"Montant dû au taux de réalisation déclaré : {due}.",
+            f"Déclarez le service fait avec votre facture (POST {api}/service-fait).",
+            *(
+                [
+                    "Sortie déclarée plus de trois jours ouvrés après la date de sortie : signalée "
+                    "en retard."
+                ]
+                if late
+                else []
+            ),
+        ]
+    if dossier.statut == rules.SERVICE_DECLARED:
+        reasons = list(check.raisons or []) if check is not None else []
+        return f"Service fait en vérification ({dossier.id})", [
+            "La Caisse des Dépôts vérifie votre déclaration avant de la valider : "
+            + "; ".join(reasons)
+            + ".",
+        ]
+    return f"Service fait validé ({dossier.id})", [f"{due} vous seront payés."]
+
+
 def to_organisme(dossier, to: str, public_url: str) -> Email:
-    """A new request to answer, or a cancellation by the holder."""
+    """A new request to answer, a cancellation by the holder, or a step of the end of the
+    training (the exit, the service done held, rejected or validated)."""
+    if dossier.statut in rules.AT_THE_END:
+        subject, lines = _for_organisme_at_the_end(dossier)
+        link = f"{public_url}/api/organismes/dossiers?statut={dossier.statut}"
+        paragraphs = ["Bonjour,", _about(dossier), *lines]
+        return Email(
+            to=to,
+            subject=subject,
+            text="\n\n".join([*paragraphs, _SIGNATURE]),
+            html=_html(paragraphs, link),
+        )
     if dossier.statut == rules.WAITING:
         subject = f"Nouvelle demande d'inscription ({dossier.id})"
         next_step = (

@@ -99,3 +99,20 @@ class CertifiedIdentityRequired(DomainError):
 
 class OrganismeKeyInvalid(DomainError):
     """No API key, an unknown one, or a revoked one."""
+
+
+class InvoiceOverDue(DomainError):
+    """The invoice asks more than the price times the completion rate."""
+
+    def __init__(self, due_centimes: int, invoiced_centimes: int) -> None:
+        super().__init__("invoice over the amount due")
+        self.due_centimes = due_centimes
+        self.invoiced_centimes = invoiced_centimes
+
+
+class ExitBeforeSession(DomainError):
+    """An exit declared before the session's first day."""
+
+    def __init__(self, first_day: date) -> None:
+        super().__init__("exit before the session")
+        self.first_day = first_day

@@ -142,6 +142,7 @@ class HolderFiles:
             historique=[StatusChange(date=now, statut=rules.WAITING, par=rules.HOLDER)],
             demande=asked,
             stagiaire=Trainee(nom=account.nom, prenoms=account.prenoms),
+            duree_centiemes=int(offer.hours * 100),  # the completion is checked against it
             garde_declaree=account.franceconnect is None,
         )
         try:

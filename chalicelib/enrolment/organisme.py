@@ -1,5 +1,6 @@
 """The organisme's side of enrolment, through its own API key: its files by status, and its
-answers (acceptance, refusal, entry into training, service done, cancellation). An organisme
+answers (acceptance, refusal, entry into training, cancellation; the exit and the service
+done are in end_of_training.py). An organisme
 sees and moves only the files of its SIRET. And the operators' side: organismes and their
 keys, stored hashed, revocable."""
 
@@ -30,7 +31,6 @@ ACTIONS = {
     "acceptation": rules.ACCEPTED,
     "refus": rules.REFUSED,
     "entree-en-formation": rules.IN_TRAINING,
-    "service-fait": rules.DONE,
     "annulation": rules.CANCELLED_BY_ORGANISME,
 }
 
@@ -91,8 +91,6 @@ class OrganismeDesk:
             raise TransitionRefused(rules.EXPIRED, target)
         if target == rules.IN_TRAINING and today < date.fromisoformat(dossier.date_debut):
             raise TransitionRefused(dossier.statut, target)  # not before the first day
-        if target == rules.DONE and today < date.fromisoformat(dossier.date_fin):
-            raise TransitionRefused(dossier.statut, target)  # not before the last day
         deadline = (
             rules.holder_deadline(self._now(), date.fromisoformat(dossier.date_debut))
             if target == rules.ACCEPTED

@@ -105,7 +105,9 @@ def holder_deadline(now: datetime, session_start: date) -> datetime:
 
 # --- the life of a file ---------------------------------------------------------------------
 WAITING, ACCEPTED, VALIDATED = "en_attente_organisme", "acceptee", "validee"
-IN_TRAINING, DONE = "en_formation", "service_fait"
+IN_TRAINING, EXIT_DECLARED = "en_formation", "sortie_declaree"
+SERVICE_DECLARED, SERVICE_VALIDATED, PAID = "service_fait_declare", "service_fait_valide", "paye"
+LEGACY_DONE = "service_fait"  # before the exit and the invoice: `infra.paiements migrer`
 REFUSED, EXPIRED = "refusee", "expiree"
 CANCELLED_BY_HOLDER, CANCELLED_BY_ORGANISME = "annulee_titulaire", "annulee_organisme"
 STATUSES = (
@@ -113,16 +115,19 @@ STATUSES = (
     ACCEPTED,
     VALIDATED,
     IN_TRAINING,
-    DONE,
+    EXIT_DECLARED,
+    SERVICE_DECLARED,
+    SERVICE_VALIDATED,
+    PAID,
     REFUSED,
     EXPIRED,
     CANCELLED_BY_HOLDER,
     CANCELLED_BY_ORGANISME,
 )
-HOLDER, ORGANISME, SYSTEM = "titulaire", "organisme", "systeme"
+HOLDER, ORGANISME, SYSTEM, OPERATOR = "titulaire", "organisme", "systeme", "operateur"
 
 # (from, to) -> who may make that change
-TRANSITIONS: dict[tuple[str, str], str] = {
+TRANSITIONS: dict[tuple[str, str], str | tuple[str, ...]] = {
     (WAITING, ACCEPTED): ORGANISME,
     (WAITING, REFUSED): ORGANISME,
     (WAITING, EXPIRED): SYSTEM,
@@ -135,16 +140,33 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (VALIDATED, IN_TRAINING): ORGANISME,
     (VALIDATED, CANCELLED_BY_HOLDER): HOLDER,
     (VALIDATED, CANCELLED_BY_ORGANISME): ORGANISME,
-    (IN_TRAINING, DONE): ORGANISME,
+    (IN_TRAINING, EXIT_DECLARED): ORGANISME,
     (IN_TRAINING, CANCELLED_BY_ORGANISME): ORGANISME,
+    (EXIT_DECLARED, EXIT_DECLARED): ORGANISME,  # corrected (after an operator's rejection)
+    (EXIT_DECLARED, SERVICE_DECLARED): ORGANISME,
+    # the funder: at once when the declaration is consistent, else an operator
+    (SERVICE_DECLARED, SERVICE_VALIDATED): (SYSTEM, OPERATOR),
+    (SERVICE_DECLARED, EXIT_DECLARED): OPERATOR,  # rejected: the organisme declares again
+    (SERVICE_VALIDATED, PAID): SYSTEM,  # the payment batches
 }
 # Statuses in which a place is held, and in which a deadline runs.
-HOLDS_A_PLACE = (WAITING, ACCEPTED, VALIDATED, IN_TRAINING, DONE)
+HOLDS_A_PLACE = (
+    WAITING,
+    ACCEPTED,
+    VALIDATED,
+    IN_TRAINING,
+    EXIT_DECLARED,
+    SERVICE_DECLARED,
+    SERVICE_VALIDATED,
+    PAID,
+)
 WITH_DEADLINE = (WAITING, ACCEPTED)
+AT_THE_END = (EXIT_DECLARED, SERVICE_DECLARED, SERVICE_VALIDATED)  # the organisme hears of it
 
 
 def allowed(current: str, target: str, by: str) -> bool:
-    return TRANSITIONS.get((current, target)) == by
+    who = TRANSITIONS.get((current, target))
+    return by == who or (isinstance(who, tuple) and by in who)
 
 
 def releases_place(target: str) -> bool:
@@ -152,5 +174,6 @@ def releases_place(target: str) -> bool:
 
 
 def under_way(statut: str) -> bool:
-    """A file that can still change (some transition leaves its status)."""
-    return any(source == statut for source, _ in TRANSITIONS)
+    """A file that can still change for its holder: once the service done is validated, only
+    the organisme's payment is left."""
+    return statut != SERVICE_VALIDATED and any(source == statut for source, _ in TRANSITIONS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
@@ -20,11 +21,12 @@ from ..models import (
     Organisme,
     OrganismeKey,
     SessionPlaces,
+    set_or_remove,
 )
 from ..models.enrolment import RUNNING_DEADLINE, StatusChange
 from ..rights.store import Write, cancellation_reasons, transact
 from .errors import AlreadyEnrolled, InsufficientRights, OneRequestUntilCertified, SessionFull
-from .rules import WITH_DEADLINE
+from .rules import LEGACY_DONE, WITH_DEADLINE
 
 
 class DossierExists(Exception):
@@ -33,6 +35,10 @@ class DossierExists(Exception):
 
 class StatusChanged(Exception):
     """The file's status (or deadline) changed since it was read."""
+
+
+class BalanceMoved(Exception):
+    """A refund's ceiling condition failed: the balance moved since it was reckoned."""
 
 
 def places_key(formation_id: str, session_id: str) -> str:
@@ -63,6 +69,9 @@ class Change:
     release_place: bool = False
     end_guard: bool = False
     flags: dict[str, bool] = field(default_factory=dict)  # debite, rembourse
+    fields: dict[str, Any] = field(default_factory=dict)  # set, or removed when None
+    steps: tuple[tuple[str, str], ...] = ()  # (status, by) passed through on the way
+    ceiling_write: int | None = None  # which of `money` holds a refund's ceiling condition
 
 
 class DossierStore:
@@ -152,6 +161,24 @@ class DossierStore:
             Dossier.deadline_index.query(RUNNING_DEADLINE, Dossier.echeance <= now, limit=limit)
         )
 
+    def at_the_funder(self, state: str, limit: int = 1000) -> list[Dossier]:
+        """Files held for an operator ("attente") or validated and to be paid ("a_payer"), by
+        organisme then date (the sparse payment index: no Scan)."""
+        return list(Dossier.payment_index.query(state, limit=limit))
+
+    def validated_of(self, siret: str, limit: int = 1000) -> list[Dossier]:
+        """An organisme's files whose service done is validated, not yet paid."""
+        return list(
+            Dossier.payment_index.query(
+                "a_payer", Dossier.paiement_tri.startswith(f"{siret}#"), limit=limit
+            )
+        )
+
+    def legacy_done(self):
+        """Files ended as `service_fait` before the exit and the invoice were declared: a
+        migration's scan, never on a request's path."""
+        yield from Dossier.scan(Dossier.statut == LEGACY_DONE)
+
     # --- writes -----------------------------------------------------------------------------
     def create(self, dossier: Dossier, places_limit: int) -> None:
         """The file, its place in the session and the person's guard for that session, all or
@@ -208,11 +235,15 @@ class DossierStore:
         entry = StatusChange(
             date=change.now, statut=change.target, par=change.by, motif=change.motif
         )
+        entries = [
+            *(StatusChange(date=change.now, statut=s, par=by) for s, by in change.steps),
+            entry,
+        ]
         actions = [
             Dossier.statut.set(change.target),
             Dossier.statut_tri.set(f"{change.target}#{dossier.created_at.isoformat()}"),
             Dossier.updated_at.set(change.now),
-            Dossier.historique.set(Dossier.historique.append([entry])),
+            Dossier.historique.set(Dossier.historique.append(entries)),
         ]
         if change.motif:
             actions.append(Dossier.motif.set(change.motif))
@@ -224,6 +255,7 @@ class DossierStore:
         else:
             actions += [Dossier.echeance.remove(), Dossier.a_echeance.remove()]
         actions += [getattr(Dossier, name).set(value) for name, value in change.flags.items()]
+        actions += set_or_remove(Dossier, change.fields)
         condition = Dossier.statut == dossier.statut
         if change.only_if_overdue:
             condition &= Dossier.echeance <= change.now
@@ -259,12 +291,14 @@ class DossierStore:
                 raise InsufficientRights(int(dossier.montant_centimes), -1) from None
             if _failed(reasons, 0):
                 raise StatusChanged() from None
+            if change.ceiling_write is not None and _failed(reasons, 1 + change.ceiling_write):
+                raise BalanceMoved() from None
             raise
         dossier.statut = change.target
         dossier.motif = change.motif or dossier.motif
-        dossier.historique = [*(dossier.historique or []), entry]
+        dossier.historique = [*(dossier.historique or []), *entries]
         dossier.echeance = change.deadline if change.target in WITH_DEADLINE else None
-        for name, value in change.flags.items():
+        for name, value in {**change.flags, **change.fields}.items():
             setattr(dossier, name, value)
 
     # --- organismes -------------------------------------------------------------------------

@@ -19,7 +19,10 @@ METRIC_OF_STATUS = {
     rules.ACCEPTED: Metric.DOSSIER_ACCEPTED,
     rules.VALIDATED: Metric.DOSSIER_VALIDATED,
     rules.IN_TRAINING: Metric.DOSSIER_IN_TRAINING,
-    rules.DONE: Metric.DOSSIER_DONE,
+    rules.EXIT_DECLARED: Metric.DOSSIER_EXIT_DECLARED,
+    rules.SERVICE_DECLARED: Metric.DOSSIER_SERVICE_HELD,  # validated at once otherwise
+    rules.SERVICE_VALIDATED: Metric.DOSSIER_SERVICE_VALIDATED,
+    rules.PAID: Metric.DOSSIER_PAID,
     rules.REFUSED: Metric.DOSSIER_REFUSED,
     rules.EXPIRED: Metric.DOSSIER_EXPIRED,
     rules.CANCELLED_BY_HOLDER: Metric.DOSSIER_CANCELLED,
@@ -48,10 +51,20 @@ class Transitions:
         flags: dict[str, bool] | None = None,
         only_if_overdue: bool = False,
         holder: Account | None = None,
+        fields: dict | None = None,
+        steps: tuple[tuple[str, str], ...] = (),
+        ceiling_write: int | None = None,
+        metric: str | None = None,
     ) -> Dossier:
         """TransitionRefused when `by` may not move the file from its status to `target`,
-        or when someone else moved it first."""
-        if not rules.allowed(dossier.statut, target, by):
+        or when someone else moved it first (BalanceMoved: a refund's ceiling condition failed;
+        read the balance again). `steps`: statuses passed through in the same change."""
+        previous = dossier.statut
+        for status, who in steps:
+            if not rules.allowed(previous, status, who):
+                raise TransitionRefused(dossier.statut, status)
+            previous = status
+        if not rules.allowed(previous, target, by):
             raise TransitionRefused(dossier.statut, target)
         now = self._now()
         money = list(money or [])
@@ -79,13 +92,16 @@ class Transitions:
             release_place=rules.releases_place(target),
             end_guard=rules.releases_place(target),
             flags=flags,
+            fields=dict(fields or {}),
+            steps=steps,
+            ceiling_write=ceiling_write,
         )
         try:
             self._store.apply(dossier, change)
         except StatusChanged:
             current = self._store.get(dossier.id)
             raise TransitionRefused(current.statut if current else dossier.statut, target) from None
-        count(METRIC_OF_STATUS[target])
+        count(metric or METRIC_OF_STATUS[target])
         if refund:
             count_euros(Metric.DIF_REFUNDED_EUROS, int(dossier.montant_centimes))
         self._notifier.status_changed(dossier, holder)

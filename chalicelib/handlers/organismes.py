@@ -3,7 +3,14 @@ lists and answers the files of its SIRET."""
 
 from .. import services
 from ..api import ApiBlueprint, Reply
-from ..enrolment.schemas import Dossier, DossierPage, Motif, OrganismeListing
+from ..enrolment.schemas import (
+    Dossier,
+    DossierPage,
+    ExitDeclaration,
+    Motif,
+    OrganismeListing,
+    ServiceDeclaration,
+)
 from ..operations import BAD_REQUEST, ORGANISME, Responses
 
 bp = ApiBlueprint(__name__)
@@ -35,7 +42,6 @@ _ACTIONS = {
     "acceptation": "Organisme : accepter la demande (le titulaire a 4 jours ouvrés pour valider)",
     "refus": "Organisme : refuser la demande",
     "entree-en-formation": "Organisme : déclarer l'entrée en formation (dès le premier jour)",
-    "service-fait": "Organisme : déclarer le service fait (dès le dernier jour)",
     "annulation": "Organisme : annuler (remboursé si débité)",
 }
 _WITH_REASON = ("refus", "annulation")
@@ -63,3 +69,31 @@ def _action_route(action: str, summary: str) -> None:
 
 for _action, _summary in _ACTIONS.items():
     _action_route(_action, _summary)
+
+
+@bp.route(
+    "/organismes/dossiers/{dossier_id}/sortie",
+    methods=["POST"],
+    summary="Organisme : déclarer la sortie et le taux de réalisation (dès le premier jour)",
+    security=ORGANISME,
+    body=ExitDeclaration,
+    responses={**_ANSWERS, 422: "Date de sortie avant la session (`errors`)."},
+)
+def organisme_sortie(dossier_id, siret, body: ExitDeclaration):
+    return Reply(
+        services.end_of_training().declare_exit(siret, dossier_id, body), headers=_NO_STORE
+    )
+
+
+@bp.route(
+    "/organismes/dossiers/{dossier_id}/service-fait",
+    methods=["POST"],
+    summary="Organisme : déclarer le service fait avec la facture (une fois la sortie déclarée)",
+    security=ORGANISME,
+    body=ServiceDeclaration,
+    responses={**_ANSWERS, 422: "Facture supérieure au montant dû (`montant_du`)."},
+)
+def organisme_service_fait(dossier_id, siret, body: ServiceDeclaration):
+    return Reply(
+        services.end_of_training().declare_service(siret, dossier_id, body), headers=_NO_STORE
+    )

@@ -6,8 +6,9 @@
 - `inscription#<account>#<formation>#<session>`: one open file per person and session
   (`EnrolmentGuard`), deleted when the file ends without the training.
 
-Three sparse indexes serve the lists: the holder's files (newest first), an organisme's files
-by status, and the files whose deadline runs (for the expiry job: no Scan).
+Four sparse indexes serve the lists: the holder's files (newest first), an organisme's files
+by status, the files whose deadline runs (for the expiry job: no Scan), and the files at the
+funder's (`paiement`: held for an operator, or validated and to be paid, by organisme).
 """
 
 from pynamodb.attributes import (
@@ -51,6 +52,19 @@ class DeadlineIndex(GlobalSecondaryIndex):
     echeance = UTCDateTimeAttribute(range_key=True)
 
 
+class PaymentIndex(GlobalSecondaryIndex):
+    """`paiement`: "attente" while an operator must decide on the service done, "a_payer" once
+    validated (the payment batches read it by organisme: `paiement_tri` starts with the
+    SIRET); absent otherwise."""
+
+    class Meta:
+        index_name = "paiement-index"
+        projection = AllProjection()
+
+    paiement = UnicodeAttribute(hash_key=True)
+    paiement_tri = UnicodeAttribute(range_key=True)  # "<siret>#<since>"
+
+
 class StatusChange(MapAttribute):
     date = UTCDateTimeAttribute()
     statut = UnicodeAttribute()
@@ -63,6 +77,35 @@ class Trainee(MapAttribute):
 
     nom = UnicodeAttribute()
     prenoms = UnicodeAttribute()
+
+
+class Exit(MapAttribute):
+    """The organisme's declaration of the end of the training."""
+
+    date_sortie = UnicodeAttribute()
+    taux_centiemes = NumberAttribute()  # the completion rate in hundredths of a percent
+    motif_partiel = UnicodeAttribute(null=True)  # abandon, force_majeure, absence
+    heures_centiemes = NumberAttribute(null=True)  # hours delivered, in hundredths
+    declaree_le = UTCDateTimeAttribute()
+    tardive = BooleanAttribute(default=False)  # after the 3rd working day following the exit
+
+
+class Invoice(MapAttribute):
+    numero = UnicodeAttribute()
+    date = UnicodeAttribute()
+    montant_ht_centimes = NumberAttribute()
+    montant_ttc_centimes = NumberAttribute()
+    deposee_le = UTCDateTimeAttribute()
+
+
+class ServiceCheck(MapAttribute):
+    """The funder's decision on the service done: validated (by whom, when), held (why), or
+    rejected (why)."""
+
+    issue = UnicodeAttribute()  # validee, attente, rejetee
+    par = UnicodeAttribute(null=True)  # "systeme", or the operator's name
+    le = UTCDateTimeAttribute()
+    raisons = ListAttribute(of=UnicodeAttribute, null=True)
 
 
 class _EnrolmentItem(Model):
@@ -99,10 +142,22 @@ class Dossier(_EnrolmentItem):
     motif = UnicodeAttribute(null=True)
     demande = UnicodeAttribute()  # hash of what was asked, for a replayed Idempotency-Key
     stagiaire = Trainee(null=True)  # erased with the account, once the file has ended
+    duree_centiemes = NumberAttribute(null=True)  # the training's hours, in hundredths
+    # the end of the training and its payment
+    sortie = Exit(null=True)
+    facture = Invoice(null=True)
+    montant_du_centimes = NumberAttribute(null=True)  # what the funder pays the organisme
+    controle = ServiceCheck(null=True)
+    valide_le = UTCDateTimeAttribute(null=True)  # the service done validated
+    rendu_centimes = NumberAttribute(null=True)  # the unrealised part credited back
+    non_rendu_centimes = NumberAttribute(null=True)  # what the ceiling kept from coming back
+    paiement = UnicodeAttribute(null=True)
+    paiement_tri = UnicodeAttribute(null=True)
 
     holder_index = HolderIndex()
     organisme_index = OrganismeIndex()
     deadline_index = DeadlineIndex()
+    payment_index = PaymentIndex()
 
 
 class SessionPlaces(_EnrolmentItem):

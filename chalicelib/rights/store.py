@@ -173,6 +173,34 @@ def refund_operations(
     ]
 
 
+def unrealised_refund_operations(
+    nir_hash: str,
+    amount_centimes: int,
+    ceiling_centimes: int | None,
+    day: date,
+    label: str,
+    reference: str,
+    now: datetime,
+) -> list[Write]:
+    """Give back the part of a file not delivered, once (in the transaction that validates the
+    service done), on condition the balance stays within `ceiling_centimes` (ConditionalCheck
+    failed on the first write: the balance moved, reckon again)."""
+    condition = (
+        Account.dif_solde_centimes <= ceiling_centimes - amount_centimes
+        if ceiling_centimes is not None
+        else Account.nir_hash.exists()
+    )
+    return [
+        Write(
+            "update",
+            Account(nir_hash),
+            actions=(Account.dif_solde_centimes.add(amount_centimes),),
+            condition=condition,
+        ),
+        _dated_entry(nir_hash, day, "non-realise", label, amount_centimes, now, reference),
+    ]
+
+
 def reversal_operations(nir_hash: str, amount_centimes: int, now: datetime) -> list[Write]:
     """Take back credits an account received for a mandate that was not its holder's (the
     balance itself moves in the caller's update of the account)."""

@@ -211,6 +211,12 @@ def alarms(settings: Settings) -> dict:
         threshold=0,
         metric=_code_metric(Metric.RNE_SNAPSHOT_HELD),
     )
+    out["ServiceDoneHeldAlarm"] = _alarm(
+        "Un service fait attend un opérateur (déclaration incohérente : dates, heures, "
+        "facture) : python -m infra.paiements attente, puis valider ou rejeter.",
+        threshold=0,
+        metric=_code_metric(Metric.DOSSIER_SERVICE_HELD),
+    )
     out["DossierExpirySpikeAlarm"] = _alarm(
         "Pic de dossiers expirés : des organismes ne répondent plus, ou les titulaires ne "
         "parviennent pas à valider (FranceConnect+ indisponible ?).",

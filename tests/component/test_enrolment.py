@@ -305,7 +305,10 @@ def test_every_other_transition_is_a_409(api, elus, key):
     dossier = request_place(api, token, training["id"], training["sessions"][0]["id"]).json
     ident = dossier["id"]
     assert api.post(f"/me/dossiers/{ident}/validation", token=token).status == 409
-    assert organisme(api, key, ident, "service-fait").status == 409
+    facture = {"numero": "F1", "date": "2026-01-05", "montant_ht": "450", "montant_ttc": "450"}
+    assert organisme(api, key, ident, "service-fait", {"facture": facture}).status == 409
+    exit_ = {"date_sortie": paris_today().isoformat(), "taux_realisation": 100}
+    assert organisme(api, key, ident, "sortie", exit_).status == 409
     assert organisme(api, key, ident, "entree-en-formation").status == 409
     refus = organisme(api, key, ident, "refus", {})
     assert refus.status == 400 and refus.json["errors"][0]["champ"] == "motif"
@@ -416,12 +419,24 @@ def test_training_dates_decide_what_the_organisme_and_the_holder_may_do(api, elu
         refused = api.post(f"/me/dossiers/{ident}/annulation", token=token)
         assert refused.status == 409 and refused.json["type"].endswith("formation-commencee")
         assert organisme(api, key, ident, "entree-en-formation").status == 200
-        assert organisme(api, key, ident, "service-fait").status == 409  # not before the end
+        tomorrow = (start + timedelta(days=1)).isoformat()
+        future = organisme(
+            api, key, ident, "sortie", {"date_sortie": tomorrow, "taux_realisation": 100}
+        )
+        assert future.status == 400  # not before the exit
     with time_machine.travel(
         datetime.combine(end, datetime.min.time(), UTC) + timedelta(hours=18), tick=False
     ):
-        done = organisme(api, key, ident, "service-fait")
-        assert done.status == 200 and done.json["statut"] == "service_fait"
+        exit_ = {"date_sortie": end.isoformat(), "taux_realisation": 100}
+        assert organisme(api, key, ident, "sortie", exit_).status == 200
+        facture = {
+            "numero": "F1",
+            "date": end.isoformat(),
+            "montant_ht": "300",
+            "montant_ttc": "300",
+        }
+        done = organisme(api, key, ident, "service-fait", {"facture": facture})
+        assert done.status == 200 and done.json["statut"] == "service_fait_valide"
         assert organisme(api, key, ident, "annulation", {"motif": "x"}).status == 409
     token = elus.token(payload)
     assert api.get("/me/rights", token=token).json["elu"]["montant_disponible"] == "500.00"

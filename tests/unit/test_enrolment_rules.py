@@ -53,7 +53,14 @@ def test_only_the_listed_transitions_and_by_whom():
     assert not rules.allowed("en_attente_organisme", "acceptee", "titulaire")
     assert not rules.allowed("en_attente_organisme", "validee", "titulaire")
     assert not rules.allowed("refusee", "acceptee", "organisme")
-    assert not rules.allowed("service_fait", "annulee_organisme", "organisme")
+    assert not rules.allowed("service_fait_valide", "annulee_organisme", "organisme")
+    assert not rules.allowed("sortie_declaree", "annulee_organisme", "organisme")
+    assert rules.allowed("service_fait_declare", "service_fait_valide", "systeme")
+    assert rules.allowed("service_fait_declare", "service_fait_valide", "operateur")
+    assert not rules.allowed("service_fait_declare", "service_fait_valide", "organisme")
+    assert rules.allowed("service_fait_declare", "sortie_declaree", "operateur")
+    assert not rules.allowed("en_formation", "service_fait_declare", "organisme")  # exit first
+    assert not rules.under_way("service_fait_valide") and not rules.under_way("paye")
     ends = {"refusee", "expiree", "annulee_titulaire", "annulee_organisme"}
     assert {s for s in rules.STATUSES if rules.releases_place(s)} == ends
 

@@ -136,3 +136,17 @@ def test_schemas_come_from_the_declarations():
     support = SupportRequest.model_json_schema()["oneOf"][1]["properties"]
     rule = next(m for m in SupportRequest.model_fields["prenoms"].metadata if isinstance(m, Text))
     assert support["prenoms"]["maxLength"] == rule.max_length == 150
+
+
+def test_a_quantity_is_a_json_number_in_its_range_kept_to_the_hundredth():
+    from decimal import Decimal
+
+    from chalicelib.fields import Invalid, Quantity
+
+    rate = Quantity("Taux", 100, " %")
+    assert rate.clean(33.333) == Decimal("33.33") and rate.clean(100) == Decimal("100.00")
+    for wrong in (None, True, "50", -1, 100.5, float("nan")):
+        with pytest.raises(Invalid):
+            rate.clean(wrong)
+    assert "obligatoire" in rate.missing()
+    assert Quantity("Heures", 10, required=False).clean(None) is None
