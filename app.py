@@ -11,9 +11,11 @@ from chalice import Chalice, ConvertToMiddleware
 
 from chalicelib.handlers import BLUEPRINTS, dossiers, password_resets, rights, support
 from chalicelib.observability import logger, metrics, trace_lambda_handler
+from chalicelib.operations import PDF
 from chalicelib.problems import rewrite_framework_error
 
 app = Chalice(app_name="moncompteelu")
+app.api.binary_types.append(PDF)  # the attestations: bytes, base64 through API Gateway
 
 app.register_middleware(
     ConvertToMiddleware(

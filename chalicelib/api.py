@@ -365,6 +365,12 @@ ANSWERS: dict[type[DomainError], Answer] = {
         ),
         field=lambda _: "date_sortie",
     ),
+    enrolment.AttestationNotYet: Answer(
+        409,
+        "attestation-indisponible",
+        "L'attestation de formation sera disponible quand le financeur aura validé le service "
+        "fait déclaré par l'organisme.",
+    ),
     enrolment.OrganismeKeyInvalid: Answer(
         401,
         "cle-organisme-invalide",

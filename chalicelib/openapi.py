@@ -108,6 +108,11 @@ def _operation(
     for status, answer in sorted(operation.responses.items()):
         if answer.media_type == "application/problem+json":
             responses[str(status)] = _problem(answer.description)
+        elif answer.model is None and answer.media_type != "application/json":  # a file
+            responses[str(status)] = {
+                "description": answer.description,
+                "content": {answer.media_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
         elif answer.model is None:
             responses[str(status)] = {"description": answer.description}
         else:

@@ -15,6 +15,7 @@ SESSION = ("bearer", "cookie")
 ORGANISME = ("organisme",)
 ANYONE_OR_SESSION = ("", "bearer", "cookie")
 PUBLIC: tuple[str, ...] = ()
+PDF = "application/pdf"  # answered as binary (the app's binary types)
 BAD_REQUEST = "Données invalides (`errors`, champ par champ) ou corps JSON illisible."
 UNAUTHENTICATED = "Non connecté, ou session expirée."
 

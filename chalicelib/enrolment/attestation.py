@@ -36,7 +36,7 @@ class AttestationFacts:
     date_fin: date
     date_sortie: date
     heures_realisees: float
-    taux_realisation: int  # percent
+    taux_realisation: float  # percent (33.33)
     montant_dif_centimes: int  # what the DIF élus paid
     validee_le: datetime  # when the funder validated the service done
 
@@ -45,9 +45,12 @@ def _day(day: date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
+def _number(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
 def _hours(hours: float) -> str:
-    text = f"{hours:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-    return f"{text} heure{'s' if hours >= 2 else ''}"
+    return f"{_number(hours)} heure{'s' if hours >= 2 else ''}"
 
 
 def printable(text: str) -> str:
@@ -82,7 +85,8 @@ def lines(facts: AttestationFacts) -> list[tuple[str, str]]:
         ("Sortie de formation", _day(facts.date_sortie)),
         (
             "Réalisation",
-            f"{_hours(facts.heures_realisees)} ({facts.taux_realisation} % de la formation)",
+            f"{_hours(facts.heures_realisees)} ({_number(facts.taux_realisation)} % de la "
+            "formation)",
         ),
         ("Financé par le DIF élus", euros_fr(facts.montant_dif_centimes)),
         ("Dossier", facts.dossier_id),

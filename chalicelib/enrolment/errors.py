@@ -116,3 +116,7 @@ class ExitBeforeSession(DomainError):
     def __init__(self, first_day: date) -> None:
         super().__init__("exit before the session")
         self.first_day = first_day
+
+
+class AttestationNotYet(DomainError):
+    """The attestation exists once the service done is validated."""

@@ -26,8 +26,10 @@ from ..models.enrolment import StatusChange, Trainee
 from ..observability import Metric, count, count_euros
 from ..rights.store import debit_operations
 from . import rules, views
+from .attestation import Approval, AttestationFacts
 from .eligibility import Holder, Offer, check_request, check_rights, places_for_dif
 from .errors import (
+    AttestationNotYet,
     CertifiedIdentityRequired,
     DossierNotFound,
     IdempotencyKeyMissing,
@@ -176,6 +178,16 @@ class HolderFiles:
     def one(self, account: Account, identifier: str) -> DossierView:
         return views.for_holder(self._own(account, identifier))
 
+    def attestation(self, account: Account, identifier: str) -> bytes:
+        """The PDF the élu keeps, once the funder has validated the service done."""
+        from .attestation import attestation_pdf  # fpdf2: loaded by this request alone
+
+        dossier = self._own(account, identifier)
+        facts = attestation_facts(account, dossier, self._formations.get(dossier.formation_id))
+        if facts is None:
+            raise AttestationNotYet()
+        return attestation_pdf(facts)
+
     def _own(self, account: Account, identifier: str) -> Dossier:
         dossier = self._store.get(identifier) if is_dossier_id(identifier) else None
         if dossier is None or dossier.account != account.nir_hash:
@@ -274,4 +286,43 @@ def _offer_of(dossier: Dossier) -> Offer:
         date_fin=date.fromisoformat(dossier.date_fin),
         agrement_debut=None,
         agrement_fin=None,
+    )
+
+
+def attestation_facts(
+    account: Account, dossier: Dossier, formation: Formation | None
+) -> AttestationFacts | None:
+    """What the attestation of a file says; None before the service done is validated."""
+    exit_ = dossier.sortie
+    validated = dossier.statut in (rules.SERVICE_VALIDATED, rules.PAID)
+    if not validated or exit_ is None or dossier.valide_le is None:
+        return None
+    rate = int(exit_.taux_centiemes) / 100
+    if exit_.heures_centiemes is not None:
+        hours = int(exit_.heures_centiemes) / 100
+    else:  # the whole training, or its share
+        hours = int(dossier.duree_centiemes or 0) / 100 * rate / 100
+    organisme = formation.organisme if formation is not None else None
+    approval = None
+    if organisme is not None and organisme.agrement_numero:
+        approval = Approval(
+            organisme.agrement_numero,
+            date.fromisoformat(organisme.agrement_debut) if organisme.agrement_debut else None,
+            date.fromisoformat(organisme.agrement_fin) if organisme.agrement_fin else None,
+        )
+    return AttestationFacts(
+        dossier_id=dossier.id,
+        prenoms=account.prenoms,
+        nom=account.nom,
+        formation=dossier.titre,
+        organisme=dossier.organisme_nom,
+        siret=dossier.organisme,
+        agrement=approval,
+        date_debut=date.fromisoformat(dossier.date_debut),
+        date_fin=date.fromisoformat(dossier.date_fin),
+        date_sortie=date.fromisoformat(exit_.date_sortie),
+        heures_realisees=hours,
+        taux_realisation=rate,
+        montant_dif_centimes=int(dossier.montant_du_centimes or 0),
+        validee_le=dossier.valide_le,
     )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from ..enrolment.rules import EXIT_DECLARED, PAID, SERVICE_DECLARED, SERVICE_VALIDATED
+
 GRADES = range(1, 6)
 EDITABLE_FOR = timedelta(days=30)
 SHOWN_FROM = 5  # fewer ratings than this say nothing in public (and could name someone)
 # The statuses after the exit: from its declaration on, the training can be rated.
-AFTER_EXIT = ("sortie_declaree", "service_fait_declare", "service_fait_valide", "paye")
+AFTER_EXIT = (EXIT_DECLARED, SERVICE_DECLARED, SERVICE_VALIDATED, PAID)
 
 
 def may_rate(statut: str) -> bool:

@@ -1,11 +1,11 @@
 """The élu's enrolment files, under the session; and the job that expires overdue files."""
 
-from chalice import Blueprint, Rate
+from chalice import Blueprint, Rate, Response
 
 from .. import services
 from ..api import ApiBlueprint, Reply, header
 from ..enrolment.schemas import IDEMPOTENCY_KEY, Dossier, DossierPage, DossierRequest, Page
-from ..operations import BAD_REQUEST, SESSION, UNAUTHENTICATED
+from ..operations import BAD_REQUEST, PDF, SESSION, UNAUTHENTICATED, Returns
 
 bp = ApiBlueprint(__name__)
 jobs = Blueprint(__name__ + ".jobs")
@@ -109,6 +109,31 @@ def validate_my_file(dossier_id, account, session):
 )
 def cancel_my_file(dossier_id, account):
     return Reply(services.holder_files().cancel(account, dossier_id), headers=_NO_STORE)
+
+
+@bp.route(
+    "/me/dossiers/{dossier_id}/attestation",
+    methods=["GET"],
+    summary="L'attestation de formation (PDF), une fois le service fait validé",
+    security=SESSION,
+    responses={
+        200: Returns("L'attestation, en PDF.", media_type=PDF),
+        401: UNAUTHENTICATED,
+        404: _UNKNOWN,
+        409: "Service fait pas encore validé.",
+    },
+)
+def my_attestation(dossier_id, account):
+    pdf = services.holder_files().attestation(account, dossier_id)
+    return Response(
+        body=pdf,
+        status_code=200,
+        headers={
+            **_NO_STORE,
+            "Content-Type": PDF,
+            "Content-Disposition": f'attachment; filename="attestation-{dossier_id}.pdf"',
+        },
+    )
 
 
 @jobs.schedule(Rate(15, unit=Rate.MINUTES), name="expirer_dossiers")

@@ -454,3 +454,47 @@ def test_files_ended_as_service_fait_are_migrated_once_and_wait_for_an_operator(
     assert paiements.main(["valider", ident, "--par", "c.martin"]) == 0
     assert Dossier.get(ident).statut == "service_fait_valide"
     assert balance(payload) == 50_000  # at 100 %: nothing comes back
+
+
+def _pdf_text(body: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(PdfReader(io.BytesIO(body)).pages[0].extract_text().split())
+
+
+def test_the_elu_downloads_the_attestation_once_the_service_done_is_validated(api, elus, key):
+    payload, ident, start, end = in_training(api, elus, key, prix="300", heures="14")
+    pdf = {"Accept": "application/pdf"}
+    with at(end):
+        token = elus.token(payload)
+        half = {
+            "date_sortie": start.isoformat(),
+            "taux_realisation": 50,
+            "motif_partiel": "abandon",
+            "heures_realisees": 7,
+        }
+        assert act(api, key, ident, "sortie", half).status == 200
+        early = api.get(f"/me/dossiers/{ident}/attestation", token=token, headers=pdf)
+        assert early.status == 409 and early.json["type"].endswith("attestation-indisponible")
+        assert act(api, key, ident, "service-fait", invoice("150")).status == 200
+        got = api.get(f"/me/dossiers/{ident}/attestation", token=token, headers=pdf)
+        [(_, stranger)] = elus.create(prenoms="Paul", nom_naissance="Lemoine")
+        theirs = api.get(f"/me/dossiers/{ident}/attestation", token=stranger, headers=pdf)
+        rated = api.request("PUT", f"/me/dossiers/{ident}/evaluation", {"note": 5}, token=token)
+    assert got.status == 200 and got.content_type == "application/pdf"
+    assert got.headers["Content-Disposition"] == f'attachment; filename="attestation-{ident}.pdf"'
+    text = _pdf_text(got.body)
+    for expected in (
+        "Attestation de formation",
+        payload["prenoms"],
+        "SIRET",
+        f"du {start:%d/%m/%Y}",
+        "7 heures (50 % de la formation)",
+        "150,00 €",
+        ident,
+    ):
+        assert expected in text, expected
+    assert theirs.status == 404
+    assert rated.status == 200  # after the exit, the training can be rated

@@ -45,13 +45,32 @@ function render(dossier, refresh) {
     el("ol", { class: "chronologie" }, dossier.historique.map((step) => el("li", {},
       el("strong", {}, STATUTS[step.statut] || step.statut), ` — ${dateTimeFr(step.date)} (par ${BY[step.par] || step.par})`,
       step.motif ? el("span", { class: "aide" }, `Motif : ${step.motif}`) : null))),
-    ATTESTED.includes(dossier.statut)
-      ? el("p", {}, el("a", { href: `/api/me/dossiers/${encodeURIComponent(dossier.id)}/attestation`, download: "" },
-        "Télécharger l'attestation de formation (PDF)"))
-      : null,
+    ATTESTED.includes(dossier.statut) ? attestationButton(dossier) : null,
     AFTER_EXIT.includes(dossier.statut) ? ratingForm(dossier) : null,
     el("p", {}, el("a", { href: `/formation?id=${encodeURIComponent(dossier.formation_id)}` }, "Voir la formation")),
   ];
+}
+
+// Fetched asking for a PDF (API Gateway returns bytes to that Accept only), then saved.
+function attestationButton(dossier) {
+  const zone = el("p", {});
+  const button = el("button", { type: "button" }, "Télécharger l'attestation de formation (PDF)");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    const response = await fetch(`/api/me/dossiers/${encodeURIComponent(dossier.id)}/attestation`,
+      { credentials: "same-origin", headers: { Accept: "application/pdf" } }).catch(() => null);
+    button.disabled = false;
+    if (!response || !response.ok) {
+      const problem = response ? await response.json().catch(() => null) : null;
+      showProblem(zone, problem, response ? response.status : 0);
+      return;
+    }
+    const link = el("a", { href: URL.createObjectURL(await response.blob()), download: `attestation-${dossier.id}.pdf` });
+    link.click();
+    URL.revokeObjectURL(link.href);
+  });
+  zone.append(button);
+  return zone;
 }
 
 function ratingForm(dossier) {
