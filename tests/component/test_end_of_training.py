@@ -82,6 +82,16 @@ def in_training(api, elus, key, prix="300", heures="14"):
     return payload, ident, start, end
 
 
+def half_exit(day: date, motif: str, heures: int) -> dict:
+    """An exit at 50 %, for `motif`, with the hours delivered."""
+    return {
+        "date_sortie": day.isoformat(),
+        "taux_realisation": 50,
+        "motif_partiel": motif,
+        "heures_realisees": heures,
+    }
+
+
 def balance(payload) -> int:
     return int(account_of(payload).dif_solde_centimes)
 
@@ -246,12 +256,7 @@ def test_an_inconsistent_declaration_waits_for_an_operator_who_validates_it(
             key,
             ident,
             "sortie",
-            {
-                "date_sortie": end.isoformat(),
-                "taux_realisation": 50,
-                "motif_partiel": "absence",
-                "heures_realisees": 10,
-            },
+            half_exit(end, "absence", 10),
         )
         held = act(api, key, ident, "service-fait", invoice("140"))
         assert held.status == 200 and held.json["statut"] == "service_fait_declare"
@@ -282,12 +287,7 @@ def test_an_operator_rejection_sends_the_file_back_to_the_organisme(api, elus, k
             key,
             ident,
             "sortie",
-            {
-                "date_sortie": end.isoformat(),
-                "taux_realisation": 50,
-                "motif_partiel": "force_majeure",
-                "heures_realisees": 2,
-            },
+            half_exit(end, "force_majeure", 2),
         )
         act(api, key, ident, "service-fait", invoice("150"))
         holder_mails = len(outbox.to(payload["email"]))
@@ -308,12 +308,7 @@ def test_an_operator_rejection_sends_the_file_back_to_the_organisme(api, elus, k
             key,
             ident,
             "sortie",
-            {
-                "date_sortie": end.isoformat(),
-                "taux_realisation": 50,
-                "motif_partiel": "force_majeure",
-                "heures_realisees": 7,
-            },
+            half_exit(end, "force_majeure", 7),
         )
         assert again.status == 200 and "controle" not in again.json
         done = act(api, key, ident, "service-fait", invoice("150"))
@@ -331,12 +326,7 @@ def test_a_refund_never_lifts_the_balance_above_the_ceiling_of_the_debit(api, el
             key,
             ident,
             "sortie",
-            {
-                "date_sortie": end.isoformat(),
-                "taux_realisation": 50,
-                "motif_partiel": "abandon",
-                "heures_realisees": 7,
-            },
+            half_exit(end, "abandon", 7),
         )
         done = act(api, key, ident, "service-fait", invoice("150"))
         assert done.status == 200 and done.json["rendu"] == "50.00", done.json
@@ -382,12 +372,7 @@ def test_twenty_declarations_of_the_service_done_at_once_credit_back_once(api, e
             key,
             ident,
             "sortie",
-            {
-                "date_sortie": end.isoformat(),
-                "taux_realisation": 50,
-                "motif_partiel": "abandon",
-                "heures_realisees": 7,
-            },
+            half_exit(end, "abandon", 7),
         )
         body = ServiceDeclaration.read(invoice("150"), end)
         outcomes = _at_once(20, lambda _: desk.declare_service(siret, ident, body))
@@ -404,12 +389,7 @@ def test_twenty_operator_validations_at_once_credit_back_once(api, elus, key):
             key,
             ident,
             "sortie",
-            {
-                "date_sortie": end.isoformat(),
-                "taux_realisation": 50,
-                "motif_partiel": "abandon",
-                "heures_realisees": 3,
-            },
+            half_exit(end, "abandon", 3),
         )
         assert (
             act(api, key, ident, "service-fait", invoice("150")).json["statut"]
@@ -469,13 +449,7 @@ def test_the_elu_downloads_the_attestation_once_the_service_done_is_validated(ap
     pdf = {"Accept": "application/pdf"}
     with at(end):
         token = elus.token(payload)
-        half = {
-            "date_sortie": start.isoformat(),
-            "taux_realisation": 50,
-            "motif_partiel": "abandon",
-            "heures_realisees": 7,
-        }
-        assert act(api, key, ident, "sortie", half).status == 200
+        assert act(api, key, ident, "sortie", half_exit(start, "abandon", 7)).status == 200
         early = api.get(f"/me/dossiers/{ident}/attestation", token=token, headers=pdf)
         assert early.status == 409 and early.json["type"].endswith("attestation-indisponible")
         assert act(api, key, ident, "service-fait", invoice("150")).status == 200
