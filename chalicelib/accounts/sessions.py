@@ -200,11 +200,5 @@ class Sessions:
         session = self._store.get_session(keyed_hashing.token_hash(token)) if token else None
         return (session.fc_id_token, session.fc_acr) if session else (None, None)
 
-    def logout(self, token: str | None) -> None:
-        if not token:
-            raise NotLoggedIn()
-        self.authenticate(token)
-        self.end(token)
-
     def end(self, token: str) -> None:
         self._store.delete_session(keyed_hashing.token_hash(token))
