@@ -9,7 +9,7 @@ from functools import partial
 from aws_lambda_powertools.logging import correlation_paths
 from chalice import Chalice, ConvertToMiddleware
 
-from chalicelib.handlers import BLUEPRINTS, dossiers, password_resets, rights, support
+from chalicelib.handlers import BLUEPRINTS, dossiers, password_resets, payments, rights, support
 from chalicelib.observability import logger, metrics, trace_lambda_handler
 from chalicelib.operations import PDF
 from chalicelib.problems import rewrite_framework_error
@@ -47,5 +47,6 @@ for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint.bp)
 app.register_blueprint(rights.jobs)
 app.register_blueprint(dossiers.jobs)
+app.register_blueprint(payments.jobs)
 app.register_blueprint(support.workers)
 app.register_blueprint(password_resets.workers)

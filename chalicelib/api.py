@@ -25,6 +25,7 @@ from .franceconnect.errors import NoPendingIdentity
 from .money import euros, euros_fr
 from .observability import Metric, count, logger
 from .operations import OPERATIONS, ORGANISME, PUBLIC, SESSION, Operation, Responses, returns
+from .payments.errors import LotNotFound
 from .problems import Problem, generic, invalid
 from .schemas import RequestModel, as_answer
 from .support.errors import DocumentRefused, SupportRequestNotFound
@@ -397,6 +398,9 @@ ANSWERS: dict[type[DomainError], Answer] = {
     ),
     evaluations.RatingNotFound: Answer(
         404, "evaluation-introuvable", "Vous n'avez pas encore évalué cette formation."
+    ),
+    LotNotFound: Answer(
+        404, "lot-introuvable", "Aucun de vos lots de paiement n'a cette référence."
     ),
     SupportRequestNotFound: Answer(
         404,

@@ -96,6 +96,16 @@ class Metric:
     DIF_REFUNDED_EUROS = "DifRefundedEuros"
     DIF_UNREALISED_REFUNDED_EUROS = "DifUnrealisedRefundedEuros"  # the part not delivered
     ORGANISMES_DUE_EUROS = "OrganismesDueEuros"  # validated, to be paid to organismes
+    # the organismes' payments (the daily job, operators, the bank's notifications)
+    PAYMENT_LOTS_MADE = "PaymentLotsMade"
+    PAYMENT_LOTS_EUROS = "PaymentLotsEuros"  # put in batches
+    PAYMENT_LOTS_HELD = "PaymentLotsHeld"  # an IBAN changed: an operator checks first
+    PAYMENT_PAID_EUROS = "PaymentPaidEuros"
+    PAYMENT_LOTS_REJECTED = "PaymentLotsRejected"
+    PAYMENT_LINES_WAITING = "PaymentLinesWaiting"  # payable, beyond a batch's size
+    PAYMENT_OLDEST_UNPAID_DAYS = "PaymentOldestUnpaidDays"  # the funder promises 30
+    SERVICES_WAITING_VALIDATION = "ServicesWaitingValidation"  # held for an operator
+    BANK_DETAILS_CHANGED = "BankDetailsChanged"
 
 
 def count(name: str, value: int = 1) -> None:

@@ -25,8 +25,10 @@ _RESOURCES = {
     "dossiers_table": "dossiers",
     "organismes_table": "organismes",
     "evaluations_table": "evaluations",
+    "payments_table": "payments",
     "rne_bucket": "rne",
     "support_bucket": "support-pieces",
+    "payments_bucket": "payments",
     "rne_queue_name": "rne-ingest",
     "rne_dlq_name": "rne-ingest-dlq",
     "rights_queue_name": "rights",
@@ -67,4 +69,6 @@ def stage_names(stage: str) -> dict[str, str]:
         **{field: resource_name(stage, what) for field, what in _RESOURCES.items()},
         **{field: secret_name(stage, what) for field, what in _SECRETS.items()},
         "ses_configuration_set": stage_prefix(stage),
+        # the stack's key for personal data, which also encrypts the organismes' IBANs
+        "data_key_alias": f"alias/{resource_name(stage, 'data')}",
     }

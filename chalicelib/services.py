@@ -386,6 +386,70 @@ def deadlines():
     return Deadlines(store=dossier_store(), transitions=_transitions().transitions, clock=utc_now)
 
 
+# --- payments -------------------------------------------------------------------------------
+@factory
+def payment_store():
+    from .payments.store import PaymentStore
+
+    settings = bound_settings()
+    return PaymentStore(
+        aws_session().client("s3"),
+        aws_session().client("kms"),
+        settings.payments_bucket,
+        settings.data_key_alias,
+    )
+
+
+def _debtor_account():
+    """The account the batches are paid from; asked for only when a file is written."""
+    from .payments.batch import DebtorAccount
+    from .settings import MissingSetting
+
+    settings = get_settings()
+    if not (
+        settings.payments_debtor_name
+        and settings.payments_debtor_iban
+        and settings.payments_debtor_bic
+    ):
+        raise MissingSetting(
+            "PAYMENTS_DEBTOR_NAME, PAYMENTS_DEBTOR_IBAN and PAYMENTS_DEBTOR_BIC must be set"
+        )
+    return DebtorAccount(
+        settings.payments_debtor_name, settings.payments_debtor_iban, settings.payments_debtor_bic
+    )
+
+
+@factory
+def _sepa_writer():
+    from .payments.batches import SepaWriter
+
+    return SepaWriter(payment_store(), _debtor_account)
+
+
+@factory
+def payment_batches():
+    from .clock import utc_now
+    from .payments.batches import PaymentBatches
+
+    return PaymentBatches(payment_store(), _sepa_writer(), mailer(), utc_now)
+
+
+@factory
+def payment_desk():
+    from .clock import utc_now
+    from .payments.desk import PaymentDesk
+
+    notifier = _transitions().notifier
+    return PaymentDesk(
+        store=payment_store(),
+        writer=_sepa_writer(),
+        mailer=mailer(),
+        notify_holder=notifier.status_changed,
+        cursors=cursors(),
+        clock=utc_now,
+    )
+
+
 # --- help requests --------------------------------------------------------------------------
 @factory
 def support_store():

@@ -51,6 +51,9 @@ class Settings:
     dossiers_table: str
     organismes_table: str
     evaluations_table: str  # the élus' ratings of their trainings, and their totals
+    payments_table: str  # the organismes' bank details and payment batches
+    payments_bucket: str  # the SEPA files of the batches, and the bank's notifications
+    data_key_alias: str  # KMS: the IBANs are encrypted with it
     # the secret CloudFront sends the API (X-Origin-Verify), checked by the API's firewall: the
     # API answers only through CloudFront (the app never reads it)
     origin_verify_secret: str
@@ -68,6 +71,10 @@ class Settings:
     franceconnect_plus_client_secret: str  # the name of the secret holding it
     # the name of the secret holding the service's private encryption keys (a JWKS)
     franceconnect_encryption_keys: str
+    # the Caisse des Dépôts' account the organismes are paid from (empty: no batch is made)
+    payments_debtor_name: str = ""
+    payments_debtor_iban: str = ""
+    payments_debtor_bic: str = ""
     session_ttl_minutes: int = 60
     # the mailbox hears of a burst of document uploads once, this long after its first one
     support_summary_delay_seconds: int = 120
@@ -98,6 +105,9 @@ class Settings:
             franceconnect_plus_issuer=required("FRANCECONNECT_PLUS_ISSUER").rstrip("/"),
             franceconnect_plus_client_id=required("FRANCECONNECT_PLUS_CLIENT_ID"),
             session_ttl_minutes=int(env.get("SESSION_TTL_MINUTES", "60")),
+            payments_debtor_name=env.get("PAYMENTS_DEBTOR_NAME", "").strip(),
+            payments_debtor_iban=env.get("PAYMENTS_DEBTOR_IBAN", "").strip(),
+            payments_debtor_bic=env.get("PAYMENTS_DEBTOR_BIC", "").strip(),
             # SQS delays a message 15 minutes at most
             support_summary_delay_seconds=min(
                 900, int(env.get("SUPPORT_SUMMARY_DELAY_SECONDS", "120"))

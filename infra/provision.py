@@ -26,6 +26,7 @@ def provision(settings: Settings, session) -> dict[str, str]:
     _bucket_notifications(settings, session)
     _sender_identities(settings, session)
     _secrets(settings, session)
+    _data_key(settings, session)
     return queue_urls
 
 
@@ -150,6 +151,19 @@ def _secrets(settings: Settings, session) -> None:
         if field in resources.KEY_SET_SECRETS:
             value = json.dumps(rotated(None, key_id(utc_now(), secrets.token_hex(3))))
         _unless_exists(client.create_secret, Name=getattr(settings, field), SecretString=value)
+
+
+def _data_key(settings: Settings, session) -> None:
+    """The stack's key for personal data, under the alias the functions name (the template
+    makes it on AWS): moto encrypts and decrypts with it like KMS."""
+    kms = session.client("kms")
+    aliases = {a["AliasName"] for a in kms.list_aliases()["Aliases"]}
+    for field in resources.KEYS:
+        if getattr(settings, field) not in aliases:
+            key = kms.create_key(Description="Mon Compte Élu: données personnelles au repos")
+            kms.create_alias(
+                AliasName=getattr(settings, field), TargetKeyId=key["KeyMetadata"]["KeyId"]
+            )
 
 
 def _unless_exists(create, **kwargs) -> None:

@@ -87,7 +87,7 @@ class BucketNotification:
 
 
 TABLE_MODELS = ALL_MODELS
-BUCKETS = ("rne_bucket", "support_bucket")
+BUCKETS = ("rne_bucket", "support_bucket", "payments_bucket")
 QUEUES = (
     Queue("support_queue_name", "support_dlq_name", 6 * SUPPORT_WORKER_TIMEOUT, MAX_RECEIVES),
     Queue(
@@ -105,6 +105,7 @@ RNE_UPLOAD_PREFIXES = ("prefectures/", "national/")
 BUCKET_WRITE_PREFIXES = {
     "rne_bucket": ("rne-reports/", "rne-etat/"),
     "support_bucket": ("pieces/",),  # the API signs the uploads of a request's documents
+    "payments_bucket": ("sepa/", "retours/"),  # the batches' files, the bank's notifications
 }
 # Buckets whose objects are read by their versions (the first upload counts) and erased with
 # every version (a person's documents).
@@ -115,6 +116,8 @@ BUCKET_NOTIFICATIONS = (
     BucketNotification("support_bucket", "support_queue_name", ("pieces/",)),
 )
 SENDER_IDENTITIES = ("mail_sender",)
+# The stack's KMS key (its alias): the template makes it, `make run` asks moto for one.
+KEYS = ("data_key_alias",)
 SENDER_CONFIGURATION_SETS = ("ses_configuration_set",)
 # The NIR key is generated; FranceConnect's client secrets are set by operators (see
 # docs/deployment.md, "After the first deployment").
@@ -147,6 +150,7 @@ FUNCTIONS = (
                 "formations_table",
                 "rne_mandates_table",
                 "organismes_table",
+                "payments_table",  # an organisme's batches
             ),
             write_tables=(
                 "accounts_table",
@@ -218,6 +222,17 @@ FUNCTIONS = (
         access=Access(
             read_tables=("accounts_table",),
             write_tables=("dossiers_table",),
+            send_email=True,
+        ),
+    ),
+    Function(
+        "lots_de_paiement",
+        timeout=300,
+        memory=512,
+        access=Access(
+            read_tables=("organismes_table",),  # where to send the batch's email
+            write_tables=("payments_table", "dossiers_table"),
+            write_buckets=("payments_bucket",),
             send_email=True,
         ),
     ),

@@ -232,37 +232,8 @@ class DossierStore:
     def apply(self, dossier: Dossier, change: Change) -> None:
         """Move the file to `change.target` if its status is still the one read; then the
         object says what the table says. StatusChanged, InsufficientRights otherwise."""
-        entry = StatusChange(
-            date=change.now, statut=change.target, par=change.by, motif=change.motif
-        )
-        entries = [
-            *(StatusChange(date=change.now, statut=s, par=by) for s, by in change.steps),
-            entry,
-        ]
-        actions = [
-            Dossier.statut.set(change.target),
-            Dossier.statut_tri.set(f"{change.target}#{dossier.created_at.isoformat()}"),
-            Dossier.updated_at.set(change.now),
-            Dossier.historique.set(Dossier.historique.append(entries)),
-        ]
-        if change.motif:
-            actions.append(Dossier.motif.set(change.motif))
-        if change.target in WITH_DEADLINE and change.deadline is not None:
-            actions += [
-                Dossier.echeance.set(change.deadline),
-                Dossier.a_echeance.set(RUNNING_DEADLINE),
-            ]
-        else:
-            actions += [Dossier.echeance.remove(), Dossier.a_echeance.remove()]
-        actions += [getattr(Dossier, name).set(value) for name, value in change.flags.items()]
-        actions += set_or_remove(Dossier, change.fields)
-        condition = Dossier.statut == dossier.statut
-        if change.only_if_overdue:
-            condition &= Dossier.echeance <= change.now
-        writes = [
-            Write("update", dossier, actions=tuple(actions), condition=condition),
-            *change.money,
-        ]
+        status, entries = status_write(dossier, change)
+        writes = [status, *change.money]
         if change.release_place:
             writes.append(
                 Write(
@@ -330,6 +301,38 @@ class DossierStore:
 
     def revoke(self, key: OrganismeKey, now: datetime) -> None:
         key.update(actions=[OrganismeKey.revoked_at.set(now)])
+
+
+def status_write(dossier: Dossier, change: Change) -> tuple[Write, list[StatusChange]]:
+    """The write that moves the file to `change.target` on the condition that its status is
+    still the one read (and its history entries): for this store's transactions and for the
+    payments', which move files with their batch."""
+    entry = StatusChange(date=change.now, statut=change.target, par=change.by, motif=change.motif)
+    entries = [
+        *(StatusChange(date=change.now, statut=s, par=by) for s, by in change.steps),
+        entry,
+    ]
+    actions = [
+        Dossier.statut.set(change.target),
+        Dossier.statut_tri.set(f"{change.target}#{dossier.created_at.isoformat()}"),
+        Dossier.updated_at.set(change.now),
+        Dossier.historique.set(Dossier.historique.append(entries)),
+    ]
+    if change.motif:
+        actions.append(Dossier.motif.set(change.motif))
+    if change.target in WITH_DEADLINE and change.deadline is not None:
+        actions += [
+            Dossier.echeance.set(change.deadline),
+            Dossier.a_echeance.set(RUNNING_DEADLINE),
+        ]
+    else:
+        actions += [Dossier.echeance.remove(), Dossier.a_echeance.remove()]
+    actions += [getattr(Dossier, name).set(value) for name, value in change.flags.items()]
+    actions += set_or_remove(Dossier, change.fields)
+    condition = Dossier.statut == dossier.statut
+    if change.only_if_overdue:
+        condition &= Dossier.echeance <= change.now
+    return Write("update", dossier, actions=tuple(actions), condition=condition), entries
 
 
 def _failed(reasons: list[str | None], index: int) -> bool:

@@ -12,6 +12,7 @@ from . import (
     me,
     organismes,
     password_resets,
+    payments,
     rights,
     rne,
     sessions,
@@ -33,6 +34,7 @@ BLUEPRINTS = (
     catalogue,
     dossiers,
     evaluations,
+    payments,
     support,
     rne,
 )

@@ -12,6 +12,7 @@ from .evaluation import Evaluation, EvaluationTotal
 from .formation import Formation
 from .franceconnect import FcLink, FcLoginState, FcPendingIdentity
 from .organisme import Organisme, OrganismeKey
+from .payment import BankDetails, PaymentLot
 from .rights import CreditRun, LedgerEntry
 from .rne import IdentityIndex, RneFile, RneMandate, RneScope, TakenBack
 from .support import IdempotencyRecord, RateLimit, SupportRequest
@@ -43,6 +44,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     TakenBack,
     Evaluation,
     EvaluationTotal,
+    PaymentLot,
+    BankDetails,
 )
 
 __all__ = [
@@ -50,6 +53,7 @@ __all__ = [
     "Account",
     "AccountEmail",
     "Address",
+    "BankDetails",
     "CreditRun",
     "Dossier",
     "EnrolmentGuard",
@@ -65,6 +69,7 @@ __all__ = [
     "Organisme",
     "OrganismeKey",
     "PasswordReset",
+    "PaymentLot",
     "RateLimit",
     "RneFile",
     "RneMandate",

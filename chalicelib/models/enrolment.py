@@ -55,7 +55,7 @@ class DeadlineIndex(GlobalSecondaryIndex):
 class PaymentIndex(GlobalSecondaryIndex):
     """`paiement`: "attente" while an operator must decide on the service done, "a_payer" once
     validated (the payment batches read it by organisme: `paiement_tri` starts with the
-    SIRET); absent otherwise."""
+    SIRET), "en_lot" once in a batch; absent once paid."""
 
     class Meta:
         index_name = "paiement-index"
@@ -151,8 +151,9 @@ class Dossier(_EnrolmentItem):
     valide_le = UTCDateTimeAttribute(null=True)  # the service done validated
     rendu_centimes = NumberAttribute(null=True)  # the unrealised part credited back
     non_rendu_centimes = NumberAttribute(null=True)  # what the ceiling kept from coming back
-    paiement = UnicodeAttribute(null=True)
+    paiement = UnicodeAttribute(null=True)  # attente, a_payer, en_lot (payment-index)
     paiement_tri = UnicodeAttribute(null=True)
+    lot = UnicodeAttribute(null=True)  # the payment batch it is in
 
     holder_index = HolderIndex()
     organisme_index = OrganismeIndex()

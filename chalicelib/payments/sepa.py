@@ -5,7 +5,7 @@ before it is returned.
 
 The file is deterministic: the same batch and the same `created_at` give the same bytes. sepaxml
 draws its message id and payment information id at random and stamps the local time; those
-three values are replaced by ones derived from the batch (MsgId = reference + creation time,
+three values are replaced by ones derived from the batch (MsgId = reference + time of creation,
 PmtInfId = reference, CreDtTm = `created_at` in UTC), so that a file can be rebuilt and compared
 and the bank's notification names the batch it settles."""
 
@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 PAIN_001 = "pain.001.001.03"
 NAMESPACE = f"urn:iso:std:iso:20022:tech:xsd:{PAIN_001}"
-REFERENCE_LENGTH = 20  # with "-" and the 14 digits of the time, the message id fits Max35Text
+# with "-" and the time of day (HHMMSS), the message id fits Max35Text; the service's batch
+# references carry their day and organisme ("LOT-20270115-<SIRET>", 27 characters)
+REFERENCE_LENGTH = 28
 MAX_AMOUNT_CENTS = 99_999_999_999  # 999 999 999,99 €: the SEPA scheme's ceiling per transfer
 
 
@@ -51,7 +53,7 @@ def credit_transfer_file(batch: PaymentBatch, created_at: datetime) -> bytes:
     created = created_at.astimezone(UTC)
     document = _with_batch_identifiers(
         _sepaxml_document(batch),
-        message_id=f"{batch.reference}-{created:%Y%m%d%H%M%S}",
+        message_id=f"{batch.reference}-{created:%H%M%S}",
         created_at=f"{created:%Y-%m-%dT%H:%M:%S}",
         payment_information_id=batch.reference,
     )

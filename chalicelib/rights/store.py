@@ -22,7 +22,8 @@ class ConcurrentCredit(Exception):
 
 @dataclass(frozen=True)
 class Write:
-    """One write of a transaction: save (put), update or delete an item, on a condition."""
+    """One write of a transaction: save (put), update or delete an item, on a condition, or
+    only check the condition on it ("check")."""
 
     kind: str
     item: Any
@@ -38,13 +39,16 @@ def transact(writes: list[Write]) -> None:
                 batch.update(write.item, actions=list(write.actions), condition=write.condition)
             elif write.kind == "delete":
                 batch.delete(write.item, condition=write.condition)
+            elif write.kind == "check":  # item: (model class, hash key)
+                model, key = write.item
+                batch.condition_check(model, key, condition=write.condition)
             else:
                 batch.save(write.item, condition=write.condition)
 
 
 # PynamoDB sends a transaction's writes grouped by kind, in this order (not in the order they
 # were added): tests/unit/test_library_contracts.py checks that it still does.
-SENT_ORDER = ("delete", "save", "update")
+SENT_ORDER = ("check", "delete", "save", "update")
 
 
 def cancellation_reasons(error: TransactWriteError, writes: list[Write]) -> list[str | None]:

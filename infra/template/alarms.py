@@ -4,6 +4,7 @@ parameter). Each says in French what happened; docs/operations.md says what to d
 from __future__ import annotations
 
 from chalicelib.observability import NAMESPACE, SERVICE, Metric
+from chalicelib.payments.lots import PROMISED_DAYS
 from chalicelib.settings import Settings
 
 from .. import resources
@@ -216,6 +217,25 @@ def alarms(settings: Settings) -> dict:
         "facture) : python -m infra.paiements attente, puis valider ou rejeter.",
         threshold=0,
         metric=_code_metric(Metric.DOSSIER_SERVICE_HELD),
+    )
+    out["PaymentLateAlarm"] = _alarm(
+        "Un organisme attend son paiement depuis plus de 30 jours après le service fait déclaré "
+        "(la promesse du financeur) : python -m infra.paiements attente et lots.",
+        threshold=PROMISED_DAYS,
+        metric=_code_metric(Metric.PAYMENT_OLDEST_UNPAID_DAYS, "Maximum"),
+        period=86400,
+    )
+    out["PaymentLotHeldAlarm"] = _alarm(
+        "Un lot de paiement attend un opérateur : l'IBAN de l'organisme a changé ou un lot a "
+        "été rejeté. python -m infra.paiements lots, puis liberer ou rejeter-lot.",
+        threshold=0,
+        metric=_code_metric(Metric.PAYMENT_LOTS_HELD),
+    )
+    out["PaymentLotRejectedAlarm"] = _alarm(
+        "La banque a rejeté un lot de paiement (ou un opérateur) : vérifier les coordonnées "
+        "bancaires de l'organisme.",
+        threshold=0,
+        metric=_code_metric(Metric.PAYMENT_LOTS_REJECTED),
     )
     out["DossierExpirySpikeAlarm"] = _alarm(
         "Pic de dossiers expirés : des organismes ne répondent plus, ou les titulaires ne "

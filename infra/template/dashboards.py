@@ -59,7 +59,14 @@ BUSINESS = (
         "Droits DIF élus : débités et remboursés (€)",
         (M.DIF_DEBITED_EUROS, M.DIF_REFUNDED_EUROS, M.DIF_UNREALISED_REFUNDED_EUROS),
     ),
-    ("Service fait validé : dû aux organismes (€)", (M.ORGANISMES_DUE_EUROS,)),
+    (
+        "Paiement des organismes : dû, en lots, payé (€)",
+        (M.ORGANISMES_DUE_EUROS, M.PAYMENT_LOTS_EUROS, M.PAYMENT_PAID_EUROS),
+    ),
+    (
+        "Paiement des organismes : lots",
+        (M.PAYMENT_LOTS_MADE, M.PAYMENT_LOTS_HELD, M.PAYMENT_LOTS_REJECTED, M.BANK_DETAILS_CHANGED),
+    ),
     ("Formations évaluées par les élus", (M.TRAINING_RATED,)),
     (
         "Demandes d'aide",
@@ -122,6 +129,16 @@ def business(settings: Settings) -> list[dict]:
         *(_code_metrics(title, names) for title, names in BUSINESS),
         _code_metrics(
             "RNE : taux de rejet d'un fichier (%, max)", (M.RNE_FILE_REJECT_RATE,), "Maximum"
+        ),
+        _code_metrics(
+            "Paiement : services faits en attente d'un opérateur, jours du plus ancien impayé "
+            "(promesse : 30), factures reportées (max)",
+            (
+                M.SERVICES_WAITING_VALIDATION,
+                M.PAYMENT_OLDEST_UNPAID_DAYS,
+                M.PAYMENT_LINES_WAITING,
+            ),
+            "Maximum",
         ),
         {
             "type": "log",

@@ -221,7 +221,24 @@ SUPPORT_RETENTION = [
         "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
     },
 ]
-RETENTION = {"rne_bucket": RNE_RETENTION, "support_bucket": SUPPORT_RETENTION}
+PAYMENTS_RETENTION = [
+    {  # accounting records: ten years (Code de commerce, article L123-22), and a little more
+        "Id": "pieces-comptables",
+        "Status": "Enabled",
+        "ExpirationInDays": 3700,
+    },
+    {
+        "Id": "old-versions",
+        "Status": "Enabled",
+        "NoncurrentVersionExpiration": {"NoncurrentDays": 3700},
+        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+    },
+]
+RETENTION = {
+    "rne_bucket": RNE_RETENTION,
+    "support_bucket": SUPPORT_RETENTION,
+    "payments_bucket": PAYMENTS_RETENTION,
+}
 
 
 def buckets(settings: Settings) -> dict:

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 
 from chalicelib import services
 from chalicelib.api import problem_for
@@ -20,14 +19,12 @@ from chalicelib.errors import DomainError
 from chalicelib.models import Account, Dossier, LedgerEntry
 from infra import paiements
 from tests.support.atomic_dynamodb import atomic_requests
+from tests.support.end_of_training import act, at, half_exit, in_training, invoice
 from tests.support.enrolment import (
     OTHER_ORGANISME,
     Elus,
     account_of,
-    certify,
-    formation,
     organisme_key,
-    request_place,
 )
 from tests.support.rne_world import RneWorld
 
@@ -42,54 +39,6 @@ def elus(aws, api, outbox):
 @pytest.fixture
 def key(aws):
     return organisme_key()
-
-
-def act(api, key, ident, action, body=None):
-    return api.post(
-        f"/organismes/dossiers/{ident}/{action}", body, headers={"Authorization": f"Bearer {key}"}
-    )
-
-
-def at(day: date, hour: int = 16):
-    return time_machine.travel(
-        datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=hour), tick=False
-    )
-
-
-def invoice(montant: str, numero: str = "F-2027-001", day: str | None = None) -> dict:
-    return {
-        "facture": {
-            "numero": numero,
-            "date": day or datetime.now(UTC).date().isoformat(),
-            "montant_ht": montant,
-            "montant_ttc": montant,
-        }
-    }
-
-
-def in_training(api, elus, key, prix="300", heures="14"):
-    """A file debited and in training; (payload, file id, first day, last day)."""
-    [(payload, token)] = elus.create()
-    certify(payload)
-    training = formation(prix=prix, heures=heures)
-    session = training["sessions"][0]
-    ident = request_place(api, token, training["id"], session["id"]).json["id"]
-    assert act(api, key, ident, "acceptation").status == 200
-    services.holder_files().validate(account_of(payload), "eidas2", ident)
-    start, end = date.fromisoformat(session["date_debut"]), date.fromisoformat(session["date_fin"])
-    with at(start, 9):
-        assert act(api, key, ident, "entree-en-formation").status == 200
-    return payload, ident, start, end
-
-
-def half_exit(day: date, motif: str, heures: int) -> dict:
-    """An exit at 50 %, for `motif`, with the hours delivered."""
-    return {
-        "date_sortie": day.isoformat(),
-        "taux_realisation": 50,
-        "motif_partiel": motif,
-        "heures_realisees": heures,
-    }
 
 
 def balance(payload) -> int:

@@ -78,8 +78,8 @@ def test_the_rne_bucket_notifies_the_ingestion_queue_for_uploads_only(prod):
 def test_tables_are_on_demand_recoverable_encrypted_and_expire_what_expires(prod):
     tables = of_type(prod, "AWS::DynamoDB::Table")
     names = {t["Properties"]["TableName"] for t in tables.values()}
-    # 13, and the enrolment files and the organismes
-    assert "mce-prod-idempotency" in names and len(tables) == 16
+    # 13, the enrolment files, the organismes, the evaluations and the payments
+    assert "mce-prod-idempotency" in names and "mce-prod-payments" in names and len(tables) == 17
     for table in tables.values():
         properties = table["Properties"]
         assert properties["BillingMode"] == "PAY_PER_REQUEST"

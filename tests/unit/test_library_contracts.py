@@ -76,7 +76,7 @@ def test_chalice_local_request_handler_keeps_the_methods_the_local_gateway_overr
 
 def test_pynamodb_sends_a_transactions_writes_grouped_by_kind(settings, monkeypatch):
     """chalicelib.rights.store.cancellation_reasons maps DynamoDB's reasons back to the writes
-    by the order PynamoDB sends them in: deletes, puts, updates (SENT_ORDER)."""
+    by the order PynamoDB sends them in: checks, deletes, puts, updates (SENT_ORDER)."""
     from pynamodb.connection.base import Connection
 
     from chalicelib.models import Account, LedgerEntry
@@ -92,9 +92,11 @@ def test_pynamodb_sends_a_transactions_writes_grouped_by_kind(settings, monkeypa
             Write("update", Account("a"), actions=(Account.elu.set(True),)),
             Write("save", LedgerEntry("a", "b")),
             Write("delete", LedgerEntry("a", "c")),
+            Write("check", (Account, "d"), condition=Account.elu == True),  # noqa: E712
         ]
     )
     kinds = [next(iter(item)) for item in sent[0]["TransactItems"]]
     assert kinds == [
-        {"delete": "Delete", "save": "Put", "update": "Update"}[k] for k in SENT_ORDER
+        {"check": "ConditionCheck", "delete": "Delete", "save": "Put", "update": "Update"}[k]
+        for k in SENT_ORDER
     ], f"PynamoDB now sends {kinds}: update chalicelib.rights.store.SENT_ORDER"

@@ -80,5 +80,6 @@ def test_every_resource_infra_creates_by_its_settings_field_has_a_derived_name()
         *(q.dlq_settings_field for q in resources.QUEUES),
         *resources.SECRETS,
         *resources.SENDER_CONFIGURATION_SETS,
+        *resources.KEYS,
     }
     assert created == set(stage_names("prod"))
