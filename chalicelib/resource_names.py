@@ -28,7 +28,7 @@ _RESOURCES = {
     "payments_table": "payments",
     "rne_bucket": "rne",
     "support_bucket": "support-pieces",
-    "payments_bucket": "payments",
+    "payments_bucket": "payment-files",
     "rne_queue_name": "rne-ingest",
     "rne_dlq_name": "rne-ingest-dlq",
     "rights_queue_name": "rights",

@@ -59,7 +59,8 @@ def grants(function: Function, settings: Settings) -> list[Grant]:
             None,
             (arn("logs", f"log-group:{log_group_name(function, settings)}:*"),),
         ),
-        Grant(KEY_USE, None, ({"Fn::GetAtt": [DATA_KEY, "Arn"]},)),
+        # the data key: what its encrypted tables, queues and buckets ask, and the IBANs
+        Grant(KEY_USE, "data_key_alias", ({"Fn::GetAtt": [DATA_KEY, "Arn"]},)),
     ]
     for field in access.write_tables:
         out.append(_table_grant(field, TABLE_READ + TABLE_WRITE))

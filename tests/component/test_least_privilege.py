@@ -66,6 +66,7 @@ def test_each_function_is_allowed_what_it_does_and_granted_only_what_it_uses(
     _support_message_that_keeps_failing(api, world, monkeypatch)
     _a_mandate_ends(world, helene)
     _my_account(api, world, outbox)
+    _a_service_done_paid_in_a_batch(api, client, outbox, world)
 
     by_function: dict[str, list] = {}
     for call in function_calls:
@@ -367,6 +368,31 @@ def _enrolment_then_a_file_overdue(api, client, helene):
         ),
     ).payload
     assert result == {"dossiers_expires": 1}
+
+
+def _a_service_done_paid_in_a_batch(api, client, outbox, world):
+    """A file to its validated service done, the organisme's bank details, the daily job's
+    batch and its SEPA file, and the organisme reading its payments."""
+    from infra import organismes
+    from tests.support.end_of_training import act, at, in_training, invoice
+    from tests.support.enrolment import ORGANISME, Elus, organisme_key
+
+    key = organisme_key()
+    _payload, ident, _start, end = in_training(api, Elus(api, outbox, world), key)
+    with at(end):
+        act(api, key, ident, "sortie", {"date_sortie": end.isoformat(), "taux_realisation": 100})
+        assert act(api, key, ident, "service-fait", invoice("300")).status == 200
+    iban = ["FR7630004008280001234567841", "BNPAFRPP"]
+    assert organismes.main(["iban", ORGANISME, *iban, "--par", "Agnès"]) == 0
+    result = client.lambda_.invoke(
+        "lots_de_paiement",
+        client.events.generate_cw_event(
+            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+        ),
+    ).payload
+    assert len(result["fichiers"]) == 1
+    headers = {"Authorization": f"Bearer {key}"}
+    assert len(api.get("/organismes/paiements", headers=headers).json["lots"]) == 1
 
 
 def _support_message_that_keeps_failing(api, world, monkeypatch):

@@ -161,3 +161,33 @@ def wait_until_elu(api: str, nir: str, seconds: float = 60) -> dict:
         if me["elu"] or time.monotonic() > deadline:
             return me
         time.sleep(0.5)
+
+
+def validate_with_franceconnect_plus(
+    api: str, franceconnect: str, connexion: str, identity: str, dossier: str
+) -> str:
+    """The holder's way to validate a file: FranceConnect+ at the local provider (the
+    `connexion` path the API gave), then back to the file; the certified session's token. The
+    cookies are Secure: carried by hand over http, as the local browser would over https."""
+    import re
+
+    site = api.removesuffix("/api")
+    start = requests.get(site + connexion, allow_redirects=False, timeout=10)
+    assert start.status_code == 303 and "acr_values=eidas2" in start.headers["Location"]
+    # FranceConnect+, its own platform: it reads the API's JWKS over HTTP to encrypt to it
+    assert start.headers["Location"].startswith(franceconnect + "/plus/api/v2/")
+    state_cookie = start.headers["Set-Cookie"].split(";")[0]
+    consent = requests.get(start.headers["Location"], timeout=10)
+    assert "FranceConnect+" in consent.text
+    pattern = rf'href="([^"]+identite={identity})"'
+    link = re.search(pattern, consent.text).group(1).replace("&amp;", "&")
+    back = requests.get(franceconnect + link, allow_redirects=False, timeout=10)
+    landing = requests.get(
+        back.headers["Location"],
+        headers={"Cookie": state_cookie},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert landing.status_code == 303
+    assert landing.headers["Location"] == f"{site}/dossier?id={dossier}"
+    return re.search(r"mce_session=([^;]+)", landing.headers["Set-Cookie"]).group(1)

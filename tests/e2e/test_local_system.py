@@ -254,7 +254,11 @@ def test_an_elu_enrols_the_organisme_accepts_and_franceconnect_plus_validates(lo
     he validates through the local FranceConnect+; 800 € become 800 − the price, then come
     back when he cancels."""
     from local.seed import DEMO_ORGANISME_KEY
-    from tests.e2e.conftest import demo_mandate_training, recognise_the_demo_elu
+    from tests.e2e.conftest import (
+        demo_mandate_training,
+        recognise_the_demo_elu,
+        validate_with_franceconnect_plus,
+    )
 
     api = local_system.api
     recognise_the_demo_elu(local_system)
@@ -288,27 +292,9 @@ def test_an_elu_enrols_the_organisme_accepts_and_franceconnect_plus_validates(lo
 
     refused = browser.post(f"{api}/me/dossiers/{dossier}/validation", timeout=10)
     assert refused.status_code == 403
-    site = api.removesuffix("/api")
-    # FranceConnect+ at the local provider, then back to the file (the cookies are Secure:
-    # carried by hand over http, as the local browser would over https)
-    start = requests.get(site + refused.json()["connexion"], allow_redirects=False, timeout=10)
-    assert start.status_code == 303 and "acr_values=eidas2" in start.headers["Location"]
-    # FranceConnect+, its own platform: it reads the API's JWKS over HTTP to encrypt to it
-    assert start.headers["Location"].startswith(local_system.franceconnect + "/plus/api/v2/")
-    state_cookie = start.headers["Set-Cookie"].split(";")[0]
-    consent = requests.get(start.headers["Location"], timeout=10)
-    assert "FranceConnect+" in consent.text
-    link = re.search(r'href="([^"]+identite=joel)"', consent.text).group(1).replace("&amp;", "&")
-    back = requests.get(local_system.franceconnect + link, allow_redirects=False, timeout=10)
-    landing = requests.get(
-        back.headers["Location"],
-        headers={"Cookie": state_cookie},
-        allow_redirects=False,
-        timeout=10,
+    certified = validate_with_franceconnect_plus(
+        api, local_system.franceconnect, refused.json()["connexion"], "joel", dossier
     )
-    assert landing.status_code == 303
-    assert landing.headers["Location"] == f"{site}/dossier?id={dossier}"
-    certified = re.search(r"mce_session=([^;]+)", landing.headers["Set-Cookie"]).group(1)
     browser.headers["Authorization"] = f"Bearer {certified}"
 
     validated = browser.post(f"{api}/me/dossiers/{dossier}/validation", timeout=10)

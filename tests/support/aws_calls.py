@@ -70,6 +70,8 @@ def _actions(service: str, operation: str, params: dict) -> list[tuple[str, str]
         return [(f"ses:{operation}", params["FromEmailAddress"].rsplit("@", 1)[-1])]
     if service == "secretsmanager":
         return [(f"secretsmanager:{operation}", params["SecretId"])]
+    if service == "kms":  # the key named by its alias
+        return [(f"kms:{operation}", params.get("KeyId", "*"))]
     return [(f"{service}:{operation}", "*")]
 
 

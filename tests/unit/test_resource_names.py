@@ -83,3 +83,8 @@ def test_every_resource_infra_creates_by_its_settings_field_has_a_derived_name()
         *resources.KEYS,
     }
     assert created == set(stage_names("prod"))
+
+
+def test_no_two_resources_of_a_stage_share_a_name():
+    names = stage_names("prod")
+    assert len(set(names.values())) == len(names)
