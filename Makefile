@@ -73,6 +73,7 @@ bench: $(VENV)/.installed
 	$(PY) -m bench.requests_cost
 	$(PY) -m bench.enrolment_requests
 	$(PY) -m bench.franceconnect_requests
+	$(PY) -m bench.payment_batches
 
 ## package: the complete CloudFormation/SAM template of STAGE (default dev) and its code, in
 ## build/STAGE/package/ (Chalice's functions merged with everything in infra/)

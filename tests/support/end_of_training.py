@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import time_machine
 
 from chalicelib import services
-from tests.support.enrolment import account_of, certify, formation, request_place
+from tests.support.enrolment import ORGANISME, account_of, certify, formation, request_place
 
 
 def act(api, key, ident, action, body=None):
@@ -34,11 +34,11 @@ def invoice(montant: str, numero: str = "F-2027-001", day: str | None = None) ->
     }
 
 
-def in_training(api, elus, key, prix="300", heures="14"):
+def in_training(api, elus, key, prix="300", heures="14", siret=ORGANISME):
     """A file debited and in training; (payload, file id, first day, last day)."""
     [(payload, token)] = elus.create()
     certify(payload)
-    training = formation(prix=prix, heures=heures)
+    training = formation(prix=prix, heures=heures, siret=siret)
     session = training["sessions"][0]
     ident = request_place(api, token, training["id"], session["id"]).json["id"]
     assert act(api, key, ident, "acceptation").status == 200
