@@ -274,10 +274,54 @@ def test_the_help_form_reaches_the_caisse_des_depots_mailbox(local_system, site,
         pytest.fail("the mailbox never heard of the document")
 
 
-def test_an_elu_enrols_validates_with_franceconnect_plus_and_cancels(local_system, site, page):
+def as_demo_organisme(local_system, dossier: str, action: str, body: dict | None = None):
+    """What the demo organisme declares on a file, through its API with its key."""
     import requests
 
-    from local.seed import DEMO_ELU_NIR, DEMO_ORGANISME_KEY, DEMO_PASSWORD
+    from local.seed import DEMO_ORGANISME_KEY
+
+    return requests.post(
+        f"{local_system.api}/organismes/dossiers/{dossier}/{action}",
+        json=body,
+        headers={"Authorization": f"Bearer {DEMO_ORGANISME_KEY}"},
+        timeout=10,
+    )
+
+
+def enrol_and_validate(local_system, site, page, formation_id: str, photographed=False) -> str:
+    """Joël Brunet (logged in) asks for the first session, the demo organisme accepts, he
+    validates with FranceConnect+; the file's id. `photographed`: each step checked."""
+
+    def shot(name: str) -> None:
+        if photographed:
+            check(page, name)
+
+    page.goto(site + f"/formation?id={formation_id}")
+    page.get_by_role("heading", name="Sessions").wait_for()
+    shot("14-fiche-sessions")
+    page.get_by_role("button", name=re.compile("S'inscrire")).first.click()
+    page.wait_for_url(re.compile(r".*/dossier\?id=DOS-.+"))
+    dossier = page.url.rsplit("=", 1)[1]
+    page.get_by_text("En attente de la réponse de l'organisme").first.wait_for()
+    shot("15-dossier-en-attente")
+
+    assert as_demo_organisme(local_system, dossier, "acceptation").status_code == 200
+    page.reload()
+    page.get_by_role("button", name=re.compile("Valider mon inscription")).click()
+    page.get_by_role("link", name="Confirmer mon identité avec FranceConnect+").wait_for()
+    shot("16-dossier-franceconnect-plus")
+    page.get_by_role("link", name="Confirmer mon identité avec FranceConnect+").click()
+    page.get_by_role("heading", name="FranceConnect+ (local)").wait_for()
+    page.get_by_role("link", name=re.compile("Joël BRUNET")).click()
+    page.wait_for_url(re.compile(rf".*/dossier\?id={dossier}$"))
+    page.get_by_role("button", name=re.compile("Valider mon inscription")).click()
+    page.get_by_text("Validée (droits débités)").first.wait_for()
+    shot("17-dossier-valide")
+    return dossier
+
+
+def test_an_elu_enrols_validates_with_franceconnect_plus_and_cancels(local_system, site, page):
+    from local.seed import DEMO_ELU_NIR, DEMO_PASSWORD
     from tests.e2e.conftest import demo_mandate_training, recognise_the_demo_elu, wait_until_elu
 
     recognise_the_demo_elu(local_system)
@@ -288,32 +332,7 @@ def test_an_elu_enrols_validates_with_franceconnect_plus_and_cancels(local_syste
     page.wait_for_url("**/espace")
     before = page.locator("#montant-elu").inner_text()
 
-    page.goto(site + f"/formation?id={formation_id}")
-    page.get_by_role("heading", name="Sessions").wait_for()
-    check(page, "14-fiche-sessions")
-    page.get_by_role("button", name=re.compile("S'inscrire")).first.click()
-    page.wait_for_url(re.compile(r".*/dossier\?id=DOS-.+"))
-    dossier = page.url.rsplit("=", 1)[1]
-    page.get_by_text("En attente de la réponse de l'organisme").first.wait_for()
-    check(page, "15-dossier-en-attente")
-
-    accepted = requests.post(
-        f"{local_system.api}/organismes/dossiers/{dossier}/acceptation",
-        headers={"Authorization": f"Bearer {DEMO_ORGANISME_KEY}"},
-        timeout=10,
-    )
-    assert accepted.status_code == 200
-    page.reload()
-    page.get_by_role("button", name=re.compile("Valider mon inscription")).click()
-    page.get_by_role("link", name="Confirmer mon identité avec FranceConnect+").wait_for()
-    check(page, "16-dossier-franceconnect-plus")
-    page.get_by_role("link", name="Confirmer mon identité avec FranceConnect+").click()
-    page.get_by_role("heading", name="FranceConnect+ (local)").wait_for()
-    page.get_by_role("link", name=re.compile("Joël BRUNET")).click()
-    page.wait_for_url(re.compile(rf".*/dossier\?id={dossier}$"))
-    page.get_by_role("button", name=re.compile("Valider mon inscription")).click()
-    page.get_by_text("Validée (droits débités)").first.wait_for()
-    check(page, "17-dossier-valide")
+    dossier = enrol_and_validate(local_system, site, page, formation_id, photographed=True)
 
     page.goto(site + "/espace")
     after = page.locator("#montant-elu").inner_text()
@@ -332,6 +351,140 @@ def test_an_elu_enrols_validates_with_franceconnect_plus_and_cancels(local_syste
     page.goto(site + "/dossiers")
     page.get_by_role("link", name=re.compile("")).first.wait_for()
     check(page, "18-mes-dossiers")
+
+
+def start_the_session_today(local_system, dossier: str) -> str:
+    """Sessions open to enrolment 11 working days ahead at least, and the local system keeps
+    real time: the weeks until the first day go by in the stored file, whose session is moved
+    to start today (its length kept). Today's date (Paris)."""
+    from datetime import date
+
+    from chalicelib.clock import paris_today
+
+    dynamodb = boto3.client(
+        "dynamodb",
+        endpoint_url=local_system.moto,
+        region_name="eu-west-3",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    key = {"id": {"S": dossier}}
+    stored = dynamodb.get_item(TableName="mce-local-dossiers", Key=key)["Item"]
+    start, end = (date.fromisoformat(stored[k]["S"]) for k in ("date_debut", "date_fin"))
+    today = paris_today()
+    dynamodb.update_item(
+        TableName="mce-local-dossiers",
+        Key=key,
+        UpdateExpression="SET date_debut = :debut, date_fin = :fin",
+        ExpressionAttributeValues={
+            ":debut": {"S": today.isoformat()},
+            ":fin": {"S": (today + (end - start)).isoformat()},
+        },
+    )
+    return today.isoformat()
+
+
+def test_the_end_of_a_training_on_the_files_page(local_system, site, page):
+    """A file walked to its validated service done at 50 % (abandon): the page names the new
+    steps, shows the exit and what came back to the rights, downloads the attestation (a PDF
+    naming the training), and takes a rating (refusing none chosen)."""
+    import io
+    from decimal import Decimal
+
+    from pypdf import PdfReader
+
+    from chalicelib.clock import paris_today
+    from local.demo_catalogue import demo_records
+    from local.seed import DEMO_ELU_NIR, DEMO_PASSWORD
+    from tests.e2e.conftest import demo_mandate_training, recognise_the_demo_elu, wait_until_elu
+
+    recognise_the_demo_elu(local_system)
+    assert wait_until_elu(local_system.api, DEMO_ELU_NIR)["elu"] is True
+    formation_id, _ = demo_mandate_training(max_euros=600, skip=2)
+    formation = next(r for r in demo_records(paris_today()) if r["id"] == formation_id)
+    page.goto(site + "/connexion")
+    log_in(page, DEMO_ELU_NIR, DEMO_PASSWORD)
+    page.wait_for_url("**/espace")
+    dossier = enrol_and_validate(local_system, site, page, formation_id)
+
+    today = start_the_session_today(local_system, dossier)
+    assert as_demo_organisme(local_system, dossier, "entree-en-formation").status_code == 200
+    half = Decimal(str(formation["duree_heures"])) / 2
+    exit_ = as_demo_organisme(
+        local_system,
+        dossier,
+        "sortie",
+        {
+            "date_sortie": today,
+            "taux_realisation": 50,
+            "motif_partiel": "abandon",
+            "heures_realisees": float(half),
+        },
+    )
+    assert exit_.status_code == 200, exit_.text
+    due = exit_.json()["montant_du"]
+    facture = {"numero": "F-E2E-001", "date": today, "montant_ht": due, "montant_ttc": due}
+    done = as_demo_organisme(local_system, dossier, "service-fait", {"facture": facture})
+    assert done.status_code == 200, done.text
+    assert done.json()["statut"] == "service_fait_valide"
+    returned = done.json()["rendu"]
+    assert Decimal(returned) == Decimal(done.json()["montant"]) - Decimal(due) > 0
+
+    page.goto(site + f"/dossier?id={dossier}")
+    page.get_by_role("heading", name="Fin de la formation").wait_for()
+    timeline = spaces(page.locator(".chronologie").inner_text())
+    for label in (
+        "En formation",
+        "Sortie de formation déclarée par l'organisme",
+        "Service fait déclaré : en attente de validation",
+        "Service fait validé",
+    ):
+        assert label in timeline
+    # validated at once by the funder's checks, not by a deadline passing
+    assert re.search(r"Service fait validé — .* \(par la Caisse des Dépôts\)", timeline)
+    end = spaces(
+        page.locator(
+            "section", has=page.get_by_role("heading", name="Fin de la formation")
+        ).inner_text()
+    )
+    assert "réalisée à 50 %" in end and "abandon" in end
+    day = page.evaluate(
+        "(iso) => new Intl.DateTimeFormat('fr-FR', {dateStyle: 'long'})"
+        ".format(new Date(`${iso}T12:00:00Z`))",
+        today,
+    )
+    assert f"Sortie le {day}" in end
+    assert euro_text(due) in end and euro_text(returned) in end
+    check(page, "40-dossier-service-fait-valide")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger l'attestation de formation (PDF)").click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert " ".join(formation["titre"].split()) in text
+
+    rating = page.locator("section", has=page.get_by_role("heading", name="Évaluer la formation"))
+    rating.get_by_role("button", name="Enregistrer mon évaluation").click()
+    rating.get_by_role("alert").wait_for()
+    assert "Note" in rating.locator("#note-erreur").inner_text()
+    check(page, "41-dossier-evaluation-refusee")
+    rating.get_by_label("4", exact=True).check()
+    rating.get_by_label("Commentaire").fill("Utile pour le budget communal.")
+    rating.get_by_role("button", name="Enregistrer mon évaluation").click()
+    rating.get_by_text("Évaluation enregistrée, modifiable jusqu'au").wait_for()
+    expect(rating.get_by_role("alert")).to_have_count(0)
+    check(page, "42-dossier-evaluation-enregistree")
+    page.reload()
+    rating.get_by_text("Évaluation enregistrée, modifiable jusqu'au").wait_for()
+    expect(rating.get_by_label("4", exact=True)).to_be_checked()
+    expect(rating.get_by_label("Commentaire")).to_have_value("Utile pour le budget communal.")
+
+
+def euro_text(amount: str) -> str:
+    """ "150.00" as the page writes it: "150,00 €" (spaces normalised)."""
+    whole, cents = amount.split(".")
+    return f"{int(whole):,}".replace(",", " ") + f",{cents} €"
 
 
 def test_franceconnect_in_the_browser(local_system, site, page):

@@ -1,11 +1,14 @@
-import { api, dateFr, dateTimeFr, el, euros, loginUrl, page, params, showProblem, STATUTS } from "../app.js";
+import { api, clearErrors, dateFr, dateTimeFr, el, euros, hours, loginUrl, number, page, params, showProblem, STATUTS } from "../app.js";
 
-const BY = { titulaire: "vous", organisme: "l'organisme", systeme: "délai dépassé" };
+const BY = { titulaire: "vous", organisme: "l'organisme", systeme: "la Caisse des Dépôts", operateur: "la Caisse des Dépôts" };
+// The system also validates a consistent service done and pays: only an expiry is a deadline.
+const by = (step) => (step.statut === "expiree" ? "délai dépassé" : BY[step.par] || step.par);
 const CANCELLABLE = ["en_attente_organisme", "acceptee", "validee"];
 // From the declaration of the exit on, the training can be rated; once the service done is
 // validated, the attestation can be downloaded.
 const AFTER_EXIT = ["sortie_declaree", "service_fait_declare", "service_fait_valide", "paye"];
 const ATTESTED = ["service_fait_valide", "paye"];
+const PARTIAL = { abandon: "abandon", force_majeure: "force majeure", absence: "absences" };
 
 page(async (user) => {
   if (!user) { window.location.assign(loginUrl()); return; }
@@ -43,12 +46,28 @@ function render(dossier, refresh) {
     actions,
     el("h2", {}, "Suivi du dossier"),
     el("ol", { class: "chronologie" }, dossier.historique.map((step) => el("li", {},
-      el("strong", {}, STATUTS[step.statut] || step.statut), ` — ${dateTimeFr(step.date)} (par ${BY[step.par] || step.par})`,
+      el("strong", {}, STATUTS[step.statut] || step.statut), ` — ${dateTimeFr(step.date)} (par ${by(step)})`,
       step.motif ? el("span", { class: "aide" }, `Motif : ${step.motif}`) : null))),
+    dossier.sortie ? endOfTraining(dossier) : null,
     ATTESTED.includes(dossier.statut) ? attestationButton(dossier) : null,
     AFTER_EXIT.includes(dossier.statut) ? ratingForm(dossier) : null,
     el("p", {}, el("a", { href: `/formation?id=${encodeURIComponent(dossier.formation_id)}` }, "Voir la formation")),
   ];
+}
+
+// The exit as the organisme declared it, what the funder pays it, and what came back.
+function endOfTraining(dossier) {
+  const { sortie } = dossier;
+  const partial = sortie.motif_partiel
+    ? ` (${PARTIAL[sortie.motif_partiel] || sortie.motif_partiel}${sortie.heures_realisees ? `, ${hours(sortie.heures_realisees)} suivies` : ""})`
+    : "";
+  return el("section", { "aria-labelledby": "fin-formation" },
+    el("h2", { id: "fin-formation" }, "Fin de la formation"),
+    el("ul", {},
+      el("li", {}, `Sortie le ${dateFr(sortie.date_sortie)} : formation réalisée à ${number(sortie.taux_realisation)}\u00a0%${partial}`),
+      dossier.montant_du ? el("li", {}, `${dossier.statut === "paye" ? "Payé" : "À payer"} à l'organisme : ${euros(dossier.montant_du)}`) : null,
+      dossier.rendu && Number(dossier.rendu) > 0
+        ? el("li", {}, `Recrédité sur vos droits DIF élus (part non réalisée) : ${euros(dossier.rendu)}`) : null));
 }
 
 // Fetched asking for a PDF (API Gateway returns bytes to that Accept only), then saved.
@@ -85,6 +104,7 @@ function ratingForm(dossier) {
     el("button", { type: "submit", class: "bouton-principal" }, "Enregistrer mon évaluation"),
     status);
   const fill = (rating) => {
+    clearErrors(form);
     form.querySelector(`[name=note][value="${rating.note}"]`).checked = true;
     comment.value = rating.commentaire || "";
     status.textContent = `Évaluation enregistrée, modifiable jusqu'au ${dateTimeFr(rating.modifiable_jusqu_au)}.`;
