@@ -72,6 +72,9 @@ def fuzz(api: str, checks: str, *extra: str) -> None:
             "--phases",
             "examples,coverage,fuzzing",
             "--no-color",
+            # no examples kept from earlier runs: each run is the seed's, as on a clean clone
+            "--generation-database",
+            "none",
             *extra,
         ],
         capture_output=True,
