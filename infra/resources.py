@@ -232,6 +232,8 @@ FUNCTIONS = (
         access=Access(
             read_tables=("organismes_table",),  # where to send the batch's email
             write_tables=("payments_table", "dossiers_table"),
+            # the files of the batches at the bank: one missing (a run stopped) is written
+            read_buckets=("payments_bucket",),
             write_buckets=("payments_bucket",),
             send_email=True,
         ),

@@ -7,7 +7,7 @@
   but for its status: paid or rejected as a whole.
 
 Two sparse indexes: an organisme's batches, newest first (its API's list), and the batches an
-operator or the job still has to act on (`suivi`: held, to write, sent to the bank).
+operator or the job still has to act on (`suivi`: held, or at the bank).
 """
 
 from pynamodb.attributes import (
@@ -43,8 +43,8 @@ class OrganismeLotsIndex(GlobalSecondaryIndex):
 
 
 class FollowUpIndex(GlobalSecondaryIndex):
-    """`suivi`: "attente_iban" (held for an operator), "a_ecrire" (its file not yet in the
-    bucket), "emis" (at the bank, not yet paid); absent once paid or rejected."""
+    """`suivi`: "attente_iban" (held for an operator), "emis" (at the bank, not yet paid);
+    absent once paid or rejected."""
 
     class Meta:
         index_name = "suivi-index"

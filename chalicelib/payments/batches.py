@@ -20,8 +20,8 @@ from ..models.payment import LotLine
 from ..observability import Metric, count, count_euros, logger
 from . import emails, sepa
 from .batch import DebtorAccount, PaymentBatch, PaymentLine
-from .lots import HELD, SENT, TO_WRITE, PayableLine, PlannedLot, days_waiting, plan
-from .store import HELD_SERVICE, PAYABLE, LotExists, LotMoved, PaymentStore, lot_key
+from .lots import HELD, SENT, PayableLine, PlannedLot, days_waiting, plan
+from .store import HELD_SERVICE, PAYABLE, LotExists, LotMoved, PaymentStore, file_key, lot_key
 
 
 @dataclass
@@ -65,9 +65,8 @@ class SepaWriter:
                 for line in lot.lignes
             ),
         )
-        key = self._store.write_file(lot, sepa.credit_transfer_file(batch, lot.cree_le))
-        lot.fichier, lot.statut, lot.suivi = key, SENT, SENT
-        return key
+        self._store.write_file(lot, sepa.credit_transfer_file(batch, lot.cree_le))
+        return lot.fichier
 
 
 class PaymentBatches:
@@ -86,8 +85,10 @@ class PaymentBatches:
     def run(self) -> RunReport:
         report = RunReport()
         self._writer.check()
-        for unwritten in self._store.lots_followed(TO_WRITE):  # a run stopped halfway
-            report.files.append(self._writer.write(unwritten))
+        at_the_bank = self._store.lots_followed(SENT)
+        for lot in at_the_bank:  # a run stopped between a batch and its file: the file first
+            if not self._store.file_exists(lot.fichier):
+                report.files.append(self._writer.write(lot))
         now = self._now()
         files = {d.id: d for d in self._store.files_at_the_funder(PAYABLE)}
         planned, left = plan(
@@ -103,7 +104,7 @@ class PaymentBatches:
                 report.without_bank_details.append(lot.siret)
                 continue
             self._make(lot, bank, organismes.get(lot.siret), files, now, report)
-        self._measure(now, report, left)
+        self._measure(now, report, left, at_the_bank)
         return report
 
     def _make(
@@ -138,15 +139,16 @@ class PaymentBatches:
         if organisme is not None and organisme.email:
             send_quietly(self._mailer, emails.lot_made(record, organisme.email))
 
-    def _measure(self, now: datetime, report: RunReport, left: list[PayableLine]) -> None:
+    def _measure(
+        self, now: datetime, report: RunReport, left: list[PayableLine], sent: list[PaymentLot]
+    ) -> None:
         """What the dashboard and the lateness alarm read: how old the oldest unpaid service
         done is (held for an operator, payable, or in a batch not yet paid)."""
         waiting = [line.service_declared_at for line in left]
         held_files = self._store.files_at_the_funder(HELD_SERVICE)
         waiting += [d.facture.deposee_le for d in held_files if d.facture is not None]
-        for state in (HELD, SENT):
-            for lot in self._store.lots_followed(state):
-                waiting += [line.service_declare_le for line in lot.lignes]
+        for lot in [*sent, *self._store.lots_followed(HELD)]:
+            waiting += [line.service_declare_le for line in lot.lignes]
         count(Metric.SERVICES_WAITING_VALIDATION, len(held_files))
         count(Metric.PAYMENT_LINES_WAITING, report.carried_over)
         count(
@@ -178,7 +180,8 @@ def lot_record(planned: PlannedLot, bank: BankDetails, now: datetime) -> Payment
         jour=planned.day.isoformat(),
         tri=f"{planned.day.isoformat()}#{planned.reference}",
         statut=HELD if held else SENT,
-        suivi=HELD if held else TO_WRITE,
+        suivi=HELD if held else SENT,
+        fichier=None if held else file_key(planned.day.isoformat(), planned.reference),
         lignes=[
             LotLine(
                 dossier=line.dossier,

@@ -22,7 +22,7 @@ from .camt import read_notification
 from .errors import LotNotFound, LotNotInState, UnknownOrganisme
 from .lots import HELD, PAID, REJECTED, SENT, reference_of, return_reason
 from .schemas import LotView, PaymentsPage
-from .store import LotMoved, PaymentStore, bank_key
+from .store import LotMoved, PaymentStore, bank_key, file_key
 
 PAGE_SIZE = 20
 
@@ -123,10 +123,9 @@ class PaymentDesk:
         lot = self.lot(reference)
         if lot.statut != HELD:
             raise LotNotInState(lot.statut)
-        self._store.release(lot, operator)
+        self._store.release(lot, operator, file_key(lot.jour, lot.reference))
         lot = self.lot(reference)
         self._writer.write(lot)
-        lot.statut = SENT
         self._tell_organisme(lot, emails.lot_made)
         return lot
 

@@ -16,7 +16,6 @@ PROMISED_DAYS = 30
 
 # A batch's status, and what its lines are then.
 HELD, SENT, PAID, REJECTED = "attente_iban", "emis", "paye", "rejete"
-TO_WRITE = "a_ecrire"  # its `suivi` between the batch made and its file in the bucket
 LINE_STATUS = {HELD: "en_lot", SENT: "en_lot", PAID: "paye", REJECTED: "rejete"}
 
 

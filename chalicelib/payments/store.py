@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from botocore.exceptions import ClientError
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 
 from ..enrolment.store import Change, status_write
 from ..models import BankDetails, Dossier, Organisme, PaymentLot, is_condition_failure
 from ..rights.store import Write, cancellation_reasons, transact
-from .lots import HELD, PAID, REJECTED, SENT, TO_WRITE
+from .lots import HELD, PAID, REJECTED, SENT
 
 PAYABLE, IN_LOT, HELD_SERVICE = "a_payer", "en_lot", "attente"  # the files' `paiement`
 SEPA_FILES = "sepa/"  # the batches' credit transfer files
@@ -35,6 +36,10 @@ def bank_key(siret: str) -> str:
 
 def lot_key(reference: str) -> str:
     return f"lot#{reference}"
+
+
+def file_key(day: str, reference: str) -> str:
+    return f"{SEPA_FILES}{day}/{reference}.xml"
 
 
 class PaymentStore:
@@ -171,37 +176,36 @@ class PaymentStore:
                 raise LotExists() from None
             raise LotMoved() from None
 
-    def write_file(self, lot: PaymentLot, document: bytes) -> str:
-        """The batch's SEPA file in the payments bucket, then the batch says where: the key is
-        the reference's, so writing again after a crash rewrites the same file."""
-        key = f"{SEPA_FILES}{lot.jour}/{lot.reference}.xml"
+    def write_file(self, lot: PaymentLot, document: bytes) -> None:
+        """The batch's SEPA file in the payments bucket, at the key the batch names: written
+        again after a crash, it is the same file."""
         self._s3.put_object(
-            Bucket=self._bucket, Key=key, Body=document, ContentType="application/xml"
+            Bucket=self._bucket, Key=lot.fichier, Body=document, ContentType="application/xml"
         )
+
+    def file_exists(self, key: str) -> bool:
         try:
-            lot.update(
-                actions=[
-                    PaymentLot.fichier.set(key),
-                    PaymentLot.statut.set(SENT),
-                    PaymentLot.suivi.set(SENT),
-                ],
-                condition=PaymentLot.suivi == TO_WRITE,
-            )
-        except UpdateError as error:
-            if is_condition_failure(error):
-                raise LotMoved() from None
+            self._s3.head_object(Bucket=self._bucket, Key=key)
+        except ClientError as error:
+            if error.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
+                return False
             raise
-        return key
+        return True
 
     def read_file(self, key: str) -> bytes:
         return self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
 
-    def release(self, lot: PaymentLot, by: str) -> None:
-        """A held batch goes to be written (an operator checked the new IBAN)."""
+    def release(self, lot: PaymentLot, by: str, key: str) -> None:
+        """A held batch goes to the bank (an operator checked the new IBAN): its file next."""
         self._lot_update(
             lot,
-            [PaymentLot.suivi.set(TO_WRITE), PaymentLot.par.set(by)],
-            PaymentLot.statut == lot.statut,
+            [
+                PaymentLot.statut.set(SENT),
+                PaymentLot.suivi.set(SENT),
+                PaymentLot.fichier.set(key),
+                PaymentLot.par.set(by),
+            ],
+            PaymentLot.statut == HELD,
         )
 
     def pay(self, lot: PaymentLot, files: list[Dossier], changes: list[Change], by: str) -> None:

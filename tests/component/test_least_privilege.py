@@ -391,6 +391,13 @@ def _a_service_done_paid_in_a_batch(api, client, outbox, world):
         ),
     ).payload
     assert len(result["fichiers"]) == 1
+    again = client.lambda_.invoke(  # the next day's run looks for the files of the batches
+        "lots_de_paiement",
+        client.events.generate_cw_event(
+            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+        ),
+    ).payload
+    assert again["fichiers"] == []
     headers = {"Authorization": f"Bearer {key}"}
     assert len(api.get("/organismes/paiements", headers=headers).json["lots"]) == 1
 

@@ -304,3 +304,29 @@ def test_the_organisme_reads_its_own_batches_and_lines_only(api, elus, key, clie
     tampered = api.get("/organismes/paiements?cursor=abc.def", headers=headers)
     assert tampered.status == 400
     assert date.fromisoformat(paid["date"]) <= datetime.now(UTC).date() + timedelta(days=1)
+
+
+def test_a_run_stopped_between_a_batch_and_its_file_writes_the_file_next_time(
+    api, elus, key, client, aws, monkeypatch
+):
+    from chalicelib.payments.store import PaymentStore
+
+    validated(api, elus, key)
+    bank_details()
+    write = PaymentStore.write_file
+
+    def crash(self, lot, document):
+        raise ConnectionError("the function's time ran out")
+
+    monkeypatch.setattr(PaymentStore, "write_file", crash)
+    with pytest.raises(ConnectionError):
+        run_job(client)
+    [lot] = PaymentLot.scan(PaymentLot.pk.startswith("lot#"))
+    assert lot.statut == "emis"  # made: its files are en_lot, it will not be made twice
+    s3 = boto3.client("s3", region_name=aws.region)
+    assert s3.list_objects_v2(Bucket=aws.payments_bucket).get("KeyCount") == 0
+    monkeypatch.setattr(PaymentStore, "write_file", write)
+    again = run_job(client)
+    assert again["lots"] == [] and again["fichiers"] == [lot.fichier]
+    validate_pain_001(sepa_file(aws, lot.fichier))
+    assert run_job(client)["fichiers"] == []  # written once
