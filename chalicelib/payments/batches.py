@@ -98,12 +98,12 @@ class PaymentBatches:
         banks, organismes = (
             self._store.banks_and_organismes([p.siret for p in planned]) if planned else ({}, {})
         )
-        for lot in planned:
-            bank = banks.get(lot.siret)
+        for one in planned:
+            bank = banks.get(one.siret)
             if bank is None:
-                report.without_bank_details.append(lot.siret)
+                report.without_bank_details.append(one.siret)
                 continue
-            self._make(lot, bank, organismes.get(lot.siret), files, now, report)
+            self._make(one, bank, organismes.get(one.siret), files, now, report)
         self._measure(now, report, left, at_the_bank)
         return report
 

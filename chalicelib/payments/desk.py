@@ -12,7 +12,7 @@ from ..clock import PARIS
 from ..cursors import Cursors
 from ..enrolment import rules
 from ..enrolment.store import Change
-from ..mailer import SesMailer, send_quietly
+from ..mailer import Email, SesMailer, send_quietly
 from ..models import BankDetails, Dossier, PaymentLot
 from ..observability import Metric, count, count_euros
 from . import emails
@@ -20,11 +20,12 @@ from .bank_details import check_bank_account, mask_iban
 from .batches import SepaWriter, payable_line
 from .camt import read_notification
 from .errors import LotNotFound, LotNotInState, UnknownOrganisme
-from .lots import HELD, PAID, REJECTED, SENT, reference_of, return_reason
+from .lots import HELD, PAID, REJECTED, SENT, by_batch, return_reason
 from .schemas import LotView, PaymentsPage
 from .store import LotMoved, PaymentStore, bank_key, file_key
 
 PAGE_SIZE = 20
+BANK = "banque"  # who decided, when the bank's notification says it
 
 
 @dataclass(frozen=True)
@@ -184,54 +185,35 @@ class PaymentDesk:
         notice = read_notification(data)
         self._store.keep_notice(name, data)
         report = NoticeReport(message_id=notice.message_id, others=len(notice.others))
-        whole: dict[str, int] = {}
-        by_lot: dict[str, set[str]] = {}
-        for line in notice.paid:
-            reference = line.batch_reference or reference_of(line.end_to_end_id or "")
-            if reference is None:
-                report.unknown.append(line.end_to_end_id or "?")
-            elif line.end_to_end_id is None:
-                whole[reference] = line.amount_cents
-            else:
-                by_lot.setdefault(reference, set()).add(line.end_to_end_id)
-        rejected: dict[str, str] = {}
-        for line in notice.rejected:
-            reference = line.batch_reference or reference_of(line.end_to_end_id or "")
-            if reference is None:
-                report.unknown.append(line.end_to_end_id or "?")
-            else:
-                rejected.setdefault(reference, line.reason_code)
-        for reference, code in rejected.items():
-            self._apply(
-                report,
-                reference,
-                lambda r, c=code: self.reject(r, "banque", return_reason(c)),
-                report.rejected,
-            )
-        for reference, amount in whole.items():
+        sorted_ = by_batch(notice)
+        report.unknown += sorted_.unknown
+        for reference, code in sorted_.returned.items():
+            self._decide(report, reference, report.rejected, "rejeter", return_reason(code))
+        for reference, amount in sorted_.whole.items():
             lot = self._store.lot(reference)
             if lot is not None and int(lot.total_centimes) == amount:
-                self._apply(report, reference, self._paid_by_bank, report.paid)
+                self._decide(report, reference, report.paid, "payer")
             else:
-                report.unknown.append(reference)
-        for reference, ids in by_lot.items():
-            if reference in rejected:
-                continue
+                report.unknown.append(reference)  # not our total: for the operator
+        for reference, ids in sorted_.transfers.items():
             lot = self._store.note_paid(reference, ids)
             if lot is None:
                 report.unknown.append(reference)
             elif {line.bout_en_bout for line in lot.lignes} <= set(lot.payes or ()):
-                self._apply(report, reference, self._paid_by_bank, report.paid)
+                self._decide(report, reference, report.paid, "payer")
             else:
                 report.partly.append(reference)
         return report
 
-    def _paid_by_bank(self, reference: str) -> PaymentLot:
-        return self.pay(reference, "banque")
-
-    def _apply(self, report, reference, action, done: list[str]) -> None:
+    def _decide(
+        self, report: NoticeReport, reference: str, done: list[str], what: str, reason: str = ""
+    ) -> None:
+        """The bank's word on one batch: paid, or rejected for `reason`."""
         try:
-            action(reference)
+            if what == "payer":
+                self.pay(reference, BANK)
+            else:
+                self.reject(reference, BANK, reason)
         except LotNotFound:
             report.unknown.append(reference)
         except LotNotInState:
@@ -256,7 +238,7 @@ class PaymentDesk:
             raise LotNotFound()
         return LotView.of(lot)
 
-    def _tell_organisme(self, lot: PaymentLot, email) -> None:
+    def _tell_organisme(self, lot: PaymentLot, email: Callable[[PaymentLot, str], Email]) -> None:
         organisme = self._store.organisme(lot.siret)
         if organisme is not None and organisme.email:
             send_quietly(self._mailer, email(lot, organisme.email))

@@ -4,10 +4,11 @@ late the funder is on its promise (30 days from the service done declared to the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..clock import PARIS
+from .camt import BankNotification
 
 # DynamoDB makes a batch and moves its lines in one transaction (100 writes at most: the batch
 # and its lines); an organisme with more payable lines has the rest in the next day's batch.
@@ -131,3 +132,37 @@ _LINE_LABELS = {"en_lot": "en cours de paiement", "paye": "payée", "rejete": "r
 def line_status_label(lot_status: str) -> str:
     """What a line of a batch in this status is, in the organisme's words."""
     return _LINE_LABELS[LINE_STATUS[lot_status]]
+
+
+@dataclass
+class NoticeByBatch:
+    """A bank's notification sorted by our batches."""
+
+    whole: dict[str, int] = field(default_factory=dict)  # booked as one entry: its amount
+    transfers: dict[str, set[str]] = field(default_factory=dict)  # end-to-end ids paid
+    returned: dict[str, str] = field(default_factory=dict)  # the first return's reason code
+    unknown: list[str] = field(default_factory=list)  # references that are not ours
+
+
+def by_batch(notice: BankNotification) -> NoticeByBatch:
+    """Which batch each paid or returned line of the notice belongs to: its PmtInfId, or the
+    batch its end-to-end id names. A batch with a return is returned as a whole."""
+    sorted_ = NoticeByBatch()
+    for paid in notice.paid:
+        reference = paid.batch_reference or reference_of(paid.end_to_end_id or "")
+        if reference is None:
+            sorted_.unknown.append(paid.end_to_end_id or "?")
+        elif paid.end_to_end_id is None:
+            sorted_.whole[reference] = paid.amount_cents
+        else:
+            sorted_.transfers.setdefault(reference, set()).add(paid.end_to_end_id)
+    for line in notice.rejected:
+        reference = line.batch_reference or reference_of(line.end_to_end_id or "")
+        if reference is None:
+            sorted_.unknown.append(line.end_to_end_id or "?")
+        else:
+            sorted_.returned.setdefault(reference, line.reason_code)
+    for reference in sorted_.returned:
+        sorted_.whole.pop(reference, None)
+        sorted_.transfers.pop(reference, None)
+    return sorted_

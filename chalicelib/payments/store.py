@@ -43,7 +43,7 @@ def file_key(day: str, reference: str) -> str:
 
 
 class PaymentStore:
-    def __init__(self, s3=None, kms=None, bucket: str = "", key_id: str = "") -> None:
+    def __init__(self, s3: Any = None, kms: Any = None, bucket: str = "", key_id: str = "") -> None:
         self._s3 = s3
         self._kms = kms
         self._bucket = bucket
@@ -191,9 +191,6 @@ class PaymentStore:
                 return False
             raise
         return True
-
-    def read_file(self, key: str) -> bytes:
-        return self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
 
     def release(self, lot: PaymentLot, by: str, key: str) -> None:
         """A held batch goes to the bank (an operator checked the new IBAN): its file next."""

@@ -103,9 +103,11 @@ def test_the_daily_job_makes_one_batch_per_organisme_with_its_sepa_file_once(
     assert Dossier.get(first).lot == reference
     document = sepa_file(aws, lot.fichier)
     validate_pain_001(document)  # the official XSD
-    assert sorted(transfers(document)) == [
-        (f"{reference}-001", "300.00", IBAN),
-        (f"{reference}-002", "450.00", IBAN),
+    sent = transfers(document)
+    assert sorted(e2e for e2e, _, _ in sent) == [f"{reference}-001", f"{reference}-002"]
+    assert sorted((amount, iban) for _, amount, iban in sent) == [
+        ("300.00", IBAN),
+        ("450.00", IBAN),
     ]
     assert b"<PmtInfId>" + reference.encode() + b"</PmtInfId>" in document
     assert "Virement émis" in outbox.last_to(ORGANISME_EMAIL).subject
