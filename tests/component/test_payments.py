@@ -332,3 +332,19 @@ def test_a_run_stopped_between_a_batch_and_its_file_writes_the_file_next_time(
     assert again["lots"] == [] and again["fichiers"] == [lot.fichier]
     validate_pain_001(sepa_file(aws, lot.fichier))
     assert run_job(client)["fichiers"] == []  # written once
+
+
+def test_an_iban_never_appears_in_logs_metrics_or_answers(api, elus, key, client, log_output):
+    validated(api, elus, key)
+    bank_details()
+    bank_details(iban=NEW_IBAN, bic=NEW_BIC)
+    [reference] = run_job(client)["en_attente"]
+    paiements.main(["liberer", reference, "--par", "Agnès"])
+    paiements.main(["lots"])
+    page = api.get("/organismes/paiements", headers={"Authorization": f"Bearer {key}"})
+    paiements.main(["payer", reference, "--par", "Agnès"])
+    logs = log_output()
+    assert "PaymentLotsMade" in logs and "FR76 **** **** 0189" in logs  # captured, masked
+    for iban in (IBAN, NEW_IBAN):
+        assert iban not in logs and iban not in str(page.json)
+        assert iban[4:] not in logs  # nor its bank and account numbers
