@@ -162,7 +162,8 @@ class Timeline:
     def batch(self) -> date:
         from chalicelib.enrolment.rules import add_working_days
 
-        return add_working_days(self.end(FILES[0]), 1)
+        paid = next(f for f in FILES if f.step == "paye")
+        return add_working_days(self.end(paid), 1)
 
     @property
     def payment(self) -> date:
