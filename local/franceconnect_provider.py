@@ -119,6 +119,17 @@ DEMO_IDENTITIES = (
         "birthcountry": "99100",
         "email": "as.marchand@exemple.fr",
     },
+    {
+        "id": "nathalie",
+        "given_name": "Nathalie",
+        "family_name": "KERBRAT",
+        "preferred_username": "",
+        "birthdate": "1970-06-15",
+        "gender": "female",
+        "birthplace": "29232",
+        "birthcountry": "99100",
+        "email": "nathalie.kerbrat@exemple.fr",
+    },
 )
 
 

@@ -61,6 +61,11 @@ class EventRelay:
             if not self.poll_once(wait_seconds=1) and not self._queues:
                 self._stop.wait(1)
 
+    def drain(self) -> None:
+        """Relay until every queue is empty (before `start`: the seed's events)."""
+        while self.poll_once():
+            pass
+
     def poll_once(self, wait_seconds: int = 0) -> int:
         """Relay what is waiting on every source; answer how many messages were received."""
         received = 0

@@ -89,7 +89,7 @@ def main() -> None:
     from chalicelib.settings import Settings
     from infra.provision import provision
     from infra.resources import EVENT_SOURCES
-    from local import api_server, seed
+    from local import api_server, demo_files, seed
     from local.franceconnect_provider import LocalFranceConnect
     from local.relay import EventRelay
 
@@ -97,16 +97,19 @@ def main() -> None:
     session = boto3.session.Session(region_name=settings.region)
     queue_urls = provision(settings, session)
     services.reset()
-    created = seed.seed_demo_accounts()
-    catalogue = seed.seed_demo_catalogue()
-    organisme = seed.seed_demo_organisme()
-    franceconnect = LocalFranceConnect.for_stage(settings, session, HOST, fc_port).start()
 
     from app import app
 
-    api = api_server.start(app, HOST, api_port)
     relay = EventRelay(app, settings, session, EVENT_SOURCES)
     relay.setup()
+    created = seed.seed_demo_accounts()
+    catalogue = seed.seed_demo_catalogue()
+    organisme = seed.seed_demo_organisme()
+    # in the past (time travel): before any other thread of this process but moto's starts
+    files = demo_files.seed_demo_files(organisme["siret"], relay.drain)
+    franceconnect = LocalFranceConnect.for_stage(settings, session, HOST, fc_port).start()
+
+    api = api_server.start(app, HOST, api_port)
     relay.start()
     _wait_for(f"http://{HOST}:{api_port}/api/health")
 
@@ -131,9 +134,19 @@ Mon Compte Élu tourne en local.
                {organisme["cle"]}
                curl -H 'Authorization: Bearer {organisme["cle"]}' \\
                  http://{HOST}:{api_port}/api/organismes/dossiers
+               compte {files["iban"]} ({files["bic"]}) pour ses lots de paiement
+  Fin de formation  Nathalie Kerbrat, élue de Quimper (NIR {files["nir"][:13]}, même mot de
+               passe) : un dossier de l'organisme à chaque étape (en_formation,
+               sortie_declaree, service_fait_declare en attente d'un opérateur,
+               service_fait_valide à payer, paye dans {files["lot_paye"]})
+  Lot du jour  STAGE=local AWS_ENDPOINT_URL=http://{HOST}:{moto_port} \\
+                 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \\
+                 .venv/bin/python -m infra.paiements lancer
+               (le lot du service fait à payer ; fichier SEPA sous
+               s3://{settings.payments_bucket}/sepa/)
   FranceConnect (local) {franceconnect.issuer} : GET /api/auth/franceconnect dans un
-               navigateur (Camille et Joël, liés à leur compte ; Anne-Sophie, sans compte :
-               inscription)
+               navigateur (Camille, Joël et Nathalie, liés à leur compte ; Anne-Sophie, sans
+               compte : inscription)
   FranceConnect+ (local) {franceconnect.plus_issuer} : jetons signés ES256 et
                chiffrés pour les clés publiées sur /api/auth/franceconnect/jwks
   Fichier RNE  AWS_ENDPOINT_URL=http://{HOST}:{moto_port} aws s3 cp \

@@ -4,6 +4,8 @@
   (fictional) lists her under her birth name, BERNARD.
 - Joël Brunet: the first conseiller départemental of the real samples (public RNE data, Ain);
   uploading any of the conseillers départementaux samples recognises him.
+- Nathalie Kerbrat: recognised at seed time, with files at each step of the end of a training
+  (`local/demo_files.py`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ def _nir(body: str) -> str:
 
 DEMO_NIR = _nir("2750335238042")  # born March 1975 in Rennes (35238)
 DEMO_ELU_NIR = _nir("1550501053117")  # born May 1955 in Bourg-en-Bresse (01053)
+TRAINEE_NIR = _nir("2700629232057")  # born June 1970 in Quimper (29232)
 
 _ADDRESS = {
     "ligne1": "1 place de la Mairie",
@@ -95,17 +98,26 @@ def seed_demo_catalogue() -> dict:
     ).as_dict()
 
 
-def seed_demo_accounts() -> int:
-    """Create and activate the demo accounts through the real signup path; the number made."""
+def create_demo_account(data: dict):
+    """A demo account through the real signup path, activated and linked to its identity at
+    the local FranceConnect; None when it exists already."""
     signup = services.signup()
+    try:
+        account = signup.create_account(AccountCreation.read(data, paris_today()))
+    except AlreadyTaken:
+        return None
+    signup.activate(account)
+    _link_franceconnect(account, data["email"])
+    return account
+
+
+def seed_demo_accounts() -> int:
+    """Create and activate the demo accounts; the number made."""
     created = 0
     for data in DEMO_ACCOUNTS:
-        try:
-            account = signup.create_account(AccountCreation.read(data, paris_today()))
-        except AlreadyTaken:
+        account = create_demo_account(data)
+        if account is None:
             continue
-        signup.activate(account)
-        _link_franceconnect(account, data["email"])
         account.update(
             actions=[
                 getattr(type(account), name).set(value)

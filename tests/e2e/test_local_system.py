@@ -306,6 +306,68 @@ def test_an_elu_enrols_the_organisme_accepts_and_franceconnect_plus_validates(lo
     assert browser.get(f"{api}/me/rights", timeout=10).json()["elu"]["montant_disponible"] == before
 
 
+def test_the_seed_has_a_file_at_each_end_of_training_step_and_one_lancer_pays_the_due(
+    local_system,
+):
+    """Nathalie Kerbrat's files, made in the past through the use cases: one at each step, a
+    ledger that adds up, a batch paid; the banner's command makes today's batch and its SEPA
+    file, with nothing else in the environment."""
+    import os
+    import shlex
+
+    from chalicelib.payments.sepa import validate_pain_001
+    from local.demo_files import DEMO_IBAN, FILES
+    from local.seed import DEMO_ORGANISME_KEY, TRAINEE_NIR
+
+    api = local_system.api
+    organisme = {"Authorization": f"Bearer {DEMO_ORGANISME_KEY}"}
+
+    def files_at(step: str) -> list[dict]:
+        listed = requests.get(
+            f"{api}/organismes/dossiers", params={"statut": step}, headers=organisme, timeout=10
+        ).json()["dossiers"]
+        return [d for d in listed if d["stagiaire"]["prenoms"] == "Nathalie"]
+
+    steps = {f.step: files_at(f.step) for f in FILES}
+    assert {step: len(found) for step, found in steps.items()} == {f.step: 1 for f in FILES}
+    [held] = steps["service_fait_declare"]
+    assert (
+        held["controle"]["issue"] == "attente" and "discordants" in held["controle"]["raisons"][0]
+    )
+    [due] = steps["service_fait_valide"]
+    assert (due["montant_du"], due["rendu"]) == ("80.00", "80.00")
+
+    token = login_token(api, TRAINEE_NIR)
+    headers = {"Authorization": f"Bearer {token}"}
+    history = requests.get(f"{api}/me/rights/history", headers=headers, timeout=10).json()
+    debits = [o["montant"] for o in history["operations"] if o["sens"] == "debit"]
+    assert sorted(debits) == sorted(f"{f.price_euros}.00" for f in FILES)
+    assert "Part non réalisée" in history["operations"][0]["libelle"]
+    balance = requests.get(f"{api}/me/rights", headers=headers, timeout=10).json()["elu"]
+    assert balance["montant_disponible"] == "180.00"  # 800 − 700 debited + 80 credited back
+
+    lots = requests.get(f"{api}/organismes/paiements", headers=organisme, timeout=10).json()
+    assert [lot["statut"] for lot in lots["lots"]] == ["paye"]
+    assert [line["dossier"] for line in lots["a_payer"]] == [due["id"]]
+
+    banner = local_system.output.read_text()
+    command = re.search(r"Lot du jour\s+(.*?infra\.paiements lancer)", banner, re.DOTALL)
+    shell_line = command.group(1).replace("\\\n", " ")  # the banner's continuation lines
+    *assignments, python, dash_m, module, verb = shlex.split(shell_line)
+    env = {"PATH": os.environ["PATH"], **dict(a.split("=", 1) for a in assignments)}
+    run = subprocess.run(  # noqa: S603 - the command our own banner prints
+        [python, dash_m, module, verb], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    [key] = re.findall(r"Fichier SEPA : (\S+)", run.stdout)
+    document = s3_client(local_system).get_object(Bucket="mce-local-payments", Key=key)
+    sepa = document["Body"].read()
+    validate_pain_001(sepa)
+    assert DEMO_IBAN.encode() in sepa and b'<InstdAmt Ccy="EUR">80.00</InstdAmt>' in sepa
+    lots = requests.get(f"{api}/organismes/paiements", headers=organisme, timeout=10).json()
+    assert [lot["statut"] for lot in lots["lots"]] == ["emis", "paye"] and not lots["a_payer"]
+
+
 def test_ctrl_c_stops_everything_and_frees_the_ports(local_system):
     process: subprocess.Popen = local_system.process
     process.send_signal(signal.SIGINT)
