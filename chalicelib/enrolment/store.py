@@ -166,14 +166,6 @@ class DossierStore:
         organisme then date (the sparse payment index: no Scan)."""
         return list(Dossier.payment_index.query(state, limit=limit))
 
-    def validated_of(self, siret: str, limit: int = 1000) -> list[Dossier]:
-        """An organisme's files whose service done is validated, not yet paid."""
-        return list(
-            Dossier.payment_index.query(
-                "a_payer", Dossier.paiement_tri.startswith(f"{siret}#"), limit=limit
-            )
-        )
-
     def legacy_done(self):
         """Files ended as `service_fait` before the exit and the invoice were declared: a
         migration's scan, never on a request's path."""

@@ -22,23 +22,11 @@ from tests.support.atomic_dynamodb import atomic_requests
 from tests.support.end_of_training import act, at, half_exit, in_training, invoice
 from tests.support.enrolment import (
     OTHER_ORGANISME,
-    Elus,
     account_of,
     organisme_key,
 )
-from tests.support.rne_world import RneWorld
 
 ORGANISME_EMAIL = "inscriptions@institut.fr"
-
-
-@pytest.fixture
-def elus(aws, api, outbox):
-    return Elus(api, outbox, RneWorld(aws, api, outbox))
-
-
-@pytest.fixture
-def key(aws):
-    return organisme_key()
 
 
 def balance(payload) -> int:
@@ -79,9 +67,8 @@ def test_a_full_completion_is_validated_at_once_and_paid_in_full(api, elus, key,
     assert balance(payload) == 50_000  # debited in full: everything was delivered
     assert "Service fait validé" in outbox.last_to(ORGANISME_EMAIL).subject
     assert "300,00\u00a0€" in outbox.last_to(payload["email"]).text
-    assert [d.id for d in services.dossier_store().validated_of(Dossier.get(ident).organisme)] == [
-        ident
-    ]
+    payable = services.payment_store().payable_of(Dossier.get(ident).organisme)
+    assert [d.id for d in payable] == [ident]
 
 
 def test_a_partial_completion_pays_the_prorata_and_credits_back_the_rest(api, elus, key, outbox):

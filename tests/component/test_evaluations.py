@@ -19,7 +19,6 @@ from chalicelib.models import Dossier
 from tests.support.atomic_dynamodb import atomic_requests
 from tests.support.enrolment import (
     OTHER_ORGANISME,
-    Elus,
     account_of,
     certify,
     far,
@@ -27,12 +26,6 @@ from tests.support.enrolment import (
     organisme_key,
     request_place,
 )
-from tests.support.rne_world import RneWorld
-
-
-@pytest.fixture
-def elus(aws, api, outbox):
-    return Elus(api, outbox, RneWorld(aws, api, outbox))
 
 
 def _exited(dossier_id: str) -> None:

@@ -18,23 +18,12 @@ from infra import organismes as organismes_tool
 from infra import paiements
 from tests.support import camt
 from tests.support.end_of_training import act, at, in_training, invoice
-from tests.support.enrolment import ORGANISME, OTHER_ORGANISME, Elus, organisme_key
-from tests.support.rne_world import RneWorld
+from tests.support.enrolment import ORGANISME, OTHER_ORGANISME, organisme_key
 
 ORGANISME_EMAIL = "inscriptions@institut.fr"
 IBAN, BIC = "FR7630004008280001234567841", "BNPAFRPP"  # BNP Paribas (test account)
 NEW_IBAN, NEW_BIC = "FR7630006000011234567890189", "AGRIFRPP"  # Crédit Agricole
 PAIN = "{urn:iso:std:iso:20022:tech:xsd:pain.001.001.03}"
-
-
-@pytest.fixture
-def elus(aws, api, outbox):
-    return Elus(api, outbox, RneWorld(aws, api, outbox))
-
-
-@pytest.fixture
-def key(aws):
-    return organisme_key()
 
 
 def bank_details(siret=ORGANISME, iban=IBAN, bic=BIC) -> int:
