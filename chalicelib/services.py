@@ -271,10 +271,10 @@ def mandate_spans(accounts) -> dict:
 
 @factory
 def catalogue():
+    from .catalogue.rules import places_for_dif
     from .catalogue.search import Catalogue
     from .catalogue.store import CatalogueStore
     from .clock import utc_now
-    from .enrolment.eligibility import places_for_dif
 
     bound_settings()
     return Catalogue(

@@ -24,7 +24,7 @@ from ..names import normalise
 from ..rights.standing import account_usable_for
 from . import schemas
 from .errors import EluCatalogueLoginRequired, FormationNotFound, NotAnElu
-from .importer import ELUS_ONLY
+from .rules import ELUS_ONLY
 from .store import CatalogueStore, Filters
 
 PAGE_SIZE = 20

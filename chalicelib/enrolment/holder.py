@@ -16,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ..catalogue.errors import FormationNotFound
+from ..catalogue.rules import places_for_dif
 from ..catalogue.store import CatalogueStore
 from ..clock import PARIS
 from ..cursors import Cursors
@@ -27,7 +28,7 @@ from ..observability import Metric, count, count_euros
 from ..rights.store import debit_operations
 from . import rules, views
 from .attestation import Approval, AttestationFacts
-from .eligibility import Holder, Offer, check_request, check_rights, places_for_dif
+from .eligibility import Holder, Offer, check_request, check_rights
 from .errors import (
     AttestationNotYet,
     CertifiedIdentityRequired,
