@@ -288,6 +288,30 @@ def catalogue():
 
 
 @factory
+def publication():
+    """The organismes' own formations and sessions (their API key)."""
+    from .catalogue.publication import Publication
+    from .catalogue.store import CatalogueStore
+    from .clock import utc_now
+
+    bound_settings()
+    files = dossier_store()
+
+    def organisme_name(siret: str) -> str | None:
+        found = files.organisme(siret)
+        return found.nom if found is not None else None
+
+    return Publication(
+        store=CatalogueStore(),
+        cursors=cursors(),
+        clock=utc_now,
+        organisme_name=organisme_name,
+        places_taken=files.places_taken,
+        move_files=files.move_dates,
+    )
+
+
+@factory
 def evaluations():
     from .clock import utc_now
     from .evaluations.service import Evaluations

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 
-from ..catalogue.errors import FormationNotFound
+from ..catalogue.errors import FormationNotFound, SessionClosed
 from ..catalogue.rules import places_for_dif
 from ..catalogue.store import CatalogueStore
 from ..clock import PARIS
@@ -115,11 +115,13 @@ class HolderFiles:
         if existing is not None:
             return self._replayed(existing, asked), False
         formation = self._formations.get(formation_id)
-        if formation is None:
+        if formation is None or formation.retiree_le is not None:  # withdrawn: no new file
             raise FormationNotFound()
         session = next((s for s in formation.sessions or [] if s.id == session_id), None)
         if session is None:
             raise SessionNotFound()
+        if session.fermee:
+            raise SessionClosed()
         offer = _offer(formation, session)
         today = self._today()
         check_request(offer, self._holder(account), today)
