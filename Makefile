@@ -72,6 +72,7 @@ bench: $(VENV)/.installed
 	$(PY) -m bench.cold_start
 	$(PY) -m bench.requests_cost
 	$(PY) -m bench.enrolment_requests
+	$(PY) -m bench.publication_requests
 	$(PY) -m bench.franceconnect_requests
 	$(PY) -m bench.payment_batches
 

@@ -231,6 +231,45 @@ ANSWERS: dict[type[DomainError], Answer] = {
         "l'aide de la Caisse des Dépôts (page Aide, « Mon compte élu ne s'affiche pas »).",
         members=lambda _: {"aide": "/aide"},
     ),
+    catalogue.PublishedSessionNotFound: Answer(
+        404,
+        "session-introuvable",
+        "Cette session n'existe pas pour cette formation.",
+        field=lambda _: "session_id",
+    ),
+    catalogue.FormationWithdrawn: Answer(
+        409,
+        "formation-retiree",
+        "Cette formation est retirée de la recherche : elle ne prend plus de nouvelle session. "
+        "Publiez une nouvelle formation.",
+    ),
+    catalogue.SessionClosed: Answer(
+        409,
+        "session-fermee",
+        "L'organisme n'accepte plus de nouvelle demande pour cette session : choisissez une "
+        "autre session.",
+    ),
+    catalogue.SessionHasFiles: Answer(
+        409,
+        "session-avec-dossiers",
+        "Des dossiers sont en cours dans cette session : elle ne peut pas être supprimée. "
+        'Fermez-la aux nouvelles demandes (PATCH avec "inscriptions_ouvertes": false) ; '
+        "les dossiers en cours continuent.",
+    ),
+    catalogue.SessionDatesLocked: Answer(
+        409,
+        "session-avec-dossiers-valides",
+        "Des dossiers de cette session sont validés (les droits des élus sont débités pour "
+        "ces dates) : ses dates ne peuvent plus changer. Annulez ces dossiers (les élus sont "
+        "remboursés) puis la session, ou publiez une nouvelle session aux nouvelles dates et "
+        "fermez celle-ci aux nouvelles demandes.",
+    ),
+    catalogue.FormationChangedMeanwhile: Answer(
+        409,
+        "modification-concurrente",
+        "Une autre modification de cette formation a eu lieu au même moment : relisez-la et "
+        "recommencez si besoin.",
+    ),
     enrolment.IdempotencyKeyMissing: Answer(
         400,
         "cle-idempotence-manquante",

@@ -434,3 +434,51 @@ class Cursor(Rule):
             "maxLength": MAX_LENGTH,
             "description": "Le curseur de la page précédente.",
         }
+
+
+@dataclass(frozen=True)
+class WholeNumber(Rule):
+    """A JSON integer between `minimum` and `maximum` (a number of places)."""
+
+    label: str
+    minimum: int
+    maximum: int
+    required: bool = True
+
+    def clean(self, value: Any, today: date | None = None) -> int | None:
+        if value is None and not self.required:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Invalid(f"{self.label} : un nombre entier est attendu (exemple : 12).")
+        if not self.minimum <= value <= self.maximum:
+            raise Invalid(f"{self.label} : un nombre entre {self.minimum} et {self.maximum}.")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {
+            "type": "integer" if self.required else ["integer", "null"],
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+            "description": self.label,
+        }
+
+
+@dataclass(frozen=True)
+class Flag(Rule):
+    """A JSON true or false."""
+
+    label: str
+    required: bool = True
+
+    def clean(self, value: Any, today: date | None = None) -> bool | None:
+        if value is None and not self.required:
+            return None
+        if not isinstance(value, bool):
+            raise Invalid(f"{self.label} : true ou false est attendu.")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {
+            "type": "boolean" if self.required else ["boolean", "null"],
+            "description": self.label,
+        }

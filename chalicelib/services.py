@@ -271,10 +271,10 @@ def mandate_spans(accounts) -> dict:
 
 @factory
 def catalogue():
+    from .catalogue.rules import places_for_dif
     from .catalogue.search import Catalogue
     from .catalogue.store import CatalogueStore
     from .clock import utc_now
-    from .enrolment.eligibility import places_for_dif
 
     bound_settings()
     return Catalogue(
@@ -284,6 +284,30 @@ def catalogue():
         places_taken=dossier_store().places_taken,
         places_for_dif=places_for_dif,
         rating_of=evaluations().public,
+    )
+
+
+@factory
+def publication():
+    """The organismes' own formations and sessions (their API key)."""
+    from .catalogue.publication import Publication
+    from .catalogue.store import CatalogueStore
+    from .clock import utc_now
+
+    bound_settings()
+    files = dossier_store()
+
+    def organisme_name(siret: str) -> str | None:
+        found = files.organisme(siret)
+        return found.nom if found is not None else None
+
+    return Publication(
+        store=CatalogueStore(),
+        cursors=cursors(),
+        clock=utc_now,
+        organisme_name=organisme_name,
+        places_taken=files.places_taken,
+        move_files=files.move_dates,
     )
 
 

@@ -147,7 +147,6 @@ FUNCTIONS = (
         memory=1024,
         access=Access(  # argon2id wants memory
             read_tables=(
-                "formations_table",
                 "rne_mandates_table",
                 "organismes_table",
                 "payments_table",  # an organisme's batches
@@ -165,6 +164,7 @@ FUNCTIONS = (
                 "dossiers_table",
                 "evaluations_table",
                 "rne_ingestions_table",  # mandates taken back from a typed identity
+                "formations_table",  # the organismes publish their own offer
             ),
             send_queues=("support_queue_name", "account_mail_queue_name"),
             send_email=True,

@@ -6,9 +6,9 @@ same keys): id, catalogue, titre, objectifs, duree_heures, prix_euros (hors taxe
 commune, departement, sessions, organisme_nom, organisme_siret,
 agrement_numero, agrement_debut, agrement_fin.
 
-Rules: `catalogue` is mandat, reconversion or activite-professionnelle; the SIRET is valid
-(python-stdnum); a `mandat` formation has a ministry approval valid today and costs at most
-80 € HT per hour.
+Rules (`rules`, shared with the organismes' API): `catalogue` is mandat, reconversion or
+activite-professionnelle; the SIRET is valid (python-stdnum); a `mandat` formation has a
+ministry approval, valid today for a file of the day, and costs at most 80 € HT per hour.
 """
 
 from __future__ import annotations
@@ -24,12 +24,18 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.fr import siret
 
 from ..fields import Choice, Invalid, IsoDate, Pattern, Text
-from ..money import euros_fr
+from . import rules
+from .rules import (
+    CATALOGUES,
+    DEFAULT_CAPACITY,
+    ELUS_ONLY,
+    MAX_CAPACITY,
+    MODALITES,
+    Approval,
+    Refused,
+)
 
-CATALOGUES = ("mandat", "reconversion", "activite-professionnelle")
-ELUS_ONLY = ("mandat", "reconversion")  # for recognised élus only
-MODALITES = ("presentiel", "a_distance", "mixte")
-MAX_MANDATE_PRICE_PER_HOUR = Decimal("80")
+__all__ = ["CATALOGUES", "ELUS_ONLY", "MODALITES", "import_catalogue", "read_sessions", "validate"]
 COLUMNS = (
     "id",
     "catalogue",
@@ -113,8 +119,6 @@ FIELDS: dict[str, Text | Choice] = {
     "agrement_fin": IsoDate("Fin de l'agrément", required=False),
 }
 _SESSION_DATE = IsoDate("Date de session")
-DEFAULT_CAPACITY = 12
-MAX_CAPACITY = 500
 
 
 def read_sessions(value, modalite: str, commune: str | None) -> list[dict]:
@@ -137,8 +141,7 @@ def read_sessions(value, modalite: str, commune: str | None) -> list[dict]:
             fin = _SESSION_DATE.clean(str(item.get("date_fin") or debut).strip())
         except Invalid as error:
             raise InvalidFormation(str(error)) from None
-        if fin < debut:
-            raise InvalidFormation(f"Session du {debut} : la date de fin précède la date de début.")
+        _apply(rules.check_session_dates, date.fromisoformat(debut), date.fromisoformat(fin))
         places = str(item.get("places") or item.get("capacite") or DEFAULT_CAPACITY)
         if not places.isdigit() or not 1 <= int(places) <= MAX_CAPACITY:
             raise InvalidFormation(
@@ -157,7 +160,7 @@ def read_sessions(value, modalite: str, commune: str | None) -> list[dict]:
                 "date_fin": fin,
                 "capacite": int(places),
                 "modalite": modalite,
-                "lieu": None if modalite == "a_distance" else commune,
+                "lieu": rules.session_place(modalite, commune),
             }
         )
     return sorted(sessions, key=lambda s: (s["date_debut"], s["id"]))
@@ -187,9 +190,12 @@ def _decimal(record: dict, name: str) -> Decimal:
     return value
 
 
-def _centimes(euros: Decimal) -> int:
-    """Euros to whole cents, rounded half to even (the decimal context's rounding)."""
-    return int((euros * 100).to_integral_value())
+def _apply(rule, *args) -> None:
+    """A shared rule, its refusal as a reason of the report."""
+    try:
+        rule(*args)
+    except Refused as refused:
+        raise InvalidFormation(refused.message) from None
 
 
 def validate(record: dict, today: date) -> dict:
@@ -204,36 +210,32 @@ def validate(record: dict, today: date) -> dict:
     except stdnum_errors.ValidationError:
         raise InvalidFormation("SIRET de l'organisme invalide.") from None
     agrement = {k: _clean(record, f"agrement_{k}") for k in ("numero", "debut", "fin")}
-    if catalogue == "mandat":
-        if not agrement["numero"]:
-            raise InvalidFormation("Formation liée au mandat sans numéro d'agrément du ministère.")
-        if not agrement["debut"] or not agrement["fin"]:
-            raise InvalidFormation(
-                "Dates de début et de fin de l'agrément manquantes (AAAA-MM-JJ attendu)."
-            )
-        debut, fin = date.fromisoformat(agrement["debut"]), date.fromisoformat(agrement["fin"])
-        if not debut <= today <= fin:
-            raise InvalidFormation(
-                f"Agrément {agrement['numero']} non valide aujourd'hui "
-                f"(du {debut.isoformat()} au {fin.isoformat()})."
-            )
-        if price / hours > MAX_MANDATE_PRICE_PER_HOUR:
-            raise InvalidFormation(
-                f"Prix de {euros_fr(_centimes(price / hours))} HT par heure : une formation "
-                f"liée au mandat coûte au plus {euros_fr(_centimes(MAX_MANDATE_PRICE_PER_HOUR))} "
-                "HT par heure."
-            )
+    approval = Approval(
+        agrement["numero"],
+        date.fromisoformat(agrement["debut"]) if agrement["debut"] else None,
+        date.fromisoformat(agrement["fin"]) if agrement["fin"] else None,
+    )
+    _apply(rules.check_approval_given, catalogue, approval)
+    # a file of the day: the approval is valid today (a session beyond it is refused when an
+    # élu asks for a place; the organismes' API checks each session's last day)
+    if catalogue == rules.MANDATE and not (approval.debut or today) <= today <= (
+        approval.fin or today
+    ):
+        raise InvalidFormation(
+            f"Agrément {approval.numero} non valide aujourd'hui "
+            f"(du {agrement['debut']} au {agrement['fin']})."
+        )
+    _apply(rules.check_price, catalogue, hours, rules.centimes(price), today)
     sessions = read_sessions(record.get("sessions"), modalite, _clean(record, "commune"))
     departement = _clean(record, "departement")
-    if modalite != "a_distance" and not departement:
-        raise InvalidFormation("Département manquant pour une formation en présentiel ou mixte.")
+    _apply(rules.check_place, modalite, _clean(record, "commune"), departement)
     return {
         "id": _clean(record, "id"),
         "catalogue": catalogue,
         "titre": _clean(record, "titre"),
         "objectifs": _clean(record, "objectifs"),
         "duree_heures": int(hours) if hours == hours.to_integral_value() else float(hours),
-        "prix_centimes": _centimes(price),
+        "prix_centimes": rules.centimes(price),
         "modalite": modalite,
         "commune": _clean(record, "commune"),
         "departement": departement.zfill(2) if departement else None,

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from ..fields import Amount, Choice, Cursor, Pattern, Text
 from ..schemas import AnswerModel, Euros, RequestModel
-from .importer import CATALOGUES, MODALITES
+from .rules import CATALOGUES, MODALITES
 
 Day = Annotated[str, Field(json_schema_extra={"format": "date"})]
 Catalogue = Annotated[str, Field(json_schema_extra={"enum": list(CATALOGUES)})]

@@ -24,7 +24,7 @@ from ..names import normalise
 from ..rights.standing import account_usable_for
 from . import schemas
 from .errors import EluCatalogueLoginRequired, FormationNotFound, NotAnElu
-from .importer import ELUS_ONLY
+from .rules import ELUS_ONLY
 from .store import CatalogueStore, Filters
 
 PAGE_SIZE = 20
@@ -113,7 +113,7 @@ class Catalogue:
 
     def get(self, formation_id: str) -> Formation:
         formation = self._store.get(formation_id) if is_identifier(formation_id) else None
-        if formation is None:
+        if formation is None or formation.retiree_le is not None:  # withdrawn by its organisme
             raise FormationNotFound()
         return formation
 
@@ -156,7 +156,7 @@ class Catalogue:
             room = PAGE_SIZE - len(found)
             found += items[:room]
             if len(items) > room:  # more matches than fit: go on after the last one shown
-                cursor = {"id": found[-1].id, "tri": found[-1].tri}
+                cursor = {"id": found[-1].id, "tri": found[-1].tri or ""}
                 break
             cursor = last
             if cursor is None or len(found) == PAGE_SIZE:

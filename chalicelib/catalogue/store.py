@@ -1,13 +1,22 @@
 """All DynamoDB access for the catalogues: saving formations with their search words, reading
 one, and the pages of a search on the catalogue index (partition: the catalogue, order: the
-normalised title), filtered by DynamoDB."""
+normalised title), filtered by DynamoDB; an organisme's own formations, on the index of its
+SIRET, each written whole in one request (its search words and order with it, so the search
+index follows at once) and only over the version its organisme read."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from ..models import Formation
+from pynamodb.exceptions import PutError
+
+from ..models import Formation, is_condition_failure
+
+
+class VersionMoved(Exception):
+    """The formation changed since it was read (or its id exists already)."""
 
 
 @dataclass(frozen=True)
@@ -29,7 +38,38 @@ class CatalogueStore:
         """formations: as validated by the importer, plus `tri` and `mots`."""
         with Formation.batch_write() as batch:
             for data in formations:
-                batch.save(Formation(data["id"], **{k: v for k, v in data.items() if k != "id"}))
+                fields = {k: v for k, v in data.items() if k != "id"}
+                batch.save(Formation(data["id"], siret=data["organisme"]["siret"], **fields))
+
+    def write(self, formation: Formation, *, new: bool = False) -> None:
+        """Save an organisme's formation, new or still at the version read (a formation of the
+        catalogue file has none yet); VersionMoved otherwise. The version is counted on."""
+        read = formation.version
+        condition: Any
+        if new:
+            condition = Formation.id.does_not_exist()
+        elif read is None:
+            condition = Formation.id.exists() & Formation.version.does_not_exist()
+        else:
+            condition = Formation.version == read
+        formation.version = int(read or 0) + 1
+        try:
+            formation.save(condition=condition)
+        except PutError as error:
+            formation.version = read
+            if is_condition_failure(error):
+                raise VersionMoved() from None
+            raise
+
+    def of_organisme(
+        self, siret: str, after: dict[str, str] | None, limit: int
+    ) -> tuple[list[Formation], dict[str, str] | None]:
+        """A page of an organisme's formations, by id (one query)."""
+        start = {"id": {"S": after["id"]}, "siret": {"S": siret}} if after else None
+        page = Formation.organisme_index.query(siret, limit=limit, last_evaluated_key=start)
+        items = list(page)
+        last = page.last_evaluated_key
+        return items, ({"id": last["id"]["S"]} if last else None)
 
     def get(self, formation_id: str) -> Formation | None:
         try:

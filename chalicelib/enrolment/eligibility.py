@@ -48,14 +48,6 @@ class Offer:
     agrement_fin: date | None
 
 
-def places_for_dif(catalogue: str, capacite: int, on: date) -> int:
-    """How many DIF files a session may take: its seats, and at most 15 for a mandate
-    training."""
-    if catalogue == "mandat":
-        return min(capacite, rules_on(on).participants_dif_max_par_session)
-    return capacite
-
-
 def check_rights(offer: Offer, holder: Holder, today: date) -> None:
     """The élu may spend DIF rights on this catalogue today."""
     if offer.catalogue not in FINANCED_CATALOGUES:

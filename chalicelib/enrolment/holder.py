@@ -15,7 +15,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 
-from ..catalogue.errors import FormationNotFound
+from ..catalogue.errors import FormationNotFound, SessionClosed
+from ..catalogue.rules import places_for_dif
 from ..catalogue.store import CatalogueStore
 from ..clock import PARIS
 from ..cursors import Cursors
@@ -27,7 +28,7 @@ from ..observability import Metric, count, count_euros
 from ..rights.store import debit_operations
 from . import rules, views
 from .attestation import Approval, AttestationFacts
-from .eligibility import Holder, Offer, check_request, check_rights, places_for_dif
+from .eligibility import Holder, Offer, check_request, check_rights
 from .errors import (
     AttestationNotYet,
     CertifiedIdentityRequired,
@@ -114,11 +115,13 @@ class HolderFiles:
         if existing is not None:
             return self._replayed(existing, asked), False
         formation = self._formations.get(formation_id)
-        if formation is None:
+        if formation is None or formation.retiree_le is not None:  # withdrawn: no new file
             raise FormationNotFound()
         session = next((s for s in formation.sessions or [] if s.id == session_id), None)
         if session is None:
             raise SessionNotFound()
+        if session.fermee:
+            raise SessionClosed()
         offer = _offer(formation, session)
         today = self._today()
         check_request(offer, self._holder(account), today)

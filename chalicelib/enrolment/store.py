@@ -26,7 +26,7 @@ from ..models import (
 from ..models.enrolment import RUNNING_DEADLINE, StatusChange
 from ..rights.store import Write, cancellation_reasons, transact
 from .errors import AlreadyEnrolled, InsufficientRights, OneRequestUntilCertified, SessionFull
-from .rules import LEGACY_DONE, WITH_DEADLINE
+from .rules import HOLDS_A_PLACE, LEGACY_DONE, WITH_DEADLINE
 
 
 class DossierExists(Exception):
@@ -263,6 +263,40 @@ class DossierStore:
         dossier.echeance = change.deadline if change.target in WITH_DEADLINE else None
         for name, value in {**change.flags, **change.fields}.items():
             setattr(dossier, name, value)
+
+    def move_dates(
+        self, siret: str, formation_id: str, session_id: str, debut: str, fin: str
+    ) -> bool:
+        """The session's files waiting for an answer or a validation take its new dates, all
+        or none; False, and nothing moved, when one is validated or further on (its rights
+        are debited for the dates it was validated for). Read on the organisme's index (only
+        when the session holds places)."""
+        holding = Dossier.organisme_index.query(
+            siret,
+            filter_condition=(Dossier.formation_id == formation_id)
+            & (Dossier.session_id == session_id)
+            & Dossier.statut.is_in(*HOLDS_A_PLACE),
+        )
+        files = list(holding)
+        if any(d.statut not in WITH_DEADLINE for d in files):
+            return False
+        writes = [
+            Write(
+                "update",
+                d,
+                actions=(Dossier.date_debut.set(debut), Dossier.date_fin.set(fin)),
+                condition=Dossier.statut == d.statut,
+            )
+            for d in files
+        ]
+        for start in range(0, len(writes), 100):  # a transaction's most
+            try:
+                transact(writes[start : start + 100])
+            except TransactWriteError:
+                return False  # validated meanwhile
+        for d in files:
+            d.date_debut, d.date_fin = debut, fin
+        return True
 
     # --- organismes -------------------------------------------------------------------------
     def organisme_of_key(self, key_hash: str) -> OrganismeKey | None:

@@ -1,7 +1,12 @@
 """Formations of the three catalogues, with their sessions (the places DIF files take in each
-session are counted apart, in the enrolment table: a new catalogue file never resets them)."""
+session are counted apart, in the enrolment table: a new catalogue file never resets them).
+
+The search index holds a formation while it has its order (`tri`): a withdrawn formation loses
+it, and leaves the search at once, without a second item to keep in step. An organisme's own
+formations are listed through the index of its SIRET."""
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     ListAttribute,
     MapAttribute,
     NumberAttribute,
@@ -18,6 +23,15 @@ class CatalogueIndex(GlobalSecondaryIndex):
 
     catalogue = UnicodeAttribute(hash_key=True)
     tri = UnicodeAttribute(range_key=True)
+
+
+class OrganismeIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "organisme-index"
+        projection = AllProjection()
+
+    siret = UnicodeAttribute(hash_key=True)
+    id = UnicodeAttribute(range_key=True)
 
 
 class Organisme(MapAttribute):
@@ -37,6 +51,7 @@ class TrainingSession(MapAttribute):
     capacite = NumberAttribute()
     modalite = UnicodeAttribute()
     lieu = UnicodeAttribute(null=True)  # the commune, or null at a distance
+    fermee = BooleanAttribute(null=True)  # closed to new requests by its organisme
 
 
 class Formation(Model):
@@ -48,7 +63,8 @@ class Formation(Model):
     id = UnicodeAttribute(hash_key=True)
     catalogue = UnicodeAttribute()  # mandat, reconversion, activite-professionnelle
     catalogue_index = CatalogueIndex()
-    tri = UnicodeAttribute()  # the order of results: normalised title, then id
+    # the order of results: normalised title, then id; none once withdrawn (out of the index)
+    tri = UnicodeAttribute(null=True)
     mots = UnicodeAttribute()  # " WORD WORD ... ": normalised words, for the keyword search
     organisme = Organisme()
     titre = UnicodeAttribute()
@@ -59,3 +75,7 @@ class Formation(Model):
     commune = UnicodeAttribute(null=True)
     departement = UnicodeAttribute(null=True)
     sessions = ListAttribute(of=TrainingSession, null=True)  # by start date
+    siret = UnicodeAttribute(null=True)  # the organisme's, for its own list (organisme-index)
+    organisme_index = OrganismeIndex()
+    retiree_le = UnicodeAttribute(null=True)  # withdrawn from the search by its organisme
+    version = NumberAttribute(null=True)  # each change by the organisme's API: the last read

@@ -63,6 +63,7 @@ def test_each_function_is_allowed_what_it_does_and_granted_only_what_it_uses(
     _squatters_lose_what_they_typed(api, world)
     _a_yearly_credit_due(client, world)
     _enrolment_then_a_file_overdue(api, client, helene)
+    _an_organisme_publishes_its_offer(api)
     _support_message_that_keeps_failing(api, world, monkeypatch)
     _a_mandate_ends(world, helene)
     _my_account(api, world, outbox)
@@ -400,6 +401,35 @@ def _a_service_done_paid_in_a_batch(api, client, outbox, world):
     assert again["fichiers"] == []
     headers = {"Authorization": f"Bearer {key}"}
     assert len(api.get("/organismes/paiements", headers=headers).json["lots"]) == 1
+
+
+def _an_organisme_publishes_its_offer(api):
+    """A formation and a session published with the organisme's key, changed, withdrawn."""
+    from tests.support.enrolment import OTHER_ORGANISME, far, organisme_key
+
+    headers = {"Authorization": f"Bearer {organisme_key(OTHER_ORGANISME, email=None)}"}
+    published = api.post(
+        "/organismes/formations",
+        {
+            "catalogue": "activite-professionnelle",
+            "titre": "Conduire une réunion",
+            "objectifs": "Animer.",
+            "duree_heures": 7,
+            "prix": "350",
+            "modalite": "a_distance",
+        },
+        headers=headers,
+    ).json["id"]
+    path = f"/organismes/formations/{published}"
+    day = far(60).isoformat()
+    created = api.post(f"{path}/sessions", {"date_debut": day, "places": 10}, headers=headers).json[
+        "id"
+    ]
+    assert api.patch(f"{path}/sessions/{created}", {"places": 8}, headers=headers).status == 200
+    assert api.get("/organismes/formations", headers=headers).status == 200
+    assert api.patch(path, {"prix": "300"}, headers=headers).status == 200
+    assert api.delete(f"{path}/sessions/{created}", headers=headers).status == 204
+    assert api.post(f"{path}/retrait", headers=headers).status == 200
 
 
 def _support_message_that_keeps_failing(api, world, monkeypatch):

@@ -4,9 +4,10 @@ from decimal import Decimal
 import pytest
 
 from chalicelib.catalogue.errors import NotAnElu
+from chalicelib.catalogue.rules import places_for_dif
 from chalicelib.clock import PARIS
 from chalicelib.enrolment import rules
-from chalicelib.enrolment.eligibility import Holder, Offer, check_request, places_for_dif
+from chalicelib.enrolment.eligibility import Holder, Offer, check_request
 from chalicelib.enrolment.errors import (
     ApprovalNotValid,
     CatalogueNotFinanced,

@@ -150,3 +150,22 @@ def test_a_quantity_is_a_json_number_in_its_range_kept_to_the_hundredth():
             rate.clean(wrong)
     assert "obligatoire" in rate.missing()
     assert Quantity("Heures", 10, required=False).clean(None) is None
+
+
+def test_a_whole_number_and_a_flag_take_json_values_only():
+    from chalicelib.fields import Flag, Invalid, WholeNumber
+
+    places = WholeNumber("Places", 1, 500)
+    assert places.clean(12) == 12 and places.clean(500) == 500
+    for wrong in (None, True, "12", 12.0, 0, 501):
+        with pytest.raises(Invalid):
+            places.clean(wrong)
+    assert WholeNumber("Places", 1, 5, required=False).clean(None) is None
+    assert places.schema()["type"] == "integer"
+    flag = Flag("Ouvert", required=False)
+    assert flag.clean(False) is False and flag.clean(None) is None
+    for wrong in ("true", 1, 0):
+        with pytest.raises(Invalid):
+            flag.clean(wrong)
+    with pytest.raises(Invalid):
+        Flag("Ouvert").clean(None)
