@@ -18,6 +18,7 @@ from . import (
     sessions,
     signup,
     support,
+    webhooks,
 )
 
 BLUEPRINTS = (
@@ -37,4 +38,5 @@ BLUEPRINTS = (
     payments,
     support,
     rne,
+    webhooks,
 )
