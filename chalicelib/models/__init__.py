@@ -47,8 +47,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     EvaluationTotal,
     PaymentLot,
     BankDetails,
+    WebhookDelivery,  # first of its table: it holds the TTL the table is created with
     WebhookSubscription,
-    WebhookDelivery,
 )
 
 __all__ = [
