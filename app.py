@@ -9,7 +9,15 @@ from functools import partial
 from aws_lambda_powertools.logging import correlation_paths
 from chalice import Chalice, ConvertToMiddleware
 
-from chalicelib.handlers import BLUEPRINTS, dossiers, password_resets, payments, rights, support
+from chalicelib.handlers import (
+    BLUEPRINTS,
+    dossiers,
+    password_resets,
+    payments,
+    rights,
+    support,
+    webhooks,
+)
 from chalicelib.observability import logger, metrics, trace_lambda_handler
 from chalicelib.operations import PDF
 from chalicelib.problems import rewrite_framework_error
@@ -50,3 +58,4 @@ app.register_blueprint(dossiers.jobs)
 app.register_blueprint(payments.jobs)
 app.register_blueprint(support.workers)
 app.register_blueprint(password_resets.workers)
+app.register_blueprint(webhooks.workers)

@@ -29,6 +29,7 @@ from .payments.errors import LotNotFound
 from .problems import Problem, generic, invalid
 from .schemas import RequestModel, as_answer
 from .support.errors import DocumentRefused, SupportRequestNotFound
+from .webhooks.errors import NoWebhook
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_DEPTH = 8  # no form of the API nests deeper than 3
@@ -447,6 +448,12 @@ ANSWERS: dict[type[DomainError], Answer] = {
         "Aucune demande ne correspond à cette référence et à cette adresse électronique.",
     ),
     DocumentRefused: Answer(400, "donnees-invalides", lambda e: e.message, field=lambda e: e.field),
+    NoWebhook: Answer(
+        404,
+        "webhook-introuvable",
+        "Aucun webhook n'est enregistré pour cet organisme : enregistrez-en un avec "
+        "PUT /api/organismes/webhook.",
+    ),
     NoPendingIdentity: Answer(
         404,
         "franceconnect-expire",

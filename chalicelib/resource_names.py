@@ -26,6 +26,7 @@ _RESOURCES = {
     "organismes_table": "organismes",
     "evaluations_table": "evaluations",
     "payments_table": "payments",
+    "webhooks_table": "webhooks",
     "rne_bucket": "rne",
     "support_bucket": "support-pieces",
     "payments_bucket": "payment-files",
@@ -37,6 +38,8 @@ _RESOURCES = {
     "support_dlq_name": "support-dlq",
     "account_mail_queue_name": "account-mail",
     "account_mail_dlq_name": "account-mail-dlq",
+    "webhook_queue_name": "webhook-events",
+    "webhook_dlq_name": "webhook-events-dlq",
 }
 # Settings field -> what follows "mce-<stage>/".
 _SECRETS = {

@@ -356,6 +356,7 @@ def _transitions() -> Enrolment:
         account=account_store().get,
         organisme=store.organisme,
         public_url=settings.public_url,
+        webhook=lambda dossier: webhooks().dossier_changed(dossier),
     )
     return Enrolment(Transitions(store, notifier, utc_now), notifier)
 
@@ -551,6 +552,48 @@ def idempotent_support_processor(context):
         return {"reference": message["reference"], "statut": worker.process(message["reference"])}
 
     return process
+
+
+# --- webhooks -------------------------------------------------------------------------------
+def _webhook_store(with_queue: bool):
+    from .webhooks.store import WebhookStore
+
+    settings = bound_settings()
+    send = None
+    if with_queue:
+        sender = None
+
+        def send(message: dict) -> None:  # the queue looked up on the first event only
+            nonlocal sender
+            sender = sender or _queue_sender(settings.webhook_queue_name)
+            sender(message)
+
+    return WebhookStore(aws_session().client("kms"), settings.data_key_alias, send)
+
+
+@factory
+def webhooks():
+    from .clock import utc_now
+    from .webhooks.service import Webhooks
+
+    return Webhooks(
+        _webhook_store(with_queue=True),
+        cursors(),
+        utc_now,
+        allowed_origins=bound_settings().webhook_allowed_origins,
+    )
+
+
+@factory
+def webhook_courier():
+    from .clock import utc_now
+    from .webhooks.courier import Courier
+
+    return Courier(
+        _webhook_store(with_queue=False),
+        utc_now,
+        allowed_origins=bound_settings().webhook_allowed_origins,
+    )
 
 
 # --- FranceConnect --------------------------------------------------------------------------

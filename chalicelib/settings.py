@@ -54,6 +54,9 @@ class Settings:
     payments_table: str  # the organismes' bank details and payment batches
     payments_bucket: str  # the SEPA files of the batches, and the bank's notifications
     data_key_alias: str  # KMS: the IBANs are encrypted with it
+    webhooks_table: str  # the organismes' endpoints and their deliveries
+    webhook_queue_name: str  # the events to deliver, retried with backoff
+    webhook_dlq_name: str
     # the secret CloudFront sends the API (X-Origin-Verify), checked by the API's firewall: the
     # API answers only through CloudFront (the app never reads it)
     origin_verify_secret: str
@@ -76,6 +79,9 @@ class Settings:
     payments_debtor_iban: str = ""
     payments_debtor_bic: str = ""
     session_ttl_minutes: int = 60
+    # endpoints taken without HTTPS nor a public address ("http://127.0.0.1:8300"): the local
+    # stage's demo receiver only, never a deployed stage's
+    webhook_allowed_origins: tuple[str, ...] = ()
     # the mailbox hears of a burst of document uploads once, this long after its first one
     support_summary_delay_seconds: int = 120
 
@@ -108,6 +114,11 @@ class Settings:
             payments_debtor_name=env.get("PAYMENTS_DEBTOR_NAME", "").strip(),
             payments_debtor_iban=env.get("PAYMENTS_DEBTOR_IBAN", "").strip(),
             payments_debtor_bic=env.get("PAYMENTS_DEBTOR_BIC", "").strip(),
+            webhook_allowed_origins=tuple(
+                o.strip().rstrip("/")
+                for o in env.get("WEBHOOK_ALLOWED_ORIGINS", "").split(",")
+                if o.strip()
+            ),
             # SQS delays a message 15 minutes at most
             support_summary_delay_seconds=min(
                 900, int(env.get("SUPPORT_SUMMARY_DELAY_SECONDS", "120"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.models import ALL_MODELS
+from chalicelib.webhooks import events as webhook_events
 
 # A message stays invisible while a function handles it for about six times the function's
 # timeout, as AWS recommends for SQS event sources.
@@ -17,6 +18,9 @@ ACCOUNT_MAIL_TIMEOUT = 60
 RNE_INGEST_TIMEOUT = 300  # each invocation hands the rest of a file over before this
 RIGHTS_WORKER_TIMEOUT = 120  # a page of élus
 MAX_RECEIVES = 5
+# An event's delivery: a few endpoints' timeouts (5 s each) in a batch of 10. Its attempts are
+# spaced by the function itself (the message's visibility), over a day.
+WEBHOOK_DELIVERY_TIMEOUT = 60
 MESSAGE_RETENTION_SECONDS = 14 * 24 * 3600  # the most SQS keeps: time to fix and redrive
 
 
@@ -98,6 +102,13 @@ QUEUES = (
     ),
     Queue("rne_queue_name", "rne_dlq_name", 6 * RNE_INGEST_TIMEOUT, MAX_RECEIVES),
     Queue("rights_queue_name", "rights_dlq_name", 6 * RIGHTS_WORKER_TIMEOUT, MAX_RECEIVES),
+    # after its last attempt a message is moved to the DLQ: one receive per attempt
+    Queue(
+        "webhook_queue_name",
+        "webhook_dlq_name",
+        6 * WEBHOOK_DELIVERY_TIMEOUT,
+        webhook_events.ATTEMPTS,
+    ),
 )
 # Prefectures upload under prefectures/<département>/, the ministry under national/ (their
 # roles: infra/template/uploaders.py); the ingestion writes only its reports and lists.
@@ -138,6 +149,7 @@ EVENT_SOURCES = (
     EventSource("account_mail_queue_name", "account_mail", batch_size=10),
     # a page of élus a message; a few workers at once spare the accounts table
     EventSource("rights_queue_name", "crediter_droits", batch_size=1, max_concurrency=10),
+    EventSource("webhook_queue_name", "webhook_delivery", batch_size=10, max_concurrency=5),
 )
 
 FUNCTIONS = (
@@ -165,8 +177,10 @@ FUNCTIONS = (
                 "evaluations_table",
                 "rne_ingestions_table",  # mandates taken back from a typed identity
                 "formations_table",  # the organismes publish their own offer
+                "webhooks_table",  # the organismes' endpoints
             ),
-            send_queues=("support_queue_name", "account_mail_queue_name"),
+            # the files' changes, to the organismes' webhooks
+            send_queues=("support_queue_name", "account_mail_queue_name", "webhook_queue_name"),
             send_email=True,
             read_secrets=(
                 "nir_hmac_key_secret",
@@ -222,6 +236,7 @@ FUNCTIONS = (
         access=Access(
             read_tables=("accounts_table",),
             write_tables=("dossiers_table",),
+            send_queues=("webhook_queue_name",),  # the expiries, to the organismes' webhooks
             send_email=True,
         ),
     ),
@@ -271,5 +286,12 @@ FUNCTIONS = (
         timeout=SUPPORT_WORKER_TIMEOUT,
         memory=256,
         access=Access(write_tables=("support_requests_table",)),
+    ),
+    Function(
+        "webhook_delivery",
+        timeout=WEBHOOK_DELIVERY_TIMEOUT,
+        memory=256,
+        # the endpoint and its secret (the data key decrypts it), the delivery's record
+        access=Access(write_tables=("webhooks_table",)),
     ),
 )

@@ -51,7 +51,9 @@ def main() -> None:
     warnings.filterwarnings("ignore", "No application metrics to publish")
     moto_port, api_port = _port("MOTO_PORT", 5000), _port("API_PORT", 8000)
     fc_port = _port("FRANCECONNECT_PORT", 8100)
+    webhook_port = _port("WEBHOOK_PORT", 8300)  # the demo organisme's receiver
     _ensure_free(moto_port, "MOTO_PORT")
+    _ensure_free(webhook_port, "WEBHOOK_PORT")
     _ensure_free(api_port, "API_PORT")
     _ensure_free(fc_port, "FRANCECONNECT_PORT")
 
@@ -70,6 +72,8 @@ def main() -> None:
             "FRANCECONNECT_PLUS_ISSUER": f"http://{HOST}:{fc_port}/plus/api/v2",
             "FRANCECONNECT_REDIRECT_URI": f"http://{HOST}:{api_port}/api/auth/franceconnect/callback",
             "FRANCECONNECT_POST_LOGOUT_URI": f"http://{HOST}:{api_port}/?deconnexion=1",
+            # the local stage allow-lists its demo receiver: on another port, that one
+            "WEBHOOK_ALLOWED_ORIGINS": f"http://{HOST}:{webhook_port}",
         }
     )
 
@@ -92,6 +96,7 @@ def main() -> None:
     from local import api_server, demo_files, seed
     from local.franceconnect_provider import LocalFranceConnect
     from local.relay import EventRelay
+    from local.webhook_receiver import DemoReceiver
 
     settings = Settings.from_env()
     session = boto3.session.Session(region_name=settings.region)
@@ -108,6 +113,9 @@ def main() -> None:
     # in the past (time travel): before any other thread of this process but moto's starts
     files = demo_files.seed_demo_files(organisme["siret"], relay.drain)
     franceconnect = LocalFranceConnect.for_stage(settings, session, HOST, fc_port).start()
+    # after the demo files: their events (in the past) are not the receiver's
+    receiver = DemoReceiver(HOST, webhook_port).start()
+    receiver.secret = services.webhooks().register(organisme["siret"], receiver.url).secret
 
     api = api_server.start(app, HOST, api_port)
     relay.start()
@@ -135,6 +143,8 @@ Mon Compte Élu tourne en local.
                curl -H 'Authorization: Bearer {organisme["cle"]}' \\
                  http://{HOST}:{api_port}/api/organismes/dossiers
                compte {files["iban"]} ({files["bic"]}) pour ses lots de paiement
+               webhook {receiver.url} : chaque événement de ses dossiers,
+               signature vérifiée, dans ce journal (« webhook démo : ... »)
   Fin de formation  Nathalie Kerbrat, élue de Quimper (NIR {files["nir"][:13]}, même mot de
                passe) : un dossier de l'organisme à chaque étape (en_formation,
                sortie_declaree, service_fait_declare en attente d'un opérateur,
@@ -168,6 +178,7 @@ Ctrl-C pour tout arrêter.""",
     relay.stop()
     api.shutdown()
     franceconnect.stop()
+    receiver.stop()
     moto.stop()
     print("Arrêté.", flush=True)
 

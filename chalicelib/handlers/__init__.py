@@ -19,6 +19,7 @@ from . import (
     sessions,
     signup,
     support,
+    webhooks,
 )
 
 BLUEPRINTS = (
@@ -39,4 +40,5 @@ BLUEPRINTS = (
     payments,
     support,
     rne,
+    webhooks,
 )

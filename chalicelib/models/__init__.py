@@ -16,6 +16,7 @@ from .payment import BankDetails, PaymentLot
 from .rights import CreditRun, LedgerEntry
 from .rne import IdentityIndex, RneFile, RneMandate, RneScope, TakenBack
 from .support import IdempotencyRecord, RateLimit, SupportRequest
+from .webhook import WebhookDelivery, WebhookSubscription
 
 ALL_MODELS: tuple[type[Model], ...] = (
     Account,
@@ -46,6 +47,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     EvaluationTotal,
     PaymentLot,
     BankDetails,
+    WebhookDelivery,  # first of its table: it holds the TTL the table is created with
+    WebhookSubscription,
 )
 
 __all__ = [
@@ -78,6 +81,8 @@ __all__ = [
     "SessionPlaces",
     "SupportRequest",
     "TakenBack",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "bind_tables",
     "is_condition_failure",
     "shared_connection",

@@ -6,6 +6,7 @@ nothing refused, and nothing granted that the function never touches."""
 from __future__ import annotations
 
 import contextvars
+import json
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -68,6 +69,7 @@ def test_each_function_is_allowed_what_it_does_and_granted_only_what_it_uses(
     _a_mandate_ends(world, helene)
     _my_account(api, world, outbox)
     _a_service_done_paid_in_a_batch(api, client, outbox, world)
+    _an_organisme_hears_of_its_files_by_its_webhook(api, world, monkeypatch)
 
     by_function: dict[str, list] = {}
     for call in function_calls:
@@ -477,3 +479,25 @@ def _my_account(api, world, outbox):
     assert api.get("/me/export", token=token).status == 200
     deleted = api.delete("/me", body={"mot_de_passe": "Kt5&sarrasin-Pluie"}, token=token)
     assert deleted.status == 204
+
+
+def _an_organisme_hears_of_its_files_by_its_webhook(api, world, monkeypatch):
+    """Its endpoint (a receiver on loopback, allow-listed), a test event, its delivery."""
+    from tests.support.enrolment import organisme_key
+    from tests.support.webhook_receiver import Receiver
+
+    headers = {"Authorization": f"Bearer {organisme_key()}"}
+    with Receiver() as receiver:
+        monkeypatch.setenv("WEBHOOK_ALLOWED_ORIGINS", receiver.origin)
+        services.reset()
+        services.get_settings()  # before the test client's stage environment applies
+        assert (
+            api.request(
+                "PUT", "/organismes/webhook", {"url": receiver.origin}, headers=headers
+            ).status
+            == 200
+        )
+        assert api.post("/organismes/webhook/test", headers=headers).status == 202
+        world.deliver()  # with the events of the flows above still to deliver, if any
+        assert "test" in [json.loads(r.body)["type"] for r in receiver.received]
+    assert api.get("/organismes/webhook/livraisons", headers=headers).status == 200

@@ -64,6 +64,7 @@ def running_system(tmp_path_factory):
         "MOTO_PORT": str(moto_port),
         "API_PORT": str(api_port),
         "FRANCECONNECT_PORT": str(fc_port),
+        "WEBHOOK_PORT": str(free_port()),  # the demo organisme's receiver
         "PYTHONUNBUFFERED": "1",
         # the mailbox's summary of uploaded documents, planned seconds (not minutes) later
         "SUPPORT_SUMMARY_DELAY_SECONDS": "2",

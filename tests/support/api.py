@@ -83,6 +83,9 @@ class Api:
     def post(self, path: str, body=None, **kwargs) -> ApiResponse:
         return self.request("POST", path, body=body, **kwargs)
 
+    def put(self, path: str, body=None, **kwargs) -> ApiResponse:
+        return self.request("PUT", path, body=body, **kwargs)
+
     def delete(self, path: str, **kwargs) -> ApiResponse:
         return self.request("DELETE", path, **kwargs)
 

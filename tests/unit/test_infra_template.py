@@ -8,6 +8,7 @@ import pytest
 
 from chalicelib.observability import NAMESPACE, Metric
 from chalicelib.settings import Settings
+from chalicelib.webhooks.events import ATTEMPTS
 from infra import resources
 from infra.check_package import problems
 from infra.stage_config import stage_environment
@@ -52,7 +53,11 @@ def test_queues_have_a_dead_letter_queue_and_six_times_the_function_timeout(prod
     }
     for queue in resources.QUEUES:
         properties = by_name[getattr(settings, queue.settings_field)]
-        assert properties["RedrivePolicy"]["maxReceiveCount"] == resources.MAX_RECEIVES
+        assert properties["RedrivePolicy"]["maxReceiveCount"] == queue.max_receives
+        # the webhook events: one receive per attempt of their backoff over a day
+        assert queue.max_receives == (
+            ATTEMPTS if queue.settings_field == "webhook_queue_name" else resources.MAX_RECEIVES
+        )
         assert (
             properties["VisibilityTimeout"]
             == 6 * timeouts[sources[getattr(settings, queue.settings_field)]]
@@ -78,8 +83,8 @@ def test_the_rne_bucket_notifies_the_ingestion_queue_for_uploads_only(prod):
 def test_tables_are_on_demand_recoverable_encrypted_and_expire_what_expires(prod):
     tables = of_type(prod, "AWS::DynamoDB::Table")
     names = {t["Properties"]["TableName"] for t in tables.values()}
-    # 13, the enrolment files, the organismes, the evaluations and the payments
-    assert "mce-prod-idempotency" in names and "mce-prod-payments" in names and len(tables) == 17
+    # 13, the enrolment files, the organismes, the evaluations, the payments and the webhooks
+    assert "mce-prod-idempotency" in names and "mce-prod-webhooks" in names and len(tables) == 18
     for table in tables.values():
         properties = table["Properties"]
         assert properties["BillingMode"] == "PAY_PER_REQUEST"
@@ -96,6 +101,10 @@ def test_tables_are_on_demand_recoverable_encrypted_and_expire_what_expires(prod
         == "expiration"
     )
     assert "TimeToLiveSpecification" not in tables["RneMandatesTable"]["Properties"]
+    assert (  # the deliveries, a month
+        tables["WebhooksTable"]["Properties"]["TimeToLiveSpecification"]["AttributeName"]
+        == "expires_at"
+    )
     assert (
         template("dev")["Resources"]["AccountsTable"]["Properties"]["DeletionProtectionEnabled"]
         is False
