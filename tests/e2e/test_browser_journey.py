@@ -926,6 +926,19 @@ def test_the_organisme_answers_publishes_and_hears_its_webhook(local_system, sit
         return [f["id"] for f in found.json()["formations"]]
 
     assert search() == [formation_id]
+    # changed: the session's places, the title (the search reads it at once)
+    fiche.get_by_role("button", name="Modifier la session").click()
+    fiche.get_by_role("listitem").get_by_label("Places").fill("8")
+    fiche.get_by_role("button", name="Enregistrer la session").click()
+    expect(announced(page, "Session enregistrée")).to_be_focused()
+    expect(fiche).to_contain_text("8 places")
+    fiche.get_by_label("Titre").fill(
+        "Animer un conseil de quartier selon la méthode Quinconce, 2e édition"
+    )
+    fiche.get_by_role("button", name="Enregistrer les modifications").click()
+    expect(announced(page, "Modifications enregistrées")).to_be_focused()
+    expect(page.locator(f"#li-{formation_id}")).to_contain_text("2e édition")
+    assert search() == [formation_id]
     fiche.get_by_role("button", name="Retirer la formation de la recherche").click()
     expect(page.get_by_role("button", name="Confirmer le retrait")).to_be_focused()
     page.get_by_role("button", name="Confirmer le retrait").click()
