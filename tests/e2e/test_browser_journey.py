@@ -521,6 +521,7 @@ def test_franceconnect_in_the_browser(local_system, site, page):
         ),
         ("18-page-introuvable", "/nulle-part", "Page introuvable"),
         ("19-suivi-demande", "/suivi?reference=MCE-2026-ABCDEFGH", "Suivre ma demande d'aide"),
+        ("20-espace-organisme", "/organisme", "Espace organisme de formation"),
     ],
 )
 def test_every_other_page_is_accessible(local_system, site, page, name, path, heading):
@@ -790,3 +791,182 @@ def test_the_api_documentation_renders_what_the_api_describes(local_system, site
     operation.locator(".opblock-summary-control").click()
     expect(operation.locator(".opblock-body")).to_contain_text("Idempotency-Key")
     check(page, "39-documentation-api-operation")
+
+
+def waiting_files(local_system, count: int) -> list[str]:
+    """Files waiting for the demo organisme's answer: Joël Brunet asks for a place in as many of
+    its mandate trainings (ones no other test takes)."""
+    import time
+
+    import requests
+
+    from local.seed import DEMO_ELU_NIR, DEMO_PASSWORD
+    from tests.e2e.conftest import demo_mandate_training, recognise_the_demo_elu, wait_until_elu
+
+    api = local_system.api
+    recognise_the_demo_elu(local_system)
+    assert wait_until_elu(api, DEMO_ELU_NIR)["elu"] is True
+    token = requests.post(
+        f"{api}/sessions",
+        json={"nir": DEMO_ELU_NIR[:13], "mot_de_passe": DEMO_PASSWORD},
+        timeout=10,
+    ).json()["token"]
+    found = []
+    for skip in range(3, 3 + count):
+        formation_id, session = demo_mandate_training(max_euros=300, skip=skip)
+        created = requests.post(
+            f"{api}/me/dossiers",
+            json={"formation_id": formation_id, "session_id": session["id"]},
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Idempotency-Key": f"e2e-organisme-{skip}-{time.time_ns()}",
+            },
+            timeout=10,
+        )
+        assert created.status_code == 201, created.text
+        found.append(created.json()["id"])
+    return found
+
+
+def announced(page, text):
+    """The result of an action on the organisme's page, where the focus goes."""
+    return page.locator(".annonce").filter(has_text=text)
+
+
+def test_the_organisme_answers_publishes_and_hears_its_webhook(local_system, site, page):
+    """The organisme's space with its API key: it accepts a request and refuses another with
+    a reason, publishes a formation with a session that the search finds, withdraws it,
+    registers its webhook (the secret shown once) and sees its test event delivered."""
+    from datetime import timedelta
+
+    import requests
+
+    from chalicelib.clock import paris_today
+    from local.seed import DEMO_ORGANISME_KEY
+
+    accepted, refused = waiting_files(local_system, 2)
+    page.goto(site + "/organisme")
+    page.get_by_role("heading", name="Connexion avec votre clé d'API").wait_for()
+    page.get_by_label("Clé d'API").fill("mce_org_inconnue")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.locator("#cle-api-erreur")).to_contain_text("Clé d'API")
+    check(page, "40-organisme-cle-refusee")
+    page.get_by_label("Clé d'API").fill(DEMO_ORGANISME_KEY)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Demandes à traiter")).to_be_focused()
+    # the key stays in the tab, never in the address
+    assert DEMO_ORGANISME_KEY not in page.url
+    assert page.evaluate("sessionStorage.getItem('mce-organisme-cle')") == DEMO_ORGANISME_KEY
+
+    # The requests to answer: one accepted, one refused with its reason.
+    page.locator(f"#demande-{accepted}").wait_for()
+    check(page, "41-organisme-demandes")
+    page.locator(f"#demande-{accepted}").get_by_role("button", name="Accepter").click()
+    expect(announced(page, f"Demande {accepted} acceptée")).to_be_focused()
+    expect(page.locator(f"#demande-{accepted}")).to_have_count(0)
+    page.locator(f"#demande-{refused}").get_by_role("button", name="Refuser").click()
+    motif = page.get_by_label(f"Motif du refus du dossier {refused}")
+    expect(motif).to_be_focused()
+    page.get_by_role("button", name="Confirmer le refus").click()
+    expect(page.locator(f"#motif-{refused}-erreur")).to_contain_text("obligatoire")
+    check(page, "42-organisme-refus-motif")
+    motif.fill("Session complète : nous vous proposons la suivante.")
+    page.get_by_role("button", name="Confirmer le refus").click()
+    expect(announced(page, f"Demande {refused} refusée")).to_be_focused()
+    organisme = {"Authorization": f"Bearer {DEMO_ORGANISME_KEY}"}
+    api = local_system.api
+    for dossier, statut in ((accepted, "acceptee"), (refused, "refusee")):
+        listed = requests.get(
+            f"{api}/organismes/dossiers", params={"statut": statut}, headers=organisme, timeout=10
+        ).json()["dossiers"]
+        assert dossier in [d["id"] for d in listed]
+    # its other files, by status
+    page.get_by_label("Statut").select_option("refusee")
+    page.get_by_role("button", name="Afficher", exact=True).click()
+    expect(page.locator(f"#dossier-{refused}")).to_contain_text("Refusée")
+
+    # A formation: the API's field errors beside the fields, then published with a session.
+    page.get_by_role("button", name="Publier une formation").click()
+    expect(page.get_by_role("heading", name="Nouvelle formation")).to_be_focused()
+    fiche = page.locator("#fiche-formation")
+    fiche.get_by_label("Catalogue").select_option("activite-professionnelle")
+    fiche.get_by_label("Objectifs").fill("Préparer et animer un conseil de quartier.")
+    fiche.get_by_label("Durée (heures)").fill("7")
+    fiche.get_by_label("Prix HT (€)").fill("350")
+    fiche.get_by_label("Modalité").select_option("presentiel")
+    fiche.get_by_label("Commune").fill("Vannes")
+    fiche.get_by_role("button", name="Publier la formation").click()
+    expect(page.locator("#f-titre-erreur")).to_contain_text("obligatoire")
+    check(page, "43-organisme-formation-erreurs")
+    fiche.get_by_label("Titre").fill("Animer un conseil de quartier selon la méthode Quinconce")
+    fiche.get_by_role("button", name="Publier la formation").click()
+    # the catalogue's rules once every field reads
+    expect(page.locator("#f-departement-erreur")).to_contain_text("Département manquant")
+    expect(page.locator("#f-titre-erreur")).to_have_count(0)
+    fiche.get_by_label("Département").fill("56")
+    fiche.get_by_role("button", name="Publier la formation").click()
+    expect(announced(page, "Formation publiée")).to_be_focused()
+    formation_id = re.search(r"\bP[0-9A-F]{12}\b", fiche.inner_text()).group(0)
+    first_day = (paris_today() + timedelta(days=60)).strftime("%d/%m/%Y")
+    fiche.get_by_label("Date de début").fill(first_day)
+    fiche.get_by_label("Places").fill("10")
+    fiche.get_by_role("button", name="Ajouter la session").click()
+    expect(announced(page, "Session ajoutée")).to_be_focused()
+    expect(fiche).to_contain_text("10 places")
+    expect(page.locator(f"#li-{formation_id}")).to_contain_text("1 session")
+    check(page, "44-organisme-formation-session")
+
+    def search() -> list[str]:
+        found = requests.get(
+            f"{api}/formations",
+            params={"catalogue": "activite-professionnelle", "q": "quinconce"},
+            timeout=10,
+        )
+        assert found.status_code == 200
+        return [f["id"] for f in found.json()["formations"]]
+
+    assert search() == [formation_id]
+    # changed: the session's places, the title (the search reads it at once)
+    fiche.get_by_role("button", name="Modifier la session").click()
+    fiche.get_by_role("listitem").get_by_label("Places").fill("8")
+    fiche.get_by_role("button", name="Enregistrer la session").click()
+    expect(announced(page, "Session enregistrée")).to_be_focused()
+    expect(fiche).to_contain_text("8 places")
+    fiche.get_by_label("Titre").fill(
+        "Animer un conseil de quartier selon la méthode Quinconce, 2e édition"
+    )
+    fiche.get_by_role("button", name="Enregistrer les modifications").click()
+    expect(announced(page, "Modifications enregistrées")).to_be_focused()
+    expect(page.locator(f"#li-{formation_id}")).to_contain_text("2e édition")
+    assert search() == [formation_id]
+    fiche.get_by_role("button", name="Retirer la formation de la recherche").click()
+    expect(page.get_by_role("button", name="Confirmer le retrait")).to_be_focused()
+    page.get_by_role("button", name="Confirmer le retrait").click()
+    expect(announced(page, "Formation retirée de la recherche.")).to_be_focused()
+    expect(page.locator(f"#li-{formation_id}")).to_contain_text("Retirée")
+    assert search() == []
+    check(page, "45-organisme-formation-retiree")
+
+    # The webhook: an address refused beside its field, then the demo receiver (allow-listed
+    # by the local stage); its secret shown once; the test event's delivery listed.
+    receiver = re.search(r"webhook (http://\S+)", local_system.output.read_text()).group(1)
+    page.get_by_label("Adresse du webhook").fill("http://exemple.fr/webhooks")
+    page.get_by_role("button", name="Enregistrer le webhook").click()
+    expect(page.locator("#webhook-url-erreur")).to_be_visible()
+    page.get_by_label("Adresse du webhook").fill(receiver)
+    page.get_by_role("button", name="Enregistrer le webhook").click()
+    expect(page.get_by_label("Secret de signature")).to_have_value(re.compile(r"^whsec_"))
+    expect(page.locator("#webhook-secret .alerte")).to_be_focused()
+    check(page, "46-organisme-webhook-secret")
+    page.get_by_role("button", name=re.compile("J'ai copié le secret")).click()
+    expect(page.get_by_label("Secret de signature")).to_have_count(0)
+    page.get_by_role("button", name="Envoyer un événement de test").click()
+    sent = announced(page, re.compile(r"Événement de test evt_[0-9a-f]+ envoyé"))
+    expect(sent).to_be_focused()
+    event = re.search(r"evt_[0-9a-f]+", sent.inner_text()).group(0)
+    expect(page.locator(f"#livraison-{event}")).to_contain_text("tentative", timeout=30_000)
+    check(page, "47-organisme-webhook-livraison")
+
+    page.get_by_role("main").get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_label("Clé d'API")).to_be_focused()
+    assert page.evaluate("sessionStorage.getItem('mce-organisme-cle')") is None

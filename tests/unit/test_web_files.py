@@ -9,6 +9,7 @@ def test_clean_paths_name_the_pages():
     assert resolve("/connexion?retour=/espace") == WEB_ROOT / "connexion.html"
     assert resolve("/connexion/franceconnect") == WEB_ROOT / "connexion" / "franceconnect.html"
     assert resolve("/mot-de-passe/nouveau") == WEB_ROOT / "mot-de-passe" / "nouveau.html"
+    assert resolve("/organisme") == WEB_ROOT / "organisme.html"
     assert resolve("/assets/app.js") == WEB_ROOT / "assets" / "app.js"
 
 

@@ -102,7 +102,8 @@ function footer() {
       el("p", {}, "Mon Compte Élu — droit individuel à la formation des élus locaux (DIF élus). ",
         el("a", { href: "/aide" }, "Aide et contact"), " · ",
         el("a", { href: "/formations" }, "Rechercher une formation"), " · ",
-        el("a", { href: "/documentation-api" }, "Documentation de l'API"))));
+        el("a", { href: "/documentation-api" }, "Documentation de l'API"), " · ",
+        el("a", { href: "/organisme" }, "Espace organisme de formation"))));
 }
 
 let userPromise;
