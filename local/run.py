@@ -114,7 +114,9 @@ def main() -> None:
     files = demo_files.seed_demo_files(organisme["siret"], relay.drain)
     franceconnect = LocalFranceConnect.for_stage(settings, session, HOST, fc_port).start()
     # after the demo files: their events (in the past) are not the receiver's
-    receiver = DemoReceiver(HOST, webhook_port).start()
+    receiver = DemoReceiver(
+        HOST, webhook_port, lambda: services.webhooks().current_secret(organisme["siret"])
+    ).start()
     receiver.secret = services.webhooks().register(organisme["siret"], receiver.url).secret
 
     api = api_server.start(app, HOST, api_port)

@@ -50,6 +50,14 @@ class Webhooks:
         self._store.save(siret, url, blob, now)
         return WebhookRegistered(url=url, secret=secret_text(secret), enregistre_le=now.isoformat())
 
+    def current_secret(self, siret: str) -> str | None:
+        """The endpoint's signing secret as the organisme copied it (None: no endpoint): what
+        the local stage's demo receiver asks for when the page registered it again."""
+        subscription = self._store.subscription(siret)
+        if subscription is None:
+            return None
+        return secret_text(self._store.secret(siret, subscription.secret_chiffre))
+
     def remove(self, siret: str) -> None:
         if not self._store.delete(siret):
             raise NoWebhook()

@@ -964,7 +964,12 @@ def test_the_organisme_answers_publishes_and_hears_its_webhook(local_system, sit
     sent = announced(page, re.compile(r"Événement de test evt_[0-9a-f]+ envoyé"))
     expect(sent).to_be_focused()
     event = re.search(r"evt_[0-9a-f]+", sent.inner_text()).group(0)
-    expect(page.locator(f"#livraison-{event}")).to_contain_text("tentative", timeout=30_000)
+    # the demo receiver takes the new secret, as the organisme would: verified, answered 204
+    delivery = page.locator(f"#livraison-{event}")
+    expect(delivery).to_contain_text("tentative", timeout=30_000)
+    expect(delivery).to_contain_text("Livrée")
+    expect(delivery).to_contain_text("réponse HTTP 204")
+    assert f"(événement {event})" in local_system.output.read_text()
     check(page, "47-organisme-webhook-livraison")
 
     page.get_by_role("main").get_by_role("button", name="Se déconnecter").click()
