@@ -14,24 +14,12 @@ from chalicelib.clock import paris_today
 from chalicelib.models import Dossier
 from tests.support.enrolment import (
     OTHER_ORGANISME,
-    Elus,
     account_of,
     certify,
     far,
     organisme_key,
     request_place,
 )
-from tests.support.rne_world import RneWorld
-
-
-@pytest.fixture
-def key(aws):
-    return organisme_key()
-
-
-@pytest.fixture
-def elus(aws, api, outbox):
-    return Elus(api, outbox, RneWorld(aws, api, outbox))
 
 
 def as_organisme(key: str) -> dict:

@@ -380,3 +380,66 @@ def test_ctrl_c_stops_everything_and_frees_the_ports(local_system):
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open"
     assert "Arrêté." in local_system.output.read_text()
+
+
+def test_the_demo_organisme_publishes_an_elu_enrols_and_its_receiver_hears_it(local_system):
+    """Over HTTP: the demo organisme publishes a formation and a session with its key, Joël
+    finds it in the search and asks for a place, and the organisme's receiver (the demo's, on
+    loopback) gets the signed event of the new request."""
+    from datetime import timedelta
+
+    from chalicelib.clock import paris_today
+    from local.seed import DEMO_ORGANISME_KEY
+    from tests.e2e.conftest import recognise_the_demo_elu
+
+    api = local_system.api
+    organisme = {"Authorization": f"Bearer {DEMO_ORGANISME_KEY}"}
+    recognise_the_demo_elu(local_system)
+    assert wait_until_elu(api, DEMO_ELU_NIR)["elu"] is True
+    created = requests.post(
+        f"{api}/organismes/formations",
+        headers=organisme,
+        timeout=10,
+        json={
+            "catalogue": "mandat",
+            "titre": "Le budget participatif pas à pas",
+            "objectifs": "Associer les habitants au budget de la commune.",
+            "duree_heures": 7,
+            "prix": "280",
+            "modalite": "presentiel",
+            "lieu": {"commune": "Bourg-en-Bresse", "departement": "01"},
+            "agrement": {"numero": "AGR-2025-0042", "debut": "2025-01-01", "fin": "2030-12-31"},
+        },
+    )
+    assert created.status_code == 201, created.text
+    formation_id = created.json()["id"]
+    day = paris_today() + timedelta(days=60)
+    session = requests.post(
+        f"{api}/organismes/formations/{formation_id}/sessions",
+        headers=organisme,
+        timeout=10,
+        json={"date_debut": day.isoformat(), "places": 10},
+    )
+    assert session.status_code == 201, session.text
+    session_id = session.json()["id"]
+
+    elu = {"Authorization": f"Bearer {login_token(api, DEMO_ELU_NIR)}"}
+    found = requests.get(
+        f"{api}/formations",
+        params={"catalogue": "mandat", "q": "budget participatif"},
+        headers=elu,
+        timeout=10,
+    ).json()["formations"]
+    assert formation_id in [f["id"] for f in found]
+    asked = requests.post(
+        f"{api}/me/dossiers",
+        json={"formation_id": formation_id, "session_id": session_id},
+        headers={**elu, "Idempotency-Key": f"e2e-webhook-{time.time_ns()}"},
+        timeout=10,
+    )
+    assert asked.status_code == 201, asked.text
+    heard = f"webhook démo : dossier.en_attente_organisme {asked.json()['id']}"
+    deadline = time.monotonic() + 30
+    while heard not in local_system.output.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert heard in local_system.output.read_text()  # verified with its signature, then printed
