@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from ..enrolment.rules import rules_on
+from ..enrolment_periods import rules_on
 from ..money import euros_fr
 
 CATALOGUES = ("mandat", "reconversion", "activite-professionnelle")

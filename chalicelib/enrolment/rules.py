@@ -1,5 +1,5 @@
-"""The enrolment rules, as dated data (data/dif_elus_inscription.json), the French working-day
-calendar, and the life of a file. Pure.
+"""The enrolment rules: the dated data (chalicelib/enrolment_periods.py), the French
+working-day calendar, and the life of a file. Pure.
 
 Deadlines count working days: Monday to Friday except French public holidays (the `holidays`
 library's calendar for France). A deadline of N working days after a moment ends at 23:59:59,
@@ -8,49 +8,13 @@ Paris time, on the N-th working day after that moment's day.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from pathlib import Path
 
 from ..clock import PARIS
+from ..enrolment_periods import rules_on
 
-RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "dif_elus_inscription.json"
 FINANCED_CATALOGUES = ("mandat", "reconversion")  # what the DIF élus pays for
-
-
-@dataclass(frozen=True)
-class EnrolmentRules:
-    debut: date
-    cout_horaire_max_mandat_centimes: int
-    participants_dif_max_par_session: int
-    jours_ouvres_validation_avant_debut: int
-    jours_ouvres_reponse_organisme: int
-    jours_ouvres_validation_titulaire: int
-
-
-@lru_cache(maxsize=1)
-def _periods() -> tuple[EnrolmentRules, ...]:
-    data = json.loads(RULES_FILE.read_text(encoding="utf-8"))
-    return tuple(
-        sorted(
-            (
-                EnrolmentRules(**{**p, "debut": date.fromisoformat(p["debut"])})
-                for p in data["periodes"]
-            ),
-            key=lambda p: p.debut,
-        )
-    )
-
-
-def rules_on(day: date) -> EnrolmentRules:
-    """The rules in force that day (the first period's before it began)."""
-    in_force = _periods()[0]
-    for period in _periods():
-        if period.debut <= day:
-            in_force = period
-    return in_force
 
 
 # --- the calendar ---------------------------------------------------------------------------
