@@ -356,9 +356,14 @@ def _transitions() -> Enrolment:
         account=account_store().get,
         organisme=store.organisme,
         public_url=settings.public_url,
-        webhook=lambda dossier: webhooks().dossier_changed(dossier),
     )
-    return Enrolment(Transitions(store, notifier, utc_now), notifier)
+    return Enrolment(Transitions(store, notifier, utc_now, announce=_announce), notifier)
+
+
+def _announce(dossiers):
+    """The webhook events of the files' change, for its transaction (enrolment and payments
+    know nothing of webhooks)."""
+    return webhook_outbox().events_of(dossiers)
 
 
 @factory
@@ -377,6 +382,7 @@ def holder_files():
         digest=keyed_hasher().digest,
         cursors=cursors(),
         clock=utc_now,
+        announce=_announce,
     )
 
 
@@ -472,6 +478,7 @@ def payment_desk():
         notify_holder=notifier.status_changed,
         cursors=cursors(),
         clock=utc_now,
+        announce=_announce,
     )
 
 
@@ -582,6 +589,14 @@ def webhooks():
         utc_now,
         allowed_origins=bound_settings().webhook_allowed_origins,
     )
+
+
+@factory
+def webhook_outbox():
+    from .clock import utc_now
+    from .webhooks.outbox import Outbox
+
+    return Outbox(_webhook_store(with_queue=True), utc_now)
 
 
 @factory

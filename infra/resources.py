@@ -235,8 +235,9 @@ FUNCTIONS = (
         memory=512,
         access=Access(
             read_tables=("accounts_table",),
-            write_tables=("dossiers_table",),
-            send_queues=("webhook_queue_name",),  # the expiries, to the organismes' webhooks
+            # the expiries, to the organismes' webhooks: their outbox, then their queue
+            write_tables=("dossiers_table", "webhooks_table"),
+            send_queues=("webhook_queue_name",),
             send_email=True,
         ),
     ),
@@ -293,5 +294,12 @@ FUNCTIONS = (
         memory=256,
         # the endpoint and its secret (the data key decrypts it), the delivery's record
         access=Access(write_tables=("webhooks_table",)),
+    ),
+    Function(
+        "renvoyer_webhooks",
+        timeout=300,
+        memory=256,
+        # the outbox's index of events still waiting, and their queue
+        access=Access(write_tables=("webhooks_table",), send_queues=("webhook_queue_name",)),
     ),
 )

@@ -44,7 +44,7 @@ from .errors import (
 from .notifier import Notifier
 from .schemas import Dossier as DossierView
 from .schemas import DossierPage
-from .store import DossierExists, DossierStore
+from .store import Announce, DossierExists, DossierStore
 from .transitions import Transitions
 
 PAGE_SIZE = 20
@@ -79,8 +79,10 @@ class HolderFiles:
         digest: Callable[[str, str], str],
         cursors: Cursors,
         clock: Callable[[], datetime],
+        announce: Announce | None = None,
     ) -> None:
         self._store = store
+        self._announce = announce
         self._formations = formations
         self._standing = standing
         self._transitions = transitions
@@ -150,9 +152,12 @@ class HolderFiles:
             duree_centiemes=int(offer.hours * 100),  # the completion is checked against it
             garde_declaree=account.franceconnect is None,
         )
+        writes, announced = self._announce([dossier]) if self._announce else ([], None)
         try:
             self._store.create(
-                dossier, places_for_dif(formation.catalogue, int(session.capacite), today)
+                dossier,
+                places_for_dif(formation.catalogue, int(session.capacite), today),
+                also=writes,
             )
         except DossierExists:  # the same key, at the same moment
             existing = self._store.get(identifier)
@@ -160,6 +165,8 @@ class HolderFiles:
                 raise
             return self._replayed(existing, asked), False
         count(Metric.DOSSIER_CREATED)
+        if announced is not None:
+            announced()
         self._notifier.status_changed(dossier, account)
         return views.for_holder(dossier), True
 

@@ -1,7 +1,8 @@
 """Who hears of a file's changes: the holder at each status (but an operator's rejection of the
 service done, between the organisme and the funder), the organisme for a new request, a
-cancellation by the holder and each step of the end of the training; and the organisme's
-webhook, of every change. An email that cannot leave never fails the change."""
+cancellation by the holder and each step of the end of the training (the organisme's webhook
+hears of every change through the change's own transaction). An email that cannot leave never
+fails the change."""
 
 from __future__ import annotations
 
@@ -19,17 +20,13 @@ class Notifier:
         account: Callable[[str], Account | None],
         organisme: Callable[[str], Organisme | None],
         public_url: str,
-        webhook: Callable[[Dossier], None] | None = None,
     ) -> None:
         self._mailer = mailer
         self._account = account
         self._organisme = organisme
         self._public_url = public_url
-        self._webhook = webhook
 
     def status_changed(self, dossier: Dossier, holder: Account | None = None) -> None:
-        if self._webhook is not None:
-            self._webhook(dossier)
         rejected = dossier.controle is not None and dossier.controle.issue == "rejetee"
         holder = (
             None

@@ -8,6 +8,8 @@ covers the price, the place left), so no burst of requests can overspend or over
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -49,6 +51,11 @@ def guard_key(nir_hash: str, formation_id: str, session_id: str) -> str:
     return f"inscription#{nir_hash}#{formation_id}#{session_id}"
 
 
+# What a change also writes in its transaction for those who hear of it (the events of the
+# files as the change leaves them), and what to do once it is made: given by services.py.
+Announce = Callable[[list[Dossier]], tuple[list[Write], Callable[[], None]]]
+
+
 def declared_guard_key(nir_hash: str) -> str:
     """The one open request of a declared identity."""
     return f"declaree#{nir_hash}"
@@ -72,6 +79,7 @@ class Change:
     fields: dict[str, Any] = field(default_factory=dict)  # set, or removed when None
     steps: tuple[tuple[str, str], ...] = ()  # (status, by) passed through on the way
     ceiling_write: int | None = None  # which of `money` holds a refund's ceiling condition
+    also: list[Write] = field(default_factory=list)  # written last (the change's events)
 
 
 class DossierStore:
@@ -172,9 +180,10 @@ class DossierStore:
         yield from Dossier.scan(Dossier.statut == LEGACY_DONE)
 
     # --- writes -----------------------------------------------------------------------------
-    def create(self, dossier: Dossier, places_limit: int) -> None:
+    def create(self, dossier: Dossier, places_limit: int, also: list[Write] | None = None) -> None:
         """The file, its place in the session and the person's guard for that session, all or
-        nothing. DossierExists, SessionFull or AlreadyEnrolled otherwise."""
+        nothing (with `also`, the events of it). DossierExists, SessionFull or AlreadyEnrolled
+        otherwise."""
         writes = [
             Write("save", dossier, condition=Dossier.id.does_not_exist()),
             Write(
@@ -201,6 +210,7 @@ class DossierStore:
                     condition=EnrolmentGuard.id.does_not_exist(),
                 )
             )
+        writes += also or []
         if places_limit <= 0:
             raise SessionFull()
         try:
@@ -246,6 +256,7 @@ class DossierStore:
             )
             if dossier.garde_declaree:
                 writes.append(Write("delete", EnrolmentGuard(declared_guard_key(dossier.account))))
+        writes += change.also
         try:
             transact(writes)
         except TransactWriteError as error:
@@ -257,12 +268,7 @@ class DossierStore:
             if change.ceiling_write is not None and _failed(reasons, 1 + change.ceiling_write):
                 raise BalanceMoved() from None
             raise
-        dossier.statut = change.target
-        dossier.motif = change.motif or dossier.motif
-        dossier.historique = [*(dossier.historique or []), *entries]
-        dossier.echeance = change.deadline if change.target in WITH_DEADLINE else None
-        for name, value in {**change.flags, **change.fields}.items():
-            setattr(dossier, name, value)
+        _changed(dossier, change, entries)
 
     def move_dates(
         self, siret: str, formation_id: str, session_id: str, debut: str, fin: str
@@ -359,6 +365,23 @@ def status_write(dossier: Dossier, change: Change) -> tuple[Write, list[StatusCh
     if change.only_if_overdue:
         condition &= Dossier.echeance <= change.now
     return Write("update", dossier, actions=tuple(actions), condition=condition), entries
+
+
+def after(dossier: Dossier, change: Change) -> Dossier:
+    """A copy of the file as the change will leave it (what its events tell), before it is
+    made."""
+    changed = copy.deepcopy(dossier)
+    _changed(changed, change, status_write(dossier, change)[1])
+    return changed
+
+
+def _changed(dossier: Dossier, change: Change, entries: list[StatusChange]) -> None:
+    dossier.statut = change.target
+    dossier.motif = change.motif or dossier.motif
+    dossier.historique = [*(dossier.historique or []), *entries]
+    dossier.echeance = change.deadline if change.target in WITH_DEADLINE else None
+    for name, value in {**change.flags, **change.fields}.items():
+        setattr(dossier, name, value)
 
 
 def _failed(reasons: list[str | None], index: int) -> bool:

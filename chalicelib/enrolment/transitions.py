@@ -4,6 +4,7 @@ the place given back, the refund of what was debited, the emails, the metrics.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from ..clock import PARIS
@@ -13,7 +14,7 @@ from ..rights.store import Write, refund_operations
 from . import rules
 from .errors import TransitionRefused
 from .notifier import Notifier
-from .store import Change, DossierStore, StatusChanged
+from .store import Announce, Change, DossierStore, StatusChanged, after
 
 METRIC_OF_STATUS = {
     rules.ACCEPTED: Metric.DOSSIER_ACCEPTED,
@@ -32,11 +33,16 @@ METRIC_OF_STATUS = {
 
 class Transitions:
     def __init__(
-        self, store: DossierStore, notifier: Notifier, clock: Callable[[], datetime]
+        self,
+        store: DossierStore,
+        notifier: Notifier,
+        clock: Callable[[], datetime],
+        announce: Announce | None = None,
     ) -> None:
         self._store = store
         self._notifier = notifier
         self._now = clock
+        self._announce = announce
 
     def move(
         self,
@@ -96,11 +102,17 @@ class Transitions:
             steps=steps,
             ceiling_write=ceiling_write,
         )
+        announced = None
+        if self._announce is not None:
+            writes, announced = self._announce([after(dossier, change)])
+            change = replace(change, also=writes)
         try:
             self._store.apply(dossier, change)
         except StatusChanged:
             current = self._store.get(dossier.id)
             raise TransitionRefused(current.statut if current else dossier.statut, target) from None
+        if announced is not None:
+            announced()
         count(metric or METRIC_OF_STATUS[target])
         if refund:
             count_euros(Metric.DIF_REFUNDED_EUROS, int(dossier.montant_centimes))

@@ -1,11 +1,11 @@
 """The organisme's webhook, with its API key: its endpoint, a test event, its recent
 deliveries; and the function that delivers the events from their queue, retrying a failed one
 with exponential backoff (the message's visibility, per attempt) before its dead-letter
-queue."""
+queue; and the job that queues again the events the queue never had."""
 
 import json
 
-from chalice import Blueprint, Response
+from chalice import Blueprint, Rate, Response
 
 from .. import services
 from ..api import ApiBlueprint, Reply
@@ -129,3 +129,10 @@ def webhook_delivery(event, context):
         processor=BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False),
         context=context,
     )
+
+
+@workers.schedule(Rate(5, unit=Rate.MINUTES), name="renvoyer_webhooks")
+def resend_webhook_events(event):
+    """Every 5 minutes: the events still in the outbox minutes after their change (the queue
+    was unreachable then) are queued again."""
+    return {"evenements_renvoyes": services.webhook_outbox().sweep()}

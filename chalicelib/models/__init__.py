@@ -16,7 +16,7 @@ from .payment import BankDetails, PaymentLot
 from .rights import CreditRun, LedgerEntry
 from .rne import IdentityIndex, RneFile, RneMandate, RneScope, TakenBack
 from .support import IdempotencyRecord, RateLimit, SupportRequest
-from .webhook import WebhookDelivery, WebhookSubscription
+from .webhook import WebhookDelivery, WebhookOutbox, WebhookSubscription
 
 ALL_MODELS: tuple[type[Model], ...] = (
     Account,
@@ -47,7 +47,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     EvaluationTotal,
     PaymentLot,
     BankDetails,
-    WebhookDelivery,  # first of its table: it holds the TTL the table is created with
+    WebhookOutbox,  # first of its table: it holds the index and the TTL it is created with
+    WebhookDelivery,
     WebhookSubscription,
 )
 
@@ -82,6 +83,7 @@ __all__ = [
     "SupportRequest",
     "TakenBack",
     "WebhookDelivery",
+    "WebhookOutbox",
     "WebhookSubscription",
     "bind_tables",
     "is_condition_failure",

@@ -11,7 +11,7 @@ from datetime import datetime
 from ..clock import PARIS
 from ..cursors import Cursors
 from ..enrolment import rules
-from ..enrolment.store import Change
+from ..enrolment.store import Announce, Change, after
 from ..mailer import Email, SesMailer, send_quietly
 from ..models import BankDetails, Dossier, PaymentLot
 from ..observability import Metric, count, count_euros
@@ -54,8 +54,10 @@ class PaymentDesk:
         notify_holder: Callable[[Dossier], None],
         cursors: Cursors,
         clock: Callable[[], datetime],
+        announce: Announce | None = None,
     ) -> None:
         self._store = store
+        self._announce = announce
         self._writer = writer
         self._mailer = mailer
         self._notify_holder = notify_holder
@@ -149,11 +151,18 @@ class PaymentDesk:
             )
             for _ in files
         ]
+        writes, announced = (
+            self._announce([after(d, c) for d, c in zip(files, changes, strict=True)])
+            if self._announce
+            else ([], None)
+        )
         try:
-            self._store.pay(lot, files, changes, by)
+            self._store.pay(lot, files, changes, by, also=writes)
         except LotMoved:
             raise LotNotInState(self.lot(reference).statut) from None
         lot.statut, lot.paye_le, lot.par = PAID, now, by
+        if announced is not None:
+            announced()
         count(Metric.DOSSIER_PAID, len(files))
         count_euros(Metric.PAYMENT_PAID_EUROS, int(lot.total_centimes))
         for dossier in files:

@@ -10,9 +10,10 @@ from datetime import date, datetime
 from ..clock import PARIS
 from .camt import BankNotification
 
-# DynamoDB makes a batch and moves its lines in one transaction (100 writes at most: the batch
-# and its lines); an organisme with more payable lines has the rest in the next day's batch.
-MAX_LINES = 99
+# DynamoDB makes a batch and moves its lines in one transaction (100 writes at most: the batch,
+# its lines and, once paid, their webhook events); an organisme with more payable lines has the
+# rest in the next day's batch.
+MAX_LINES = 98
 PROMISED_DAYS = 30
 
 # A batch's status, and what its lines are then.

@@ -205,9 +205,16 @@ class PaymentStore:
             PaymentLot.statut == HELD,
         )
 
-    def pay(self, lot: PaymentLot, files: list[Dossier], changes: list[Change], by: str) -> None:
-        """The batch paid and its files `paye`, in one transaction; LotMoved when it was
-        decided meanwhile."""
+    def pay(
+        self,
+        lot: PaymentLot,
+        files: list[Dossier],
+        changes: list[Change],
+        by: str,
+        also: list[Write] | None = None,
+    ) -> None:
+        """The batch paid and its files `paye`, in one transaction (with `also`, their events:
+        one write for the batch's organisme); LotMoved when it was decided meanwhile."""
         now = changes[0].now
         writes = [
             Write(
@@ -225,6 +232,7 @@ class PaymentStore:
                 status_write(dossier, change)[0]
                 for dossier, change in zip(files, changes, strict=True)
             ),
+            *(also or []),
         ]
         self._decide(writes)
 

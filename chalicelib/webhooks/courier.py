@@ -49,9 +49,13 @@ class Courier:
         self._post = post
 
     def deliver(self, message: dict, attempt: int) -> Outcome:
-        """`attempt`: 1 for the first. An organisme without an endpoint (none registered, or
-        removed since) hears nothing: the event is done."""
+        """`attempt`: 1 for the first (which takes the event out of its outbox). An organisme
+        without an endpoint (none registered, or removed since) hears nothing: the event is
+        done."""
         siret, event = message["siret"], message["event"]
+        if attempt == 1 and message.get("outbox"):
+            # the queue has it now, and retries it: the outbox's job need not send it again
+            self._store.handed_over(siret, message["outbox"], event["id"])
         subscription = self._store.subscription(siret)
         if subscription is None:
             return Outcome(delivered=True)

@@ -1,5 +1,5 @@
-"""The organisme's webhook: its endpoint (checked as the delivery will call it), the events of
-its files put in the delivery queue, a test event, and the list of recent deliveries."""
+"""The organisme's webhook: its endpoint (checked as the delivery will call it), a test event,
+and the list of recent deliveries (its files' events go through the outbox)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from datetime import datetime
 
 from ..cursors import Cursors
 from ..errors import invalid_field
-from ..models import Dossier
-from ..observability import logger
 from . import addresses, events
 from .errors import NoWebhook
 from .schemas import Delivery, DeliveryPage, WebhookRegistered, WebhookTestSent
@@ -68,17 +66,6 @@ class Webhooks:
         event = events.test_event(self._now())
         self._store.enqueue(siret, event)
         return WebhookTestSent(id=event["id"], type=event["type"])
-
-    def dossier_changed(self, dossier: Dossier) -> None:
-        """The file's organisme hears of its new status. A queue that cannot be reached never
-        fails the change: logged (without the file's content), for operators."""
-        try:
-            self._store.enqueue(dossier.organisme, events.dossier_event(dossier, self._now()))
-        except Exception as error:  # noqa: BLE001 - the change is made; its event is not
-            logger.error(
-                "Webhook event not queued",
-                extra={"error_type": type(error).__name__, "dossier": dossier.id},
-            )
 
     def page(self, siret: str, cursor: str | None) -> DeliveryPage:
         after = self._cursors.decode("livraisons", siret, cursor, ("cle",))

@@ -5,17 +5,22 @@ queue of events."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DeleteError, DoesNotExist
+from pynamodb.expressions.condition import size
 
-from ..models import WebhookDelivery, WebhookSubscription
-from ..models.webhook import DELIVERY_PREFIX, SUBSCRIPTION
+from ..models import WebhookDelivery, WebhookOutbox, WebhookSubscription, is_condition_failure
+from ..models.webhook import DELIVERY_PREFIX, OUTBOX_PREFIX, SUBSCRIPTION, WAITING
+from ..rights.store import Write
 
 SECRET_BYTES = 32
 DELIVERIES_KEPT = timedelta(days=30)
+# the queue keeps a message 14 days: an outbox record outlives any event still to deliver
+OUTBOX_KEPT = timedelta(days=14)
 
 
 def delivery_key(event: dict) -> str:
@@ -69,10 +74,59 @@ class WebhookStore:
         return True
 
     # --- events and deliveries --------------------------------------------------------------
-    def enqueue(self, siret: str, event: dict) -> None:
+    def enqueue(self, siret: str, event: dict, outbox: str | None = None) -> None:
+        """`outbox`: the record the event waits in, for the delivery function to clear."""
         if self._send is None:
             raise RuntimeError("this store was made without the events' queue")
-        self._send({"siret": siret, "event": event})
+        self._send({"siret": siret, "event": event, **({"outbox": outbox} if outbox else {})})
+
+    # --- the outbox -------------------------------------------------------------------------
+    @staticmethod
+    def outbox_write(siret: str, events: list[dict], now: datetime) -> tuple[Write, str]:
+        """The write (for the change's own transaction) of these events of one organisme, and
+        the record's key."""
+        key = f"{OUTBOX_PREFIX}{events[0]['id']}"
+        record = WebhookOutbox(
+            siret,
+            key,
+            evenements={e["id"]: json.dumps(e, ensure_ascii=False) for e in events},
+            a_envoyer=WAITING,
+            depuis=now,
+            expires_at=now + OUTBOX_KEPT,
+        )
+        return Write("save", record), key
+
+    def handed_over(self, siret: str, outbox: str, event_id: str) -> None:
+        """The delivery function has the event: it leaves the outbox (the record with it, when
+        it was the last one there)."""
+        record = WebhookOutbox(siret, outbox)
+        try:
+            record.delete(
+                condition=WebhookOutbox.evenements[event_id].exists()
+                & (size(WebhookOutbox.evenements) == 1)
+            )
+        except DeleteError as error:
+            if not is_condition_failure(error):
+                raise
+            record.update(actions=[WebhookOutbox.evenements[event_id].remove()])
+
+    def waiting(self, before: datetime, limit: int) -> list[WebhookOutbox]:
+        """Records written before `before` whose events the delivery function has not all had
+        (the sparse outbox index: no Scan)."""
+        return list(
+            WebhookOutbox.outbox_index.query(WAITING, WebhookOutbox.depuis <= before, limit=limit)
+        )
+
+    @staticmethod
+    def events_waiting(record: WebhookOutbox) -> list[dict]:
+        return [json.loads(text) for text in (record.evenements.as_dict() or {}).values()]
+
+    def drop_if_empty(self, record: WebhookOutbox) -> None:
+        try:
+            record.delete(condition=size(WebhookOutbox.evenements) == 0)
+        except DeleteError as error:
+            if not is_condition_failure(error):
+                raise
 
     def record_attempt(
         self, siret: str, event: dict, status: str, code: int | None, now: datetime

@@ -70,6 +70,7 @@ def test_each_function_is_allowed_what_it_does_and_granted_only_what_it_uses(
     _my_account(api, world, outbox)
     _a_service_done_paid_in_a_batch(api, client, outbox, world)
     _an_organisme_hears_of_its_files_by_its_webhook(api, world, monkeypatch)
+    _an_event_the_queue_never_had(client, world)
 
     by_function: dict[str, list] = {}
     for call in function_calls:
@@ -501,3 +502,26 @@ def _an_organisme_hears_of_its_files_by_its_webhook(api, world, monkeypatch):
         world.deliver()  # with the events of the flows above still to deliver, if any
         assert "test" in [json.loads(r.body)["type"] for r in receiver.received]
     assert api.get("/organismes/webhook/livraisons", headers=headers).status == 200
+
+
+def _an_event_the_queue_never_had(client, world):
+    """An event left in the outbox (its change made, the queue unreachable then): the job
+    queues it again, the delivery function takes it out."""
+    from chalicelib.models import WebhookOutbox
+    from chalicelib.rights.store import transact
+    from chalicelib.webhooks.events import test_event
+    from chalicelib.webhooks.store import WebhookStore
+    from tests.support.enrolment import ORGANISME
+
+    before = datetime.now(UTC) - timedelta(minutes=10)
+    write, key = WebhookStore.outbox_write(ORGANISME, [test_event(before)], before)
+    transact([write])
+    result = client.lambda_.invoke(
+        "renvoyer_webhooks",
+        client.events.generate_cw_event(
+            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+        ),
+    ).payload
+    assert result == {"evenements_renvoyes": 1}
+    world.deliver()
+    assert WebhookOutbox.count(ORGANISME, WebhookOutbox.cle == key) == 0

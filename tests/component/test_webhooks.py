@@ -280,3 +280,81 @@ def test_the_deliveries_are_listed_by_pages_with_signed_cursors(
     refused = api.get(URL + f"/livraisons?cursor={first['cursor']}", headers=other)
     assert refused.status == 400 and refused.json["errors"][0]["champ"] == "cursor"
     assert api.get(URL + "/livraisons", headers=other).json == {"livraisons": [], "cursor": None}
+
+
+# --- at least once: the outbox ------------------------------------------------------------
+def _resend(client) -> int:
+    """The outbox's job, as its schedule runs it."""
+    return client.lambda_.invoke(
+        "renvoyer_webhooks",
+        client.events.generate_cw_event(
+            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+        ),
+    ).payload["evenements_renvoyes"]
+
+
+def _a_file_asked(api, outbox, aws):
+    world = RneWorld(aws, api, outbox)
+    (_person, token), *_ = Elus(api, outbox, world).create()
+    training = formation()
+    dossier = request_place(api, token, training["id"], training["sessions"][0]["id"]).json["id"]
+    return world, dossier
+
+
+def test_an_event_the_queue_could_not_take_is_delivered_by_the_outbox_job(
+    api, outbox, aws, client, headers, receiver, monkeypatch
+):
+    from botocore.exceptions import EndpointConnectionError
+
+    from chalicelib.webhooks.store import WebhookStore
+
+    secret = _register(api, headers, receiver.origin)["secret"]
+    world, dossier = _a_file_asked(api, outbox, aws)
+    world.deliver()
+    reachable = WebhookStore.enqueue
+
+    def unreachable(self, siret, event, outbox=None):
+        raise EndpointConnectionError(endpoint_url="https://sqs.eu-west-3.amazonaws.com")
+
+    monkeypatch.setattr(WebhookStore, "enqueue", unreachable)
+    assert api.post(f"/organismes/dossiers/{dossier}/acceptation", headers=headers).status == 200
+    monkeypatch.setattr(WebhookStore, "enqueue", reachable)
+    world.deliver()
+    assert [json.loads(r.body)["type"] for r in receiver.received] == [
+        "dossier.en_attente_organisme"
+    ]
+    assert _resend(client) == 0  # a moment after its change: its request may be sending it
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=6), tick=False):
+        assert _resend(client) == 1
+        world.deliver()
+        assert _resend(client) == 0  # the delivery function has it now
+    received = _verified_at_each(receiver, secret)
+    assert [e["type"] for e in received] == ["dossier.en_attente_organisme", "dossier.acceptee"]
+    assert received[-1]["dossier"]["id"] == dossier
+    assert received[-1]["dossier"]["statut"] == "acceptee"  # the file as the change left it
+
+
+def test_an_event_the_queue_took_is_delivered_once_and_not_sent_again(
+    api, outbox, aws, client, headers, receiver
+):
+    from chalicelib.models import WebhookOutbox
+
+    _register(api, headers, receiver.origin)
+    world, _dossier = _a_file_asked(api, outbox, aws)
+    world.deliver()
+    assert list(WebhookOutbox.outbox_index.query("oui")) == []  # taken out at its delivery
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=6), tick=False):
+        assert _resend(client) == 0
+        world.deliver()
+    assert len(receiver.received) == 1
+
+
+def test_the_events_of_an_organisme_without_endpoint_leave_the_outbox(api, outbox, aws, client):
+    from chalicelib.models import WebhookOutbox
+
+    world, _dossier = _a_file_asked(api, outbox, aws)
+    assert len(list(WebhookOutbox.outbox_index.query("oui"))) == 1
+    world.deliver()
+    assert list(WebhookOutbox.outbox_index.query("oui")) == []
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=6), tick=False):
+        assert _resend(client) == 0
