@@ -582,6 +582,8 @@ def _problem_guard(
                     data, found = prepare(request, data)
                     kwargs.update(found)
                 kwargs["body"] = operation.body.read(data, paris_today())
+            elif operation.method == "post" and not operation.any_body:
+                _nothing_sent(request)
             if operation.query is not None:
                 kwargs["query"] = operation.query.read(
                     dict(request.query_params or {}), paris_today()
@@ -616,6 +618,17 @@ def _render(operation: Operation, result: Any) -> Response:
     if model is not None:
         value = as_answer(model, value).to_json()
     return json_response(value, status=status, headers=reply.headers)
+
+
+def _nothing_sent(request: Request) -> None:
+    """An action that takes no data (accept, withdraw...) refuses data rather than ignore it:
+    a client that sends some expects it read. An empty body or `{}` is nothing."""
+    if optional_json_object(request):
+        raise Problem(
+            400,
+            "Cette action ne prend aucune donnée : envoyez un corps vide ou {}.",
+            slug="corps-inattendu",
+        )
 
 
 def optional_json_object(request: Request) -> dict[str, Any]:

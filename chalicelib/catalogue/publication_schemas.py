@@ -25,7 +25,7 @@ from ..fields import (
     Text,
     WholeNumber,
 )
-from ..schemas import AnswerModel, Euros, RequestModel, across, one_of
+from ..schemas import AnswerModel, Euros, RequestModel, absent, across, one_of
 from . import rules
 from .rules import CATALOGUES, MAX_CAPACITY, MODALITES, Approval, Refused
 from .schemas import Catalogue, Day, Lieu, Modalite
@@ -114,13 +114,12 @@ class FormationFields(RequestModel):
 class FormationChanges(RequestModel):
     """Ce qui change (le catalogue ne change pas : retirer la formation et en publier une autre)."""
 
-    titre: Annotated[str | None, Text("Titre", required=False, max_length=300)] = None
-    objectifs: Annotated[str | None, Text("Objectifs", required=False, max_length=4000)] = None
-    duree_heures: Annotated[
-        Decimal | None, Quantity("Durée (heures)", 2000, " h", required=False)
-    ] = None
-    prix: Annotated[int | None, Amount("Prix HT", required=False)] = None
-    modalite: Annotated[str | None, Choice("Modalité", MODALITES, required=False)] = None
+    # absent: unchanged; never null (a formation always has them): their rules refuse null
+    titre: Annotated[str, Text("Titre", max_length=300)] = absent()
+    objectifs: Annotated[str, Text("Objectifs", max_length=4000)] = absent()
+    duree_heures: Annotated[Decimal, Quantity("Durée (heures)", 2000, " h")] = absent()
+    prix: Annotated[int, Amount("Prix HT")] = absent()
+    modalite: Annotated[str, Choice("Modalité", MODALITES)] = absent()
     lieu: Annotated[LieuFields | None, Nested("Lieu", required=False)] = None
     agrement: Annotated[AgrementFields | None, Nested("Agrément", required=False)] = None
 

@@ -339,3 +339,34 @@ def test_the_dates_of_a_session_move_with_files_waiting_not_with_a_validated_one
     assert still["date_debut"] == far(100).isoformat()
     # what does not move the dates still changes
     assert api.patch(path, {"places": 10}, **as_organisme(key)).json["places"] == 10
+
+
+def test_a_change_cannot_empty_what_a_formation_always_has(api, key):
+    """Found by the fuzzer: `null` for the title or the price was a 500."""
+    formation = publish(api, key)
+    emptied = api.patch(
+        f"/organismes/formations/{formation['id']}",
+        {"titre": None, "prix": None, "modalite": None},
+        **as_organisme(key),
+    )
+    assert emptied.status == 400
+    assert [e["champ"] for e in emptied.json["errors"]] == ["titre", "prix", "modalite"]
+    kept = api.get(f"/organismes/formations/{formation['id']}", **as_organisme(key)).json
+    assert kept["titre"] == formation["titre"]
+
+
+def test_an_action_that_takes_no_data_refuses_data_sent_to_it(api, key):
+    """Found by the fuzzer: a withdrawal with a body was done, the body ignored."""
+    formation = publish(api, key)
+    sent = api.post(
+        f"/organismes/formations/{formation['id']}/retrait", {"motif": "x"}, **as_organisme(key)
+    )
+    assert sent.status == 400 and sent.json["type"].endswith("corps-inattendu")
+    still = api.get(f"/organismes/formations/{formation['id']}", **as_organisme(key)).json
+    assert still["statut"] != "retiree"
+    assert (
+        api.post(
+            f"/organismes/formations/{formation['id']}/retrait", {}, **as_organisme(key)
+        ).status
+        == 200
+    )

@@ -29,7 +29,9 @@ FULLY_DESCRIBED = r"^/(sessions|password-resets)$"
 # password's strength (common words, the person's own details), what email_validator takes, a
 # code or a link's token only someone who received it knows, a date bounded by today or by the
 # file's session (an exit not in the future, an invoice not before the session), an HT amount
-# within its TTC. Anywhere else, schemathesis's
+# within its TTC, a formation's rules across its fields and the day (its price within the
+# hourly cap for its hours, its approval covering each session, sessions in the future, a
+# session's end after its start). Anywhere else, schemathesis's
 # "schema validation mismatch" is a schema looser than its validation: a failure.
 BEYOND_A_SCHEMA = {
     "POST /accounts",
@@ -44,6 +46,10 @@ BEYOND_A_SCHEMA = {
     "PATCH /me",
     "POST /organismes/dossiers/{dossier_id}/sortie",
     "POST /organismes/dossiers/{dossier_id}/service-fait",
+    "POST /organismes/formations",
+    "PATCH /organismes/formations/{formation_id}",
+    "POST /organismes/formations/{formation_id}/sessions",
+    "PATCH /organismes/formations/{formation_id}/sessions/{session_id}",
 }
 
 
