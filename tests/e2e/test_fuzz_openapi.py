@@ -31,7 +31,8 @@ FULLY_DESCRIBED = r"^/(sessions|password-resets)$"
 # file's session (an exit not in the future, an invoice not before the session), an HT amount
 # within its TTC, a formation's rules across its fields and the day (its price within the
 # hourly cap for its hours, its approval covering each session, sessions in the future, a
-# session's end after its start). Anywhere else, schemathesis's
+# session's end after its start), a webhook's address that must resolve to a public one.
+# Anywhere else, schemathesis's
 # "schema validation mismatch" is a schema looser than its validation: a failure.
 BEYOND_A_SCHEMA = {
     "POST /accounts",
@@ -50,6 +51,7 @@ BEYOND_A_SCHEMA = {
     "PATCH /organismes/formations/{formation_id}",
     "POST /organismes/formations/{formation_id}/sessions",
     "PATCH /organismes/formations/{formation_id}/sessions/{session_id}",
+    "PUT /organismes/webhook",
 }
 
 
