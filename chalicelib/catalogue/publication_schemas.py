@@ -20,7 +20,6 @@ from ..fields import (
     Flag,
     IsoDate,
     Nested,
-    Pattern,
     Quantity,
     Text,
     WholeNumber,
@@ -28,7 +27,7 @@ from ..fields import (
 from ..schemas import AnswerModel, Euros, RequestModel, absent, across, one_of
 from . import rules
 from .rules import CATALOGUES, MAX_CAPACITY, MODALITES, Approval, Refused
-from .schemas import Catalogue, Day, Lieu, Modalite
+from .schemas import Catalogue, Day, Departement, Lieu, Modalite
 
 DateTime = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 PUBLISHED, WITHDRAWN = "publiee", "retiree"
@@ -51,17 +50,7 @@ def checked(checks: list[Callable[[], None]]) -> list[FieldError]:
 
 class LieuFields(RequestModel):
     commune: Annotated[str | None, Text("Commune", required=False, max_length=80)] = None
-    departement: Annotated[
-        str | None,
-        Pattern(
-            "Département",
-            required=False,
-            max_length=3,
-            pattern=r"\d{1,3}|2[AB]",
-            message="Département : un code comme 35, 2A ou 974.",
-            schema_pattern=r"^\s*(?:\d{1,3}|2[ABab])\s*$",
-        ),
-    ] = None
+    departement: Departement = None
 
 
 class AgrementFields(RequestModel):

@@ -15,23 +15,27 @@ Catalogue = Annotated[str, Field(json_schema_extra={"enum": list(CATALOGUES)})]
 Modalite = Annotated[str, Field(json_schema_extra={"enum": list(MODALITES)})]
 
 
+# A French département's code, as a search filter or a formation's place.
+Departement = Annotated[
+    str | None,
+    Pattern(
+        "Département",
+        required=False,
+        max_length=3,
+        pattern=r"\d{1,3}|2[AB]",
+        message="Département : un code comme 35, 2A ou 974.",
+        schema_pattern=r"^\s*(?:\d{1,3}|2[ABab])\s*$",
+    ),
+]
+
+
 class SearchQuery(RequestModel):
     catalogue: Annotated[str, Choice("Catalogue", CATALOGUES)]
     q: Annotated[
         str | None,
         Text("Recherche", required=False, description="Mots-clés, sans accents ni casse"),
     ] = None
-    departement: Annotated[
-        str | None,
-        Pattern(
-            "Département",
-            required=False,
-            max_length=3,
-            pattern=r"\d{1,3}|2[AB]",
-            message="Département : un code comme 35, 2A ou 974.",
-            schema_pattern=r"^\s*(?:\d{1,3}|2[ABab])\s*$",
-        ),
-    ] = None
+    departement: Departement = None
     modalite: Annotated[str | None, Choice("Modalité", MODALITES, required=False)] = None
     prix_max: Annotated[int | None, Amount("Prix maximum", required=False)] = None
     cursor: Annotated[str | None, Cursor()] = None
