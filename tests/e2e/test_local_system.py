@@ -372,16 +372,6 @@ def test_the_seed_has_a_file_at_each_end_of_training_step_and_one_lancer_pays_th
     assert due["id"] in [line["dossier"] for line in lots["lots"][0]["lignes"]]
 
 
-def test_ctrl_c_stops_everything_and_frees_the_ports(local_system):
-    process: subprocess.Popen = local_system.process
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=20) == 0
-    for port in (local_system.moto_port, local_system.api_port, local_system.franceconnect_port):
-        with socket.socket() as probe:
-            assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open"
-    assert "Arrêté." in local_system.output.read_text()
-
-
 def test_the_demo_organisme_publishes_an_elu_enrols_and_its_receiver_hears_it(local_system):
     """Over HTTP: the demo organisme publishes a formation and a session with its key, Joël
     finds it in the search and asks for a place, and the organisme's receiver (the demo's, on
@@ -443,3 +433,13 @@ def test_the_demo_organisme_publishes_an_elu_enrols_and_its_receiver_hears_it(lo
     while heard not in local_system.output.read_text() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert heard in local_system.output.read_text()  # verified with its signature, then printed
+
+
+def test_ctrl_c_stops_everything_and_frees_the_ports(local_system):
+    process: subprocess.Popen = local_system.process
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=20) == 0
+    for port in (local_system.moto_port, local_system.api_port, local_system.franceconnect_port):
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open"
+    assert "Arrêté." in local_system.output.read_text()
