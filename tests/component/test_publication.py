@@ -370,3 +370,20 @@ def test_an_action_that_takes_no_data_refuses_data_sent_to_it(api, key):
         ).status
         == 200
     )
+
+
+def test_formations_loaded_before_the_api_are_attached_to_their_organisme_once(api, key, capsys):
+    from chalicelib.models import Formation
+    from infra import import_catalogue
+    from tests.support.enrolment import formation
+
+    loaded = formation(catalogue="activite-professionnelle")
+    Formation(loaded["id"]).update(actions=[Formation.siret.remove()])  # as saved before it
+    listed = api.get("/organismes/formations", **as_organisme(key)).json["formations"]
+    assert loaded["id"] not in [f["id"] for f in listed]
+    assert import_catalogue.main(["rattacher"]) == 0
+    assert "1 formation(s) rattachée(s)" in capsys.readouterr().out
+    listed = api.get("/organismes/formations", **as_organisme(key)).json["formations"]
+    assert loaded["id"] in [f["id"] for f in listed]
+    assert import_catalogue.main(["rattacher"]) == 0
+    assert "0 formation(s) rattachée(s)" in capsys.readouterr().out
