@@ -18,6 +18,8 @@ PUBLIC: tuple[str, ...] = ()
 PDF = "application/pdf"  # answered as binary (the app's binary types)
 BAD_REQUEST = "Données invalides (`errors`, champ par champ) ou corps JSON illisible."
 UNAUTHENTICATED = "Non connecté, ou session expirée."
+KEY_REFUSED = "Clé d'API absente, inconnue ou révoquée."  # an organisme's routes' 401
+NO_STORE = {"Cache-Control": "no-store"}  # answers about a person or an organisme
 
 
 @dataclass(frozen=True)

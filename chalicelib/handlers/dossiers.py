@@ -5,11 +5,10 @@ from chalice import Blueprint, Rate, Response
 from .. import services
 from ..api import ApiBlueprint, Reply, header
 from ..enrolment.schemas import IDEMPOTENCY_KEY, Dossier, DossierPage, DossierRequest, Page
-from ..operations import BAD_REQUEST, PDF, SESSION, UNAUTHENTICATED, Returns
+from ..operations import BAD_REQUEST, NO_STORE, PDF, SESSION, UNAUTHENTICATED, Returns
 
 bp = ApiBlueprint(__name__)
 jobs = Blueprint(__name__ + ".jobs")
-_NO_STORE = {"Cache-Control": "no-store"}
 _UNKNOWN = "Dossier inconnu."
 
 
@@ -41,7 +40,7 @@ def request_a_place(account, body: DossierRequest):
     return Reply(
         dossier,
         headers={
-            **_NO_STORE,
+            **NO_STORE,
             "Location": f"/api/me/dossiers/{dossier.id}",
             **({} if created else {"Idempotent-Replayed": "true"}),
         },
@@ -61,7 +60,7 @@ def request_a_place(account, body: DossierRequest):
     },
 )
 def my_files(account, query: Page):
-    return Reply(services.holder_files().page(account, query.cursor), headers=_NO_STORE)
+    return Reply(services.holder_files().page(account, query.cursor), headers=NO_STORE)
 
 
 @bp.route(
@@ -72,7 +71,7 @@ def my_files(account, query: Page):
     responses={200: (Dossier, "Le dossier."), 401: UNAUTHENTICATED, 404: _UNKNOWN},
 )
 def my_file(dossier_id, account):
-    return Reply(services.holder_files().one(account, dossier_id), headers=_NO_STORE)
+    return Reply(services.holder_files().one(account, dossier_id), headers=NO_STORE)
 
 
 @bp.route(
@@ -91,7 +90,7 @@ def my_file(dossier_id, account):
 )
 def validate_my_file(dossier_id, account, session):
     return Reply(
-        services.holder_files().validate(account, session.fc_acr, dossier_id), headers=_NO_STORE
+        services.holder_files().validate(account, session.fc_acr, dossier_id), headers=NO_STORE
     )
 
 
@@ -108,7 +107,7 @@ def validate_my_file(dossier_id, account, session):
     },
 )
 def cancel_my_file(dossier_id, account):
-    return Reply(services.holder_files().cancel(account, dossier_id), headers=_NO_STORE)
+    return Reply(services.holder_files().cancel(account, dossier_id), headers=NO_STORE)
 
 
 @bp.route(
@@ -129,7 +128,7 @@ def my_attestation(dossier_id, account):
         body=pdf,
         status_code=200,
         headers={
-            **_NO_STORE,
+            **NO_STORE,
             "Content-Type": PDF,
             "Content-Disposition": f'attachment; filename="attestation-{dossier_id}.pdf"',
         },

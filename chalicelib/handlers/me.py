@@ -15,11 +15,10 @@ from ..accounts.schemas import (
     PasswordConfirmation,
 )
 from ..api import ApiBlueprint, Reply, expired_session_cookie
-from ..operations import BAD_REQUEST, SESSION, UNAUTHENTICATED, Returns
+from ..operations import BAD_REQUEST, NO_STORE, SESSION, UNAUTHENTICATED, Returns
 from ..schemas import Message
 
 bp = ApiBlueprint(__name__)
-NO_STORE = {"Cache-Control": "no-store"}
 _WRONG_PASSWORD = "Mot de passe incorrect."  # noqa: S105 - a message
 
 

@@ -11,15 +11,13 @@ from ..enrolment.schemas import (
     OrganismeListing,
     ServiceDeclaration,
 )
-from ..operations import BAD_REQUEST, ORGANISME, Responses
+from ..operations import BAD_REQUEST, KEY_REFUSED, NO_STORE, ORGANISME, Responses
 
 bp = ApiBlueprint(__name__)
-_NO_STORE = {"Cache-Control": "no-store"}
-_KEY_REFUSED = "Clé d'API absente, inconnue ou révoquée."
 _ANSWERS: Responses = {
     200: (Dossier, "Le dossier, dans son nouvel état."),
     400: BAD_REQUEST,
-    401: _KEY_REFUSED,
+    401: KEY_REFUSED,
     404: "Dossier inconnu de cet organisme.",
     409: "Changement d'état impossible (`statut`).",
 }
@@ -31,10 +29,10 @@ _ANSWERS: Responses = {
     summary="Organisme : ses dossiers, par statut",
     security=ORGANISME,
     query=OrganismeListing,
-    responses={200: (DossierPage, "Une page de dossiers."), 400: BAD_REQUEST, 401: _KEY_REFUSED},
+    responses={200: (DossierPage, "Une page de dossiers."), 400: BAD_REQUEST, 401: KEY_REFUSED},
 )
 def organisme_files(siret, query: OrganismeListing):
-    return Reply(services.organisme_desk().page(siret, query), headers=_NO_STORE)
+    return Reply(services.organisme_desk().page(siret, query), headers=NO_STORE)
 
 
 # action (the path's last part) -> what it does; refusal and cancellation give a reason
@@ -53,7 +51,7 @@ def _action_route(action: str, summary: str) -> None:
     def act(dossier_id, siret, body: Motif | None = None):
         motif = body.motif if body is not None else None
         return Reply(
-            services.organisme_desk().act(siret, dossier_id, action, motif), headers=_NO_STORE
+            services.organisme_desk().act(siret, dossier_id, action, motif), headers=NO_STORE
         )
 
     act.__name__ = "organisme_" + action.replace("-", "_")
@@ -80,9 +78,7 @@ for _action, _summary in _ACTIONS.items():
     responses={**_ANSWERS, 422: "Date de sortie avant la session (`errors`)."},
 )
 def organisme_sortie(dossier_id, siret, body: ExitDeclaration):
-    return Reply(
-        services.end_of_training().declare_exit(siret, dossier_id, body), headers=_NO_STORE
-    )
+    return Reply(services.end_of_training().declare_exit(siret, dossier_id, body), headers=NO_STORE)
 
 
 @bp.route(
@@ -95,5 +91,5 @@ def organisme_sortie(dossier_id, siret, body: ExitDeclaration):
 )
 def organisme_service_fait(dossier_id, siret, body: ServiceDeclaration):
     return Reply(
-        services.end_of_training().declare_service(siret, dossier_id, body), headers=_NO_STORE
+        services.end_of_training().declare_service(siret, dossier_id, body), headers=NO_STORE
     )

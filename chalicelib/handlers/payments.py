@@ -5,13 +5,11 @@ from chalice import Blueprint, Cron
 
 from .. import services
 from ..api import ApiBlueprint, Reply
-from ..operations import BAD_REQUEST, ORGANISME
+from ..operations import BAD_REQUEST, KEY_REFUSED, NO_STORE, ORGANISME
 from ..payments.schemas import LotView, PaymentsPage, PaymentsQuery
 
 bp = ApiBlueprint(__name__)
 jobs = Blueprint(__name__ + ".jobs")
-_NO_STORE = {"Cache-Control": "no-store"}
-_KEY_REFUSED = "Clé d'API absente, inconnue ou révoquée."
 
 
 @bp.route(
@@ -21,10 +19,10 @@ _KEY_REFUSED = "Clé d'API absente, inconnue ou révoquée."
     "sur la première page, les services faits validés qui attendent le prochain lot",
     security=ORGANISME,
     query=PaymentsQuery,
-    responses={200: (PaymentsPage, "Une page de lots."), 400: BAD_REQUEST, 401: _KEY_REFUSED},
+    responses={200: (PaymentsPage, "Une page de lots."), 400: BAD_REQUEST, 401: KEY_REFUSED},
 )
 def organisme_payments(siret, query: PaymentsQuery):
-    return Reply(services.payment_desk().page(siret, query.cursor), headers=_NO_STORE)
+    return Reply(services.payment_desk().page(siret, query.cursor), headers=NO_STORE)
 
 
 @bp.route(
@@ -34,12 +32,12 @@ def organisme_payments(siret, query: PaymentsQuery):
     security=ORGANISME,
     responses={
         200: (LotView, "Le lot."),
-        401: _KEY_REFUSED,
+        401: KEY_REFUSED,
         404: "Lot inconnu de cet organisme.",
     },
 )
 def organisme_payment(reference, siret):
-    return Reply(services.payment_desk().lot_of(siret, reference), headers=_NO_STORE)
+    return Reply(services.payment_desk().lot_of(siret, reference), headers=NO_STORE)
 
 
 # Every day at 5:00 UTC (6:00 or 7:00 in Paris): the batches leave before the bank's first cut-off.

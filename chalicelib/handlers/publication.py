@@ -15,24 +15,22 @@ from ..catalogue.publication_schemas import (
     SessionFields,
     SessionPubliee,
 )
-from ..operations import BAD_REQUEST, ORGANISME, Responses, Returns
+from ..operations import BAD_REQUEST, KEY_REFUSED, NO_STORE, ORGANISME, Responses, Returns
 
 bp = ApiBlueprint(__name__)
-_NO_STORE = {"Cache-Control": "no-store"}
-_KEY_REFUSED = "Clé d'API absente, inconnue ou révoquée."
 _UNKNOWN = "Formation inconnue de cet organisme."
 _RULES = "Données invalides ou règle du catalogue non respectée (`errors`, champ par champ)."
 _CONCURRENT = "Modification concurrente de la même formation."
 _FORMATION: Responses = {
     200: (FormationPubliee, "La formation, telle que publiée."),
     400: _RULES,
-    401: _KEY_REFUSED,
+    401: KEY_REFUSED,
     404: _UNKNOWN,
     409: _CONCURRENT,
 }
 _SESSION: Responses = {
     400: _RULES,
-    401: _KEY_REFUSED,
+    401: KEY_REFUSED,
     404: "Formation ou session inconnue de cet organisme.",
 }
 
@@ -46,11 +44,11 @@ _SESSION: Responses = {
     responses={
         200: (FormationPublieePage, "Une page de formations."),
         400: BAD_REQUEST,
-        401: _KEY_REFUSED,
+        401: KEY_REFUSED,
     },
 )
 def organisme_formations(siret, query: FormationsListing):
-    return Reply(services.publication().page(siret, query.cursor), headers=_NO_STORE)
+    return Reply(services.publication().page(siret, query.cursor), headers=NO_STORE)
 
 
 @bp.route(
@@ -62,12 +60,12 @@ def organisme_formations(siret, query: FormationsListing):
     responses={
         201: (FormationPubliee, "La formation publiée, sans session encore."),
         400: _RULES,
-        401: _KEY_REFUSED,
+        401: KEY_REFUSED,
         409: _CONCURRENT,
     },
 )
 def organisme_publish(siret, body: FormationFields):
-    return Reply(services.publication().create(siret, body), headers=_NO_STORE)
+    return Reply(services.publication().create(siret, body), headers=NO_STORE)
 
 
 @bp.route(
@@ -75,10 +73,10 @@ def organisme_publish(siret, body: FormationFields):
     methods=["GET"],
     summary="Organisme : une de ses formations, avec les dossiers en cours par session",
     security=ORGANISME,
-    responses={200: (FormationPubliee, "La formation."), 401: _KEY_REFUSED, 404: _UNKNOWN},
+    responses={200: (FormationPubliee, "La formation."), 401: KEY_REFUSED, 404: _UNKNOWN},
 )
 def organisme_formation(formation_id, siret):
-    return Reply(services.publication().one(siret, formation_id), headers=_NO_STORE)
+    return Reply(services.publication().one(siret, formation_id), headers=NO_STORE)
 
 
 @bp.route(
@@ -90,7 +88,7 @@ def organisme_formation(formation_id, siret):
     responses=_FORMATION,
 )
 def organisme_change(formation_id, siret, body: FormationChanges):
-    return Reply(services.publication().change(siret, formation_id, body), headers=_NO_STORE)
+    return Reply(services.publication().change(siret, formation_id, body), headers=NO_STORE)
 
 
 @bp.route(
@@ -101,7 +99,7 @@ def organisme_change(formation_id, siret, body: FormationChanges):
     responses={**_FORMATION, 200: (FormationPubliee, "La formation, retirée.")},
 )
 def organisme_withdraw(formation_id, siret):
-    return Reply(services.publication().withdraw(siret, formation_id), headers=_NO_STORE)
+    return Reply(services.publication().withdraw(siret, formation_id), headers=NO_STORE)
 
 
 @bp.route(
@@ -117,7 +115,7 @@ def organisme_withdraw(formation_id, siret):
     },
 )
 def organisme_add_session(formation_id, siret, body: SessionFields):
-    return Reply(services.publication().add_session(siret, formation_id, body), headers=_NO_STORE)
+    return Reply(services.publication().add_session(siret, formation_id, body), headers=NO_STORE)
 
 
 @bp.route(
@@ -136,7 +134,7 @@ def organisme_add_session(formation_id, siret, body: SessionFields):
 def organisme_change_session(formation_id, session_id, siret, body: SessionChanges):
     return Reply(
         services.publication().change_session(siret, formation_id, session_id, body),
-        headers=_NO_STORE,
+        headers=NO_STORE,
     )
 
 
@@ -154,4 +152,4 @@ def organisme_change_session(formation_id, session_id, siret, body: SessionChang
 )
 def organisme_delete_session(formation_id, session_id, siret):
     services.publication().delete_session(siret, formation_id, session_id)
-    return Response(body="", status_code=204, headers=_NO_STORE)
+    return Response(body="", status_code=204, headers=NO_STORE)

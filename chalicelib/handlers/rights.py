@@ -6,15 +6,12 @@ from .. import services
 from ..api import ApiBlueprint, Reply
 from ..enrolment.schemas import Page
 from ..observability import logger
-from ..operations import SESSION, UNAUTHENTICATED
+from ..operations import NO_STORE, SESSION, UNAUTHENTICATED
 from ..rights.schemas import Rights, RightsHistory
 
 bp = ApiBlueprint(__name__)
 jobs = Blueprint(__name__ + ".jobs")
 MAX_ACCOUNTS = 500  # a message names at most this many accounts
-
-
-_NO_STORE = {"Cache-Control": "no-store"}
 
 
 @bp.route(
@@ -28,7 +25,7 @@ _NO_STORE = {"Cache-Control": "no-store"}
     },
 )
 def my_rights(account):
-    return Reply(services.rights().summary(account), headers=_NO_STORE)
+    return Reply(services.rights().summary(account), headers=NO_STORE)
 
 
 @bp.route(
@@ -44,7 +41,7 @@ def my_rights(account):
     },
 )
 def my_rights_history(account, query: Page):
-    return Reply(services.rights().history(account, query.cursor), headers=_NO_STORE)
+    return Reply(services.rights().history(account, query.cursor), headers=NO_STORE)
 
 
 @jobs.schedule(Rate(1, unit=Rate.HOURS), name="credit_dif_annuel")

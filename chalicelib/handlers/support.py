@@ -10,7 +10,7 @@ from .. import services
 from ..accounts.schemas import EmailOnly
 from ..api import ApiBlueprint, Reply, client_ip, optional_account
 from ..observability import logger
-from ..operations import ANYONE_OR_SESSION, BAD_REQUEST, SESSION, UNAUTHENTICATED
+from ..operations import ANYONE_OR_SESSION, BAD_REQUEST, NO_STORE, SESSION, UNAUTHENTICATED
 from ..support.schemas import (
     DocumentForm,
     DocumentRequest,
@@ -22,7 +22,6 @@ from ..support.schemas import (
 
 bp = ApiBlueprint(__name__)
 workers = Blueprint(__name__ + ".workers")
-_NO_STORE = {"Cache-Control": "no-store"}
 
 
 @bp.route(
@@ -65,7 +64,7 @@ _NO_REQUEST = "Pas de demande pour cette référence et ce demandeur."
 )
 def support_request_status(reference, account):
     """With the session it was sent with."""
-    return Reply(services.support_desk().status(reference, account, None), headers=_NO_STORE)
+    return Reply(services.support_desk().status(reference, account, None), headers=NO_STORE)
 
 
 @bp.route(
@@ -87,7 +86,7 @@ def support_request_document(reference, body: DocumentRequest):
     answer = services.support_desk().document_form(
         reference, optional_account(bp.current_request), body
     )
-    return Reply(answer, headers=_NO_STORE)
+    return Reply(answer, headers=NO_STORE)
 
 
 @bp.route(
@@ -108,7 +107,7 @@ def support_request_status_by_email(reference, body: EmailOnly):
     in a URL would stay in the access and WAF logs)."""
     return Reply(
         services.support_desk().status(reference, optional_account(bp.current_request), body.email),
-        headers=_NO_STORE,
+        headers=NO_STORE,
     )
 
 

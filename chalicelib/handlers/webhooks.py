@@ -10,7 +10,7 @@ from chalice import Blueprint, Rate, Response
 from .. import services
 from ..api import ApiBlueprint, Reply
 from ..observability import logger
-from ..operations import BAD_REQUEST, ORGANISME, Returns
+from ..operations import BAD_REQUEST, KEY_REFUSED, NO_STORE, ORGANISME, Returns
 from ..webhooks.schemas import (
     DeliveryListing,
     DeliveryPage,
@@ -21,8 +21,6 @@ from ..webhooks.schemas import (
 
 bp = ApiBlueprint(__name__)
 workers = Blueprint(__name__ + ".workers")
-_NO_STORE = {"Cache-Control": "no-store"}
-_KEY_REFUSED = "Clé d'API absente, inconnue ou révoquée."
 _NONE = "Aucun webhook enregistré pour cet organisme."
 
 
@@ -36,11 +34,11 @@ _NONE = "Aucun webhook enregistré pour cet organisme."
     responses={
         200: (WebhookRegistered, "Webhook enregistré (il remplace le précédent)."),
         400: BAD_REQUEST + " Adresse refusée (`url`) : pas HTTPS, introuvable ou non publique.",
-        401: _KEY_REFUSED,
+        401: KEY_REFUSED,
     },
 )
 def organisme_webhook_put(siret, body: WebhookRequest):
-    return Reply(services.webhooks().register(siret, body.url), headers=_NO_STORE)
+    return Reply(services.webhooks().register(siret, body.url), headers=NO_STORE)
 
 
 @bp.route(
@@ -48,7 +46,7 @@ def organisme_webhook_put(siret, body: WebhookRequest):
     methods=["DELETE"],
     summary="Organisme : supprimer son webhook (plus aucun événement ne lui est envoyé)",
     security=ORGANISME,
-    responses={204: Returns("Webhook supprimé."), 401: _KEY_REFUSED, 404: _NONE},
+    responses={204: Returns("Webhook supprimé."), 401: KEY_REFUSED, 404: _NONE},
 )
 def organisme_webhook_delete(siret):
     services.webhooks().remove(siret)
@@ -62,12 +60,12 @@ def organisme_webhook_delete(siret):
     security=ORGANISME,
     responses={
         202: (WebhookTestSent, "Événement de test mis en file de livraison."),
-        401: _KEY_REFUSED,
+        401: KEY_REFUSED,
         404: _NONE,
     },
 )
 def organisme_webhook_test(siret):
-    return Reply(services.webhooks().send_test(siret), status=202, headers=_NO_STORE)
+    return Reply(services.webhooks().send_test(siret), status=202, headers=NO_STORE)
 
 
 @bp.route(
@@ -79,11 +77,11 @@ def organisme_webhook_test(siret):
     responses={
         200: (DeliveryPage, "Une page de livraisons, des plus récentes aux plus anciennes."),
         400: BAD_REQUEST,
-        401: _KEY_REFUSED,
+        401: KEY_REFUSED,
     },
 )
 def organisme_webhook_deliveries(siret, query: DeliveryListing):
-    return Reply(services.webhooks().page(siret, query.cursor), headers=_NO_STORE)
+    return Reply(services.webhooks().page(siret, query.cursor), headers=NO_STORE)
 
 
 def _queue_url(arn: str) -> str:
