@@ -476,6 +476,7 @@ def payment_desk():
         writer=_sepa_writer(),
         mailer=mailer(),
         notify_holder=notifier.status_changed,
+        organisme=dossier_store().organisme,
         cursors=cursors(),
         clock=utc_now,
         announce=_announce,

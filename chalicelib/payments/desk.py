@@ -13,7 +13,7 @@ from ..cursors import Cursors
 from ..enrolment import rules
 from ..enrolment.store import Announce, Change, after
 from ..mailer import Email, SesMailer, send_quietly
-from ..models import BankDetails, Dossier, PaymentLot
+from ..models import BankDetails, Dossier, Organisme, PaymentLot
 from ..observability import Metric, count, count_euros
 from . import emails
 from .bank_details import check_bank_account, mask_iban
@@ -52,11 +52,14 @@ class PaymentDesk:
         writer: SepaWriter,
         mailer: SesMailer,
         notify_holder: Callable[[Dossier], None],
+        organisme: Callable[[str], Organisme | None],
         cursors: Cursors,
         clock: Callable[[], datetime],
         announce: Announce | None = None,
     ) -> None:
+        """`organisme(siret)`: the organisme and its address (the enrolment's store)."""
         self._store = store
+        self._organisme = organisme
         self._announce = announce
         self._writer = writer
         self._mailer = mailer
@@ -68,7 +71,7 @@ class PaymentDesk:
     def register_bank(self, siret: str, iban: str, bic: str, operator: str) -> Registration:
         """InvalidForm (iban, bic) when the details do not hold; UnknownOrganisme."""
         account = check_bank_account(iban, bic)
-        organisme = self._store.organisme(siret)
+        organisme = self._organisme(siret)
         if organisme is None:
             raise UnknownOrganisme()
         previous = self._store.bank(siret)
@@ -248,6 +251,6 @@ class PaymentDesk:
         return LotView.of(lot)
 
     def _tell_organisme(self, lot: PaymentLot, email: Callable[[PaymentLot, str], Email]) -> None:
-        organisme = self._store.organisme(lot.siret)
+        organisme = self._organisme(lot.siret)
         if organisme is not None and organisme.email:
             send_quietly(self._mailer, email(lot, organisme.email))

@@ -92,12 +92,6 @@ class PaymentStore:
         organismes = {o.siret: o for o in Organisme.batch_get([f"organisme#{s}" for s in sirets])}
         return banks, organismes
 
-    def organisme(self, siret: str) -> Organisme | None:
-        try:
-            return Organisme.get(f"organisme#{siret}")
-        except DoesNotExist:
-            return None
-
     # --- the files to pay -------------------------------------------------------------------
     def files_at_the_funder(self, state: str) -> list[Dossier]:
         """Every file validated and payable (`a_payer`) or held for an operator (`attente`):
