@@ -31,7 +31,9 @@ TITLES = {
     422: "Données invalides",
     429: "Trop de tentatives",
     500: "Erreur interne",
+    502: "Erreur du service",
     503: "Service indisponible",
+    504: "Délai dépassé",
 }
 
 # What Chalice or API Gateway say in English, said again in French for a person.
@@ -46,7 +48,10 @@ _GENERIC_DETAILS = {
     429: "Trop de requêtes : réessayez dans quelques instants.",
     500: "Une erreur inattendue s'est produite. Réessayez plus tard ; si le problème persiste, "
     "contactez l'assistance.",
+    502: "Le service n'a pas pu répondre. Réessayez plus tard ; si le problème persiste, "
+    "contactez l'assistance.",
     503: "Le service est momentanément indisponible. Réessayez dans quelques instants.",
+    504: "Le service a mis trop de temps à répondre. Réessayez dans quelques instants.",
 }
 
 

@@ -2,10 +2,11 @@
 web client's static files at the root of the same origin.
 
 Built on Chalice's own local gateway (route matching, API Gateway events); adds the /api prefix,
-problem+json for unknown routes, request logs that never print a token from a path, and one
-invocation at a time (see local/invocations.py). The request handler overrides three methods
-of Chalice's, which Chalice does not document: tests/unit/test_library_contracts.py fails
-clearly if they change.
+problem+json for unknown routes, request logs that never print a token from a path, and hands
+each invocation to the function's containers (local/lambda_pool.py), as many at once as
+requests arrive, up to the API's concurrency. The request handler overrides three methods of
+Chalice's, which Chalice does not document: tests/unit/test_library_contracts.py fails clearly
+if they change.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from chalice.local import ChaliceRequestHandler, LocalDevServer, LocalGatewayExc
 
 from chalicelib.problems import generic
 from infra import web_files
-from local.invocations import ONE_AT_A_TIME
+from local.lambda_pool import API_FUNCTION, InvocationFailed, Throttled
 
 PREFIX = "/api"
 _SECRET_LOOKING = re.compile(r"/[A-Za-z0-9_\-]{20,}")
@@ -31,8 +32,16 @@ class ApiRequestHandler(ChaliceRequestHandler):
         if path != PREFIX and not path.startswith(PREFIX + "/"):
             return self._send_web_file(path)
         self.path = (path[len(PREFIX) :] or "/") + sep + query
-        with ONE_AT_A_TIME:
+        try:
             return super()._generic_handle()
+        except Throttled:
+            # API Gateway answers a throttled function with its own error; the project's
+            # clients are told to come back, in problem+json like every other answer
+            return self._send_problem(429)
+        except InvocationFailed as failure:
+            print(f"api  {API_FUNCTION} failed:\n{failure}", flush=True)
+            # what API Gateway answers when the function times out or crashes
+            return self._send_problem(504 if "timed out" in str(failure) else 502)
 
     def _send_web_file(self, path: str) -> None:
         """The web client, outside /api: GET and HEAD only, files under web/ only."""
@@ -98,13 +107,28 @@ class ApiRequestHandler(ChaliceRequestHandler):
         print("api  " + _SECRET_LOOKING.sub("/…", format % args), flush=True)
 
 
-def start(app, host: str, port: int) -> LocalDevServer:
+class _PooledApp:
+    """The app as the gateway knows it (its routes, its binary types), invoked in the pool."""
+
+    def __init__(self, app, invoke) -> None:
+        self._app, self._invoke = app, invoke
+
+    def __getattr__(self, name: str):
+        return getattr(self._app, name)
+
+    def __call__(self, event: dict, context) -> dict:
+        return self._invoke(API_FUNCTION, event)
+
+
+def start(app, host: str, port: int, invoke) -> LocalDevServer:
     """Start serving in a daemon thread; call `.shutdown()` on the result to stop. Connections
-    are served on threads (static files at once), invocations of the app one at a time."""
+    are served on threads (static files at once); `invoke(function, event)` runs the app."""
     ApiRequestHandler.routes = app.routes
     config = Config.create(
-        chalice_stage="local", app_name=app.app_name, lambda_timeout=30, lambda_memory_size=512
+        chalice_stage="local", app_name=app.app_name, lambda_timeout=29, lambda_memory_size=1024
     )
-    server = LocalDevServer(app, config, host, port, handler_cls=ApiRequestHandler)
+    server = LocalDevServer(
+        _PooledApp(app, invoke), config, host, port, handler_cls=ApiRequestHandler
+    )
     threading.Thread(target=server.server.serve_forever, name="api", daemon=True).start()
     return server

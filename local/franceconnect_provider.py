@@ -486,8 +486,8 @@ class LocalFranceConnect:
 
     def _encryption_key(self, client_id: str) -> dict:
         """The first encryption key of the JWKS read when the login began (not read during
-        the token request: locally the API that publishes it is busy waiting for that
-        answer, one invocation at a time)."""
+        the token request: the API that publishes it may be the very container waiting for
+        that answer)."""
         keys = self._read_service_keys(client_id, unless_fresh=False)
         return next(k for k in keys["keys"] if k.get("use", "enc") == "enc")
 

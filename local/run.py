@@ -1,8 +1,9 @@
 """`make run`: the whole system on this machine, with moto as the embedded AWS.
 
-moto server -> every resource of the local stage -> demo data -> the API under /api -> the event
-relay; then waits, and stops everything cleanly on Ctrl-C (all of it lives in this process, so
-nothing is left behind).
+moto server (a process of its own) -> every resource of the local stage -> demo data -> the
+API under /api and the event relay, which run the functions in Lambda-like containers (worker
+processes: local/lambda_pool.py); then waits, and stops everything cleanly on Ctrl-C, the
+storage last (every process it started stops with it, even if it is killed).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 HOST = "127.0.0.1"
 
 
-def _port(name: str, default: int) -> int:
+def _number(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
@@ -49,9 +50,11 @@ def main() -> None:
 
     # Powertools warns when an invocation emits no business metric (health checks): expected.
     warnings.filterwarnings("ignore", "No application metrics to publish")
-    moto_port, api_port = _port("MOTO_PORT", 5000), _port("API_PORT", 8000)
-    fc_port = _port("FRANCECONNECT_PORT", 8100)
-    webhook_port = _port("WEBHOOK_PORT", 8300)  # the demo organisme's receiver
+    moto_port, api_port = _number("MOTO_PORT", 5000), _number("API_PORT", 8000)
+    # how many copies of the API's function may run at once (Lambda: the account's share)
+    api_concurrency = _number("API_CONCURRENCY", 100)
+    fc_port = _number("FRANCECONNECT_PORT", 8100)
+    webhook_port = _number("WEBHOOK_PORT", 8300)  # the demo organisme's receiver
     _ensure_free(moto_port, "MOTO_PORT")
     _ensure_free(webhook_port, "WEBHOOK_PORT")
     _ensure_free(api_port, "API_PORT")
@@ -77,16 +80,19 @@ def main() -> None:
         }
     )
 
-    import logging
+    from local import aws_process
 
-    from moto.server import ThreadedMotoServer
+    moto = aws_process.start(HOST, moto_port, quiet=False)
+    try:
+        _serve(moto_port, api_port, fc_port, webhook_port, api_concurrency)
+    finally:
+        aws_process.stop(moto)
+        print("Arrêté.", flush=True)
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per AWS call is noise
 
-    moto = ThreadedMotoServer(ip_address=HOST, port=moto_port, verbose=False)
-    moto.start()
-    _wait_for(f"http://{HOST}:{moto_port}/moto-api/data.json")
-
+def _serve(
+    moto_port: int, api_port: int, fc_port: int, webhook_port: int, api_concurrency: int
+) -> None:
     import boto3
 
     from chalicelib import services
@@ -95,6 +101,7 @@ def main() -> None:
     from infra.resources import EVENT_SOURCES
     from local import api_server, demo_files, seed
     from local.franceconnect_provider import LocalFranceConnect
+    from local.lambda_pool import FunctionPool, limits_of_the_stage
     from local.relay import EventRelay
     from local.webhook_receiver import DemoReceiver
 
@@ -105,6 +112,7 @@ def main() -> None:
 
     from app import app
 
+    # the seed's events run in this process (in the past: see below), the rest in the pool
     relay = EventRelay(app, settings, session, EVENT_SOURCES)
     relay.setup()
     created = seed.seed_demo_accounts()
@@ -119,8 +127,10 @@ def main() -> None:
     ).start()
     receiver.secret = services.webhooks().register(organisme["siret"], receiver.url).secret
 
-    api = api_server.start(app, HOST, api_port)
-    relay.start()
+    pool = FunctionPool(limits_of_the_stage(api_concurrency))
+    pool.start()
+    api = api_server.start(app, HOST, api_port, pool.invoke)
+    relay.start(pool.invoke)
     _wait_for(f"http://{HOST}:{api_port}/api/health")
 
     print(
@@ -129,7 +139,10 @@ Mon Compte Élu tourne en local.
   Site web     http://{HOST}:{api_port}/
   API          http://{HOST}:{api_port}/api  (santé : /api/health, description : /api/openapi.json)
   Doc. API     http://{HOST}:{api_port}/documentation-api
-  AWS (moto)   http://{HOST}:{moto_port}  (tableau de bord : /moto-api/)
+  AWS (moto)   http://{HOST}:{moto_port}  (tableau de bord : /moto-api/, requêtes
+               comptées : /_local/requests)
+  Fonctions    conteneurs à la demande, une invocation à la fois chacun (API : jusqu'à
+               {api_concurrency} à la fois, API_CONCURRENCY), ligne REPORT par invocation
   Bucket RNE   s3://{settings.rne_bucket}
   File support {queue_urls.get("support_queue_name")}
   Courriels    envoyés via SES (moto) : http://{HOST}:{moto_port}/moto-api/data.json
@@ -176,13 +189,12 @@ Ctrl-C pour tout arrêter.""",
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     stop.wait()
-    print("\nArrêt : relais, API, moto…", flush=True)
+    print("\nArrêt : relais, API, conteneurs, moto…", flush=True)
     relay.stop()
     api.shutdown()
+    pool.close()
     franceconnect.stop()
     receiver.stop()
-    moto.stop()
-    print("Arrêté.", flush=True)
 
 
 if __name__ == "__main__":

@@ -93,7 +93,7 @@ def running_system(tmp_path_factory):
         try:
             if requests.get(f"{system.api}/health", timeout=2).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or its first container starting
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()

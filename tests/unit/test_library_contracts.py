@@ -53,7 +53,7 @@ def test_pynamodb_models_describe_their_schema_and_ttl():
 
 def test_chalice_local_request_handler_keeps_the_methods_the_local_gateway_overrides():
     """local/api_server.py overrides ChaliceRequestHandler._generic_handle (the /api prefix,
-    one invocation at a time) and _send_error_response, and calls _send_http_response."""
+    the pool's failures) and _send_error_response, and calls _send_http_response."""
     from chalice.local import ChaliceRequestHandler
 
     expected = {

@@ -1,0 +1,140 @@
+"""The embedded AWS of `make run` and of the benchmarks: moto's server in a process of its own
+(as DynamoDB and S3 are never in the functions' process), with one moto inefficiency fixed and
+a count of the requests it served.
+
+moto's TransactWriteItems backs up each table it touches by deep-copying the whole table once
+per action of the transaction, to restore it if the transaction is cancelled: the cost grows
+with the table times the actions, so a bench of hundreds of thousands of items spends its time
+and memory there. Here a transaction keeps instead a copy of each item it is about to write and
+puts those back if it is cancelled, which is what the table copy was for; what moto checks and
+writes is otherwise unchanged.
+
+`GET /_local/requests` answers how many requests each operation received since the start
+(`{"dynamodb": {"GetItem": 12, ...}, ...}`): what a bench counts on the running system.
+
+    python -m local.moto_server -H 127.0.0.1 -p 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import logging
+import signal
+import sys
+import threading
+import types
+from collections import Counter
+
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models import __dict__ as dynamodb_models
+from moto.dynamodb.models.table import Table
+from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import run_simple
+
+_transact_write_items = DynamoDBBackend.transact_write_items
+
+
+def _key_of(backend, op: dict) -> tuple[str, dict] | None:
+    name = op.get("TableName")
+    if name not in backend.tables:
+        return None
+    if "Key" in op:
+        return name, op["Key"]
+    table = backend.tables[name]
+    key = {table.hash_key_attr: op["Item"][table.hash_key_attr]}
+    if table.range_key_attr:
+        key[table.range_key_attr] = op["Item"][table.range_key_attr]
+    return name, key
+
+
+def _transact_keeping_items(self, transact_items):
+    before = []
+    for action in transact_items:
+        found = _key_of(self, next(iter(action.values())))
+        if found:
+            item = self.get_item(*found)
+            before.append((*found, item.to_json()["Attributes"] if item else None))
+
+    def deepcopy_but_tables(value, memo=None):
+        return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+    dynamodb_models["copy"] = types.SimpleNamespace(deepcopy=deepcopy_but_tables)
+    try:
+        return _transact_write_items(self, transact_items)
+    except Exception:
+        for name, key, attributes in reversed(before):
+            if attributes is None:
+                self.tables[name].delete_item(*self.get_keys_value(self.tables[name], key))
+            else:
+                self.tables[name].put_item(attributes)
+        raise
+    finally:
+        dynamodb_models["copy"] = copy
+
+
+DynamoDBBackend.transact_write_items = _transact_keeping_items
+
+COUNTS_PATH = "/_local/requests"
+
+
+class RequestCounter:
+    """WSGI middleware: counts each request by service and operation (the JSON protocols'
+    X-Amz-Target, else the query's Action, else the HTTP method: S3 and SES v2 are REST)."""
+
+    def __init__(self, app) -> None:
+        self._app = app
+        self._counts: Counter = Counter()
+        self._lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == COUNTS_PATH:
+            return self._answer_counts(start_response)
+        with self._lock:
+            self._counts[_operation(environ)] += 1
+        return self._app(environ, start_response)
+
+    def _answer_counts(self, start_response):
+        with self._lock:
+            counts: dict[str, dict[str, int]] = {}
+            for (service, operation), n in self._counts.items():
+                counts.setdefault(service, {})[operation] = n
+        body = json.dumps(counts).encode()
+        start_response(
+            "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        )
+        return [body]
+
+
+def _operation(environ) -> tuple[str, str]:
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        prefix, _, operation = target.partition(".")
+        return ("dynamodb" if prefix.startswith("DynamoDB") else prefix.lower()), operation
+    # SigV4's credential scope names the service: Credential=<key>/<date>/<region>/<service>/
+    authorization = environ.get("HTTP_AUTHORIZATION", "")
+    scope = authorization.partition("Credential=")[2].split(",")[0].split("/")
+    service = scope[3] if len(scope) > 3 else "unsigned"
+    action = next(
+        (p[7:] for p in environ.get("QUERY_STRING", "").split("&") if p.startswith("Action=")),
+        None,
+    )
+    return service, action or environ.get("REQUEST_METHOD", "?")
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description="moto, as the local system's AWS")
+    parser.add_argument("-H", "--host", default="127.0.0.1")
+    parser.add_argument("-p", "--port", type=int, default=5000)
+    args = parser.parse_args(argv)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # a line per AWS call is noise
+    # stopped by the local system after its API and relay (Ctrl-C is theirs to handle)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    app = RequestCounter(DomainDispatcherApplication(create_backend_app))
+    run_simple(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
