@@ -1,110 +1,222 @@
-"""Twenty people at once for a minute against `make run`'s system: login, /me, rights and a
-search, again and again. Prints requests, answers by status and latency; the target is no
-5xx (the local gateway runs one invocation at a time, as a Lambda container does, so no
-request can empty another's metrics).
+"""The API under load, on the running system (`python -m local.run`, what `make run` starts),
+beside the floor of the stack measured in the same run on the same moto server.
 
-Run: .venv/bin/python -m bench.load [users] [seconds]   (starts its own local system)
+    python -m bench.load [--users 50] [--seconds 60]
+
+1. The local system starts on free ports; then the floor (bench/floor_server.py: a bare
+   Chalice + PynamoDB handler doing one GetItem, served by the same gateway and Lambda-like
+   containers) starts against its moto server.
+2. The floor: `users` people at once, each sending GET /api/bare/floor again and again.
+3. The system: `users` people at once, each visiting again and again as an élue does: log in,
+   her account (`/me`), her rights, a search of the catalogue, her files, then one of them
+   (the demo élue Nathalie Kerbrat, who has files at every step).
+Each run lasts `seconds` after a warm-up (until each person has been through once: the
+containers are started; Lambda's cold starts are bench.cold_start's subject). Prints, per
+route, requests, throughput, p50 / p95 / p99 and the answers by status; then each route's p99
+against the floor's p99 (target <= 2x) and the errors (target: none).
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import statistics
+import argparse
 import subprocess
 import sys
 import threading
 import time
-from collections import Counter
-from pathlib import Path
+from collections import Counter, defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.running_system import (
+    ROOT,
+    RunningSystem,
+    free_port,
+    running_system,
+    stop,
+    wait_until_healthy,
+)
+
+WARM_UP_SECONDS = 60  # at most: until every person has been through once
+SEARCH = "/formations?catalogue=activite-professionnelle&q=gestion"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+@dataclass
+class Figures:
+    """Latencies (seconds) and statuses per route, shared by the people of one run."""
+
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    statuses: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    recording: bool = False
+    ready: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
+
+    def record(self, route: str, status: int, seconds: float) -> None:
+        if not self.recording:
+            return
+        with self.lock:
+            self.latencies[route].append(seconds)
+            self.statuses[route][status] += 1
 
 
-def _start() -> tuple[subprocess.Popen, str]:
-    ports = {name: str(_free_port()) for name in ("MOTO_PORT", "API_PORT", "FRANCECONNECT_PORT")}
-    env = {**os.environ, **ports, "PYTHONUNBUFFERED": "1"}
-    env.pop("AWS_ENDPOINT_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local.run"],
+def _timed(figures: Figures, route: str, session: requests.Session, method: str, url: str, **kw):
+    """The request, its latency and status recorded (status 0: no answer in 60 s)."""
+    started = time.perf_counter()
+    try:
+        answer = session.request(method, url, timeout=60, **kw)
+    except requests.RequestException:
+        figures.record(route, 0, time.perf_counter() - started)
+        return None
+    figures.record(route, answer.status_code, time.perf_counter() - started)
+    return answer
+
+
+def _floor_person(api: str, figures: Figures, stop: threading.Event) -> None:
+    session = requests.Session()
+    while not stop.is_set():
+        _timed(figures, "GET /bare/{key} (floor)", session, "GET", f"{api}/bare/floor")
+        figures.ready.release()
+
+
+def _elu_person(api: str, figures: Figures, stop: threading.Event) -> None:
+    from local.seed import DEMO_PASSWORD, TRAINEE_NIR
+
+    session = requests.Session()
+    while not stop.is_set():
+        login = _timed(
+            figures,
+            "POST /sessions",
+            session,
+            "POST",
+            f"{api}/sessions",
+            json={"nir": TRAINEE_NIR[:13], "mot_de_passe": DEMO_PASSWORD},
+        )
+        if login is None or not login.ok:
+            continue
+        headers = {"Authorization": f"Bearer {login.json()['token']}"}
+        _timed(figures, "GET /me", session, "GET", f"{api}/me", headers=headers)
+        _timed(figures, "GET /me/rights", session, "GET", f"{api}/me/rights", headers=headers)
+        _timed(figures, "GET /formations?q=", session, "GET", api + SEARCH, headers=headers)
+        files = _timed(
+            figures, "GET /me/dossiers", session, "GET", f"{api}/me/dossiers", headers=headers
+        )
+        if files is not None and files.ok and files.json()["dossiers"]:
+            file_id = files.json()["dossiers"][0]["id"]
+            _timed(
+                figures,
+                "GET /me/dossiers/{id}",
+                session,
+                "GET",
+                f"{api}/me/dossiers/{file_id}",
+                headers=headers,
+            )
+        figures.ready.release()
+
+
+def _load(person, api: str, users: int, seconds: int) -> tuple[Figures, float]:
+    figures, stop = Figures(), threading.Event()
+    people = [
+        threading.Thread(target=person, args=(api, figures, stop), daemon=True)
+        for _ in range(users)
+    ]
+    for thread in people:
+        thread.start()
+    # warm: each person once through (the containers are started; cold starts are measured
+    # by bench.cold_start)
+    deadline = time.monotonic() + WARM_UP_SECONDS
+    for _ in people:
+        figures.ready.acquire(timeout=max(0.0, deadline - time.monotonic()))
+    figures.recording = True
+    time.sleep(seconds)
+    figures.recording = False
+    stop.set()
+    for thread in people:
+        thread.join(timeout=120)
+    return figures, seconds
+
+
+def _percentile(ordered: list[float], share: float) -> float:
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000
+
+
+def _summary(figures: Figures, seconds: float) -> dict[str, dict]:
+    out = {}
+    for route, latencies in figures.latencies.items():
+        ordered = sorted(latencies)
+        out[route] = {
+            "requests": len(ordered),
+            "per_second": len(ordered) / seconds,
+            "p50": _percentile(ordered, 0.50),
+            "p95": _percentile(ordered, 0.95),
+            "p99": _percentile(ordered, 0.99),
+            "statuses": dict(figures.statuses[route]),
+        }
+    return out
+
+
+@contextmanager
+def _floor_beside(system: RunningSystem):
+    """The floor's server on the system's moto server, until the block ends: its API URL."""
+    port = free_port()
+    floor = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [
+            sys.executable,
+            "-m",
+            "bench.floor_server",
+            "--moto-port",
+            str(system.moto_port),
+            "--port",
+            str(port),
+        ],
         cwd=ROOT,
-        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    api = f"http://127.0.0.1:{ports['API_PORT']}/api"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{api}/health", timeout=2).ok:
-                return process, api
-        except requests.RequestException:
-            time.sleep(0.5)
-    process.kill()
-    raise SystemExit("the local system did not start")
-
-
-def main(users: int = 20, seconds: int = 60) -> None:
-    from local.seed import DEMO_ELU_NIR, DEMO_NIR, DEMO_PASSWORD
-
-    process, api = _start()
-    statuses: Counter = Counter()
-    latencies: list[float] = []
-    lock = threading.Lock()
-    stop = time.monotonic() + seconds
-
-    def person(index: int) -> None:
-        session = requests.Session()
-        nir = (DEMO_NIR, DEMO_ELU_NIR)[index % 2][:13]
-        while time.monotonic() < stop:
-            steps = [("POST", "/sessions", {"nir": nir, "mot_de_passe": DEMO_PASSWORD})]
-            for method, path, body in steps:
-                started = time.monotonic()
-                answer = session.request(method, api + path, json=body, timeout=60)
-                record(answer.status_code, started)
-                token = answer.json().get("token") if answer.ok else None
-            headers = {"Authorization": f"Bearer {token}"} if token else {}
-            for path in (
-                "/me",
-                "/me/rights",
-                "/formations?catalogue=activite-professionnelle&q=gestion",
-            ):
-                started = time.monotonic()
-                record(session.get(api + path, headers=headers, timeout=60).status_code, started)
-
-    def record(status: int, started: float) -> None:
-        with lock:
-            statuses[status] += 1
-            latencies.append(time.monotonic() - started)
-
+    api = f"http://127.0.0.1:{port}/api"
     try:
-        threads = [threading.Thread(target=person, args=(i,)) for i in range(users)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        wait_until_healthy(f"{api}/bare/floor", floor)
+        yield api
     finally:
-        process.terminate()
-        process.wait(timeout=30)
-    total = sum(statuses.values())
-    ordered = sorted(latencies)
-    print(f"{users} people for {seconds} s against the local system: {total} requests")
-    print("  answers: " + ", ".join(f"{code} x{n}" for code, n in sorted(statuses.items())))
+        stop(floor)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    args = parser.parse_args()
+    with running_system() as system, _floor_beside(system) as floor_api:
+        floor = _summary(*_load(_floor_person, floor_api, args.users, args.seconds))
+        measured = _summary(*_load(_elu_person, system.api, args.users, args.seconds))
+    _print(args.users, args.seconds, floor, measured)
+
+
+def _print(users: int, seconds: int, floor: dict, system: dict) -> None:
+    print(f"{users} people at once for {seconds} s each, after a warm-up")
     print(
-        f"  latency: p50 {statistics.median(ordered) * 1000:.0f} ms, "
-        f"p99 {ordered[int(len(ordered) * 0.99) - 1] * 1000:.0f} ms"
+        f"  {'route':28} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
+        "  answers"
     )
-    errors = sum(n for code, n in statuses.items() if code >= 500)
-    print(f"  5xx: {errors} (target 0: {'ok' if errors == 0 else 'MISSED'})")
+    for route, f in {**floor, **system}.items():
+        answers = ", ".join(f"{code} x{n}" for code, n in sorted(f["statuses"].items()))
+        print(
+            f"  {route:28} {f['requests']:>8} {f['per_second']:>7.1f} {f['p50']:>7.0f} "
+            f"{f['p95']:>7.0f} {f['p99']:>7.0f}  {answers}"
+        )
+    (floor_figures,) = floor.values()
+    print(f"\np99 against the floor's p99 ({floor_figures['p99']:.0f} ms), target <= 2.00x:")
+    for route, f in system.items():
+        ratio = f["p99"] / floor_figures["p99"]
+        print(f"  {route:28} {ratio:5.2f}x  {'ok' if ratio <= 2 else 'MISSED'}")
+    errors = sum(
+        n
+        for f in (*floor.values(), *system.values())
+        for code, n in f["statuses"].items()
+        if code >= 400
+    )
+    print(f"errors (4xx/5xx): {errors} (target 0: {'ok' if errors == 0 else 'MISSED'})")
 
 
 if __name__ == "__main__":
-    main(*(int(a) for a in sys.argv[1:3]))
+    main()

@@ -13,6 +13,8 @@ writes is otherwise unchanged.
 (`{"dynamodb": {"GetItem": 12, ...}, ...}`): what a bench counts on the running system.
 
     python -m local.moto_server -H 127.0.0.1 -p 5000
+
+Served by waitress (keep-alive connections, as AWS endpoints keep them).
 """
 
 from __future__ import annotations
@@ -30,8 +32,7 @@ from collections import Counter
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models import __dict__ as dynamodb_models
 from moto.dynamodb.models.table import Table
-from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import run_simple
+from moto.server import DomainDispatcherApplication, create_backend_app
 
 _transact_write_items = DynamoDBBackend.transact_write_items
 
@@ -128,12 +129,25 @@ def main(argv: list[str]) -> None:
     parser.add_argument("-H", "--host", default="127.0.0.1")
     parser.add_argument("-p", "--port", type=int, default=5000)
     args = parser.parse_args(argv)
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # a line per AWS call is noise
+    import waitress
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" under load
     # stopped by the local system after its API and relay (Ctrl-C is theirs to handle)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     app = RequestCounter(DomainDispatcherApplication(create_backend_app))
-    run_simple(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    # waitress, not moto's werkzeug server: that one closes the connection after each answer,
+    # so every AWS call would open a TCP connection (and a thread), where AWS endpoints and
+    # botocore keep connections alive. Threads: the SQS pollers' long polls hold one each.
+    waitress.serve(
+        app,
+        host=args.host,
+        port=args.port,
+        threads=64,
+        connection_limit=4000,  # every container keeps a connection pool per AWS client
+        channel_timeout=300,
+        _quiet=True,
+    )
 
 
 if __name__ == "__main__":
