@@ -12,36 +12,24 @@ query in a time that grows with the table: the figures are request counts, not t
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 import time
 
 from bench.call_counter import count_aws_calls, dynamodb_calls
-from bench.rne_ingest import _free_port
+from bench.running_system import moto_server
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=1000, help="x 300 formations")
     args = parser.parse_args()
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "bench.moto_server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        time.sleep(3)
+    with moto_server() as (port, _):
         run(port, args.scale)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def run(port: int, scale: int) -> None:
-    from bench.rne_ingest import _environment
+    from bench.running_system import use_moto
 
-    _environment(port)
+    use_moto(port)
     import boto3
 
     from chalicelib import services

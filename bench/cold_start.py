@@ -23,7 +23,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.rne_ingest import _environment, moto_server
+from bench.running_system import moto_server, use_moto
 
 ROOT = Path(__file__).resolve().parent.parent
 GIT = shutil.which("git") or "git"
@@ -118,7 +118,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     with moto_server() as (port, _):
-        _environment(port)
+        use_moto(port)
         nir, password = _account()
         trees = {"this tree": ROOT}
         with _worktree(args.avant) if args.avant else _no_tree() as before:

@@ -23,9 +23,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=100)
     args = parser.parse_args()
 
-    from bench.rne_ingest import _environment
+    from bench.running_system import use_moto
 
-    _environment(args.moto_port)
+    use_moto(args.moto_port)
     from bench import bare_app
     from local import api_server
     from local.lambda_pool import API_FUNCTION, FunctionLimits, FunctionPool

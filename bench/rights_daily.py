@@ -20,7 +20,8 @@ import os
 import time
 from datetime import UTC, datetime
 
-from bench.rne_ingest import _environment, bench_account, moto_server
+from bench.rne_ingest import bench_account
+from bench.running_system import moto_server, use_moto
 
 SEED_BATCH = 25
 
@@ -92,7 +93,7 @@ def _drain(sqs, url: str) -> list[str]:
 
 def run(elus: int) -> dict:
     with moto_server() as (port, _):
-        _environment(port)
+        use_moto(port)
         os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"  # no EMF lines in the figures
         import boto3
 

@@ -1,13 +1,18 @@
-"""The RNE ingestion at national scale, against a moto server in another process.
+"""The RNE ingestion at national scale, measured on the running system, on the path users take.
 
     python -m bench.rne_ingest                               # 100,000 and 500,000 rows
     python -m bench.rne_ingest --rows 20000 --change label   # a quick run
-    python -m bench.rne_ingest --rows 20000 --profile /tmp/rne   # cProfile of each ingestion
+    python -m bench.rne_ingest --rows 20000 --profile /tmp/rne   # cProfile of each invocation
 
-For each size, in one run and one moto server:
-- floor: one item per row, batch-written (25 a request, one request at a time) into a table
-  of the same keys: what writing the rows costs at the least;
-- first ingestion of a generated conseillers municipaux export (`bench/rne_generator.py`);
+For each size, the local system starts (`python -m local.run`, what `make run` runs: moto in a
+process of its own, the functions in Lambda-like containers fed by the S3 notification's queue),
+and in one run on its moto server:
+- floor: from another process, one item per row batch-written (25 a request, one request at a
+  time) into a table of the same keys: what writing the rows costs at the least;
+- first ingestion of a generated conseillers municipaux export (`bench/rne_generator.py`),
+  uploaded into the system's RNE bucket as a prefecture does: the time from the upload to the
+  report saying `termine` (S3 -> ObjectCreated -> SQS -> the relay -> `rne_ingest`, chunk after
+  chunk through its queue when a file outlasts an invocation);
 - re-ingestion of the next quarter's export, where 1 % of the rows changed
   (`bench/rne_scenarios.py`): `seat`, another person in the seat since a month (a new
   mandate, and one to close); `label`, the same mandates under their commune's new name (a
@@ -16,14 +21,11 @@ For each size, in one run and one moto server:
   with a previous snapshot that differs from it by its own change only, and one first
   ingestion serves both.
 It prints each figure beside its target: the first ingestion's time against the floor's, each
-re-ingestion's DynamoDB write requests and time against the first ingestion's, and the
-ingesting process's peak memory.
+re-ingestion's DynamoDB write requests (counted by the moto server: every function's, from the
+upload to the report) and time against the first ingestion's, and the function's peak memory
+(the "Max Memory Used" of its REPORT lines).
 
 One row in 200 belongs to an account, registered in the identity index like a real one.
-Invocations get the deployed function's 300 s, so a big file is handed over through the queue
-as on AWS. Moto keeps about 30 KB per stored item: between two invocations (and every 100,000
-floor items) the bench empties the mandates (and floor) table, outside the measured time; the
-ingestion never reads that table back (the snapshot lists are in S3).
 """
 
 from __future__ import annotations
@@ -31,41 +33,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from infra.resources import RNE_INGEST_TIMEOUT
+from bench.running_system import ROOT, RunningSystem, aws_environment, running_system
 
-ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT_EVERY = 200
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _environment(port: int) -> None:
-    from infra.stage_config import stage_environment
-
-    os.environ.update(stage_environment("local"))
-    os.environ.update(
-        {
-            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-            "AWS_ACCESS_KEY_ID": "bench",
-            "AWS_SECRET_ACCESS_KEY": "bench",
-            "AWS_DEFAULT_REGION": "eu-west-3",
-            "AWS_REGION": "eu-west-3",
-        }
-    )
+FUNCTION = "rne_ingest"
 
 
 def bench_account(number: int, now, nom: str, prenoms: str, sexe: str, born: str, **more):
@@ -92,7 +70,6 @@ def bench_account(number: int, now, nom: str, prenoms: str, sexe: str, born: str
 
 def _seed_accounts(rows: int) -> int:
     """Accounts for one row in ACCOUNT_EVERY, registered under the row's identity keys."""
-    from datetime import UTC, datetime
 
     from bench.rne_generator import rows as generated_rows
     from chalicelib.models import Account, IdentityIndex
@@ -133,7 +110,8 @@ NEXT = {
     "seat": ("national/elus-conseillers-municipaux-cm-siege.csv", 10),
     "label": ("national/elus-conseillers-municipaux-cm-libelle.csv", 5),
 }
-FIRST_SNAPSHOT_DAYS = 100
+# after the demo's RNE file (dated about 60 days ago), before the replacements (40 days ago)
+FIRST_SNAPSHOT_DAYS = 50
 CHANGES = {"seat": ["seat"], "label": ["label"], "both": ["seat", "label"]}
 
 
@@ -148,51 +126,41 @@ def _export(rows: int, kinds: list[str]):
     return made
 
 
-def _upload(session, settings, key: str, rows, days_ago: int) -> int:
+DEMO_DEPARTMENT = "29"  # the demo élue's (local/demo_files.py), with her own RNE file
+
+
+def _beside_the_demo(rows):
+    """The rows, but those of the demo's department. Its current snapshot is the demo's file
+    (60 days old), and every generated mandate there would be a mandate it did not list that
+    began before it: what the ingestion takes for an old export, held for an operator."""
+    return (row for row in rows if row[0] != DEMO_DEPARTMENT)
+
+
+def _write_export(path: Path, rows) -> int:
     import csv
 
     from bench.rne_generator import HEADER
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "rne.csv"
-        with path.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-            writer.writerow(HEADER)
-            writer.writerows(rows)
-        size = path.stat().st_size
-        snapshot = (datetime.now(UTC) - timedelta(days=days_ago)).date().isoformat()
-        session.client("s3").upload_file(
-            str(path),
-            settings.rne_bucket,
-            key,
-            ExtraArgs={"Metadata": {"date-instantane": snapshot}},
-        )
-    return size
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow(HEADER)
+        writer.writerows(_beside_the_demo(rows))
+    return path.stat().st_size
 
 
-def setup(rows: int, port: int, change: str) -> None:
-    """Tables, accounts and the two exports uploaded (its own process: the measured one only
-    ingests, so its peak memory is the ingestion's)."""
-    _environment(port)
-    import boto3
-
+def setup(rows: int, change: str, folder: str) -> None:
+    """The accounts in the running system's tables and the exports written into `folder` (a
+    process of its own: the system's own processes do only their work)."""
     from bench.rne_generator import rows as generated_rows
     from chalicelib import services
-    from chalicelib.settings import Settings
-    from infra.provision import provision
 
-    settings = Settings.from_env()
-    session = boto3.session.Session(region_name=settings.region)
-    provision(settings, session)
-    services.reset()
+    settings = services.bound_settings()  # the models' tables: the stage's names
     accounts = _seed_accounts(rows)
-    size = _upload(session, settings, KEY, generated_rows(rows), FIRST_SNAPSHOT_DAYS)
+    size = _write_export(Path(folder) / "first.csv", generated_rows(rows))
     kinds = CHANGES[change]
     for done, kind in enumerate(kinds, start=1):
-        _upload(session, settings, NEXT[kind][0], _export(rows, kinds[:done]), NEXT[kind][1])
-    sqs = session.client("sqs")
-    sqs.purge_queue(QueueUrl=sqs.get_queue_url(QueueName=settings.rne_queue_name)["QueueUrl"])
-    print(json.dumps({"accounts": accounts, "bytes": size}))
+        _write_export(Path(folder) / f"{kind}.csv", _export(rows, kinds[:done]))
+    print(json.dumps({"accounts": accounts, "bytes": size, "bucket": settings.rne_bucket}))
 
 
 WRITES = {"BatchWriteItem", "PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems"}
@@ -218,7 +186,7 @@ def _floor(rows: int) -> dict:
     started = time.monotonic()
     with count_aws_calls() as calls:
         batch = Floor.batch_write()
-        for number, row in enumerate(generated_rows(rows)):
+        for number, row in enumerate(_beside_the_demo(generated_rows(rows))):
             batch.save(
                 Floor(
                     f"{row[9]}#{row[8]}#{row[6]}#{row[7]}",
@@ -247,123 +215,56 @@ def _floor(rows: int) -> dict:
     return {"seconds": round(seconds, 1), "write_requests": requests - 0}
 
 
-def _ingest(ingestion, sqs, queue: str, key: str, bucket: str, s3) -> dict:
-    """One file, through as many invocations as it takes; time without the table reliefs."""
-    from bench.call_counter import count_aws_calls
-    from chalicelib.models import RneMandate
+def floor(rows: int) -> None:
+    from chalicelib import services
 
-    head = s3.head_object(Bucket=bucket, Key=key)
-    event = {
-        "Records": [
-            {
-                "eventSource": "aws:s3",
-                "eventName": "ObjectCreated:Put",
-                "s3": {
-                    "bucket": {"name": bucket},
-                    "object": {"key": key, "eTag": head["ETag"].strip('"')},
-                },
-            }
-        ]
-    }
-    timeout_ms = RNE_INGEST_TIMEOUT * 1000
-    relief, invocations, messages = 0.0, 0, [event]
+    services.bound_settings()
+    print(json.dumps(_floor(rows)))
+
+
+def _dynamodb(served: dict) -> dict[str, int]:
+    return served.get("dynamodb", {})
+
+
+def _through_the_system(
+    system: RunningSystem, s3, bucket: str, key: str, path: Path, days_ago: int
+) -> dict:
+    """Upload `path` as `key` and wait for its report: the seconds from the upload's start to
+    `termine`, the DynamoDB requests served meanwhile, and the function's invocations."""
+    before, invocations_before = (
+        _dynamodb(system.requests_served()),
+        len(system.invocations(FUNCTION)),
+    )
     started = time.monotonic()
-    with count_aws_calls() as calls:
-        while messages:
-            invocation_start = time.monotonic()
-            ingestion.handle_message(
-                messages.pop(),
-                lambda s=invocation_start: int(timeout_ms - (time.monotonic() - s) * 1000),
-            )
-            invocations += 1
-            received = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)
-            for message in received.get("Messages", []):
-                messages.append(json.loads(message["Body"]))
-                sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
-            if messages:
-                relief += _recreate(RneMandate)
-    seconds = time.monotonic() - started - relief
-    dynamodb = {op: n for (service, op), n in calls.items() if service == "dynamodb"}
-    report = json.loads(s3.get_object(Bucket=bucket, Key=f"rne-reports/{key}.json")["Body"].read())
+    # the export's date, as the ministry's files carry it (the replacements started since)
+    snapshot = (datetime.now(UTC) - timedelta(days=days_ago)).date().isoformat()
+    s3.upload_file(str(path), bucket, key, ExtraArgs={"Metadata": {"date-instantane": snapshot}})
+    uploaded = time.monotonic() - started
+    report = _wait_for_report(s3, bucket, f"rne-reports/{key}.json")
+    seconds = time.monotonic() - started
+    after = _dynamodb(system.requests_served())
+    dynamodb = {op: after[op] - before.get(op, 0) for op in after if after[op] > before.get(op, 0)}
+    invocations = system.invocations(FUNCTION)[invocations_before:]
     return {
         "seconds": round(seconds, 1),
-        "invocations": invocations,
+        "upload_seconds": round(uploaded, 1),
+        "invocations": len(invocations),
         "write_requests": sum(n for op, n in dynamodb.items() if op in WRITES),
         "dynamodb_by_operation": dynamodb,
-        "seconds_waiting_by_operation": {
-            f"{k[0]}.{k[1]}": round(v, 1) for k, v in calls.seconds.most_common(8)
-        },
+        "max_memory_used_mb": max((memory for _, memory in invocations), default=0),
         "statut": report["statut"],
         "report": report["compteurs"],
     }
 
 
-@contextmanager
-def _profiled(path: str | None, name: str):
-    """cProfile of the block's thread into `<path>.<name>` (threads it starts are not seen)."""
-    if not path:
-        yield
-        return
-    import cProfile
-
-    with cProfile.Profile() as profile:
-        yield
-    profile.dump_stats(f"{path}.{name}")
-
-
-def _ingest_profiled(profile: str | None, name: str, *args) -> dict:
-    with _profiled(profile, name):
-        return _ingest(*args)
-
-
-def child(rows: int, port: int, prepared: dict, change: str, profile: str | None) -> None:
-    """The measured run (its own process, after `setup`)."""
-    _environment(port)
-    import boto3
-
-    from chalicelib import services
-    from chalicelib.settings import Settings
-
-    settings = Settings.from_env()
-    session = boto3.session.Session(region_name=settings.region)
-    services.bound_settings()
-    s3, sqs = session.client("s3"), session.client("sqs")
-    queue = sqs.get_queue_url(QueueName=settings.rne_queue_name)["QueueUrl"]
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-    floor = _floor(rows)
-    ingestion = services.rne_ingestion()
-    profile = profile and f"{profile}.{rows}"
-    first = _ingest_profiled(profile, "first", ingestion, sqs, queue, KEY, settings.rne_bucket, s3)
-    again = {
-        kind: _ingest_profiled(
-            profile, kind, ingestion, sqs, queue, NEXT[kind][0], settings.rne_bucket, s3
-        )
-        for kind in CHANGES[change]
-    }
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(
-        json.dumps(
-            {
-                "rows": rows,
-                "bytes": prepared["bytes"],
-                "accounts": prepared["accounts"],
-                "floor": floor,
-                "first": first,
-                "again": again,
-                "first_vs_floor": round(first["seconds"] / floor["seconds"], 2),
-                "again_requests_share": {
-                    k: round(a["write_requests"] / first["write_requests"], 4)
-                    for k, a in again.items()
-                },
-                "again_time_ratio": {
-                    k: round(a["seconds"] / first["seconds"], 3) for k, a in again.items()
-                },
-                "peak_rss_mib": round(peak_kib / 1024, 1),
-                "rss_before_ingestion_mib": round(rss_before / 1024, 1),
-            }
-        )
-    )
+def _wait_for_report(s3, bucket: str, key: str, seconds: float = 3 * 3600) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            return json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+        except s3.exceptions.NoSuchKey:
+            time.sleep(0.5)
+    raise TimeoutError(f"no report {key} after {seconds:.0f} s")
 
 
 def _rss_mib(pid: int) -> float:
@@ -373,51 +274,66 @@ def _rss_mib(pid: int) -> float:
     return 0.0
 
 
-@contextmanager
-def moto_server():
-    """The bench's moto server (bench/moto_server.py) in its own process, on a free port: the
-    port, until the block ends."""
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "bench.moto_server", "-H", "127.0.0.1", "-p", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("moto server did not start")
-            time.sleep(0.2)
-        yield port, server.pid
-    finally:
-        server.kill()  # gigabytes of moto state: no need to let it tidy up
-        server.wait(timeout=60)
-
-
 def run_size(rows: int, change: str, profile: str | None = None) -> dict:
-    with moto_server() as (port, server_pid):
+    extra = {"LOCAL_PROFILE_DIR": profile} if profile else {}
+    with (
+        tempfile.TemporaryDirectory(prefix="mce-rne-") as folder,
+        running_system(**extra) as system,
+    ):
+        environment = {**os.environ, **aws_environment(system.moto_port)}
 
         def step(*args: str) -> dict:
             out = subprocess.run(  # noqa: S603 - our own interpreter and module
-                [sys.executable, "-m", "bench.rne_ingest", *args, "--port", str(port)],
+                [sys.executable, "-m", "bench.rne_ingest", *args],
                 cwd=ROOT,
+                env=environment,
                 check=True,
                 capture_output=True,
                 text=True,
             ).stdout
             return json.loads(out.strip().splitlines()[-1])
 
-        options = ["--change", change, *(["--profile", profile] if profile else [])]
-        prepared = step("--setup", str(rows), *options)
-        result = step("--child", str(rows), "--prepared", json.dumps(prepared), *options)
-        result["moto_rss_mib"] = _rss_mib(server_pid)
+        prepared = step("--setup", str(rows), "--change", change, "--folder", folder)
+        floor_figures = step("--floor", str(rows))
+        s3 = system.client("s3")
+        bucket = prepared.pop("bucket")
+        first = _through_the_system(
+            system, s3, bucket, KEY, Path(folder) / "first.csv", FIRST_SNAPSHOT_DAYS
+        )
+        again = {
+            kind: _through_the_system(
+                system, s3, bucket, NEXT[kind][0], Path(folder) / f"{kind}.csv", NEXT[kind][1]
+            )
+            for kind in CHANGES[change]
+        }
+        moto_pid = _moto_pid(system)
+        result = {
+            "rows": rows,
+            **prepared,
+            "floor": floor_figures,
+            "first": first,
+            "again": again,
+            "first_vs_floor": round(first["seconds"] / floor_figures["seconds"], 2),
+            "again_requests_share": {
+                k: round(a["write_requests"] / first["write_requests"], 4) for k, a in again.items()
+            },
+            "again_time_ratio": {
+                k: round(a["seconds"] / first["seconds"], 3) for k, a in again.items()
+            },
+            "peak_mib": max(r["max_memory_used_mb"] for r in (first, *again.values())),
+            "moto_rss_mib": _rss_mib(moto_pid) if moto_pid else None,
+        }
         print(json.dumps(result), flush=True)  # each size as soon as it is measured
         return result
+
+
+def _moto_pid(system: RunningSystem) -> int | None:
+    """The system's moto server process (a child of local.run)."""
+    for child in Path(f"/proc/{system.process.pid}/task").glob("*/children"):
+        for pid in child.read_text().split():
+            if "local.moto_server" in Path(f"/proc/{pid}/cmdline").read_text():
+                return int(pid)
+    return None
 
 
 FIRST_VS_FLOOR, AGAIN_TIME, AGAIN_WRITES, PEAK_MIB = 1.5, 0.2, 0.05, 512
@@ -433,18 +349,17 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="*", default=[100_000, 500_000])
     parser.add_argument("--change", choices=sorted(CHANGES), default="both")
     parser.add_argument(
-        "--profile", help="cProfile each ingestion into PATH.<rows>.<first|seat|label>"
+        "--profile", help="cProfile each invocation of the system's functions into the folder"
     )
     parser.add_argument("--setup", type=int)
-    parser.add_argument("--child", type=int)
-    parser.add_argument("--prepared")
-    parser.add_argument("--port", type=int)
+    parser.add_argument("--folder")
+    parser.add_argument("--floor", type=int)
     args = parser.parse_args()
     if args.setup:
-        setup(args.setup, args.port, args.change)
+        setup(args.setup, args.change, args.folder)
         return
-    if args.child:
-        child(args.child, args.port, json.loads(args.prepared), args.change, args.profile)
+    if args.floor:
+        floor(args.floor)
         return
     results = [run_size(rows, args.change, args.profile) for rows in args.rows]
     for r in results:
@@ -457,8 +372,8 @@ def main() -> None:
             ratio, share = r["again_time_ratio"][kind], r["again_requests_share"][kind]
             print(_against("again/first time", ratio, AGAIN_TIME, f"{ratio}"))
             print(_against("again/first writes", share, AGAIN_WRITES, f"{share:.2%}"))
-        peak = r["peak_rss_mib"]
-        print(_against("peak RSS MiB", peak, PEAK_MIB, f"{peak}", "(at 500,000 rows) <"))
+        peak = r["peak_mib"]
+        print(_against("peak memory MiB", peak, PEAK_MIB, f"{peak}", "(at 500,000 rows) <"))
     for r in results:
         for name, run in [("floor", r["floor"]), ("first", r["first"]), *r["again"].items()]:
             print(f"\n{r['rows']} rows, {name}: {json.dumps(run)}")

@@ -47,12 +47,42 @@ def aws_environment(moto_port: int) -> dict[str, str]:
     }
 
 
+def use_moto(moto_port: int) -> None:
+    """This process, pointed at that moto server as the local stage."""
+    os.environ.update(aws_environment(moto_port))
+
+
+@contextmanager
+def moto_server() -> Iterator[tuple[int, int]]:
+    """A moto server of its own (local/moto_server.py) on a free port: (port, pid) until the
+    block ends (for the benches that need no more of the system than its storage)."""
+    from local import aws_process
+
+    port = free_port()
+    server = aws_process.start(HOST, port)
+    try:
+        yield port, server.pid
+    finally:
+        aws_process.stop(server, gently=False)  # gigabytes of state need no tidying
+
+
 @dataclass
 class RunningSystem:
     process: subprocess.Popen
     api: str
     moto_port: int
     output: Path
+
+    def client(self, service: str):
+        """A boto3 client of its moto server, as an operator's AWS CLI would be."""
+        import boto3
+
+        env = aws_environment(self.moto_port)
+        return boto3.session.Session(
+            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+            region_name=env["AWS_REGION"],
+        ).client(service, endpoint_url=env["AWS_ENDPOINT_URL"])
 
     def requests_served(self) -> dict[str, dict[str, int]]:
         """moto's count of the requests served since it started, by service and operation."""

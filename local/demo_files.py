@@ -32,7 +32,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from chalicelib import services
@@ -243,10 +243,16 @@ def _seeded_before(siret: str, email: str) -> dict:
 
 
 def _recognise(deliver: Callable[[], None]) -> None:
-    """Her RNE file, uploaded and delivered to the ingestion as the bucket's queue would."""
+    """Her RNE file, uploaded and delivered to the ingestion as the bucket's queue would, dated
+    the day of the story (moto, in a process of its own, stamps the upload with today)."""
     s3 = services.aws_session().client("s3")
     bucket = services.get_settings().rne_bucket
-    s3.put_object(Bucket=bucket, Key=TRAINEE_RNE_KEY, Body=TRAINEE_RNE_FILE.read_bytes())
+    s3.put_object(
+        Bucket=bucket,
+        Key=TRAINEE_RNE_KEY,
+        Body=TRAINEE_RNE_FILE.read_bytes(),
+        Metadata={"date-instantane": datetime.now(UTC).isoformat(timespec="seconds")},
+    )
     deliver()
 
 

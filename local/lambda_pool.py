@@ -12,13 +12,16 @@ forkserver with the app preloaded): a new container is ready in milliseconds, it
 invocation still pays for what a cold Lambda container pays on its first request (clients,
 secrets, models built lazily). Each invocation ends with Lambda's REPORT line, with the
 container's peak memory ("Max Memory Used") and, on the first, its "Init Duration".
+With LOCAL_PROFILE_DIR set, each invocation's cProfile is written there.
 """
 
 from __future__ import annotations
 
 import contextlib
+import cProfile
 import importlib
 import multiprocessing
+import os
 import resource
 import signal
 import threading
@@ -64,6 +67,9 @@ def _container_main(app_module: str, function: str, memory_mb: int, connection) 
     from chalice.local import LambdaContext
 
     init_ms: float | None = (time.perf_counter() - init_started) * 1000
+    # LOCAL_PROFILE_DIR: a cProfile of each invocation there (<function>-<pid>-<n>.prof)
+    profile_dir = os.environ.get("LOCAL_PROFILE_DIR")
+    count = 0
     while True:
         try:
             message = connection.recv()
@@ -76,11 +82,20 @@ def _container_main(app_module: str, function: str, memory_mb: int, connection) 
             function_name=function, memory_size=memory_mb, max_runtime_ms=timeout_ms
         )
         started = time.perf_counter()
+        profile = cProfile.Profile() if profile_dir else None
         try:
+            if profile:
+                profile.enable()
             status, result = "ok", handler(event, context)
         except Exception:  # noqa: BLE001 - Lambda reports the error and keeps the container
             status, result = "error", traceback.format_exc()
+        finally:
+            if profile:
+                profile.disable()
         duration_ms = (time.perf_counter() - started) * 1000
+        count += 1
+        if profile:
+            profile.dump_stats(os.path.join(profile_dir, f"{function}-{os.getpid()}-{count}.prof"))
         report = (
             f"REPORT RequestId: {context.aws_request_id}\tDuration: {duration_ms:.2f} ms\t"
             f"Billed Duration: {int(duration_ms) + 1} ms\tMemory Size: {memory_mb} MB\t"
