@@ -10,9 +10,10 @@ process). In one run, samples alternate (so all see the same machine) between:
   checked at the deployed argon2 cost, the session written), shown for information;
 - with `--avant REF`, the same two requests of the app of another commit.
 
-The requests go through Chalice's local gateway. Targets: the app's import + first `GET /me`
-within 1.2x of the floor's import + first request; with `--avant`, this tree's import + first
-login within 1.2x of the other tree's.
+The requests go through Chalice's local gateway; each tree's modules are compiled first, as
+the libraries are (a sample measures a cold start, not the compiler). Targets: the app's
+import + first `GET /me` within 1.2x of the floor's import + first request; with `--avant`,
+this tree's import + first login within 1.2x of the other tree's.
 
     python -m bench.cold_start [--avant ba9b8b7] [--runs 7]
 """
@@ -132,6 +133,16 @@ def _sample(tree: Path, request: dict) -> dict:
     return result
 
 
+def _compile(tree: Path) -> None:
+    """Bytecode for the tree's modules, as the libraries have theirs: else each sample would
+    compile whatever the tests of that tree happened not to import, and measure that."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "app.py", "chalicelib", "bench"],
+        cwd=tree,
+        check=True,
+    )
+
+
 @contextmanager
 def _worktree(ref: str):
     """The tree of `ref`, checked out apart for the time of the run."""
@@ -178,6 +189,8 @@ def main() -> None:
             for name, tree in trees.items():
                 kinds[f"{name}: GET /me"] = (tree, requests["me"])
                 kinds[f"{name}: POST /sessions"] = (tree, requests["login"])
+            for tree in trees.values():
+                _compile(tree)
             samples: dict[str, list[dict]] = {name: [] for name in kinds}
             for _ in range(args.runs):
                 for name, (tree, request) in kinds.items():
