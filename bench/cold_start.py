@@ -1,13 +1,21 @@
-"""Prints what a cold container costs: the import of `app` and a first login, in fresh
+"""Prints what a cold container costs: the import of an app and its first request, in fresh
 interpreters against a moto server in a process of its own (DynamoDB is never in the function's
-process), for this tree and, with `--avant REF`, for another commit measured in the same run
-(runs alternate, so both see the same machine).
+process). In one run, samples alternate (so all see the same machine) between:
 
-The first request is the one most sessions begin with, `POST /sessions`, through Chalice's
-local gateway: the edge reads and validates the body, the password is checked at the deployed
-cost, the session is written. Target: this tree's first request within 1.2x of the other's.
+- the floor (`bench/bare_app.py`): a bare Chalice app, its first `GET /bare/{key}`, one
+  PynamoDB GetItem of an existing item;
+- this tree's app, its first `GET /me` with a live session: two key lookups (the session, the
+  account), the same kind of work as the floor's, through the edge, Powertools and pydantic;
+- this tree's app, its first `POST /sessions` (the login most sessions begin with: the password
+  checked at the deployed argon2 cost, the session written), shown for information;
+- with `--avant REF`, the same two requests of the app of another commit.
 
-    python -m bench.cold_start --avant ba9b8b7 [--runs 7]
+The requests go through Chalice's local gateway; each tree's modules are compiled first, as
+the libraries are (a sample measures a cold start, not the compiler). Targets: the app's
+import + first `GET /me` within 1.2x of the floor's import + first request; with `--avant`,
+this tree's import + first login within 1.2x of the other tree's.
+
+    python -m bench.cold_start [--avant ba9b8b7] [--runs 7]
 """
 
 from __future__ import annotations
@@ -27,21 +35,22 @@ from bench.running_system import moto_server, use_moto
 
 ROOT = Path(__file__).resolve().parent.parent
 GIT = shutil.which("git") or "git"
-# Run in the measured tree: its own app, its own settings; a bench account already exists.
-_FIRST_LOGIN = """
-import json, os, time
+TARGET = 1.2
+BARE_KEY = "cold-start"
+# Run in the measured tree: its own app, its own settings; what to ask comes in the environment.
+_FIRST_REQUEST = """
+import importlib, json, os, time
 started = time.perf_counter()
-import app
+module = importlib.import_module(os.environ["BENCH_MODULE"])
 imported = time.perf_counter()
 from chalice.test import Client
-with Client(app.app, stage_name="local") as client:
+with Client(module.app, stage_name="local") as client:
     before = time.perf_counter()
-    answer = client.http.post(
-        "/sessions",
-        headers={"Content-Type": "application/json"},
-        body=json.dumps(
-            {"nir": os.environ["BENCH_NIR"], "mot_de_passe": os.environ["BENCH_PASSWORD"]}
-        ),
+    answer = client.http.request(
+        os.environ["BENCH_METHOD"],
+        os.environ["BENCH_PATH"],
+        headers=json.loads(os.environ["BENCH_HEADERS"]),
+        body=os.environ["BENCH_BODY"].encode(),
     )
     done = time.perf_counter()
 print(json.dumps({"import": imported - started, "request": done - before,
@@ -49,9 +58,9 @@ print(json.dumps({"import": imported - started, "request": done - before,
 """
 
 
-def _account() -> tuple[str, str]:
-    """One active account, created through the signup of this tree: (13-character NIR,
-    password)."""
+def _account() -> tuple[str, str, str]:
+    """One active account, created through the signup of this tree, and a live session of it:
+    (13-character NIR, password, session token)."""
     import boto3
 
     from chalicelib import services
@@ -66,12 +75,41 @@ def _account() -> tuple[str, str]:
     payload = signup_payload()
     signup = services.signup()
     signup.activate(signup.create_account(AccountCreation.read(payload, paris_today())))
-    return payload["nir"][:13], PASSWORD
+    nir = payload["nir"][:13]
+    return nir, PASSWORD, services.sessions().login(nir, PASSWORD).token
 
 
-def _sample(tree: Path, nir: str, password: str) -> dict:
+def _bare_item() -> None:
+    from bench.bare_app import create_table, put
+
+    create_table()
+    put(BARE_KEY, "une valeur")
+
+
+def _requests(nir: str, password: str, token: str) -> dict[str, dict]:
+    """What each kind of sample imports and asks, by name."""
+    login = json.dumps({"nir": nir, "mot_de_passe": password})
+    return {
+        "bare": {"module": "bench.bare_app", "method": "GET", "path": f"/bare/{BARE_KEY}"},
+        "me": {
+            "module": "app",
+            "method": "GET",
+            "path": "/me",
+            "headers": {"Authorization": f"Bearer {token}"},
+        },
+        "login": {
+            "module": "app",
+            "method": "POST",
+            "path": "/sessions",
+            "headers": {"Content-Type": "application/json"},
+            "body": login,
+        },
+    }
+
+
+def _sample(tree: Path, request: dict) -> dict:
     out = subprocess.run(  # noqa: S603 - our own interpreter, the measured tree's code
-        [sys.executable, "-c", _FIRST_LOGIN],
+        [sys.executable, "-c", _FIRST_REQUEST],
         cwd=tree,
         check=True,
         capture_output=True,
@@ -80,14 +118,29 @@ def _sample(tree: Path, nir: str, password: str) -> dict:
             **os.environ,
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONPATH": str(tree),
-            "BENCH_NIR": nir,
-            "BENCH_PASSWORD": password,
+            "BENCH_MODULE": request["module"],
+            "BENCH_METHOD": request["method"],
+            "BENCH_PATH": request["path"],
+            "BENCH_HEADERS": json.dumps(request.get("headers", {})),
+            "BENCH_BODY": request.get("body", ""),
         },
     ).stdout
     result = json.loads(out.strip().splitlines()[-1])
     if result["status"] != 200:
-        raise RuntimeError(f"the first login answered {result['status']} in {tree}")
+        raise RuntimeError(
+            f"the first {request['method']} {request['path']} answered {result['status']} in {tree}"
+        )
     return result
+
+
+def _compile(tree: Path) -> None:
+    """Bytecode for the tree's modules, as the libraries have theirs: else each sample would
+    compile whatever the tests of that tree happened not to import, and measure that."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "app.py", "chalicelib", "bench"],
+        cwd=tree,
+        check=True,
+    )
 
 
 @contextmanager
@@ -108,8 +161,17 @@ def _worktree(ref: str):
             )
 
 
+@contextmanager
+def _no_tree():
+    yield None
+
+
 def _median(samples: list[dict], key: str) -> float:
     return statistics.median(s[key] for s in samples) * 1000
+
+
+def _verdict(ratio: float) -> str:
+    return f"{ratio:.2f}x (target <= {TARGET:.2f}: {'ok' if ratio <= TARGET else 'MISSED'})"
 
 
 def main() -> None:
@@ -119,32 +181,35 @@ def main() -> None:
     args = parser.parse_args()
     with moto_server() as (port, _):
         use_moto(port)
-        nir, password = _account()
-        trees = {"this tree": ROOT}
+        requests = _requests(*_account())
+        _bare_item()
         with _worktree(args.avant) if args.avant else _no_tree() as before:
-            if before is not None:
-                trees = {f"avant ({args.avant})": before, **trees}
-            samples: dict[str, list[dict]] = {name: [] for name in trees}
+            kinds = {"floor: bare app, GET /bare/{key}": (ROOT, requests["bare"])}
+            trees = {"this tree": ROOT} if before is None else {"this tree": ROOT, "avant": before}
+            for name, tree in trees.items():
+                kinds[f"{name}: GET /me"] = (tree, requests["me"])
+                kinds[f"{name}: POST /sessions"] = (tree, requests["login"])
+            for tree in trees.values():
+                _compile(tree)
+            samples: dict[str, list[dict]] = {name: [] for name in kinds}
             for _ in range(args.runs):
-                for name, tree in trees.items():
-                    samples[name].append(_sample(tree, nir, password))
+                for name, (tree, request) in kinds.items():
+                    samples[name].append(_sample(tree, request))
     print(f"cold container, median of {args.runs} fresh interpreters (moto server apart)")
-    print(f"  {'tree':28} {'import app':>10} {'first login':>12} {'import + login':>15}")
+    print(f"  {'':38} {'import':>9} {'1st request':>12} {'import + 1st':>13}")
     for name, found in samples.items():
         print(
-            f"  {name:28} {_median(found, 'import'):8.0f} ms {_median(found, 'request'):9.0f} ms"
-            f" {_median(found, 'first'):12.0f} ms"
+            f"  {name:38} {_median(found, 'import'):6.0f} ms {_median(found, 'request'):9.0f} ms"
+            f" {_median(found, 'first'):10.0f} ms"
         )
+    floor = _median(samples["floor: bare app, GET /bare/{key}"], "first")
+    print()
+    for name in trees:
+        me = _median(samples[f"{name}: GET /me"], "first")
+        print(f"{name}, import + first GET /me: {_verdict(me / floor)} the floor's")
     if args.avant:
-        names = list(samples)
-        ratio = _median(samples[names[1]], "first") / _median(samples[names[0]], "first")
-        verdict = "ok" if ratio <= 1.2 else "MISSED"
-        print(f"\nimport + first login: {ratio:.2f}x the other tree (target <= 1.20: {verdict})")
-
-
-@contextmanager
-def _no_tree():
-    yield None
+        ours, theirs = (_median(samples[f"{n}: POST /sessions"], "first") for n in trees)
+        print(f"this tree, import + first login: {_verdict(ours / theirs)} avant ({args.avant})'s")
 
 
 if __name__ == "__main__":

@@ -10,21 +10,38 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 
 
 class KeyedHasher:
-    def __init__(self, key: bytes) -> None:
-        if len(key) < 32:
-            raise ValueError("the HMAC key must be at least 32 bytes")
-        self._key = key
+    def __init__(self, key: bytes | Callable[[], bytes]) -> None:
+        """`key`, or the function that reads it: then it is read at the first digest, and
+        kept, so that a request that hashes nothing (most of a session's) never waits for it."""
+        self._key: bytes | None = None
+        self._read_key: Callable[[], bytes] | None = None
+        if callable(key):
+            self._read_key = key
+        else:
+            self._key = _check(key)
 
     def digest(self, purpose: str, value: str) -> str:
         """A hex HMAC of `value`, separated by purpose so one hash never stands for another."""
         message = purpose.encode() + b"\x00" + value.encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+        return hmac.new(self._secret_key(), message, hashlib.sha256).hexdigest()
+
+    def _secret_key(self) -> bytes:
+        if self._key is None and self._read_key is not None:
+            self._key = _check(self._read_key())
+        return self._key or b""  # never empty: the constructor saw a key or its reader
 
     def nir(self, nir_body: str) -> str:
         return self.digest("nir", nir_body)
+
+
+def _check(key: bytes) -> bytes:
+    if len(key) < 32:
+        raise ValueError("the HMAC key must be at least 32 bytes")
+    return key
 
 
 def hmac_key(secret_value: str) -> bytes:

@@ -25,11 +25,22 @@ def tracer():
     return Tracer(service=SERVICE)
 
 
+def tracing_on() -> bool:
+    """Whether Powertools would trace this invocation (in Lambda, unless turned off): by its
+    own rule, read at each invocation, as the stage's environment may change between them."""
+    from aws_lambda_powertools.tracing.tracer import Tracer
+
+    return not Tracer._is_tracer_disabled()  # Powertools' own rule rather than a copy of it
+
+
 def trace_lambda_handler(handler):
-    """Like `Tracer.capture_lambda_handler`, with the tracer created at the first invocation.
-    Never the response nor the error in the trace: answers hold tokens and personal data, and
-    an error's message may quote what was typed (X-Ray keeps them 30 days, for anyone with
-    read access to traces)."""
+    """Like `Tracer.capture_lambda_handler`, with the tracer created at the first traced
+    invocation: where tracing is off (locally, in tests), the X-Ray recorder, which builds two
+    botocore clients, is never made. Never the response nor the error in the trace: answers
+    hold tokens and personal data, and an error's message may quote what was typed (X-Ray
+    keeps them 30 days, for anyone with read access to traces)."""
+    if not tracing_on():
+        return handler
     return tracer().capture_lambda_handler(handler, capture_response=False, capture_error=False)
 
 

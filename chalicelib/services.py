@@ -61,7 +61,8 @@ def secret(name: str) -> str:
 def keyed_hasher():
     from .keyed_hashing import KeyedHasher, hmac_key
 
-    return KeyedHasher(hmac_key(secret(get_settings().nir_hmac_key_secret)))
+    # the secret is read at the first hash: checking a session's token needs no key
+    return KeyedHasher(lambda: hmac_key(secret(get_settings().nir_hmac_key_secret)))
 
 
 @factory

@@ -9,9 +9,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from stdnum import exceptions as stdnum_errors
-from stdnum.fr import nir as stdnum_nir
-
 # 1 and 2 are the usual sex digits; 7 and 8 are the provisional numbers (NIA) given to people
 # born abroad while their registration is in progress.
 _SEX_OF_DIGIT = {"1": "M", "2": "F", "7": "M", "8": "F"}
@@ -24,11 +21,17 @@ class InvalidNir(ValueError):
 
 
 def compact(value: str) -> str:
+    # python-stdnum on first use (a login, a signup): its import is a cold start's 20 ms
+    from stdnum.fr import nir as stdnum_nir
+
     return stdnum_nir.compact(value or "")
 
 
 def validate_full(value: str) -> str:
     """The 15-character NIR (13 + key), compacted, or InvalidNir with what to correct."""
+    from stdnum import exceptions as stdnum_errors
+    from stdnum.fr import nir as stdnum_nir
+
     number = compact(value)
     try:
         stdnum_nir.validate(number)

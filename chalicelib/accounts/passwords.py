@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from typing import TYPE_CHECKING
 
 from ..names import normalise
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -80,7 +81,10 @@ def _common_words() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _hasher() -> PasswordHasher:
+    # imported on first use: only the requests that hash a password load argon2's bindings.
     # argon2-cffi's defaults are RFC 9106's low-memory profile for argon2id.
+    from argon2 import PasswordHasher
+
     return PasswordHasher()
 
 
@@ -89,6 +93,8 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(stored_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
         return _hasher().verify(stored_hash, password)
     except (VerificationError, InvalidHashError):

@@ -20,9 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from stdnum import exceptions as stdnum_errors
-from stdnum.fr import siret
-
 from ..fields import Choice, Invalid, IsoDate, Pattern, Text
 from . import rules
 from .rules import (
@@ -205,6 +202,9 @@ def validate(record: dict, today: date) -> dict:
     if hours <= 0 or price < 0:
         raise InvalidFormation("La durée doit être positive et le prix ne peut être négatif.")
     modalite = _clean(record, "modalite")
+    from stdnum import exceptions as stdnum_errors  # on first use, not at every cold start
+    from stdnum.fr import siret
+
     try:
         number = siret.validate(_clean(record, "organisme_siret"))
     except stdnum_errors.ValidationError:

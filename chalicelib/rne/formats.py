@@ -8,7 +8,6 @@ not known exactly is matched to the closest known one when it is very close (typ
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -103,6 +102,8 @@ def field_of(label: str) -> str | None:
         return None
     if key in _FIELD_OF_SLUG:
         return _FIELD_OF_SLUG[key]
+    import difflib  # for the RNE's headers only: not at every cold start
+
     close = difflib.get_close_matches(key, _FIELD_OF_SLUG, n=1, cutoff=0.9)
     return _FIELD_OF_SLUG[close[0]] if close else None
 

@@ -18,14 +18,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..clock import PARIS
 from ..models import Account, RneMandate
 from ..observability import Metric, count, logger
 from .matching import certified_keys, declared_keys
-from .snapshot_lists import Listed
 from .store import Holders, RneStore
+
+if TYPE_CHECKING:  # the snapshot's lists (and orjson) load with the ingestion, not a session
+    from .snapshot_lists import Listed
 
 
 @dataclass

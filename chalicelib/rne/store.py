@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
@@ -22,8 +22,10 @@ from ..models import (
     is_condition_failure,
 )
 from ..models.rne import Counters
-from .snapshot_lists import Listed
 from .territories import DEPARTEMENTS
+
+if TYPE_CHECKING:  # the snapshot's lists (and orjson) load with the ingestion, not a session
+    from .snapshot_lists import Listed
 
 LAST_INGESTION = "etat#derniere-ingestion"
 BATCH = 25  # items of one BatchWriteItem

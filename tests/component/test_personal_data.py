@@ -158,8 +158,23 @@ def test_traces_never_capture_answers_or_errors(client, logged_in, monkeypatch):
         )
 
     monkeypatch.setattr(Tracer, "capture_lambda_handler", spy)
+    monkeypatch.setattr(observability, "tracing_on", lambda: True)  # as in Lambda
     observability.tracer.cache_clear()
     _, token = logged_in
     response = client.http.get("/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     assert seen and all(flags == (False, False) for flags in seen)
+
+
+def test_no_tracer_is_built_where_tracing_is_off(client, logged_in, monkeypatch):
+    """Locally and in tests Powertools would not trace: the X-Ray recorder (two botocore
+    clients) is not made for nothing at the first request."""
+    from chalicelib import observability
+
+    def no_tracer():
+        raise AssertionError("a tracer was built with tracing off")
+
+    monkeypatch.setattr(observability, "tracer", no_tracer)
+    _, token = logged_in
+    response = client.http.get("/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200

@@ -100,3 +100,36 @@ def test_pynamodb_sends_a_transactions_writes_grouped_by_kind(settings, monkeypa
         {"check": "ConditionCheck", "delete": "Delete", "save": "Put", "update": "Update"}[k]
         for k in SENT_ORDER
     ], f"PynamoDB now sends {kinds}: update chalicelib.rights.store.SENT_ORDER"
+
+
+def test_powertools_says_whether_it_would_trace(monkeypatch):
+    """chalicelib.observability.tracing_on asks Powertools' own rule (Tracer._is_tracer_disabled)
+    so that no X-Ray recorder is built where the Tracer would be disabled anyway."""
+    from aws_lambda_powertools.tracing.tracer import Tracer
+
+    assert callable(getattr(Tracer, "_is_tracer_disabled", None)), (
+        "Powertools' Tracer has no _is_tracer_disabled any more: rewrite observability.tracing_on"
+    )
+    monkeypatch.setenv("LAMBDA_TASK_ROOT", "/var/task")
+    monkeypatch.delenv("AWS_SAM_LOCAL", raising=False)
+    monkeypatch.delenv("AWS_CHALICE_CLI_MODE", raising=False)
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "false")
+    assert not Tracer._is_tracer_disabled(), "Powertools would not trace in Lambda"
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")  # the local stage's
+    assert Tracer._is_tracer_disabled()
+
+
+@pytest.mark.parametrize("stage", ["local", "dev", "prod"])
+def test_pydantic_looks_for_no_plugin_in_any_stage(stage, monkeypatch):
+    """The stages set PYDANTIC_DISABLE_PLUGINS: pydantic then skips the scan of every
+    installed package's entry points at the first model it builds."""
+    from pydantic.plugin import _loader
+
+    def scan(**_):
+        raise AssertionError("pydantic scanned the entry points for plugins")
+
+    for name, value in stage_environment(stage).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(_loader, "entry_points", scan)
+    monkeypatch.setattr(_loader, "_plugins", None)
+    assert list(_loader.get_plugins()) == []
