@@ -239,7 +239,8 @@ def iter_rows(
                 f"Ligne de plus de {MAX_LINE_BYTES // 1024} Kio : ignorée sans être lue.",
             )
             continue
-        if not any(cell.strip() for cell in cells):
+        # the checks below run in C for a well-formed row: they are made on every row
+        if not "".join(cells).strip():  # blank: every cell empty or spaces
             continue
         if position["undecodable"]:
             yield Row(
@@ -249,8 +250,7 @@ def iter_rows(
                 f"Caractères illisibles dans l'encodage {encoding}.",
             )
             continue
-        extra = [c for c in cells[width:] if c.strip()]
-        if extra:
+        if len(cells) > width and "".join(cells[width:]).strip():
             yield Row(
                 position["line"],
                 position["end"],
@@ -259,8 +259,8 @@ def iter_rows(
                 "valeur non protégée par des guillemets ?",
             )
             continue
-        too_long = next((i for i, cell in enumerate(cells) if len(cell) > MAX_FIELD_CHARS), None)
-        if too_long is not None:
+        if max(map(len, cells)) > MAX_FIELD_CHARS:
+            too_long = next(i for i, cell in enumerate(cells) if len(cell) > MAX_FIELD_CHARS)
             label = file_format.labels[too_long] if too_long < len(file_format.labels) else ""
             yield Row(
                 position["line"],

@@ -176,6 +176,34 @@ def test_a_newer_snapshot_closes_the_mandates_it_no_longer_lists(rne):
     assert me["elu"] is False and me["mandats"] == []
 
 
+def test_a_renamed_commune_changes_its_mandates_in_place(rne):
+    # A commune's identity is its INSEE code: under a new name (a commune nouvelle renamed),
+    # the same person's mandate is modified, written once, neither closed nor new.
+    from bench.call_counter import count_aws_calls
+
+    claire = rne.person(nom_naissance="Martin", nom_usage=None, prenoms="Claire")
+    rne.ingest(CM_KEY, cm_file(CLAIRE_BIRTH_NAME, OTHER), snapshot=JANUARY)
+    [account] = list(Account.scan())
+    [ref] = account.rne_mandats
+    renamed = municipal_row("MARTIN", "Claire", "F", "14/03/1975", libelle="Rennes-sur-Vilaine")
+    with count_aws_calls() as calls:
+        report = rne.ingest("prefectures/35/cm-2026-06.csv", cm_file(renamed, OTHER), snapshot=JUNE)
+    counts = report["compteurs"]
+    assert (counts["nouveaux"], counts["modifies"], counts["inchanges"]) == (0, 1, 1)
+    assert counts["mandats_fermes"] == 0 and report["bilan"] == []
+    # the modified mandate alone; the snapshot recorded (one transaction); the account as it was
+    assert calls[("dynamodb", "BatchWriteItem")] == 1
+    assert calls[("dynamodb", "TransactWriteItems")] == 1
+    mandates = {m.ref: (m.collectivite, m.fin) for m in rne.mandates()}
+    assert mandates[ref] == ("Rennes-sur-Vilaine", None) and len(mandates) == 2
+    me = rne.me(claire)
+    assert me["elu"] is True
+    assert [m["collectivite"] for m in me["mandats"]] == ["Rennes-sur-Vilaine"]
+    after = Account.get(account.nir_hash)
+    rne_fields = ("rne_mandats", "rne_checked_at", "elu", "dif_debut", "dif_solde_centimes")
+    assert [getattr(after, f) for f in rne_fields] == [getattr(account, f) for f in rne_fields]
+
+
 def test_a_prefecture_upload_never_closes_another_departement(rne):
     ille = municipal_row("MARTIN", "Claire", "F", "14/03/1975")
     cotes = municipal_row(

@@ -100,7 +100,7 @@ def test_an_error_is_reported_with_its_traceback_and_the_container_kept(pool):
 
 
 def test_a_function_past_its_timeout_is_stopped_and_the_next_gets_a_new_container(pool):
-    with pytest.raises(InvocationFailed, match="Task timed out after 3.00 seconds"):
+    with pytest.raises(InvocationFailed, match=r"Task timed out after 3\.00 seconds"):
         pool.invoke("slow", {"seconds": 8})
     after = pool.invoke("slow", {"seconds": 0})
     assert pool.containers_started == 2

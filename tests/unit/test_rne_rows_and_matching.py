@@ -5,6 +5,7 @@ import pytest
 from chalicelib.names import compact, normalise
 from chalicelib.rne.matching import account_keys, person_key, row_keys
 from chalicelib.rne.rows import InvalidRow, parse_date, parse_row
+from chalicelib.rne.snapshot_lists import listed
 from chalicelib.rne.territories import departement_code
 
 TODAY = date(2026, 11, 26)
@@ -53,6 +54,32 @@ def test_a_municipal_row():
     assert row.mandate_key == "CM#35238#2020-06-28"
     assert row.scope == "CM#35"
     assert row.fonction == "Maire"
+
+
+@pytest.mark.parametrize(
+    ("type_code", "codes", "label_field"),
+    [
+        ("CM", {}, "commune_libelle"),
+        ("EPCI", {"epci_code": "243500139"}, "epci_libelle"),
+        ("CD", {"canton_code": "3501"}, "canton_libelle"),
+        (
+            "CA",
+            {"departement_code": "13", "commune_code": "13055", "secteur_code": "1"},
+            "secteur_libelle",
+        ),
+        ("DEP", {"circ_legislative_code": "01"}, "circ_legislative_libelle"),
+        ("CFE", {"circ_consulaire_code": "101", "departement_code": ""}, "circ_consulaire_libelle"),
+    ],
+)
+def test_a_territory_renamed_is_the_same_mandate_with_other_values(type_code, codes, label_field):
+    # a territory is known by its code, not by its label: a rename is a modification
+    before = parse_row(fields(**codes, **{label_field: "Ancien nom"}), type_code, TODAY)
+    after = parse_row(fields(**codes, **{label_field: "Nouveau nom"}), type_code, TODAY)
+    assert (after.mandate_key, after.scope) == (before.mandate_key, before.scope)
+    assert (before.collectivite, after.collectivite) == ("Ancien nom", "Nouveau nom")
+    keys = row_keys(before.date_naissance, before.sexe, before.nom, before.prenom)
+    old, new = listed(2, keys, before), listed(2, keys, after)
+    assert old.item == new.item and old.digest != new.digest
 
 
 def test_rows_without_departement_have_a_national_scope():

@@ -4,8 +4,13 @@ unless one confirmed it; the mandates to close are kept in S3, in groups, for th
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+
 from ..snapshot_guard import ScopeChange, hold_reasons
 from ..snapshot_lists import Entry, entry_value
+from ..store import Snapshot
 from . import limits
 from .report import hold
 from .state import FileRun, departement_of
@@ -14,16 +19,10 @@ from .state import FileRun, departement_of
 def review(run: FileRun) -> bool:
     """False if held."""
     file = run.file
-    applied = run.applied()
     bilan: list[ScopeChange] = []
     closing: list[Entry] = []
     groups = 0
-    for scope in sorted(run.scopes()):
-        current = applied.get(departement_of(scope))
-        if current is None or current.fichier == file.pk:
-            continue  # a first snapshot closes nothing
-        before = run.lists.scope(file.bucket, run.objects_of_file(current.fichier, scope))
-        now = run.lists.scope(file.bucket, run.objects_of_file(file.pk, scope))
+    for scope, current, before, now in _compared_lists(run):
         absent = [entry for item, entry in before.items() if item not in now]
         added = [entry for item, entry in now.items() if item not in before]
         since = current.instantane[:10]
@@ -43,3 +42,37 @@ def review(run: FileRun) -> bool:
         return False
     run.store.set_phase(file, "ecriture", bilan=summary)
     return True
+
+
+Lists = dict[str, Entry]
+
+
+def _compared_lists(run: FileRun) -> Iterator[tuple[str, Snapshot, Lists, Lists]]:
+    """(scope, its applied snapshot, that snapshot's list, the new one) for each scope that
+    had a snapshot. The next scope's two lists are fetched, in parallel, while one is
+    compared: the S3 reads and their parsing overlap the comparison, a scope ahead."""
+    file = run.file
+    applied = run.applied()
+    scopes = []
+    for scope in sorted(run.scopes()):
+        current = applied.get(departement_of(scope))
+        if current is not None and current.fichier != file.pk:  # a first snapshot closes nothing
+            objects = (
+                run.objects_of_file(current.fichier, scope),
+                run.objects_of_file(file.pk, scope),
+            )
+            scopes.append((scope, current, objects))
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="rne-review") as pool:
+
+        def fetch(objects: list[str]) -> Future[Lists]:
+            return pool.submit(
+                contextvars.copy_context().run, run.lists.scope, file.bucket, objects
+            )
+
+        ahead: tuple[str, Snapshot, Future[Lists], Future[Lists]] | None = None
+        for scope, current, (before, now) in scopes:
+            fetched, ahead = ahead, (scope, current, fetch(before), fetch(now))
+            if fetched:
+                yield fetched[0], fetched[1], fetched[2].result(), fetched[3].result()
+        if ahead:
+            yield ahead[0], ahead[1], ahead[2].result(), ahead[3].result()

@@ -114,6 +114,9 @@ def read(run: FileRun) -> bool:
         body.close()
         if writer:
             writer.close()
+        # the current lists kept for the reading (the largest scopes' thousands of entries)
+        # are not held through the review, which reads its own
+        run.previous.clear()
     return True
 
 
