@@ -20,6 +20,9 @@ from infra.resources import EventSource
 from local.lambda_pool import in_this_process
 
 Invoke = Callable[[str, dict], dict]  # (function, event) -> its result
+# Long polls, as Lambda's pollers make them (20 s there): a message wakes its poller at once;
+# shorter here so that Ctrl-C stops the pollers within seconds.
+POLL_SECONDS = 5
 
 
 class EventRelay:
@@ -72,7 +75,7 @@ class EventRelay:
     def _poll_forever(self, queue: tuple[EventSource, str, str]) -> None:
         while not self._stop.is_set():
             try:
-                self._poll(*queue, wait_seconds=1)
+                self._poll(*queue, wait_seconds=POLL_SECONDS)
             except Exception:  # noqa: BLE001 - a poller outlives a failed receive, as Lambda's
                 if not self._stop.is_set():
                     print(f"relay {queue[0].function}: {traceback.format_exc()}", flush=True)
