@@ -32,6 +32,7 @@ from collections import Counter
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models import __dict__ as dynamodb_models
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.responses import DynamoResult
 from moto.server import DomainDispatcherApplication, create_backend_app
 
 _transact_write_items = DynamoDBBackend.transact_write_items
@@ -76,6 +77,27 @@ def _transact_keeping_items(self, transact_items):
 
 
 DynamoDBBackend.transact_write_items = _transact_keeping_items
+
+# moto 5 serializes each answer by walking the operation's output shape, attribute by attribute:
+# a Query of a few dozen items spends most of its time there. moto's results for DynamoDB's
+# reads are already in the wire format (DynamoResult: {"Items": [{"a": {"S": "x"}}], ...}), so
+# they are written as JSON as they are; a result with bytes (a binary attribute) goes through
+# moto's serializer, which encodes them. tests/unit/test_local_aws_counts.py compares both.
+JSON_AS_IT_IS = {"GetItem", "BatchGetItem", "Query", "Scan"}
+_execute_result = DynamoResult.execute_result
+
+
+def _execute_as_json(self, context):
+    if context.operation_model.name in JSON_AS_IT_IS:
+        try:
+            body = json.dumps(self.result)
+        except TypeError:
+            return _execute_result(self, context)
+        return 200, {"Content-Type": "application/x-amz-json-1.0"}, body
+    return _execute_result(self, context)
+
+
+DynamoResult.execute_result = _execute_as_json
 
 COUNTS_PATH = "/_local/requests"
 

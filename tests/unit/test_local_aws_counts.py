@@ -85,3 +85,42 @@ def test_the_benches_read_each_functions_report_lines(tmp_path):
     system = RunningSystem(process=None, api="", moto_port=0, output=output)
     assert system.invocations("rne_ingest") == [(1200.5, 143), (900.0, 151)]
     assert system.invocations("api_handler") == [(3.1, 90)]
+
+
+def test_reads_written_as_json_as_they_are_say_what_motos_serializer_says():
+    """The local moto server's fast path for DynamoDB reads answers what moto's own serializer
+    answers, for every kind of attribute the app stores."""
+    from types import SimpleNamespace
+
+    from moto.core.responses import ActionContext, get_service_model
+    from moto.core.serialize import get_serializer_class
+    from moto.dynamodb.responses import DynamoResult
+
+    import local.moto_server as server
+
+    item = {
+        "pk": {"S": "compte#1"},
+        "n": {"N": "12.50"},
+        "flag": {"BOOL": True},
+        "none": {"NULL": True},
+        "tags": {"SS": ["a", "b"]},
+        "list": {"L": [{"S": "x"}, {"N": "1"}]},
+        "map": {"M": {"k": {"S": "v"}}},
+    }
+    result = {
+        "Items": [item, item],
+        "Count": 2,
+        "ScannedCount": 2,
+        "LastEvaluatedKey": {"pk": {"S": "x"}},
+    }
+    model = get_service_model("dynamodb")
+    operation = model.operation_model("Query")
+    context = ActionContext(
+        model, operation, get_serializer_class("dynamodb", "json"), SimpleNamespace()
+    )
+    dynamo = DynamoResult.__new__(DynamoResult)
+    dynamo._result = result
+    fast = server._execute_as_json(dynamo, context)
+    slow = server._execute_result(dynamo, context)
+    assert fast[0] == slow[0] == 200
+    assert json.loads(fast[2]) == json.loads(slow[2])
