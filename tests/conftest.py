@@ -32,9 +32,22 @@ def _one_botocore_loader():
     botocore.session.create_loader = original
 
 
+@pytest.fixture(scope="session")
+def _provisioned_moto() -> dict:
+    """Moto's state once `infra.provision` made the stage's resources, by settings and day
+    (the key set's key id says the day it was made): provisioning through boto3 takes a
+    second or more, laying a copy of its result back a few milliseconds."""
+    return {}
+
+
 @pytest.fixture
-def aws(monkeypatch):
-    """Moto, with every table, bucket, queue, identity and secret of the local stage."""
+def aws(monkeypatch, _provisioned_moto):
+    """Moto, with every table, bucket, queue, identity and secret of the local stage, new and
+    empty for each test (a copy of what `infra.provision` made for the first one)."""
+    from chalicelib.clock import utc_now
+    from chalicelib.models import bind_tables
+    from tests.support.moto_state import MotoState
+
     for name, value in stage_environment("local").items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
@@ -46,7 +59,13 @@ def aws(monkeypatch):
     with mock_aws():
         services.reset()
         settings = Settings.from_env()
-        provision(settings, boto3.session.Session(region_name=REGION))
+        provisioned = (settings, utc_now().date())
+        if provisioned in _provisioned_moto:
+            _provisioned_moto[provisioned].restore()
+            bind_tables(settings)  # what provision does first
+        else:
+            provision(settings, boto3.session.Session(region_name=REGION))
+            _provisioned_moto[provisioned] = MotoState.capture()
         yield settings
     services.reset()
 

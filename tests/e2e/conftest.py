@@ -8,11 +8,14 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
+
+from tests.e2e.fuzz_campaign import Campaign
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,6 +53,33 @@ class LocalSystem:
         ]
 
 
+FUZZING = pytest.StashKey[Campaign]()
+
+
+def pytest_collection_finish(session):
+    """The fuzz runs of the selected tests begin now (tests/e2e/fuzz_campaign.py)."""
+    runs = [m.args[0] for item in session.items if (m := item.get_closest_marker("fuzz"))]
+    if runs:
+        session.config.stash[FUZZING] = Campaign(runs)
+
+
+def pytest_sessionfinish(session):
+    if FUZZING in session.config.stash:
+        session.config.stash[FUZZING].stop()
+
+
+@pytest.fixture
+def fuzzing(request):
+    """The outcome of the test's fuzz run (its `fuzz` mark), once schemathesis is done."""
+    run = request.node.get_closest_marker("fuzz").args[0]
+    if FUZZING not in request.config.stash:  # selected on the way
+        request.config.stash[FUZZING] = Campaign([run])
+    try:
+        return request.config.stash[FUZZING].outcome(run)
+    except SystemDidNotStart as error:
+        pytest.fail(str(error))
+
+
 @pytest.fixture(scope="session")
 def local_system(tmp_path_factory):
     yield from running_system(tmp_path_factory)
@@ -57,10 +87,27 @@ def local_system(tmp_path_factory):
 
 def running_system(tmp_path_factory):
     """`python -m local.run` on free ports, until the fixture using it ends."""
-    moto_port, api_port, fc_port = free_port(), free_port(), free_port()
     output = tmp_path_factory.mktemp("local-system") / "output.log"
+    try:
+        system = start_system(subprocess.Popen, output, dict(os.environ))
+    except SystemDidNotStart as error:
+        pytest.fail(str(error))
+    yield system
+    stop_system(system)
+
+
+class SystemDidNotStart(Exception):
+    pass
+
+
+def start_system(popen, output: Path, environment: dict[str, str]) -> LocalSystem:
+    """`python -m local.run` on free ports, started by `popen` (subprocess.Popen's signature)
+    with `environment`, its output in `output`; once its API answers. Asks the API with
+    urllib, not requests: a head start (tests/support/head_start.py) calls this beside the
+    tests, whose moto mocks requests now and then."""
+    moto_port, api_port, fc_port = free_port(), free_port(), free_port()
     env = {
-        **os.environ,
+        **environment,
         "MOTO_PORT": str(moto_port),
         "API_PORT": str(api_port),
         "FRANCECONNECT_PORT": str(fc_port),
@@ -71,7 +118,7 @@ def running_system(tmp_path_factory):
     }
     env.pop("AWS_ENDPOINT_URL", None)
     with output.open("w") as log:
-        process = subprocess.Popen(
+        process = popen(
             [sys.executable, "-m", "local.run"],
             cwd=ROOT,
             env=env,
@@ -89,23 +136,30 @@ def running_system(tmp_path_factory):
         fc_port,
     )
     deadline = time.monotonic() + 90
-    while True:
-        try:
-            if requests.get(f"{system.api}/health", timeout=2).status_code == 200:
-                break
-        except requests.RequestException:  # not listening yet, or its first container starting
-            pass
+    while not _answers(f"{system.api}/health"):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            pytest.fail("the local system did not start:\n" + output.read_text())
+            raise SystemDidNotStart("the local system did not start:\n" + output.read_text())
         time.sleep(0.2)
-    yield system
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
+    return system
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own http URL
+            return response.status == 200
+    except OSError:  # refused, not yet listening, or an HTTP error
+        return False
+
+
+def stop_system(system: LocalSystem) -> None:
+    """As Ctrl-C would: it stops what it started (moto, the API, the relay)."""
+    if system.process.poll() is None:
+        system.process.send_signal(signal.SIGINT)
         try:
-            process.wait(timeout=20)
+            system.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.kill()
+            system.process.kill()
 
 
 def demo_mandate_training(max_euros: int, skip: int = 0) -> tuple[str, dict]:

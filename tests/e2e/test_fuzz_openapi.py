@@ -6,13 +6,10 @@ is accepted. Anonymous, as the demo élu (her session) and as the demo organisme
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
-import requests
 
-from local.seed import DEMO_NIR, DEMO_ORGANISME_KEY, DEMO_PASSWORD
+from local.seed import DEMO_ORGANISME_KEY
+from tests.e2e.fuzz_campaign import Outcome, Run
 
 pytestmark = pytest.mark.e2e
 
@@ -55,41 +52,7 @@ BEYOND_A_SCHEMA = {
 }
 
 
-@pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory):
-    """A local system of its own: the fuzzer spends the per-address limits of its address."""
-    from tests.e2e.conftest import running_system
-
-    yield from running_system(tmp_path_factory)
-
-
-def fuzz(api: str, checks: str, *extra: str) -> None:
-    run = subprocess.run(  # noqa: S603 - schemathesis on our own local system
-        [
-            sys.executable,
-            "-m",
-            "schemathesis.cli",
-            "run",
-            f"{api}/openapi.json",
-            "--checks",
-            checks,
-            "--max-examples",
-            "8",  # with the coverage phase (every boundary of every schema) on top
-            "--seed",
-            "20261128",
-            "--phases",
-            "examples,coverage,fuzzing",
-            "--no-color",
-            # no examples kept from earlier runs: each run is the seed's, as on a clean clone
-            "--generation-database",
-            "none",
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+def breaks_no_promise(run: Outcome) -> None:
     assert run.returncode == 0, run.stdout[-6000:]
     looser = _mismatched(run.stdout) - BEYOND_A_SCHEMA
     assert not looser, f"schemas looser than their validation: {sorted(looser)}"
@@ -109,41 +72,38 @@ def _mismatched(report: str) -> set[str]:
     return found
 
 
-def test_anonymous_clients_break_no_promise_of_the_document(fuzzed):
-    fuzz(fuzzed.api, f"{PROMISES},missing_required_header,unsupported_method")
+# Each run is started ahead of its test, on a local system of the runs' own
+# (tests/e2e/fuzz_campaign.py); the test reads its outcome.
+@pytest.mark.fuzz(Run(f"{PROMISES},missing_required_header,unsupported_method"))
+def test_anonymous_clients_break_no_promise_of_the_document(fuzzing):
+    breaks_no_promise(fuzzing)
 
 
-def test_what_a_complete_schema_allows_is_accepted(fuzzed):
-    fuzz(
-        fuzzed.api,
+@pytest.mark.fuzz(
+    Run(
         "positive_data_acceptance,not_a_server_error",
-        "--include-path-regex",
-        FULLY_DESCRIBED,
+        ("--include-path-regex", FULLY_DESCRIBED),
     )
+)
+def test_what_a_complete_schema_allows_is_accepted(fuzzing):
+    breaks_no_promise(fuzzing)
 
 
-def test_a_logged_in_elu_breaks_no_promise_either(fuzzed):
-    token = requests.post(
-        f"{fuzzed.api}/sessions",
-        timeout=10,
-        json={"nir": DEMO_NIR[:13], "mot_de_passe": DEMO_PASSWORD},
-    ).json()["token"]
-    fuzz(
-        fuzzed.api,
+@pytest.mark.fuzz(Run(PROMISES, ("--include-path-regex", "^/me"), as_the_demo_elu=True))
+def test_a_logged_in_elu_breaks_no_promise_either(fuzzing):
+    breaks_no_promise(fuzzing)
+
+
+@pytest.mark.fuzz(
+    Run(
         PROMISES,
-        "-H",
-        f"Authorization: Bearer {token}",
-        "--include-path-regex",
-        "^/me",
+        (
+            "-H",
+            f"Authorization: Bearer {DEMO_ORGANISME_KEY}",
+            "--include-path-regex",
+            "^/organismes",
+        ),
     )
-
-
-def test_an_organisme_breaks_no_promise_either(fuzzed):
-    fuzz(
-        fuzzed.api,
-        PROMISES,
-        "-H",
-        f"Authorization: Bearer {DEMO_ORGANISME_KEY}",
-        "--include-path-regex",
-        "^/organismes",
-    )
+)
+def test_an_organisme_breaks_no_promise_either(fuzzing):
+    breaks_no_promise(fuzzing)
