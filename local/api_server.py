@@ -21,7 +21,7 @@ from chalice.local import ChaliceRequestHandler, LocalDevServer, LocalGatewayExc
 
 from chalicelib.problems import generic
 from infra import web_files
-from local.lambda_pool import API_FUNCTION, InvocationFailed, Throttled
+from local.lambda_pool import API_FUNCTION, InvocationFailed, Throttled, in_this_process
 
 PREFIX = "/api"
 _SECRET_LOOKING = re.compile(r"/[A-Za-z0-9_\-]{20,}")
@@ -128,15 +128,20 @@ class _PooledApp:
         return self._invoke(API_FUNCTION, event)
 
 
-def start(app, host: str, port: int, invoke) -> LocalDevServer:
+def start(app, host: str, port: int, invoke=None) -> LocalDevServer:
     """Start serving in a daemon thread; call `.shutdown()` on the result to stop. Connections
-    are served on threads (static files at once); `invoke(function, event)` runs the app."""
+    are served on threads (static files at once); `invoke(function, event)` runs the app (the
+    pool's containers; by default, this process, one invocation at a time)."""
     ApiRequestHandler.routes = app.routes
     config = Config.create(
         chalice_stage="local", app_name=app.app_name, lambda_timeout=29, lambda_memory_size=1024
     )
     server = LocalDevServer(
-        _PooledApp(app, invoke), config, host, port, handler_cls=ApiRequestHandler
+        _PooledApp(app, invoke or in_this_process(app)),
+        config,
+        host,
+        port,
+        handler_cls=ApiRequestHandler,
     )
     threading.Thread(target=server.server.serve_forever, name="api", daemon=True).start()
     return server

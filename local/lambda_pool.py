@@ -247,15 +247,20 @@ def limits_of_the_stage(api_concurrency: int) -> dict[str, FunctionLimits]:
 
 
 def in_this_process(app):
-    """An invoker with the pool's signature that runs the function here (the demo seed runs
-    its events in the past: time travel applies to this process only)."""
+    """An invoker with the pool's signature that runs the function here, one invocation at a
+    time as in one container (the demo seed runs its events in the past: time travel applies
+    to this process only; tests serve the API with moto in-process)."""
     from chalice.local import LambdaContext
 
+    one_at_a_time = threading.Lock()
+
     def invoke(function: str, event: dict) -> dict:
+        handler = app if function == API_FUNCTION else app.handler_map[function]
         context = LambdaContext(function_name=function, memory_size=1024, max_runtime_ms=300_000)
-        try:
-            return app.handler_map[function](event, context) or {}
-        except Exception as error:
-            raise InvocationFailed(traceback.format_exc()) from error
+        with one_at_a_time:
+            try:
+                return handler(event, context) or {}
+            except Exception as error:
+                raise InvocationFailed(traceback.format_exc()) from error
 
     return invoke
