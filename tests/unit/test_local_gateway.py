@@ -1,0 +1,63 @@
+"""The local gateway hands each request to the function's containers and answers, as API
+Gateway in front of Lambda does, when none can take it or it fails."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+import requests
+
+from local.lambda_pool import InvocationFailed, Throttled
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def gateway():
+    from local import api_server
+    from tests.support.pool_app import app
+
+    answers = {}
+
+    def invoke(function, event):
+        answers["seen"] = (function, event["requestContext"]["resourcePath"])
+        outcome = answers.get("outcome")
+        if isinstance(outcome, Exception):
+            raise outcome
+        return {"statusCode": 200, "headers": {}, "multiValueHeaders": {}, "body": '{"ok": 1}'}
+
+    port = _free_port()
+    server = api_server.start(app, "127.0.0.1", port, invoke)
+    yield f"http://127.0.0.1:{port}/api", answers
+    server.shutdown()
+
+
+def test_a_request_goes_to_the_api_function_without_its_prefix(gateway):
+    api, answers = gateway
+    assert requests.get(f"{api}/", timeout=10).json() == {"ok": 1}
+    assert answers["seen"] == ("api_handler", "/")
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status"),
+    [
+        (Throttled("api_handler"), 429),
+        (InvocationFailed("Task timed out after 29.00 seconds"), 504),
+        (InvocationFailed("Traceback ... KeyError"), 502),
+    ],
+)
+def test_no_container_or_a_failed_one_answers_problem_json_in_french(gateway, outcome, status):
+    api, answers = gateway
+    answers["outcome"] = outcome
+    answer = requests.get(f"{api}/", timeout=10)
+    assert answer.status_code == status
+    assert answer.headers["Content-Type"].startswith("application/problem+json")
+    body = json.loads(answer.text)
+    assert body["status"] == status and body["detail"].endswith(".")
+    assert "Traceback" not in answer.text
