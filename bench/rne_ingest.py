@@ -257,6 +257,36 @@ def _through_the_system(
     }
 
 
+def _wait_until_quiet(system: RunningSystem, seconds: float = 1800) -> None:
+    """Until no queue that feeds a function holds a message, for two polls in a row: the next
+    quarter's export comes when what the previous one set off (the rights of the élus it
+    recognised) is done, not in the middle of it."""
+    from chalicelib.settings import Settings
+    from infra.resources import EVENT_SOURCES
+
+    os.environ.update(aws_environment(system.moto_port))
+    settings, sqs = Settings.from_env(), system.client("sqs")
+    urls = [
+        sqs.get_queue_url(QueueName=getattr(settings, source.queue_field))["QueueUrl"]
+        for source in EVENT_SOURCES
+    ]
+    deadline, calm = time.monotonic() + seconds, 0
+    while calm < 2 and time.monotonic() < deadline:
+        waiting = sum(
+            int(value)
+            for url in urls
+            for value in sqs.get_queue_attributes(
+                QueueUrl=url,
+                AttributeNames=[
+                    "ApproximateNumberOfMessages",
+                    "ApproximateNumberOfMessagesNotVisible",
+                ],
+            )["Attributes"].values()
+        )
+        calm = calm + 1 if waiting == 0 else 0
+        time.sleep(1)
+
+
 def _wait_for_report(s3, bucket: str, key: str, seconds: float = 3 * 3600) -> dict:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
