@@ -9,8 +9,6 @@ with: the cost of the stack itself (HTTP, API Gateway's event, a container, boto
 from __future__ import annotations
 
 import argparse
-import signal
-import threading
 
 HOST = "127.0.0.1"
 KEY = "floor"
@@ -29,6 +27,7 @@ def main() -> None:
     from bench import bare_app
     from local import api_server
     from local.lambda_pool import API_FUNCTION, FunctionLimits, FunctionPool
+    from local.run import wait_for_ctrl_c
 
     bare_app.create_table()
     bare_app.put(KEY, "le plancher")
@@ -37,10 +36,7 @@ def main() -> None:
     pool = FunctionPool(limits, app_module="bench.bare_app")
     pool.start()
     server = api_server.start(bare_app.app, HOST, args.port, pool.invoke)
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    stop.wait()
+    wait_for_ctrl_c()
     server.shutdown()
     pool.close()
 

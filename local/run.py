@@ -12,7 +12,6 @@ import os
 import signal
 import socket
 import sys
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -43,6 +42,16 @@ def _wait_for(url: str, seconds: float = 30) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+def wait_for_ctrl_c() -> None:
+    """Until SIGINT or SIGTERM. The handler only records it: a handler that took a lock (an
+    Event's) would deadlock when a second Ctrl-C interrupts the first one's."""
+    received: list[int] = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda number, _: received.append(number))
+    while not received:
+        signal.pause()
 
 
 def main() -> None:
@@ -185,10 +194,7 @@ Ctrl-C pour tout arrêter.""",
         flush=True,
     )
 
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    stop.wait()
+    wait_for_ctrl_c()
     print("\nArrêt : relais, API, conteneurs, moto…", flush=True)
     relay.stop()
     api.shutdown()
