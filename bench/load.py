@@ -33,11 +33,11 @@ import requests
 from bench.running_system import (
     ROOT,
     RunningSystem,
-    free_port,
     running_system,
     stop,
     wait_until_healthy,
 )
+from local.free_ports import free_port
 
 WARM_UP_SECONDS = 60  # at most: until every person has been through once
 SEARCH = "/formations?catalogue=activite-professionnelle&q=gestion"

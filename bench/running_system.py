@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,17 +19,12 @@ from pathlib import Path
 
 import requests
 
+from local.free_ports import HOST, free_port, on_free_ports
+
 ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
 _REPORT = re.compile(
     r"^(\S+) REPORT RequestId: .*?Duration: ([\d.]+) ms.*?Max Memory Used: (\d+) MB"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 def aws_environment(moto_port: int) -> dict[str, str]:
@@ -129,15 +123,7 @@ def stop(process: subprocess.Popen, seconds: float = 120) -> None:
 @contextmanager
 def running_system(**env: str) -> Iterator[RunningSystem]:
     """The local system, started and stopped around the block."""
-    ports = {name: free_port() for name in ("MOTO_PORT", "API_PORT", "FRANCECONNECT_PORT")}
-    ports["WEBHOOK_PORT"] = free_port()
-    environment = {
-        **os.environ,
-        **{k: str(v) for k, v in ports.items()},
-        "PYTHONUNBUFFERED": "1",
-        **env,
-    }
-    environment.pop("AWS_ENDPOINT_URL", None)
+    environment, ports = on_free_ports({**os.environ, **env})
     with tempfile.TemporaryDirectory(prefix="mce-bench-") as folder:
         output = Path(folder) / "local-run.log"
         with output.open("w") as log:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,15 +14,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from local.free_ports import on_free_ports
 from tests.e2e.fuzz_campaign import Campaign
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -105,18 +99,10 @@ def start_system(popen, output: Path, environment: dict[str, str]) -> LocalSyste
     with `environment`, its output in `output`; once its API answers. Asks the API with
     urllib, not requests: a head start (tests/support/head_start.py) calls this beside the
     tests, whose moto mocks requests now and then."""
-    moto_port, api_port, fc_port = free_port(), free_port(), free_port()
-    env = {
-        **environment,
-        "MOTO_PORT": str(moto_port),
-        "API_PORT": str(api_port),
-        "FRANCECONNECT_PORT": str(fc_port),
-        "WEBHOOK_PORT": str(free_port()),  # the demo organisme's receiver
-        "PYTHONUNBUFFERED": "1",
-        # the mailbox's summary of uploaded documents, planned seconds (not minutes) later
-        "SUPPORT_SUMMARY_DELAY_SECONDS": "2",
-    }
-    env.pop("AWS_ENDPOINT_URL", None)
+    # the mailbox's summary of uploaded documents, planned seconds (not minutes) later
+    env, ports = on_free_ports({**environment, "SUPPORT_SUMMARY_DELAY_SECONDS": "2"})
+    moto_port, api_port = ports["MOTO_PORT"], ports["API_PORT"]
+    fc_port = ports["FRANCECONNECT_PORT"]
     with output.open("w") as log:
         process = popen(
             [sys.executable, "-m", "local.run"],

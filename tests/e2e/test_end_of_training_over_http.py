@@ -10,7 +10,6 @@ which the running system cannot do."""
 
 from __future__ import annotations
 
-import socket
 import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -23,17 +22,12 @@ import time_machine
 
 from chalicelib import services
 from chalicelib.payments.sepa import validate_pain_001
+from local.free_ports import free_port
 from tests.e2e.conftest import demo_mandate_training, validate_with_franceconnect_plus
 
 pytestmark = pytest.mark.e2e
 HOST = "127.0.0.1"
 AIN_SAMPLE = "2022-12_conseillers-departementaux_tab.csv"  # names Joël Brunet
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

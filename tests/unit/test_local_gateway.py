@@ -4,18 +4,12 @@ Gateway in front of Lambda does, when none can take it or it fails."""
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 import requests
 
+from local.free_ports import free_port
 from local.lambda_pool import InvocationFailed, Throttled
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -32,7 +26,7 @@ def gateway():
             raise outcome
         return {"statusCode": 200, "headers": {}, "multiValueHeaders": {}, "body": '{"ok": 1}'}
 
-    port = _free_port()
+    port = free_port()
     server = api_server.start(app, "127.0.0.1", port, invoke)
     yield f"http://127.0.0.1:{port}/api", answers
     server.shutdown()
