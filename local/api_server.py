@@ -21,7 +21,13 @@ from chalice.local import ChaliceRequestHandler, LocalDevServer, LocalGatewayExc
 
 from chalicelib.problems import generic
 from infra import web_files
-from local.lambda_pool import API_FUNCTION, InvocationFailed, Throttled, in_this_process
+from local.lambda_pool import (
+    API_FUNCTION,
+    InvocationFailed,
+    InvocationTimedOut,
+    Throttled,
+    in_this_process,
+)
 
 PREFIX = "/api"
 _SECRET_LOOKING = re.compile(r"/[A-Za-z0-9_\-]{20,}")
@@ -49,7 +55,7 @@ class ApiRequestHandler(ChaliceRequestHandler):
         except InvocationFailed as failure:
             print(f"api  {API_FUNCTION} failed:\n{failure}", flush=True)
             # what API Gateway answers when the function times out or crashes
-            return self._send_problem(504 if "timed out" in str(failure) else 502)
+            return self._send_problem(504 if isinstance(failure, InvocationTimedOut) else 502)
 
     def _send_web_file(self, path: str) -> None:
         """The web client, outside /api: GET and HEAD only, files under web/ only."""

@@ -44,6 +44,16 @@ class InvocationFailed(Exception):
     """The function raised, timed out or its container died: the message says which."""
 
 
+class InvocationTimedOut(InvocationFailed):
+    """The function ran past its timeout: its container was stopped (API Gateway: 504)."""
+
+
+def _handler(app, function: str):
+    """The function as Lambda runs it: the app itself for the API, else its handler with its
+    middleware."""
+    return app if function == API_FUNCTION else app.handler_map[function]
+
+
 @dataclass(frozen=True)
 class FunctionLimits:
     """What Lambda gives a function: its timeout, memory and how many copies may run at
@@ -62,8 +72,7 @@ def _container_main(app_module: str, function: str, memory_mb: int, connection) 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     warnings.filterwarnings("ignore", "No application metrics to publish")
     init_started = time.perf_counter()
-    app = importlib.import_module(app_module).app
-    handler = app if function == API_FUNCTION else app.handler_map[function]
+    handler = _handler(importlib.import_module(app_module).app, function)
     from chalice.local import LambdaContext
 
     init_ms: float | None = (time.perf_counter() - init_started) * 1000
@@ -153,7 +162,7 @@ class FunctionPool:
         try:
             container.connection.send((event, state.limits.timeout_seconds * 1000))
             if not container.connection.poll(state.limits.timeout_seconds):
-                raise InvocationFailed(
+                raise InvocationTimedOut(
                     f"Task timed out after {state.limits.timeout_seconds:.2f} seconds"
                 )
             status, result, report = container.connection.recv()
@@ -204,7 +213,8 @@ class FunctionPool:
             if healthy and not self._closed:
                 state.idle.append(container)
                 return
-        _stop(container)
+        # a container that timed out is still busy: it would not hear a request to stop
+        _stop(container, at_once=not healthy)
 
     def close(self) -> None:
         """Stop every idle container; a busy one stops when its invocation ends."""
@@ -217,10 +227,11 @@ class FunctionPool:
             _stop(container)
 
 
-def _stop(container: _Container) -> None:
-    with contextlib.suppress(OSError):
-        container.connection.send(None)
-    container.process.join(timeout=5)
+def _stop(container: _Container, at_once: bool = False) -> None:
+    if not at_once:
+        with contextlib.suppress(OSError):
+            container.connection.send(None)
+        container.process.join(timeout=5)
     if container.process.is_alive():
         container.process.kill()
         container.process.join(timeout=5)
@@ -255,7 +266,7 @@ def in_this_process(app):
     one_at_a_time = threading.Lock()
 
     def invoke(function: str, event: dict) -> dict:
-        handler = app if function == API_FUNCTION else app.handler_map[function]
+        handler = _handler(app, function)
         context = LambdaContext(function_name=function, memory_size=1024, max_runtime_ms=300_000)
         with one_at_a_time:
             try:

@@ -7,7 +7,13 @@ import threading
 
 import pytest
 
-from local.lambda_pool import FunctionLimits, FunctionPool, InvocationFailed, Throttled
+from local.lambda_pool import (
+    FunctionLimits,
+    FunctionPool,
+    InvocationFailed,
+    InvocationTimedOut,
+    Throttled,
+)
 
 APP = "tests.support.pool_app"
 
@@ -100,7 +106,7 @@ def test_an_error_is_reported_with_its_traceback_and_the_container_kept(pool):
 
 
 def test_a_function_past_its_timeout_is_stopped_and_the_next_gets_a_new_container(pool):
-    with pytest.raises(InvocationFailed, match=r"Task timed out after 3\.00 seconds"):
+    with pytest.raises(InvocationTimedOut, match=r"Task timed out after 3\.00 seconds"):
         pool.invoke("slow", {"seconds": 8})
     after = pool.invoke("slow", {"seconds": 0})
     assert pool.containers_started == 2

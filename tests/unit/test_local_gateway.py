@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from local.free_ports import free_port
-from local.lambda_pool import InvocationFailed, Throttled
+from local.lambda_pool import InvocationFailed, InvocationTimedOut, Throttled
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_a_request_goes_to_the_api_function_without_its_prefix(gateway):
     ("outcome", "status"),
     [
         (Throttled("api_handler"), 429),
-        (InvocationFailed("Task timed out after 29.00 seconds"), 504),
+        (InvocationTimedOut("Task timed out after 29.00 seconds"), 504),
         (InvocationFailed("Traceback ... KeyError"), 502),
     ],
 )
