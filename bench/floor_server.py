@@ -26,13 +26,13 @@ def main() -> None:
     use_moto(args.moto_port)
     from bench import bare_app
     from local import api_server
-    from local.lambda_pool import API_FUNCTION, FunctionLimits, FunctionPool
+    from local.lambda_pool import API_FUNCTION, FunctionPool, limits_of_the_stage
     from local.run import wait_for_ctrl_c
 
     bare_app.create_table()
     bare_app.put(KEY, "le plancher")
-    # the API's timeout and memory, as the app's API function gets them
-    limits = {API_FUNCTION: FunctionLimits(29, 1024, args.concurrency)}
+    # the API's timeout, memory and concurrency, as the app's API function gets them
+    limits = {API_FUNCTION: limits_of_the_stage(args.concurrency)[API_FUNCTION]}
     pool = FunctionPool(limits, app_module="bench.bare_app")
     pool.start()
     server = api_server.start(bare_app.app, HOST, args.port, pool.invoke)

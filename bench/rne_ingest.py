@@ -96,7 +96,7 @@ def _recreate(model) -> float:
     from bench.call_counter import _original  # the uncounted client call
 
     started = time.monotonic()
-    # Through the ingestion's own connection: no new client, nothing left in its memory.
+    # Uncounted, through the floor's own connection: the floor counts its writes only.
     with __import__("unittest").mock.patch("botocore.client.BaseClient._make_api_call", _original):
         if model.exists():
             model.delete_table()
@@ -160,7 +160,14 @@ def setup(rows: int, change: str, folder: str) -> None:
     kinds = CHANGES[change]
     for done, kind in enumerate(kinds, start=1):
         _write_export(Path(folder) / f"{kind}.csv", _export(rows, kinds[:done]))
-    print(json.dumps({"accounts": accounts, "bytes": size, "bucket": settings.rne_bucket}))
+    from infra.resources import EVENT_SOURCES
+
+    queues = [getattr(settings, source.queue_field) for source in EVENT_SOURCES]
+    print(
+        json.dumps(
+            {"accounts": accounts, "bytes": size, "bucket": settings.rne_bucket, "queues": queues}
+        )
+    )
 
 
 WRITES = {"BatchWriteItem", "PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems"}
@@ -212,7 +219,7 @@ def _floor(rows: int) -> dict:
     seconds = time.monotonic() - started - relief
     Floor.delete_table()
     requests = sum(n for (service, op), n in calls.items() if service == "dynamodb")
-    return {"seconds": round(seconds, 1), "write_requests": requests - 0}
+    return {"seconds": round(seconds, 1), "write_requests": requests}
 
 
 def floor(rows: int) -> None:
@@ -230,7 +237,8 @@ def _through_the_system(
     system: RunningSystem, s3, bucket: str, key: str, path: Path, days_ago: int
 ) -> dict:
     """Upload `path` as `key` and wait for its report: the seconds from the upload's start to
-    `termine`, the DynamoDB requests served meanwhile, and the function's invocations."""
+    `termine`, the DynamoDB requests served meanwhile, and the function's invocations (the
+    caller waits for a quiet system first)."""
     before, invocations_before = (
         _dynamodb(system.requests_served()),
         len(system.invocations(FUNCTION)),
@@ -257,19 +265,10 @@ def _through_the_system(
     }
 
 
-def _wait_until_quiet(system: RunningSystem, seconds: float = 1800) -> None:
-    """Until no queue that feeds a function holds a message, for two polls in a row: the next
-    quarter's export comes when what the previous one set off (the rights of the élus it
-    recognised) is done, not in the middle of it."""
-    from chalicelib.settings import Settings
-    from infra.resources import EVENT_SOURCES
-
-    os.environ.update(aws_environment(system.moto_port))
-    settings, sqs = Settings.from_env(), system.client("sqs")
-    urls = [
-        sqs.get_queue_url(QueueName=getattr(settings, source.queue_field))["QueueUrl"]
-        for source in EVENT_SOURCES
-    ]
+def _wait_until_quiet(sqs, urls: list[str], seconds: float = 1800) -> None:
+    """Until no queue that feeds a function (`urls`) holds a message, for two polls in a row:
+    the next quarter's export comes when what the previous one set off (the rights of the élus
+    it recognised) is done, not in the middle of it."""
     deadline, calm = time.monotonic() + seconds, 0
     while calm < 2 and time.monotonic() < deadline:
         waiting = sum(
@@ -325,17 +324,19 @@ def run_size(rows: int, change: str, profile: str | None = None) -> dict:
 
         prepared = step("--setup", str(rows), "--change", change, "--folder", folder)
         floor_figures = step("--floor", str(rows))
-        s3 = system.client("s3")
+        s3, sqs = system.client("s3"), system.client("sqs")
         bucket = prepared.pop("bucket")
-        first = _through_the_system(
-            system, s3, bucket, KEY, Path(folder) / "first.csv", FIRST_SNAPSHOT_DAYS
-        )
-        again = {
-            kind: _through_the_system(
-                system, s3, bucket, NEXT[kind][0], Path(folder) / f"{kind}.csv", NEXT[kind][1]
+        queues = [sqs.get_queue_url(QueueName=name)["QueueUrl"] for name in prepared.pop("queues")]
+        files = [("first", KEY, FIRST_SNAPSHOT_DAYS)]
+        files += [(kind, *NEXT[kind]) for kind in CHANGES[change]]
+        measured = {}
+        for name, key, days_ago in files:
+            _wait_until_quiet(sqs, queues)
+            measured[name] = _through_the_system(
+                system, s3, bucket, key, Path(folder) / f"{name}.csv", days_ago
             )
-            for kind in CHANGES[change]
-        }
+        first = measured.pop("first")
+        again = measured
         moto_pid = _moto_pid(system)
         result = {
             "rows": rows,
