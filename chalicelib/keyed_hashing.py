@@ -17,12 +17,8 @@ class KeyedHasher:
     def __init__(self, key: bytes | Callable[[], bytes]) -> None:
         """`key`, or the function that reads it: then it is read at the first digest, and
         kept, so that a request that hashes nothing (most of a session's) never waits for it."""
-        self._key: bytes | None = None
-        self._read_key: Callable[[], bytes] | None = None
-        if callable(key):
-            self._read_key = key
-        else:
-            self._key = _check(key)
+        self._key: bytes | None = None if callable(key) else _check(key)
+        self._read_key = key if callable(key) else lambda: key
 
     def digest(self, purpose: str, value: str) -> str:
         """A hex HMAC of `value`, separated by purpose so one hash never stands for another."""
@@ -30,9 +26,9 @@ class KeyedHasher:
         return hmac.new(self._secret_key(), message, hashlib.sha256).hexdigest()
 
     def _secret_key(self) -> bytes:
-        if self._key is None and self._read_key is not None:
+        if self._key is None:
             self._key = _check(self._read_key())
-        return self._key or b""  # never empty: the constructor saw a key or its reader
+        return self._key
 
     def nir(self, nir_body: str) -> str:
         return self.digest("nir", nir_body)
