@@ -28,7 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from bench.running_system import moto_server, use_moto
@@ -161,11 +161,6 @@ def _worktree(ref: str):
             )
 
 
-@contextmanager
-def _no_tree():
-    yield None
-
-
 def _median(samples: list[dict], key: str) -> float:
     return statistics.median(s[key] for s in samples) * 1000
 
@@ -183,7 +178,7 @@ def main() -> None:
         use_moto(port)
         requests = _requests(*_account())
         _bare_item()
-        with _worktree(args.avant) if args.avant else _no_tree() as before:
+        with _worktree(args.avant) if args.avant else nullcontext() as before:
             kinds = {"floor: bare app, GET /bare/{key}": (ROOT, requests["bare"])}
             trees = {"this tree": ROOT} if before is None else {"this tree": ROOT, "avant": before}
             for name, tree in trees.items():
