@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import json
 import logging
 import signal
@@ -29,8 +30,12 @@ import threading
 import types
 from collections import Counter
 
+import moto.backends
+import moto.core.responses
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models import __dict__ as dynamodb_models
+from moto.dynamodb.models import table as table_module
+from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoResult
 from moto.server import DomainDispatcherApplication, create_backend_app
@@ -99,6 +104,107 @@ def _execute_as_json(self, context):
 
 DynamoResult.execute_result = _execute_as_json
 
+# moto finds the backend of each request by listing its own package directory (a listdir and
+# fifty stats) and each handler's methods with inspect.getmembers, both again at every request:
+# a third of a GetItem's time. Neither changes while the server runs.
+moto.backends.list_of_moto_modules = functools.cache(
+    lambda listed=moto.backends.list_of_moto_modules: tuple(listed())
+)
+moto.core.responses.method_names_from_class = functools.cache(
+    moto.core.responses.method_names_from_class
+)
+
+
+class CachingDispatcher(DomainDispatcherApplication):
+    """moto's dispatcher, remembering which backend serves a host (a pure function of it)."""
+
+    def __init__(self, create_app) -> None:
+        super().__init__(create_app)
+        self._backends: dict[str | None, object] = {}
+
+    def get_backend_for_host(self, host):
+        try:
+            return self._backends[host]
+        except KeyError:
+            found = self._backends[host] = super().get_backend_for_host(host)
+            return found
+
+
+
+def _size_of(value: DynamoType) -> int:
+    """DynamoType.size as moto counts it (its limits: 400 KB an item, 1 MB a page), without
+    re-wrapping every map value and set member in a new DynamoType first: moto's own walk was
+    a third of a Query's time (a Query sizes each item it reads, twice)."""
+    kind, inner = value.type, value.value
+    if kind == "N":
+        return len(str(inner))
+    if kind == "NS":
+        return sum(len(str(member)) for member in inner)
+    if kind in ("SS", "BS"):
+        return sum(_bytes(member) for member in inner)
+    if kind == "L":
+        return sum(_size_of(member) for member in inner)
+    if kind == "M":
+        return sum(_bytes(name) + _size_of(member) for name, member in inner.items())
+    if isinstance(inner, bool):  # BOOL, and NULL's True
+        return 1
+    return _bytes(inner)
+
+
+def _bytes(text: str | bytes) -> int:
+    """Its length in UTF-8 (moto's bytesize, without encoding ASCII text to count it)."""
+    if isinstance(text, bytes) or not text.isascii():
+        return len(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return len(text)
+
+
+def _item_size(item: Item) -> int:
+    return sum(_bytes(name) + _size_of(value) for name, value in item.attrs.items())
+
+
+_moto_sizes = DynamoType.size, Item.size  # what the tests compare with
+DynamoType.size, Item.size = _size_of, _item_size
+
+# A Query or a Scan deep-copies every item it read before projecting and filtering them, through
+# copy.deepcopy's memo for each attribute: the other third of its time. Items are trees of
+# DynamoType (no cycles, nothing shared), copied here directly, as moto's __deepcopy__ does.
+_SETS = ("SS", "NS", "BS")
+
+
+def _copied(value: DynamoType | None) -> DynamoType | None:
+    if value is None:
+        return None
+    copied = DynamoType.__new__(DynamoType)
+    copied.type, inner = value.type, value.value
+    if copied.type == "L":
+        copied.value = [_copied(member) for member in inner]
+    elif copied.type == "M":
+        copied.value = {name: _copied(member) for name, member in inner.items()}
+    elif copied.type in _SETS:
+        copied.value = list(inner)
+    else:
+        copied.value = inner
+    return copied
+
+
+def _copied_item(item: Item) -> Item:
+    copied = Item.__new__(Item)
+    copied.hash_key, copied.range_key = _copied(item.hash_key), _copied(item.range_key)
+    copied.attrs = LimitedSizeDict.__new__(LimitedSizeDict)  # no size check: it passed on write
+    dict.__init__(copied.attrs, {name: _copied(value) for name, value in item.attrs.items()})
+    return copied
+
+
+def _deepcopy(value, memo=None):
+    if type(value) is Item:
+        return _copied_item(value)
+    if type(value) is list and all(type(member) is Item for member in value):
+        return [_copied_item(member) for member in value]
+    return copy.deepcopy(value, memo)
+
+
+table_module.copy = types.SimpleNamespace(deepcopy=_deepcopy, copy=copy.copy)
+
 COUNTS_PATH = "/_local/requests"
 
 
@@ -157,7 +263,7 @@ def main(argv: list[str]) -> None:
     # stopped by the local system after its API and relay (Ctrl-C is theirs to handle)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    app = RequestCounter(DomainDispatcherApplication(create_backend_app))
+    app = RequestCounter(CachingDispatcher(create_backend_app))
     # waitress, not moto's werkzeug server: that one closes the connection after each answer,
     # so every AWS call would open a TCP connection (and a thread), where AWS endpoints and
     # botocore keep connections alive. Threads: the SQS pollers' long polls hold one each.

@@ -124,3 +124,113 @@ def test_reads_written_as_json_as_they_are_say_what_motos_serializer_says():
     slow = server._execute_result(dynamo, context)
     assert fast[0] == slow[0] == 200
     assert json.loads(fast[2]) == json.loads(slow[2])
+
+
+_ITEM = {
+    "pk": {"S": "formation#1"},
+    "titre": {"S": "Gérer un budget communal"},  # not ASCII: its UTF-8 length is counted
+    "prix": {"N": "1250"},
+    "ouverte": {"BOOL": False},
+    "rien": {"NULL": True},
+    "mots": {"SS": ["budget", "élu"]},
+    "notes": {"NS": ["1", "2.5"]},
+    "blob": {"B": b"\x00\x01"},
+    "blobs": {"BS": [b"a", b"bc"]},
+    "sessions": {"L": [{"M": {"debut": {"S": "2026-12-01"}, "places": {"N": "12"}}}]},
+}
+
+
+def test_items_are_sized_as_moto_sizes_them():
+    """moto's limits (400 KB an item, 1 MB a page) see the same sizes through the faster walk."""
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+
+    import local.moto_server as server
+
+    moto_value_size, moto_item_size = server._moto_sizes
+    for value in _ITEM.values():
+        assert DynamoType(value).size() == moto_value_size(DynamoType(value))
+    item = Item(DynamoType(_ITEM["pk"]), None, _ITEM)
+    assert item.size() == moto_item_size(item) > 0
+
+
+def test_items_read_are_copies_equal_to_the_stored_ones_and_apart_from_them():
+    from moto.dynamodb.models import table
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+
+    import local.moto_server  # noqa: F401 - installs the copy
+
+    stored = Item(DynamoType(_ITEM["pk"]), None, _ITEM)
+    (copied,) = table.copy.deepcopy([stored])
+
+    assert copied.to_json() == stored.to_json() and copied.hash_key == stored.hash_key
+    copied.attrs["sessions"].value[0].value["places"].value = "0"
+    copied.attrs["mots"].value.append("autre")
+    assert stored.to_json()["Attributes"]["sessions"]["L"][0]["M"]["places"] == {"N": "12"}
+    assert stored.to_json()["Attributes"]["mots"] == {"SS": ["budget", "élu"]}
+
+
+def test_the_local_server_answers_dynamodb_reads_as_moto_does():
+    """Through the server's own WSGI app (its dispatch remembered after the first request): a
+    GetItem, and a Query on an index with a filter, sorted and filtered as DynamoDB does."""
+    from moto.server import create_backend_app
+    from werkzeug.test import Client
+
+    import local.moto_server as server
+
+    client = Client(server.RequestCounter(server.CachingDispatcher(create_backend_app)))
+
+    def call(operation: str, body: dict) -> dict:
+        answer = client.post(
+            "/",
+            data=json.dumps(body),
+            headers={
+                "X-Amz-Target": f"DynamoDB_20120810.{operation}",
+                "Content-Type": "application/x-amz-json-1.0",
+                "Authorization": _signed("dynamodb"),
+            },
+        )
+        assert answer.status_code == 200, answer.data
+        return json.loads(answer.data)
+
+    call(
+        "CreateTable",
+        {
+            "TableName": "t",
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "AttributeDefinitions": [
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "cat", "AttributeType": "S"},
+                {"AttributeName": "tri", "AttributeType": "S"},
+            ],
+            "BillingMode": "PAY_PER_REQUEST",
+            "GlobalSecondaryIndexes": [
+                {
+                    "IndexName": "par-cat",
+                    "KeySchema": [
+                        {"AttributeName": "cat", "KeyType": "HASH"},
+                        {"AttributeName": "tri", "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            ],
+        },
+    )
+    for n, (tri, mots) in enumerate([("c", " budget"), ("a", " budget élu"), ("b", " voirie")]):
+        item = {"pk": {"S": f"f{n}"}, "cat": {"S": "x"}, "tri": {"S": tri}, "mots": {"S": mots}}
+        call("PutItem", {"TableName": "t", "Item": item})
+
+    for _ in range(2):
+        found = call("GetItem", {"TableName": "t", "Key": {"pk": {"S": "f1"}}})
+        assert found["Item"]["mots"] == {"S": " budget élu"}
+        page = call(
+            "Query",
+            {
+                "TableName": "t",
+                "IndexName": "par-cat",
+                "KeyConditionExpression": "cat = :c",
+                "FilterExpression": "contains(mots, :m)",
+                "ExpressionAttributeValues": {":c": {"S": "x"}, ":m": {"S": " budget"}},
+            },
+        )
+        assert [i["pk"]["S"] for i in page["Items"]] == ["f1", "f0"]
+        assert (page["Count"], page["ScannedCount"]) == (2, 3)
