@@ -130,7 +130,6 @@ class CachingDispatcher(DomainDispatcherApplication):
             return found
 
 
-
 def _size_of(value: DynamoType) -> int:
     """DynamoType.size as moto counts it (its limits: 400 KB an item, 1 MB a page), without
     re-wrapping every map value and set member in a new DynamoType first: moto's own walk was
