@@ -1,6 +1,7 @@
 """The embedded AWS of `make run` and of the benchmarks: moto's server in a process of its own
-(as DynamoDB and S3 are never in the functions' process), with one moto inefficiency fixed and
-a count of the requests it served.
+(as DynamoDB and S3 are never in the functions' process), with moto's slowest paths made
+faster (what it answers is unchanged: tests/unit/test_local_aws_counts.py) and a count of the
+requests it served.
 
 moto's TransactWriteItems backs up each table it touches by deep-copying the whole table once
 per action of the transaction, to restore it if the transaction is cancelled: the cost grows
@@ -8,6 +9,10 @@ with the table times the actions, so a bench of hundreds of thousands of items s
 and memory there. Here a transaction keeps instead a copy of each item it is about to write and
 puts those back if it is cancelled, which is what the table copy was for; what moto checks and
 writes is otherwise unchanged.
+
+Also faster here: each request's dispatch (moto looked its backend and its handler's methods up
+again every time), an item's size and its copy before a Query or a Scan filters it (moto wrapped
+every nested value anew), and the answers of DynamoDB's reads (written as JSON as they are).
 
 `GET /_local/requests` answers how many requests each operation received since the start
 (`{"dynamodb": {"GetItem": 12, ...}, ...}`): what a bench counts on the running system.
