@@ -19,7 +19,14 @@ from .accounts import errors as accounts
 from .catalogue import errors as catalogue
 from .clock import PARIS, paris_today
 from .enrolment import errors as enrolment
-from .errors import DomainError, FieldError, InvalidCursor, InvalidForm, TooManyRequests
+from .errors import (
+    Busy,
+    DomainError,
+    FieldError,
+    InvalidCursor,
+    InvalidForm,
+    TooManyRequests,
+)
 from .evaluations import errors as evaluations
 from .franceconnect.errors import NoPendingIdentity
 from .money import euros, euros_fr
@@ -132,6 +139,13 @@ ANSWERS: dict[type[DomainError], Answer] = {
             f"réessayez dans {max(1, e.retry_after_seconds // 60)} minute(s)."
         ),
         headers=_retry_after,
+    ),
+    Busy: Answer(
+        503,
+        "demandes-simultanees",
+        "D'autres demandes sur le même compte étaient en cours au même moment : la vôtre n'a "
+        "pas été enregistrée. Réessayez dans quelques instants.",
+        headers=lambda _: {"Retry-After": "1"},
     ),
     accounts.AlreadyTaken: Answer(409, "compte-existant", _taken_detail, field=lambda e: e.field),
     accounts.BadCredentials: Answer(

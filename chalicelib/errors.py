@@ -34,6 +34,10 @@ class InvalidForm(DomainError):
         self.detail = detail
 
 
+class Busy(DomainError):
+    """Simultaneous requests changed the same record again and again: none was applied."""
+
+
 def invalid_field(champ: str, message: str) -> InvalidForm:
     return InvalidForm([FieldError(champ, message)])
 

@@ -220,13 +220,22 @@ class RequestCounter:
         self._app = app
         self._counts: Counter = Counter()
         self._lock = threading.Lock()
+        # DynamoDB applies each request to an item whole; moto's handlers read and change the
+        # same items from the server's threads (an UpdateItem copying an item while another
+        # adds to it failed with a 500), so its DynamoDB requests are served one at a time, as
+        # moto's pure-Python work is anyway. SQS long polls and S3 bodies are not held up.
+        self._dynamodb = threading.Lock()
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == COUNTS_PATH:
             return self._answer_counts(start_response)
+        service, operation = _operation(environ)
         with self._lock:
-            self._counts[_operation(environ)] += 1
-        return self._app(environ, start_response)
+            self._counts[service, operation] += 1
+        if service != "dynamodb":
+            return self._app(environ, start_response)
+        with self._dynamodb:
+            return list(self._app(environ, start_response))
 
     def _answer_counts(self, start_response):
         with self._lock:

@@ -25,6 +25,7 @@ from ..models import (
     is_condition_failure,
     set_or_remove,
     shared_connection,
+    transact_retrying_conflicts,
 )
 from ..models.account import ACTIVE, PENDING
 from .errors import AlreadyTaken, Conflict
@@ -240,15 +241,19 @@ class AccountStore:
         actions: list[Action] = [Account.failed_logins.set(0), Account.failures_since.remove()]
         if new_password_hash:
             actions.append(Account.password_hash.set(new_password_hash))
+
+        def write(transaction: TransactWrite) -> None:
+            transaction.save(session)
+            transaction.update(
+                account, actions=actions, condition=Account.locked_until.does_not_exist()
+            )
+
         try:
-            with TransactWrite(connection=shared_connection()) as transaction:
-                transaction.save(session)
-                transaction.update(
-                    account, actions=actions, condition=Account.locked_until.does_not_exist()
-                )
+            # the same person's logins at once (several devices, a double click) each clear
+            # the account's attempts: DynamoDB cancels those that overlap, which are retried
+            transact_retrying_conflicts(write)
         except TransactWriteError as error:
-            reasons = _refusals(error)
-            if "ConditionalCheckFailed" in reasons:
+            if "ConditionalCheckFailed" in _refusals(error):
                 raise Conflict() from None
             raise
 

@@ -29,6 +29,7 @@ NOT_LINKED = {
         401: "NIR ou mot de passe incorrect (même réponse).",
         403: "Adresse électronique pas encore vérifiée.",
         429: "Compte bloqué temporairement (voir Retry-After).",
+        503: "D'autres connexions au même compte au même instant : réessayer (Retry-After).",
     },
 )
 def login(body: Login):

@@ -3,7 +3,15 @@
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Callable
+
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from ..errors import Busy
 
 from .account import Account, AccountEmail, Address
 from .auth import PasswordReset, Session
@@ -94,6 +102,24 @@ __all__ = [
 def is_condition_failure(error: Exception) -> bool:
     """A PynamoDB write refused by its condition (as opposed to any other failure)."""
     return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def transact_retrying_conflicts(write: Callable[[TransactWrite], None], attempts: int = 5) -> None:
+    """Run the transaction `write` fills; again, after a short random pause, when DynamoDB
+    cancelled it for another transaction on the same item at the same moment (its reason
+    TransactionConflict: nothing was written, and its conditions are checked anew). After
+    `attempts` such cancellations, Busy; any other cancellation is the caller's to read."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with TransactWrite(connection=shared_connection()) as transaction:
+                write(transaction)
+            return
+        except TransactWriteError as error:
+            reasons = {getattr(r, "code", None) for r in (error.cancellation_reasons or [])}
+            if "TransactionConflict" not in reasons or "ConditionalCheckFailed" in reasons:
+                raise
+        time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 - a pause, not a secret
+    raise Busy()
 
 
 def set_or_remove(model, values: dict) -> list:

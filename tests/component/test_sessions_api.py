@@ -124,3 +124,63 @@ def test_login_input_errors_name_the_field(api):
     assert response.status == 400 and response.json["errors"][0]["champ"] == "nir"
     response = api.post("/sessions", {"nir": "1750375056123"})
     assert response.status == 400 and response.json["errors"][0]["champ"] == "mot_de_passe"
+
+
+def _transactions_conflicting(times: int):
+    """DynamoDB's answer to a transaction that overlapped another on the same item, for the
+    next `times` TransactWriteItems (moto, serving one request at a time, never gives it)."""
+    from types import SimpleNamespace
+
+    from chalicelib.models import shared_connection
+
+    left = {"conflicts": times, "transactions": 0}
+
+    def answer(**_):
+        left["transactions"] += 1
+        if left["conflicts"] == 0:
+            return None  # on to moto
+        left["conflicts"] -= 1
+        return SimpleNamespace(status_code=400), {
+            "Error": {
+                "Code": "TransactionCanceledException",
+                "Message": "Transaction cancelled, please refer cancellation reasons for "
+                "specific reasons [None, TransactionConflict]",
+            },
+            "CancellationReasons": [
+                {"Code": "None"},
+                {"Code": "TransactionConflict", "Message": "Transaction is ongoing for the item"},
+            ],
+            "ResponseMetadata": {"HTTPStatusCode": 400},
+        }
+
+    events = shared_connection().client.meta.events
+    events.register_first("before-call.dynamodb.TransactWriteItems", answer)
+    return left, lambda: events.unregister("before-call.dynamodb.TransactWriteItems", answer)
+
+
+def test_a_login_overlapping_another_of_the_same_account_is_retried(api, active_account):
+    """Two devices logging in at once: DynamoDB cancels one's transaction, which is run again."""
+    _, nir13 = active_account
+    left, stop = _transactions_conflicting(2)
+    try:
+        response = login(api, nir13)
+    finally:
+        stop()
+    assert response.status == 200
+    assert left["transactions"] == 3
+    assert api.get("/me", token=response.json["token"]).status == 200
+
+
+def test_a_login_conflicting_again_and_again_is_told_to_come_back_not_a_500(api, active_account):
+    _, nir13 = active_account
+    left, stop = _transactions_conflicting(100)
+    try:
+        response = login(api, nir13)
+    finally:
+        stop()
+    assert response.status == 503
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.headers["Retry-After"] == "1"
+    assert "Réessayez" in response.json["detail"]
+    assert left["transactions"] == 5
+    assert login(api, nir13).status == 200  # nothing was locked or half written

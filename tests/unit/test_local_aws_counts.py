@@ -234,3 +234,74 @@ def test_the_local_server_answers_dynamodb_reads_as_moto_does():
         )
         assert [i["pk"]["S"] for i in page["Items"]] == ["f1", "f0"]
         assert (page["Count"], page["ScannedCount"]) == (2, 3)
+
+
+def test_simultaneous_writes_and_reads_of_one_item_never_fail_on_the_local_server():
+    """DynamoDB applies each request to an item whole; moto's handlers share its items between
+    the server's threads (a copy read while another request adds an attribute failed, a 500)."""
+    import sys
+    import threading
+
+    from moto.server import create_backend_app
+    from werkzeug.test import Client
+
+    import local.moto_server as server
+
+    app = server.RequestCounter(server.CachingDispatcher(create_backend_app))
+
+    def call(operation: str, body: dict) -> int:
+        try:
+            answer = Client(app).post(
+                "/",
+                data=json.dumps(body),
+                headers={
+                    "X-Amz-Target": f"DynamoDB_20120810.{operation}",
+                    "Content-Type": "application/x-amz-json-1.0",
+                    "Authorization": _signed("dynamodb"),
+                },
+            )
+        except RuntimeError:  # what moto raised, and the server answered 500
+            return 500
+        return answer.status_code
+
+    call(
+        "CreateTable",
+        {
+            "TableName": "comptes",
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "BillingMode": "PAY_PER_REQUEST",
+        },
+    )
+    key = {"pk": {"S": "compte#1"}}
+    statuses: list[int] = []
+
+    def writer(n: int) -> None:
+        for i in range(150):
+            removed = f" REMOVE a{n}_{i - 1}" if i else ""  # the item grows and shrinks
+            statuses.append(
+                call(
+                    "UpdateItem",
+                    {
+                        "TableName": "comptes",
+                        "Key": key,
+                        "UpdateExpression": f"SET a{n}_{i} = :v{removed}",
+                        "ExpressionAttributeValues": {":v": {"S": "x" * 50}},
+                    },
+                )
+            )
+
+    people = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # threads take turns often, as under load
+    try:
+        for person in people:
+            person.start()
+        for person in people:
+            person.join()
+    finally:
+        sys.setswitchinterval(switching)
+
+    assert len(statuses) == 8 * 150 and set(statuses) == {200}, [s for s in statuses if s != 200][
+        :3
+    ]
