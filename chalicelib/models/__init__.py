@@ -12,7 +12,6 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from ..errors import Busy
-
 from .account import Account, AccountEmail, Address
 from .auth import PasswordReset, Session
 from .enrolment import Dossier, EnrolmentGuard, SessionPlaces
