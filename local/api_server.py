@@ -21,6 +21,7 @@ from chalice.local import ChaliceRequestHandler, LocalDevServer, LocalGatewayExc
 
 from chalicelib.problems import generic
 from infra import web_files
+from infra.template.api import GATEWAY_RESPONSES
 from local.lambda_pool import (
     API_FUNCTION,
     InvocationFailed,
@@ -49,13 +50,15 @@ class ApiRequestHandler(ChaliceRequestHandler):
         try:
             return super()._generic_handle()
         except Throttled:
-            # API Gateway answers a throttled function with its own error; the project's
-            # clients are told to come back, in problem+json like every other answer
-            return self._send_problem(429)
+            # Lambda refused the invocation (the function's concurrency is reached): API
+            # Gateway answers it as its other 5xx, in the deployed API's gateway response
+            return self._send_problem(GATEWAY_RESPONSES["DEFAULT_5XX"])
         except InvocationFailed as failure:
             print(f"api  {API_FUNCTION} failed:\n{failure}", flush=True)
-            # what API Gateway answers when the function times out or crashes
-            return self._send_problem(504 if isinstance(failure, InvocationTimedOut) else 502)
+            timed_out = isinstance(failure, InvocationTimedOut)
+            return self._send_problem(
+                GATEWAY_RESPONSES["INTEGRATION_TIMEOUT" if timed_out else "DEFAULT_5XX"]
+            )
 
     def _send_web_file(self, path: str) -> None:
         """The web client, outside /api: GET and HEAD only, files under web/ only."""
@@ -110,8 +113,11 @@ class ApiRequestHandler(ChaliceRequestHandler):
         return []
 
     def _send_error_response(self, error: LocalGatewayException) -> None:
-        # API Gateway answers an unknown route with 403 "Missing Authentication Token".
-        self._send_problem(404 if error.CODE == 403 else error.CODE)
+        # API Gateway answers an unknown route with its MISSING_AUTHENTICATION_TOKEN response
+        unknown_route = error.CODE == 403
+        self._send_problem(
+            GATEWAY_RESPONSES["MISSING_AUTHENTICATION_TOKEN"] if unknown_route else error.CODE
+        )
 
     def _send_problem(self, status: int) -> None:
         response = generic(status).to_response().to_dict()

@@ -1,10 +1,12 @@
 """The REST API Chalice generates, made observable and guarded: per-route metrics (for the
-dashboards), access logs without personal data, X-Ray, stage throttling, and a WAF."""
+dashboards), access logs without personal data, X-Ray, stage throttling, a WAF, and API
+Gateway's own errors answered in problem+json and French, as the app's are."""
 
 from __future__ import annotations
 
 import json
 
+from chalicelib.problems import generic
 from chalicelib.settings import Settings
 
 from .naming import (
@@ -39,6 +41,37 @@ ACCESS_LOG_FORMAT = json.dumps(
 )
 
 
+# What API Gateway answers by itself, with the status it answers (the local gateway answers the
+# same, local/api_server.py): an unknown route (its 403 "Missing Authentication Token"), its
+# stage throttling, a function past the 29 s integration timeout, and any other 5xx of its own:
+# a function that crashed or that Lambda throttled (reserved concurrency reached), which API
+# Gateway answers 500 or 502 "Internal server error" by default.
+GATEWAY_RESPONSES = {
+    "MISSING_AUTHENTICATION_TOKEN": 404,
+    "REQUEST_TOO_LARGE": 413,
+    "THROTTLED": 429,
+    "INTEGRATION_TIMEOUT": 504,
+    "DEFAULT_5XX": 502,
+}
+
+
+def gateway_responses() -> dict:
+    """The OpenAPI extension that sets them (in the API's definition, so that a change of them
+    is a new deployment of the stage). Their templates are sent as they are (no VTL)."""
+    responses = {}
+    for kind, status in GATEWAY_RESPONSES.items():
+        answer = generic(status).to_response()
+        responses[kind] = {
+            "statusCode": str(status),
+            "responseParameters": {
+                f"gatewayresponse.header.{name}": f"'{value}'"
+                for name, value in answer.headers.items()
+            },
+            "responseTemplates": {"application/json": answer.body},
+        }
+    return responses
+
+
 def api_name(settings: Settings) -> str:
     return stage_name(settings, "api")
 
@@ -60,6 +93,7 @@ def rest_api(settings: Settings) -> dict:
             },
             "Properties": {
                 "Name": api_name(settings),
+                "DefinitionBody": {"x-amazon-apigateway-gateway-responses": gateway_responses()},
                 "TracingEnabled": True,
                 "MethodSettings": [
                     {

@@ -28,6 +28,9 @@ def test_chalice_functions_and_infra_resources_are_one_template(packaged):
     assert items["RneIngest"]["Properties"]["Timeout"] == 300
     assert items["RneIngest"]["Properties"]["Role"] == {"Fn::GetAtt": ["RneIngestRole", "Arn"]}
     assert items["RestAPI"]["Properties"]["MethodSettings"][0]["MetricsEnabled"] is True
+    definition = items["RestAPI"]["Properties"]["DefinitionBody"]
+    assert "/me" in definition["paths"]  # Chalice's definition, with the gateway responses
+    assert definition["x-amazon-apigateway-gateway-responses"]["THROTTLED"]["statusCode"] == "429"
     assert items["RneIngestEventSource"]["Properties"]["FunctionName"] == {"Ref": "RneIngest"}
     assert "QueueConfigurations" in items["RneBucket"]["Properties"]["NotificationConfiguration"]
     assert document["Transform"] == "AWS::Serverless-2016-10-31"

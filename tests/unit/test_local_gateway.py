@@ -41,12 +41,15 @@ def test_a_request_goes_to_the_api_function_without_its_prefix(gateway):
 @pytest.mark.parametrize(
     ("outcome", "status"),
     [
-        (Throttled("api_handler"), 429),
+        (Throttled("api_handler"), 502),  # API Gateway's answer to a throttled Lambda: a 5xx
         (InvocationTimedOut("Task timed out after 29.00 seconds"), 504),
         (InvocationFailed("Traceback ... KeyError"), 502),
     ],
 )
-def test_no_container_or_a_failed_one_answers_problem_json_in_french(gateway, outcome, status):
+def test_no_container_or_a_failed_one_answers_as_the_deployed_api(gateway, outcome, status):
+    """What the deployed API's gateway responses answer (infra/template/api.py), body and all."""
+    from infra.template.api import gateway_responses
+
     api, answers = gateway
     answers["outcome"] = outcome
     answer = requests.get(f"{api}/", timeout=10)
@@ -55,3 +58,6 @@ def test_no_container_or_a_failed_one_answers_problem_json_in_french(gateway, ou
     body = json.loads(answer.text)
     assert body["status"] == status and body["detail"].endswith(".")
     assert "Traceback" not in answer.text
+    (deployed,) = [r for r in gateway_responses().values() if r["statusCode"] == str(status)]
+    assert body == json.loads(deployed["responseTemplates"]["application/json"])
+    assert answer.headers["Content-Language"] == "fr"
