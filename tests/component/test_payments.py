@@ -5,7 +5,7 @@ batch; the organisme reads its batches through its key."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import boto3
 import pytest
@@ -82,9 +82,13 @@ def test_the_daily_job_makes_one_batch_per_organisme_with_its_sepa_file_once(
 
     assert formation(siret=OTHER_ORGANISME)  # it has a catalogue, but no file to pay
     assert bank_details() == 0 and bank_details(OTHER_ORGANISME, NEW_IBAN, NEW_BIC) == 0
-    run = run_job(client)
-    today = datetime.now(UTC).astimezone().date()
-    reference = f"LOT-{today:%Y%m%d}-{ORGANISME}"
+    # 23:30 UTC is already the next day in Paris: the batch carries the Paris day
+    tomorrow = datetime.now(UTC).date() + timedelta(days=1)
+    late_evening = datetime.combine(tomorrow, time(23, 30), UTC)
+    with time_machine.travel(late_evening, tick=False):
+        run = run_job(client)
+        again = run_job(client)  # run again the same day: nothing new
+    reference = f"LOT-{tomorrow + timedelta(days=1):%Y%m%d}-{ORGANISME}"
     assert run["lots"] == [reference] and run["en_attente"] == []
     lot = PaymentLot.get(f"lot#{reference}")
     assert (lot.statut, int(lot.total_centimes), len(lot.lignes)) == ("emis", 75_000, 2)
@@ -102,8 +106,7 @@ def test_the_daily_job_makes_one_batch_per_organisme_with_its_sepa_file_once(
     assert "Virement émis" in outbox.last_to(ORGANISME_EMAIL).subject
     assert "FR76 **** **** 7841" in outbox.last_to(ORGANISME_EMAIL).text
     assert IBAN not in outbox.last_to(ORGANISME_EMAIL).text
-    # run again the same day: nothing new, and the file is the same
-    assert run_job(client)["lots"] == []
+    assert again["lots"] == []
     assert sepa_file(aws, lot.fichier) == document
     assert len(list(PaymentLot.scan(PaymentLot.pk.startswith("lot#")))) == 1
     del other_key
@@ -115,7 +118,7 @@ def test_a_service_validated_after_the_days_batch_waits_for_the_next_day(api, el
     assert len(run_job(client)["lots"]) == 1
     late = validated(api, elus, key, "200")
     again = run_job(client)
-    assert again["lots"] == [] and again["deja_faits"] == 1
+    assert again["lots"] == []
     assert Dossier.get(late).paiement == "a_payer"
     with later(1):
         tomorrow = run_job(client)

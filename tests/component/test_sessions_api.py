@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from bench.call_counter import count_aws_calls, dynamodb_calls
@@ -126,6 +127,7 @@ def test_login_input_errors_name_the_field(api):
     assert response.status == 400 and response.json["errors"][0]["champ"] == "mot_de_passe"
 
 
+@contextmanager
 def _transactions_conflicting(times: int):
     """DynamoDB's answer to a transaction that overlapped another on the same item, for the
     next `times` TransactWriteItems (moto, serving one request at a time, never gives it)."""
@@ -155,17 +157,17 @@ def _transactions_conflicting(times: int):
 
     events = shared_connection().client.meta.events
     events.register_first("before-call.dynamodb.TransactWriteItems", answer)
-    return left, lambda: events.unregister("before-call.dynamodb.TransactWriteItems", answer)
+    try:
+        yield left
+    finally:
+        events.unregister("before-call.dynamodb.TransactWriteItems", answer)
 
 
 def test_a_login_overlapping_another_of_the_same_account_is_retried(api, active_account):
     """Two devices logging in at once: DynamoDB cancels one's transaction, which is run again."""
     _, nir13 = active_account
-    left, stop = _transactions_conflicting(2)
-    try:
+    with _transactions_conflicting(2) as left:
         response = login(api, nir13)
-    finally:
-        stop()
     assert response.status == 200
     assert left["transactions"] == 3
     assert api.get("/me", token=response.json["token"]).status == 200
@@ -173,11 +175,8 @@ def test_a_login_overlapping_another_of_the_same_account_is_retried(api, active_
 
 def test_a_login_conflicting_again_and_again_is_told_to_come_back_not_a_500(api, active_account):
     _, nir13 = active_account
-    left, stop = _transactions_conflicting(100)
-    try:
+    with _transactions_conflicting(100) as left:
         response = login(api, nir13)
-    finally:
-        stop()
     assert response.status == 503
     assert response.headers["Content-Type"] == "application/problem+json"
     assert response.headers["Retry-After"] == "1"

@@ -169,18 +169,17 @@ def test_items_read_are_copies_equal_to_the_stored_ones_and_apart_from_them():
     assert stored.to_json()["Attributes"]["mots"] == {"SS": ["budget", "élu"]}
 
 
-def test_the_local_server_answers_dynamodb_reads_as_moto_does():
-    """Through the server's own WSGI app (its dispatch remembered after the first request): a
-    GetItem, and a Query on an index with a filter, sorted and filtered as DynamoDB does."""
+def _local_dynamodb():
+    """A DynamoDB request to the local server's own WSGI app (its dispatch, its fixes)."""
     from moto.server import create_backend_app
     from werkzeug.test import Client
 
     import local.moto_server as server
 
-    client = Client(server.RequestCounter(server.CachingDispatcher(create_backend_app)))
+    app = server.RequestCounter(server.CachingDispatcher(create_backend_app))
 
-    def call(operation: str, body: dict) -> dict:
-        answer = client.post(
+    def post(operation: str, body: dict):
+        return Client(app).post(
             "/",
             data=json.dumps(body),
             headers={
@@ -189,6 +188,17 @@ def test_the_local_server_answers_dynamodb_reads_as_moto_does():
                 "Authorization": _signed("dynamodb"),
             },
         )
+
+    return post
+
+
+def test_the_local_server_answers_dynamodb_reads_as_moto_does():
+    """Through the server's own WSGI app (its dispatch remembered after the first request): a
+    GetItem, and a Query on an index with a filter, sorted and filtered as DynamoDB does."""
+    post = _local_dynamodb()
+
+    def call(operation: str, body: dict) -> dict:
+        answer = post(operation, body)
         assert answer.status_code == 200, answer.data
         return json.loads(answer.data)
 
@@ -242,24 +252,11 @@ def test_simultaneous_writes_and_reads_of_one_item_never_fail_on_the_local_serve
     import sys
     import threading
 
-    from moto.server import create_backend_app
-    from werkzeug.test import Client
-
-    import local.moto_server as server
-
-    app = server.RequestCounter(server.CachingDispatcher(create_backend_app))
+    post = _local_dynamodb()
 
     def call(operation: str, body: dict) -> int:
         try:
-            answer = Client(app).post(
-                "/",
-                data=json.dumps(body),
-                headers={
-                    "X-Amz-Target": f"DynamoDB_20120810.{operation}",
-                    "Content-Type": "application/x-amz-json-1.0",
-                    "Authorization": _signed("dynamodb"),
-                },
-            )
+            answer = post(operation, body)
         except RuntimeError:  # what moto raised, and the server answered 500
             return 500
         return answer.status_code
