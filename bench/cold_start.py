@@ -8,7 +8,10 @@ process). In one run, samples alternate (so all see the same machine) between:
   account), the same kind of work as the floor's, through the edge, Powertools and pydantic;
 - this tree's app, its first `POST /sessions` (the login most sessions begin with: the password
   checked at the deployed argon2 cost, the session written), shown for information;
-- with `--avant REF`, the same two requests of the app of another commit.
+- with `--avant REF`, the same two requests of the app of another commit;
+- for information, the floor with the stack's edge libraries imported too
+  (`bench/bare_stack_app.py`: pydantic, Powertools): what the chosen stack costs a cold
+  container before any code of ours, against the floor.
 
 The requests go through Chalice's local gateway; each tree's modules are compiled first, as
 the libraries are (a sample measures a cold start, not the compiler). Targets: the app's
@@ -37,6 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GIT = shutil.which("git") or "git"
 TARGET = 1.2
 BARE_KEY = "cold-start"
+FLOOR = "floor: bare app, GET /bare/{key}"
+STACK = "floor + pydantic, Powertools imported"
 # Run in the measured tree: its own app, its own settings; what to ask comes in the environment.
 _FIRST_REQUEST = """
 import importlib, json, os, time
@@ -91,6 +96,7 @@ def _requests(nir: str, password: str, token: str) -> dict[str, dict]:
     login = json.dumps({"nir": nir, "mot_de_passe": password})
     return {
         "bare": {"module": "bench.bare_app", "method": "GET", "path": f"/bare/{BARE_KEY}"},
+        "stack": {"module": "bench.bare_stack_app", "method": "GET", "path": f"/bare/{BARE_KEY}"},
         "me": {
             "module": "app",
             "method": "GET",
@@ -179,7 +185,10 @@ def main() -> None:
         requests = _requests(*_account())
         _bare_item()
         with _worktree(args.avant) if args.avant else nullcontext() as before:
-            kinds = {"floor: bare app, GET /bare/{key}": (ROOT, requests["bare"])}
+            kinds = {
+                FLOOR: (ROOT, requests["bare"]),
+                STACK: (ROOT, requests["stack"]),
+            }
             trees = {"this tree": ROOT} if before is None else {"this tree": ROOT, "avant": before}
             for name, tree in trees.items():
                 kinds[f"{name}: GET /me"] = (tree, requests["me"])
@@ -197,8 +206,13 @@ def main() -> None:
             f"  {name:38} {_median(found, 'import'):6.0f} ms {_median(found, 'request'):9.0f} ms"
             f" {_median(found, 'first'):10.0f} ms"
         )
-    floor = _median(samples["floor: bare app, GET /bare/{key}"], "first")
+    floor = _median(samples[FLOOR], "first")
     print()
+    stack = _median(samples[STACK], "first") / floor
+    print(
+        f"the floor with pydantic and Powertools imported: {stack:.2f}x the floor's, for"
+        f" information (it leaves {max(TARGET - stack, 0):.2f}x to the app's own code)"
+    )
     for name in trees:
         me = _median(samples[f"{name}: GET /me"], "first")
         print(f"{name}, import + first GET /me: {_verdict(me / floor)} the floor's")

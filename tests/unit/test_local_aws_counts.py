@@ -288,7 +288,13 @@ def test_simultaneous_writes_and_reads_of_one_item_never_fail_on_the_local_serve
                 )
             )
 
+    def reader() -> None:
+        for _ in range(150):
+            statuses.append(call("GetItem", {"TableName": "comptes", "Key": key}))
+            statuses.append(call("Scan", {"TableName": "comptes"}))
+
     people = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    people += [threading.Thread(target=reader) for _ in range(4)]
     switching = sys.getswitchinterval()
     sys.setswitchinterval(1e-5)  # threads take turns often, as under load
     try:
@@ -299,6 +305,6 @@ def test_simultaneous_writes_and_reads_of_one_item_never_fail_on_the_local_serve
     finally:
         sys.setswitchinterval(switching)
 
-    assert len(statuses) == 8 * 150 and set(statuses) == {200}, [s for s in statuses if s != 200][
-        :3
-    ]
+    assert len(statuses) == (8 + 4 * 2) * 150 and set(statuses) == {200}, [
+        s for s in statuses if s != 200
+    ][:3]
